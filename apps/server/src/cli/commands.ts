@@ -1,0 +1,120 @@
+import { parseArgs } from "node:util";
+import { type ApiKeyRole, type Core, createCore, DomainError, systemActor } from "@relaypost/core";
+import type { Config } from "../config";
+import { DataDirInUseError } from "../data-dir-lock";
+import { openDatabase } from "../database";
+import { logInfo } from "../log";
+import { startServer } from "../server";
+
+export class UsageError extends Error {}
+
+export const USAGE = `Usage: relaypost <command>
+
+Commands:
+  serve                                      Start the HTTP, WebSocket and SMTP listeners
+  migrate                                    Apply database migrations and exit
+  org create --name <name> --owner-email <email> --owner-password <password>
+                                             Create an organization with its owner; prints {"id","slug"}
+  api-key create --org <id|slug> --name <name> --role admin|viewer
+                                             Create an organization API key; prints the token on the last line
+
+The database is DATABASE_URL when set, otherwise embedded PGlite in DATA_DIR (default ./.relaypost).`;
+
+function required(values: Record<string, string | boolean | undefined>, name: string): string {
+  const value = values[name];
+  if (typeof value !== "string" || value.trim() === "") throw new UsageError(`Missing --${name}`);
+  return value;
+}
+
+async function withCore<T>(config: Config, run: (core: Core) => Promise<T>): Promise<T> {
+  const database = await openDatabase(config);
+  try {
+    return await run(createCore({ db: database.db }));
+  } finally {
+    await database.close();
+  }
+}
+
+async function orgCreate(config: Config, args: string[]) {
+  const { values } = parseArgs({
+    args,
+    options: { name: { type: "string" }, "owner-email": { type: "string" }, "owner-password": { type: "string" } },
+  });
+  const name = required(values, "name");
+  const email = required(values, "owner-email");
+  const password = required(values, "owner-password");
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new UsageError("--owner-email must be an email address");
+  const { organization } = await withCore(config, (core) =>
+    core.organizations.create({ name, owner: { email, password } }),
+  );
+  console.log(JSON.stringify({ id: organization.id, slug: organization.slug, name: organization.name }));
+}
+
+async function apiKeyCreate(config: Config, args: string[]) {
+  const { values } = parseArgs({
+    args,
+    options: { org: { type: "string" }, name: { type: "string" }, role: { type: "string", default: "admin" } },
+  });
+  const org = required(values, "org");
+  const name = required(values, "name");
+  const role = required(values, "role");
+  if (role !== "admin" && role !== "viewer") throw new UsageError("--role must be admin or viewer");
+  const token = await withCore(config, async (core) => {
+    const organization = await core.organizations.find(org);
+    if (!organization) throw new DomainError("NOT_FOUND", `No organization with id or slug "${org}"`);
+    const created = await core.apiKeys.create(organization.id, systemActor("cli"), {
+      name,
+      role: role as ApiKeyRole,
+    });
+    console.log(`Created API key ${created.apiKey.prefix}… (${role}) for ${organization.slug}. It is shown once:`);
+    return created.token;
+  });
+  console.log(token);
+}
+
+async function serveCommand(config: Config) {
+  const server = await startServer(config);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logInfo(`${signal} received; shutting down`);
+    await server.close();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+export async function runCommand(config: Config, argv: string[]): Promise<void> {
+  const [command = "serve", sub, ...rest] = argv;
+  try {
+    if (command === "serve") return await serveCommand(config);
+    if (command === "migrate") {
+      const database = await openDatabase(config);
+      await database.close();
+      console.log(`Migrations applied (${database.description})`);
+      return;
+    }
+    if (command === "org" && sub === "create") return await orgCreate(config, rest);
+    if (command === "api-key" && sub === "create") return await apiKeyCreate(config, rest);
+    if (command === "help" || command === "--help") {
+      console.log(USAGE);
+      return;
+    }
+    throw new UsageError(`Unknown command: ${[command, sub].filter(Boolean).join(" ")}`);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof DomainError || error instanceof DataDirInUseError) {
+      console.error(`relaypost: ${error.message}`);
+      if (error instanceof UsageError) console.error(`\n${USAGE}`);
+      process.exitCode = 2;
+      return;
+    }
+    if (error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS")) {
+      console.error(`relaypost: ${error.message}\n\n${USAGE}`);
+      process.exitCode = 2;
+      return;
+    }
+    throw error;
+  }
+}

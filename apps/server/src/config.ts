@@ -1,0 +1,42 @@
+import { z } from "zod";
+
+const port = z.coerce.number().int().min(0).max(65535);
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === "" ? undefined : v));
+
+const schema = z.object({
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  SMTP_PORT: port.default(2525),
+  SMTPS_PORT: port.optional(),
+  SMTP_HOST: optionalString,
+  DATABASE_URL: optionalString,
+  DATA_DIR: z.string().min(1).default("./.relaypost"),
+  SMTP_TLS_CERT: optionalString,
+  SMTP_TLS_KEY: optionalString,
+  /** Allows AUTH without TLS from loopback addresses, for local development. */
+  SMTP_ALLOW_INSECURE_LOOPBACK_AUTH: z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((v) => v === "true"),
+  /** Expect a PROXY protocol header on SMTP connections (behind a TCP load balancer). */
+  SMTP_PROXY_PROTOCOL: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((v) => v === "true"),
+  DASHBOARD_DIR: optionalString,
+});
+
+export type Config = z.infer<typeof schema>;
+
+/** Reads the environment once, at start-up; nothing else in the server reads `process.env`. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Invalid configuration: ${problems}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,58 @@
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { getConnInfo } from "@hono/node-server/conninfo";
+import { serveStatic } from "@hono/node-server/serve-static";
+import { appRouter, createContext } from "@relaypost/api";
+import type { Core } from "@relaypost/core";
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { Hono } from "hono";
+import { logServerFault } from "../log";
+
+export interface HttpAppOptions {
+  core: Core;
+  /** Built dashboard (index.html and assets); served from `/` when present. */
+  dashboardDir?: string | undefined;
+}
+
+export function createHttpApp({ core, dashboardDir }: HttpAppOptions) {
+  const app = new Hono();
+
+  app.get("/healthz", (c) => c.json({ status: "ok" }));
+
+  app.get("/readyz", async (c) => {
+    try {
+      await core.ping();
+      return c.json({ status: "ready", database: "ok" });
+    } catch {
+      return c.json({ status: "unavailable", database: "unreachable" }, 503);
+    }
+  });
+
+  app.all("/trpc/*", (c) =>
+    fetchRequestHandler({
+      endpoint: "/trpc",
+      req: c.req.raw,
+      router: appRouter,
+      createContext: ({ req, resHeaders }) =>
+        createContext(core, {
+          headers: req.headers,
+          resHeaders,
+          remoteAddress: getConnInfo(c).remote.address ?? null,
+          secure: new URL(req.url).protocol === "https:",
+        }),
+      onError: ({ error, path }) => {
+        if (error.code === "INTERNAL_SERVER_ERROR") logServerFault(`trpc ${path ?? "?"}`, error);
+      },
+    }),
+  );
+
+  if (dashboardDir && existsSync(join(dashboardDir, "index.html"))) {
+    const root = relative(process.cwd(), dashboardDir) || ".";
+    app.use("/*", serveStatic({ root }));
+    // Client-side routes all load the single page.
+    app.get("*", async (c) => c.html(await readFile(join(dashboardDir, "index.html"), "utf8")));
+  }
+
+  return app;
+}

@@ -1,0 +1,2 @@
+export { type Config, loadConfig } from "./config";
+export { type RelayPostServer, startServer } from "./server";

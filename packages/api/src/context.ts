@@ -1,0 +1,86 @@
+import type { Actor, Core, ResolvedApiKey, Role, User } from "@relaypost/core";
+
+export const SESSION_COOKIE = "relaypost_session";
+export const ORGANIZATION_HEADER = "x-relaypost-organization";
+export const CSRF_HEADER = "x-relaypost-csrf";
+
+/** What a transport knows about a caller; HTTP and WebSocket adapters both reduce to this. */
+export interface RequestInfo {
+  headers: Headers;
+  remoteAddress: string | null;
+  /** Values a WebSocket client sent in its connection params (tokens cannot travel in browser WS headers). */
+  connectionParams?: Record<string, string> | null;
+  /** Present on HTTP: lets sign-in and sign-out set the session cookie. */
+  resHeaders?: Headers;
+  /** Whether the request arrived over HTTPS, for the cookie's Secure flag. */
+  secure?: boolean;
+}
+
+export type Principal =
+  | { kind: "anonymous" }
+  | { kind: "session"; sessionId: string; sessionToken: string; user: User }
+  | { kind: "apiKey"; apiKey: ResolvedApiKey };
+
+export interface Context {
+  core: Core;
+  request: RequestInfo;
+  principal: Principal;
+  /** The organization a session caller asked to act in (header or connection param); API keys have their own. */
+  requestedOrganizationId: string | null;
+}
+
+export function readCookie(headers: Headers, name: string): string | undefined {
+  for (const part of (headers.get("cookie") ?? "").split(";")) {
+    const [key, ...value] = part.trim().split("=");
+    if (key === name) return decodeURIComponent(value.join("="));
+  }
+  return undefined;
+}
+
+export function bearerToken(request: RequestInfo): string | undefined {
+  const header = request.headers.get("authorization");
+  const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+  return match?.[1] ?? request.connectionParams?.apiKey ?? undefined;
+}
+
+export async function resolvePrincipal(core: Core, request: RequestInfo): Promise<Principal> {
+  const token = bearerToken(request);
+  if (token) {
+    const apiKey = await core.apiKeys.resolve(token);
+    // A bearer token that does not resolve never falls back to the cookie: the caller meant to use the key.
+    return apiKey ? { kind: "apiKey", apiKey } : { kind: "anonymous" };
+  }
+  const sessionToken = readCookie(request.headers, SESSION_COOKIE) ?? request.connectionParams?.sessionToken;
+  if (sessionToken) {
+    const session = await core.sessions.resolve(sessionToken);
+    if (session) return { kind: "session", sessionId: session.sessionId, sessionToken, user: session.user };
+  }
+  return { kind: "anonymous" };
+}
+
+export async function createContext(core: Core, request: RequestInfo): Promise<Context> {
+  return {
+    core,
+    request,
+    principal: await resolvePrincipal(core, request),
+    requestedOrganizationId:
+      request.headers.get(ORGANIZATION_HEADER) ?? request.connectionParams?.organizationId ?? null,
+  };
+}
+
+export function actorOf(principal: Principal, remoteAddress: string | null): Actor {
+  switch (principal.kind) {
+    case "session":
+      return { type: "user", id: principal.user.id, label: principal.user.email, remoteAddress };
+    case "apiKey":
+      return { type: "api_key", id: principal.apiKey.id, label: `API key "${principal.apiKey.name}"`, remoteAddress };
+    case "anonymous":
+      return { type: "system", id: null, label: "anonymous", remoteAddress };
+  }
+}
+
+export interface OrganizationScope {
+  organizationId: string;
+  role: Role;
+  actor: Actor;
+}

@@ -1,0 +1,3 @@
+export * from "./context";
+export { type AppRouter, appRouter } from "./root";
+export { createCallerFactory } from "./trpc";

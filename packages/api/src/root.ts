@@ -1,0 +1,18 @@
+import { apiKeysRouter } from "./router/api-keys";
+import { auditLogRouter } from "./router/audit-log";
+import { authRouter } from "./router/auth";
+import { membersRouter } from "./router/members";
+import { organizationsRouter } from "./router/organizations";
+import { smtpCredentialsRouter } from "./router/smtp-credentials";
+import { router } from "./trpc";
+
+export const appRouter = router({
+  auth: authRouter,
+  organizations: organizationsRouter,
+  members: membersRouter,
+  apiKeys: apiKeysRouter,
+  smtpCredentials: smtpCredentialsRouter,
+  auditLog: auditLogRouter,
+});
+
+export type AppRouter = typeof appRouter;

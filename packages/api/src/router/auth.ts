@@ -1,0 +1,61 @@
+import { USER_PASSWORD_MIN_LENGTH } from "@relaypost/core";
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { type Context, SESSION_COOKIE } from "../context";
+import { publicProcedure, router, userProcedure } from "../trpc";
+
+const email = z.email("Enter a valid email address").max(254);
+const password = z.string().max(200);
+
+function setSessionCookie(ctx: Context, value: string, maxAgeSeconds: number) {
+  const attributes = [`${SESSION_COOKIE}=${value}`, "Path=/", "HttpOnly", "SameSite=Lax", `Max-Age=${maxAgeSeconds}`];
+  if (ctx.request.secure) attributes.push("Secure");
+  ctx.request.resHeaders?.append("set-cookie", attributes.join("; "));
+}
+
+async function startSession(ctx: Context, userId: string) {
+  const session = await ctx.core.sessions.create(userId);
+  setSessionCookie(ctx, session.token, Math.floor((session.expiresAt.getTime() - Date.now()) / 1000));
+  return session;
+}
+
+export const authRouter = router({
+  /** Creates a user with a first organization they own, and signs them in. */
+  signUp: publicProcedure
+    .input(
+      z.object({
+        email,
+        password: password.min(USER_PASSWORD_MIN_LENGTH, `At least ${USER_PASSWORD_MIN_LENGTH} characters`),
+        name: z.string().trim().max(100).optional(),
+        organizationName: z.string().trim().min(1, "Name your organization").max(100),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const { organization, owner } = await ctx.core.organizations.create({
+        name: input.organizationName,
+        owner: { email: input.email, password: input.password, name: input.name ?? "" },
+      });
+      await startSession(ctx, owner.id);
+      return { user: owner, organization };
+    }),
+
+  signIn: publicProcedure.input(z.object({ email, password })).mutation(async ({ ctx, input }) => {
+    const user = await ctx.core.users.authenticate(input.email, input.password);
+    if (!user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Email or password is incorrect" });
+    await startSession(ctx, user.id);
+    return { user };
+  }),
+
+  signOut: userProcedure.mutation(async ({ ctx }) => {
+    await ctx.core.sessions.revoke(ctx.principal.sessionToken);
+    setSessionCookie(ctx, "", 0);
+    return { signedOut: true };
+  }),
+
+  /** The signed-in user and their organizations, or null: lets the dashboard decide what to show without an error. */
+  me: publicProcedure.query(async ({ ctx }) => {
+    if (ctx.principal.kind !== "session") return null;
+    const organizations = await ctx.core.organizations.listForUser(ctx.principal.user.id);
+    return { user: ctx.principal.user, organizations };
+  }),
+});

@@ -1,0 +1,62 @@
+import { DESCRIPTION_MAX_LENGTH, USERNAME_PATTERN, USERNAME_RULES } from "@relaypost/core";
+import { z } from "zod";
+import { organizationProcedure, router } from "../trpc";
+
+const id = z.object({ id: z.uuid() });
+const description = z.string().trim().max(DESCRIPTION_MAX_LENGTH, `At most ${DESCRIPTION_MAX_LENGTH} characters`);
+
+export const smtpCredentialsRouter = router({
+  create: organizationProcedure("admin")
+    .input(
+      z.object({
+        username: z
+          .string()
+          .trim()
+          .refine((u) => u === "" || USERNAME_PATTERN.test(u), `Username must be ${USERNAME_RULES}`)
+          .optional(),
+        description: description.optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => ctx.core.smtpCredentials.create(ctx.scope, input)),
+
+  list: organizationProcedure("viewer")
+    .input(
+      z
+        .object({
+          search: z.string().max(100).optional(),
+          cursor: z.string().max(200).nullish(),
+          limit: z.number().int().min(1).max(100).default(50),
+        })
+        .default({ limit: 50 }),
+    )
+    .query(({ ctx, input }) =>
+      ctx.core.smtpCredentials.list(ctx.scope.organizationId, {
+        search: input.search,
+        cursor: input.cursor ?? undefined,
+        limit: input.limit,
+      }),
+    ),
+
+  get: organizationProcedure("viewer")
+    .input(id)
+    .query(({ ctx, input }) => ctx.core.smtpCredentials.get(ctx.scope.organizationId, input.id)),
+
+  update: organizationProcedure("admin")
+    .input(id.extend({ description }))
+    .mutation(({ ctx, input }) => ctx.core.smtpCredentials.update(ctx.scope, input.id, input)),
+
+  regeneratePassword: organizationProcedure("admin")
+    .input(id)
+    .mutation(({ ctx, input }) => ctx.core.smtpCredentials.regeneratePassword(ctx.scope, input.id)),
+
+  setActive: organizationProcedure("admin")
+    .input(id.extend({ active: z.boolean() }))
+    .mutation(({ ctx, input }) => ctx.core.smtpCredentials.setActive(ctx.scope, input.id, input.active)),
+
+  delete: organizationProcedure("admin")
+    .input(id)
+    .mutation(async ({ ctx, input }) => {
+      await ctx.core.smtpCredentials.delete(ctx.scope, input.id);
+      return { id: input.id };
+    }),
+});

@@ -1,0 +1,96 @@
+import { DomainError, type Role, roleAllows } from "@relaypost/core";
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { ZodError, z } from "zod";
+import { actorOf, type Context, CSRF_HEADER } from "./context";
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  isDev: false,
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    const fieldErrors =
+      cause instanceof ZodError
+        ? z.flattenError(cause).fieldErrors
+        : cause instanceof DomainError && cause.field
+          ? { [cause.field]: [cause.message] }
+          : undefined;
+    return {
+      ...shape,
+      // Server faults keep their details in the server log only.
+      message: error.code === "INTERNAL_SERVER_ERROR" ? "Internal server error" : shape.message,
+      data: { code: shape.data.code, httpStatus: shape.data.httpStatus, path: shape.data.path, fieldErrors },
+    };
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Turns domain refusals into the tRPC codes clients switch on; nothing downstream matches on messages. */
+const domainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof DomainError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: cause.code, message: cause.message, cause });
+  }
+  return result;
+});
+
+/**
+ * Cookie-authenticated mutations must carry a custom header. Browsers will not add one to a cross-site request
+ * without a CORS preflight, which this server never grants, so a forged form post or fetch cannot mutate.
+ */
+const csrf = t.middleware(({ ctx, type, next }) => {
+  if (type === "mutation" && ctx.principal.kind === "session" && ctx.request.headers.get(CSRF_HEADER) !== "1") {
+    throw new TRPCError({ code: "FORBIDDEN", message: `Missing ${CSRF_HEADER} header` });
+  }
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(domainErrors).use(csrf);
+
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (ctx.principal.kind === "anonymous") throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
+  return next({ ctx: { principal: ctx.principal } });
+});
+
+export const userProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (ctx.principal.kind !== "session") {
+    throw new TRPCError({ code: "UNAUTHORIZED", message: "This needs a signed-in user" });
+  }
+  return next({ ctx: { principal: ctx.principal } });
+});
+
+const organizationNotFound = () => new TRPCError({ code: "NOT_FOUND", message: "Organization not found" });
+
+/** Narrows the context to one organization and the caller's role in it; every query filters by this id. */
+const withOrganization = authedProcedure.use(async ({ ctx, next }) => {
+  const { principal } = ctx;
+  const actor = actorOf(principal, ctx.request.remoteAddress);
+  if (principal.kind === "apiKey") {
+    const { organizationId, role } = principal.apiKey;
+    if (ctx.requestedOrganizationId && ctx.requestedOrganizationId !== organizationId) throw organizationNotFound();
+    return next({ ctx: { scope: { organizationId, role: role as Role, actor } } });
+  }
+  const organizations = await ctx.core.organizations.listForUser(principal.user.id);
+  const chosen = ctx.requestedOrganizationId
+    ? organizations.find((o) => o.id === ctx.requestedOrganizationId)
+    : organizations.length === 1
+      ? organizations[0]
+      : undefined;
+  if (!chosen) {
+    if (ctx.requestedOrganizationId) throw organizationNotFound();
+    throw new TRPCError({ code: "BAD_REQUEST", message: "Choose an organization" });
+  }
+  return next({ ctx: { scope: { organizationId: chosen.id, role: chosen.role, actor } } });
+});
+
+/** An organization procedure open to `role` and the roles above it: viewers read, admins and owners write. */
+export const organizationProcedure = (role: Role) =>
+  withOrganization.use(({ ctx, next }) => {
+    if (!roleAllows(ctx.scope.role, role)) {
+      throw new TRPCError({ code: "FORBIDDEN", message: `This needs the ${role} role` });
+    }
+    return next();
+  });

@@ -1,0 +1,78 @@
+import { type Database, queryRows } from "@relaypost/db";
+import { sql } from "drizzle-orm";
+import type { Actor } from "./actor";
+import { listAudit } from "./audit/audit-log";
+import { createPasswordHasher, type PasswordHasher } from "./hashing";
+import { type ApiKeyRole, createApiKey, listApiKeys, resolveApiKey, revokeApiKey } from "./identity/api-keys";
+import { addMember, listMembers, membershipRole, removeMember, setMemberRole } from "./identity/members";
+import {
+  createOrganization,
+  findOrganization,
+  listUserOrganizations,
+  renameOrganization,
+} from "./identity/organizations";
+import type { Role } from "./identity/roles";
+import { createSession, resolveSession, revokeSession } from "./identity/sessions";
+import { authenticateUser, createUser } from "./identity/users";
+import { createCredentialLifecycle } from "./smtp-credentials/lifecycle";
+import { getCredential, type ListQuery, listCredentials } from "./smtp-credentials/listing";
+
+export interface CoreOptions {
+  db: Database;
+  hasher?: PasswordHasher;
+}
+
+/** The domain, bound to one database: what every transport calls. */
+export function createCore({ db, hasher = createPasswordHasher() }: CoreOptions) {
+  return {
+    db,
+    hasher,
+    /** Resolves when the database answers a query; rejects otherwise. */
+    ping: async () => {
+      await queryRows(db, sql`select 1 as ok`);
+    },
+    smtpCredentials: {
+      ...createCredentialLifecycle(db, hasher),
+      list: (organizationId: string, query: ListQuery) => listCredentials(db, organizationId, query),
+      get: (organizationId: string, id: string) => getCredential(db, organizationId, id),
+    },
+    users: {
+      create: (input: { email: string; password: string; name?: string }) => createUser(db, hasher, input),
+      authenticate: (email: string, password: string) => authenticateUser(db, hasher, email, password),
+    },
+    sessions: {
+      create: (userId: string) => createSession(db, userId),
+      resolve: (token: string) => resolveSession(db, token),
+      revoke: (token: string) => revokeSession(db, token),
+    },
+    organizations: {
+      create: (input: Parameters<typeof createOrganization>[2]) => createOrganization(db, hasher, input),
+      find: (idOrSlug: string) => findOrganization(db, idOrSlug),
+      listForUser: (userId: string) => listUserOrganizations(db, userId),
+      rename: (organizationId: string, actor: Actor, name: string) =>
+        renameOrganization(db, organizationId, actor, name),
+    },
+    members: {
+      role: (organizationId: string, userId: string) => membershipRole(db, organizationId, userId),
+      list: (organizationId: string) => listMembers(db, organizationId),
+      add: (organizationId: string, actor: Actor, email: string, role: Role) =>
+        addMember(db, organizationId, actor, email, role),
+      setRole: (organizationId: string, actor: Actor, userId: string, role: Role) =>
+        setMemberRole(db, organizationId, actor, userId, role),
+      remove: (organizationId: string, actor: Actor, userId: string) => removeMember(db, organizationId, actor, userId),
+    },
+    apiKeys: {
+      create: (organizationId: string, actor: Actor, input: { name: string; role: ApiKeyRole }) =>
+        createApiKey(db, organizationId, actor, input),
+      list: (organizationId: string) => listApiKeys(db, organizationId),
+      revoke: (organizationId: string, actor: Actor, id: string) => revokeApiKey(db, organizationId, actor, id),
+      resolve: (token: string) => resolveApiKey(db, token),
+    },
+    auditLog: {
+      list: (organizationId: string, page: { cursor?: number | undefined; limit: number }) =>
+        listAudit(db, organizationId, page),
+    },
+  };
+}
+
+export type Core = ReturnType<typeof createCore>;

@@ -1,0 +1,113 @@
+import { type Database, schema, type Transaction } from "@relaypost/db";
+import { and, asc, eq } from "drizzle-orm";
+import type { Actor } from "../actor";
+import { recordAudit } from "../audit/audit-log";
+import { DomainError, notFound } from "../errors";
+import type { Role } from "./roles";
+import { findUserByEmail } from "./users";
+
+export interface Member {
+  userId: string;
+  email: string;
+  name: string;
+  role: Role;
+  createdAt: Date;
+}
+
+const m = schema.memberships;
+
+export async function membershipRole(db: Database, organizationId: string, userId: string): Promise<Role | undefined> {
+  const [row] = await db
+    .select({ role: m.role })
+    .from(m)
+    .where(and(eq(m.organizationId, organizationId), eq(m.userId, userId)));
+  return row?.role;
+}
+
+export async function listMembers(db: Database, organizationId: string): Promise<Member[]> {
+  return db
+    .select({
+      userId: m.userId,
+      email: schema.users.email,
+      name: schema.users.name,
+      role: m.role,
+      createdAt: m.createdAt,
+    })
+    .from(m)
+    .innerJoin(schema.users, eq(schema.users.id, m.userId))
+    .where(eq(m.organizationId, organizationId))
+    .orderBy(asc(schema.users.email));
+}
+
+/** Adds an existing user (by email) to the organization. */
+export async function addMember(db: Database, organizationId: string, actor: Actor, email: string, role: Role) {
+  const user = await findUserByEmail(db, email);
+  if (!user) throw new DomainError("NOT_FOUND", "No account with this email; ask them to sign up first", "email");
+  return db.transaction(async (tx) => {
+    const inserted = await tx
+      .insert(m)
+      .values({ organizationId, userId: user.id, role })
+      .onConflictDoNothing()
+      .returning();
+    if (inserted.length === 0) throw new DomainError("CONFLICT", "Already a member", "email");
+    await audit(tx, organizationId, actor, "member.added", user.id, user.email, { role });
+    return user;
+  });
+}
+
+/** Organizations always keep an owner: the last one can be neither demoted nor removed. */
+async function assertNotLastOwner(tx: Transaction, organizationId: string, userId: string) {
+  const owners = await tx
+    .select({ userId: m.userId })
+    .from(m)
+    .where(and(eq(m.organizationId, organizationId), eq(m.role, "owner")))
+    .for("update");
+  if (owners.length === 1 && owners[0]?.userId === userId) {
+    throw new DomainError("BAD_REQUEST", "An organization needs at least one owner", "role");
+  }
+}
+
+export async function setMemberRole(db: Database, organizationId: string, actor: Actor, userId: string, role: Role) {
+  return db.transaction(async (tx) => {
+    if (role !== "owner") await assertNotLastOwner(tx, organizationId, userId);
+    const [row] = await tx
+      .update(m)
+      .set({ role })
+      .where(and(eq(m.organizationId, organizationId), eq(m.userId, userId)))
+      .returning();
+    if (!row) throw notFound("Member");
+    await audit(tx, organizationId, actor, "member.role_changed", userId, null, { role });
+  });
+}
+
+export async function removeMember(db: Database, organizationId: string, actor: Actor, userId: string) {
+  return db.transaction(async (tx) => {
+    await assertNotLastOwner(tx, organizationId, userId);
+    const [row] = await tx
+      .delete(m)
+      .where(and(eq(m.organizationId, organizationId), eq(m.userId, userId)))
+      .returning();
+    if (!row) throw notFound("Member");
+    await audit(tx, organizationId, actor, "member.removed", userId, null, {});
+  });
+}
+
+function audit(
+  tx: Transaction,
+  organizationId: string,
+  actor: Actor,
+  action: string,
+  userId: string,
+  label: string | null,
+  metadata: Record<string, unknown>,
+) {
+  return recordAudit(tx, {
+    organizationId,
+    actor,
+    action,
+    targetType: "member",
+    targetId: userId,
+    targetLabel: label,
+    metadata,
+  });
+}

@@ -1,0 +1,26 @@
+import type { schema } from "@relaypost/db";
+
+/** A credential as every caller sees it: never the hash, never the lookup id. */
+export interface SmtpCredential {
+  id: string;
+  username: string;
+  description: string;
+  active: boolean;
+  lastUsedAt: Date | null;
+  passwordChangedAt: Date;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export function toSmtpCredential(row: typeof schema.smtpCredentials.$inferSelect): SmtpCredential {
+  return {
+    id: row.id,
+    username: row.username,
+    description: row.description,
+    active: row.active,
+    lastUsedAt: row.lastUsedAt,
+    passwordChangedAt: row.passwordChangedAt,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}

@@ -1,0 +1,83 @@
+import { mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { PGlite } from "@electric-sql/pglite";
+import type { SQL } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import postgres from "postgres";
+import * as schema from "./schema";
+
+export type Schema = typeof schema;
+/** The driver-independent drizzle database: the same type whether PGlite or postgres.js sits underneath. */
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
+/** Anything queries can run on: the database or a transaction inside it. */
+export type Executor = Database | Transaction;
+
+export type NotificationHandler = (payload: string) => void;
+
+export interface DatabaseHandle {
+  db: Database;
+  driver: "pglite" | "postgres";
+  /** Subscribes to a PostgreSQL NOTIFY channel; resolves once LISTEN is in force. */
+  listen(channel: string, onNotify: NotificationHandler, onReconnect?: () => void): Promise<() => Promise<void>>;
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const migrationsFolder = fileURLToPath(new URL("../../../drizzle", import.meta.url));
+
+const casing = "snake_case" as const;
+
+export interface DatabaseOptions {
+  /** postgres:// URL; when absent, an embedded PGlite database is used. */
+  url?: string | undefined;
+  /** PGlite data directory; `memory://` (or absent) keeps it in memory. */
+  dataDir?: string | undefined;
+  /** Connection pool size for postgres.js. */
+  maxConnections?: number;
+}
+
+export function createDatabase(options: DatabaseOptions): DatabaseHandle {
+  return options.url ? createPostgres(options.url, options.maxConnections ?? 10) : createPglite(options.dataDir);
+}
+
+function createPostgres(url: string, max: number): DatabaseHandle {
+  const client = postgres(url, { max, onnotice: () => {}, connection: { application_name: "relaypost" } });
+  const db = drizzlePostgres({ client, schema, casing }) as unknown as Database;
+  return {
+    db,
+    driver: "postgres",
+    async listen(channel, onNotify, onReconnect) {
+      const sub = await client.listen(channel, onNotify, onReconnect);
+      return () => sub.unlisten();
+    },
+    migrate: () => migratePostgres(drizzlePostgres({ client, casing }), { migrationsFolder }),
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+function createPglite(dataDir: string | undefined): DatabaseHandle {
+  if (dataDir && !dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
+  const client = new PGlite(dataDir);
+  const db = drizzlePglite({ client, schema, casing }) as unknown as Database;
+  return {
+    db,
+    driver: "pglite",
+    async listen(channel, onNotify) {
+      const unlisten = await client.listen(channel, onNotify);
+      return unlisten;
+    },
+    migrate: () => migratePglite(drizzlePglite({ client, casing }), { migrationsFolder }),
+    close: () => client.close(),
+  };
+}
+
+/** Runs raw SQL and returns its rows; postgres.js answers an array, PGlite an object with `rows`. */
+export async function queryRows<T extends Record<string, unknown>>(executor: Executor, query: SQL): Promise<T[]> {
+  const result: unknown = await executor.execute(query);
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}

@@ -1,0 +1,30 @@
+import { sql } from "drizzle-orm";
+import { boolean, index, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { createdAt, id, updatedAt } from "./columns";
+import { organizations } from "./organizations";
+import { users } from "./users";
+
+export const smtpCredentials = pgTable(
+  "smtp_credentials",
+  {
+    id: id(),
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    /** Public id carried inside the password; finds the credential at login without revealing the organization. */
+    lookupId: text().notNull().unique(),
+    username: text().notNull(),
+    description: text().notNull().default(""),
+    passwordHash: text().notNull(),
+    active: boolean().notNull().default(true),
+    lastUsedAt: timestamp({ withTimezone: true }),
+    passwordChangedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdBy: uuid().references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("smtp_credentials_org_username_key").on(t.organizationId, sql`lower(${t.username})`),
+    index("smtp_credentials_org_created_idx").on(t.organizationId, t.createdAt.desc(), t.id.desc()),
+  ],
+);
