@@ -2,6 +2,8 @@ export * from "./actor";
 export type { AuditEntry } from "./audit/audit-log";
 export * from "./core";
 export * from "./errors";
+export * from "./events/bus";
+export * from "./events/publisher";
 export * from "./events/store";
 export * from "./events/types";
 export * from "./hashing";

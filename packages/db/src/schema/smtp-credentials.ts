@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, index, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id, updatedAt } from "./columns";
 import { organizations } from "./organizations";
 import { users } from "./users";
@@ -18,6 +18,7 @@ export const smtpCredentials = pgTable(
     passwordHash: text().notNull(),
     active: boolean().notNull().default(true),
     lastUsedAt: timestamp({ withTimezone: true }),
+    messagesAccepted: bigint({ mode: "number" }).notNull().default(0),
     passwordChangedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     createdBy: uuid().references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),

@@ -1,0 +1,80 @@
+import type { Database } from "@relaypost/db";
+import { appendEvents } from "./store";
+import type { NewEvent } from "./types";
+
+export interface EventPublisherOptions {
+  /** How long an event may wait for companions before its batch is written. */
+  flushIntervalMs?: number;
+  maxBatch?: number;
+  /** Events kept while the database is unreachable; past this the oldest are dropped and counted. */
+  maxBuffered?: number;
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * Batches events that happen outside a mutation's transaction (SMTP logins, accepted messages): one INSERT and
+ * one NOTIFY per batch keeps NOTIFY traffic and write load small under a login storm. Events wait in memory while
+ * the database is down and are written once it is back.
+ */
+export function createEventPublisher(db: Database, options: EventPublisherOptions = {}) {
+  const flushIntervalMs = options.flushIntervalMs ?? 10;
+  const maxBatch = options.maxBatch ?? 500;
+  const maxBuffered = options.maxBuffered ?? 50_000;
+  let buffer: NewEvent[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let flushing: Promise<void> | undefined;
+  let dropped = 0;
+  let failures = 0;
+
+  const schedule = (delay: number) => {
+    timer ??= setTimeout(() => {
+      timer = undefined;
+      void flush();
+    }, delay);
+  };
+
+  async function writeBatches(): Promise<void> {
+    while (buffer.length > 0) {
+      const batch = buffer.slice(0, maxBatch);
+      try {
+        await db.transaction((tx) => appendEvents(tx, batch));
+        buffer = buffer.slice(batch.length);
+        failures = 0;
+      } catch (error) {
+        failures++;
+        options.onError?.(error);
+        schedule(Math.min(5_000, 100 * 2 ** Math.min(failures, 6)));
+        return;
+      }
+    }
+  }
+
+  function flush(): Promise<void> {
+    flushing ??= writeBatches().finally(() => {
+      flushing = undefined;
+    });
+    return flushing;
+  }
+
+  return {
+    publish(event: NewEvent): void {
+      buffer.push(event);
+      if (buffer.length > maxBuffered) {
+        dropped += buffer.length - maxBuffered;
+        buffer = buffer.slice(-maxBuffered);
+      }
+      if (buffer.length >= maxBatch && !flushing) void flush();
+      else schedule(flushIntervalMs);
+    },
+    /** Writes everything buffered; used at shutdown and by tests. */
+    async flush(): Promise<void> {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      while (flushing) await flushing;
+      await flush();
+    },
+    stats: () => ({ buffered: buffer.length, dropped }),
+  };
+}
+
+export type EventPublisher = ReturnType<typeof createEventPublisher>;
