@@ -1,0 +1,128 @@
+import { schema } from "@relaypost/db";
+import { TRPCError } from "@trpc/server";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { procedurePaths } from "./procedures.test-support";
+import { type ApiHarness, createApiHarness, type TestOrganization } from "./testing";
+
+/**
+ * Calls every procedure (successful and failing calls alike) and proves that no answer, error or log line carries a
+ * password, a hash or a token — except the one response that reveals a new secret to its creator.
+ */
+describe("secrets never leave after creation", () => {
+  let h: ApiHarness;
+  let org: TestOrganization;
+  const outputs: Array<{ path: string; text: string }> = [];
+  const logs: string[] = [];
+  const secrets = new Set<string>();
+  const called = new Set<string>();
+
+  async function record(path: string, call: () => Promise<unknown>): Promise<unknown> {
+    called.add(path);
+    try {
+      const result = await call();
+      outputs.push({ path, text: JSON.stringify(result) ?? "" });
+      return result;
+    } catch (error) {
+      const detail =
+        error instanceof TRPCError ? `${error.code} ${error.message} ${JSON.stringify(error.cause)}` : String(error);
+      outputs.push({ path, text: detail });
+      return undefined;
+    }
+  }
+
+  beforeAll(async () => {
+    for (const method of ["log", "info", "warn", "error", "debug"] as const) {
+      vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+        logs.push(args.map(String).join(" "));
+      });
+    }
+    h = await createApiHarness();
+    org = await h.createOrganization();
+    secrets.add(org.owner.sessionToken);
+    secrets.add("owner-password-1");
+
+    const owner = await h.asSession(org.owner.sessionToken, org.id);
+    const anonymous = await h.anonymous();
+
+    const signUp = (await anonymous.auth.signUp({
+      email: "newcomer@example.com",
+      password: "newcomer-password-1",
+      organizationName: "Newcomer Ltd",
+    })) as { user: { id: string } };
+    called.add("auth.signUp");
+    secrets.add("newcomer-password-1");
+    await record("auth.signIn", () =>
+      anonymous.auth.signIn({ email: "newcomer@example.com", password: "wrong-password-1" }),
+    );
+    await record("auth.signIn", () =>
+      anonymous.auth.signIn({ email: "newcomer@example.com", password: "newcomer-password-1" }),
+    );
+    await record("auth.me", () => owner.auth.me());
+
+    const created = await owner.smtpCredentials.create({ username: "leak_check", description: "d" });
+    called.add("smtpCredentials.create");
+    secrets.add(created.password);
+    const regenerated = await owner.smtpCredentials.regeneratePassword({ id: created.credential.id });
+    called.add("smtpCredentials.regeneratePassword");
+    secrets.add(regenerated.password);
+    await record("smtpCredentials.create", () => owner.smtpCredentials.create({ username: "leak_check" }));
+    await record("smtpCredentials.regeneratePassword", () =>
+      owner.smtpCredentials.regeneratePassword({ id: crypto.randomUUID() }),
+    );
+    await record("smtpCredentials.list", () => owner.smtpCredentials.list({ search: "leak" }));
+    await record("smtpCredentials.get", () => owner.smtpCredentials.get({ id: created.credential.id }));
+    await record("smtpCredentials.update", () =>
+      owner.smtpCredentials.update({ id: created.credential.id, description: "e" }),
+    );
+    await record("smtpCredentials.setActive", () =>
+      owner.smtpCredentials.setActive({ id: created.credential.id, active: false }),
+    );
+
+    const key = await owner.apiKeys.create({ name: "ci", role: "admin" });
+    called.add("apiKeys.create");
+    secrets.add(key.token);
+    const service = await h.asApiKey(key.token);
+    await record("apiKeys.list", () => service.apiKeys.list());
+    await record("smtpCredentials.list", () => service.smtpCredentials.list());
+    await record("organizations.current", () => service.organizations.current());
+    await record("organizations.list", () => owner.organizations.list());
+    await record("organizations.create", () => owner.organizations.create({ name: "Second" }));
+    await record("organizations.rename", () => owner.organizations.rename({ name: "Renamed" }));
+    await record("members.add", () => owner.members.add({ email: "newcomer@example.com", role: "viewer" }));
+    await record("members.list", () => owner.members.list());
+    await record("members.setRole", () => owner.members.setRole({ userId: signUp.user.id, role: "admin" }));
+    await record("members.remove", () => owner.members.remove({ userId: signUp.user.id }));
+    await record("auditLog.list", () => owner.auditLog.list({ limit: 200 }));
+    await record("smtpCredentials.delete", () => owner.smtpCredentials.delete({ id: created.credential.id }));
+    await record("apiKeys.revoke", () => owner.apiKeys.revoke({ id: key.apiKey.id }));
+    await record("smtpCredentials.list", () => service.smtpCredentials.list());
+    await record("auth.signOut", () => owner.auth.signOut());
+
+    const hashes = await h.core.db.select({ hash: schema.smtpCredentials.passwordHash }).from(schema.smtpCredentials);
+    for (const { hash } of hashes) secrets.add(hash);
+    const tokenHashes = await h.core.db.select({ hash: schema.apiKeys.tokenHash }).from(schema.apiKeys);
+    for (const { hash } of tokenHashes) secrets.add(hash);
+  });
+  afterAll(async () => {
+    vi.restoreAllMocks();
+    await h.destroy();
+  });
+
+  it("exercises every query and mutation of the API", () => {
+    const expected = procedurePaths().filter((path) => !path.startsWith("events."));
+    expect([...called].sort()).toEqual(expect.arrayContaining(expected));
+  });
+
+  it("keeps every password, hash and token out of every other answer and error", () => {
+    expect(outputs.length).toBeGreaterThan(20);
+    for (const { path, text } of outputs) {
+      for (const secret of secrets) expect(text, path).not.toContain(secret);
+      expect(text, path).not.toMatch(/\$argon2|rpsmtp_[a-z0-9]{12}_|rpkey_[A-Za-z0-9]{20}/);
+    }
+  });
+
+  it("keeps every password, hash and token out of the logs", () => {
+    const all = logs.join("\n");
+    for (const secret of secrets) expect(all).not.toContain(secret);
+  });
+});

@@ -1,0 +1,177 @@
+import { TRPCError } from "@trpc/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { inputKeys, procedurePaths } from "./procedures.test-support";
+import { type ApiHarness, type Caller, createApiHarness, type TestOrganization } from "./testing";
+
+async function codeOf(call: Promise<unknown>): Promise<string> {
+  try {
+    await call;
+    return "OK";
+  } catch (error) {
+    if (error instanceof TRPCError) return error.code;
+    throw error;
+  }
+}
+
+/**
+ * Every procedure that takes an id of organization data, called with an id that belongs to another organization.
+ * Each must answer exactly as for an id that does not exist.
+ */
+const foreignIdCalls: Record<string, (c: Caller, foreign: ForeignIds) => Promise<unknown>> = {
+  "smtpCredentials.get": (c, f) => c.smtpCredentials.get({ id: f.credentialId }),
+  "smtpCredentials.update": (c, f) => c.smtpCredentials.update({ id: f.credentialId, description: "x" }),
+  "smtpCredentials.regeneratePassword": (c, f) => c.smtpCredentials.regeneratePassword({ id: f.credentialId }),
+  "smtpCredentials.setActive": (c, f) => c.smtpCredentials.setActive({ id: f.credentialId, active: false }),
+  "smtpCredentials.delete": (c, f) => c.smtpCredentials.delete({ id: f.credentialId }),
+  "apiKeys.revoke": (c, f) => c.apiKeys.revoke({ id: f.apiKeyId }),
+  "members.setRole": (c, f) => c.members.setRole({ userId: f.userId, role: "viewer" }),
+  "members.remove": (c, f) => c.members.remove({ userId: f.userId }),
+};
+
+interface ForeignIds {
+  credentialId: string;
+  apiKeyId: string;
+  userId: string;
+}
+
+describe("tenant isolation and authorization", () => {
+  let h: ApiHarness;
+  let mine: TestOrganization;
+  let theirs: TestOrganization;
+  let foreign: ForeignIds;
+
+  beforeAll(async () => {
+    h = await createApiHarness();
+    mine = await h.createOrganization();
+    theirs = await h.createOrganization();
+    const theirOwner = await h.asSession(theirs.owner.sessionToken, theirs.id);
+    const { credential } = await theirOwner.smtpCredentials.create({ username: "their_app" });
+    const { apiKey } = await h.createApiKey(theirs.id);
+    const member = await h.addMember(theirs.id, "admin");
+    foreign = { credentialId: credential.id, apiKeyId: apiKey.id, userId: member.id };
+  });
+  afterAll(() => h.destroy());
+
+  const callers = () => [
+    ["owner session", () => h.asSession(mine.owner.sessionToken, mine.id)] as const,
+    ["admin API key", async () => h.asApiKey((await h.createApiKey(mine.id, "admin")).token)] as const,
+  ];
+
+  it("lists a foreign-id case for every procedure that takes an organization's id", () => {
+    const takesId = procedurePaths().filter((path) => inputKeys(path).some((key) => key === "id" || key === "userId"));
+    expect(takesId.length).toBeGreaterThanOrEqual(Object.keys(foreignIdCalls).length);
+    expect(Object.keys(foreignIdCalls).sort()).toEqual(takesId);
+  });
+
+  for (const [path, call] of Object.entries(foreignIdCalls)) {
+    it(`${path} with another organization's id answers NOT_FOUND, like an unknown id`, async () => {
+      // Role changes are for owners; API keys are at most admins, so only the owner's session reaches the lookup.
+      const eligible = path === "members.setRole" ? callers().slice(0, 1) : callers();
+      for (const [, makeCaller] of eligible) {
+        const caller = await makeCaller();
+        expect(await codeOf(call(caller, foreign))).toBe("NOT_FOUND");
+        const unknown = {
+          credentialId: crypto.randomUUID(),
+          apiKeyId: crypto.randomUUID(),
+          userId: crypto.randomUUID(),
+        };
+        expect(await codeOf(call(caller, unknown))).toBe("NOT_FOUND");
+      }
+    });
+  }
+
+  it("leaves the other organization's data untouched after every foreign call", async () => {
+    const theirOwner = await h.asSession(theirs.owner.sessionToken, theirs.id);
+    const credential = await theirOwner.smtpCredentials.get({ id: foreign.credentialId });
+    expect(credential).toMatchObject({ username: "their_app", active: true, description: "" });
+    const keys = await theirOwner.apiKeys.list();
+    expect(keys.find((k) => k.id === foreign.apiKeyId)?.revokedAt).toBeNull();
+    const members = await theirOwner.members.list();
+    expect(members.find((m) => m.userId === foreign.userId)?.role).toBe("admin");
+  });
+
+  it("never lists another organization's credentials, keys, members or audit entries", async () => {
+    const caller = await h.asSession(mine.owner.sessionToken, mine.id);
+    const listed = JSON.stringify([
+      await caller.smtpCredentials.list(),
+      await caller.apiKeys.list(),
+      await caller.members.list(),
+      await caller.auditLog.list(),
+    ]);
+    expect(listed).not.toContain(foreign.credentialId);
+    expect(listed).not.toContain(foreign.apiKeyId);
+    expect(listed).not.toContain(foreign.userId);
+    expect(listed).not.toContain("their_app");
+  });
+
+  it("answers NOT_FOUND when a session asks for an organization it does not belong to", async () => {
+    const caller = await h.asSession(mine.owner.sessionToken, theirs.id);
+    expect(await codeOf(caller.smtpCredentials.list())).toBe("NOT_FOUND");
+    expect(await codeOf(caller.smtpCredentials.create({}))).toBe("NOT_FOUND");
+  });
+
+  it("answers NOT_FOUND when an API key names another organization", async () => {
+    const { token } = await h.createApiKey(mine.id);
+    const caller = await h.callerFor({ authorization: `Bearer ${token}`, "x-relaypost-organization": theirs.id });
+    expect(await codeOf(caller.smtpCredentials.list())).toBe("NOT_FOUND");
+  });
+
+  it("forbids every write to a viewer, by session and by API key, and allows reads", async () => {
+    const viewer = await h.addMember(mine.id, "viewer");
+    const { credential } = await (await h.asSession(mine.owner.sessionToken, mine.id)).smtpCredentials.create({});
+    for (const caller of [
+      await h.asSession(viewer.sessionToken, mine.id),
+      await h.asApiKey((await h.createApiKey(mine.id, "viewer")).token),
+    ]) {
+      const writes = [
+        caller.smtpCredentials.create({}),
+        caller.smtpCredentials.update({ id: credential.id, description: "x" }),
+        caller.smtpCredentials.regeneratePassword({ id: credential.id }),
+        caller.smtpCredentials.setActive({ id: credential.id, active: false }),
+        caller.smtpCredentials.delete({ id: credential.id }),
+        caller.apiKeys.create({ name: "k", role: "admin" }),
+        caller.apiKeys.revoke({ id: crypto.randomUUID() }),
+        caller.members.add({ email: "x@example.com", role: "admin" }),
+        caller.members.setRole({ userId: viewer.id, role: "owner" }),
+        caller.members.remove({ userId: mine.owner.id }),
+        caller.organizations.rename({ name: "hijacked" }),
+      ];
+      for (const write of writes) expect(await codeOf(write)).toBe("FORBIDDEN");
+      expect(await codeOf(caller.smtpCredentials.list())).toBe("OK");
+      expect(await codeOf(caller.smtpCredentials.get({ id: credential.id }))).toBe("OK");
+      expect(await codeOf(caller.auditLog.list())).toBe("OK");
+    }
+    expect(
+      (await (await h.asSession(mine.owner.sessionToken, mine.id)).smtpCredentials.get({ id: credential.id })).active,
+    ).toBe(true);
+  });
+
+  it("refuses an admin (not owner) changing roles, so nobody promotes themselves", async () => {
+    const admin = await h.addMember(mine.id, "admin");
+    const caller = await h.asSession(admin.sessionToken, mine.id);
+    expect(await codeOf(caller.members.setRole({ userId: admin.id, role: "owner" }))).toBe("FORBIDDEN");
+  });
+
+  it("rejects a revoked API key with UNAUTHORIZED on its very next call", async () => {
+    const { apiKey, token } = await h.createApiKey(mine.id);
+    const service = await h.asApiKey(token);
+    expect(await codeOf(service.smtpCredentials.list())).toBe("OK");
+    await (await h.asSession(mine.owner.sessionToken, mine.id)).apiKeys.revoke({ id: apiKey.id });
+    expect(await codeOf((await h.asApiKey(token)).smtpCredentials.list())).toBe("UNAUTHORIZED");
+  });
+
+  it("rejects unknown bearer tokens and anonymous callers with UNAUTHORIZED", async () => {
+    expect(await codeOf((await h.asApiKey("rpkey_forged")).smtpCredentials.list())).toBe("UNAUTHORIZED");
+    expect(await codeOf((await h.anonymous()).smtpCredentials.list())).toBe("UNAUTHORIZED");
+    expect(await codeOf((await h.anonymous()).apiKeys.create({ name: "x", role: "admin" }))).toBe("UNAUTHORIZED");
+  });
+
+  it("refuses cookie-authenticated mutations without the CSRF header", async () => {
+    const caller = await h.callerFor({
+      cookie: `relaypost_session=${mine.owner.sessionToken}`,
+      "x-relaypost-organization": mine.id,
+    });
+    expect(await codeOf(caller.smtpCredentials.create({}))).toBe("FORBIDDEN");
+    expect(await codeOf(caller.smtpCredentials.list())).toBe("OK");
+  });
+});
