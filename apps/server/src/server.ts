@@ -1,16 +1,27 @@
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
-import { type Core, createCore } from "@relaypost/core";
+import {
+  type Core,
+  createCore,
+  createEventBus,
+  createEventPublisher,
+  type EventBus,
+  type EventPublisher,
+  listenForRevocations,
+} from "@relaypost/core";
 import type { Config } from "./config";
 import { openDatabase } from "./database";
 import { createHttpApp } from "./http/app";
-import { logInfo } from "./log";
+import { attachWebSocket } from "./http/websocket";
+import { logInfo, logServerFault } from "./log";
 
 export const defaultDashboardDir = fileURLToPath(new URL("../../dashboard/dist", import.meta.url));
 
 export interface RelayPostServer {
   core: Core;
+  bus: EventBus;
+  publisher: EventPublisher;
   httpPort: number;
   close(): Promise<void>;
 }
@@ -18,26 +29,37 @@ export interface RelayPostServer {
 /** Opens the database, applies migrations and starts every listener of one RelayPost process. */
 export async function startServer(config: Config): Promise<RelayPostServer> {
   const database = await openDatabase(config);
-  const core = createCore({ db: database.db });
+  const bus = createEventBus(database, { onError: (error) => logServerFault("event bus", error) });
+  await bus.start();
+  const publisher = createEventPublisher(database.db, { onError: (error) => logServerFault("event publisher", error) });
+  const core = createCore({ db: database.db, bus });
   const app = createHttpApp({ core, dashboardDir: config.DASHBOARD_DIR ?? defaultDashboardDir });
   const http = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST });
   await new Promise<void>((resolve, reject) => {
     http.once("listening", resolve);
     http.once("error", reject);
   });
+  const websocket = attachWebSocket(http, { core });
+  const stopRevocations = await listenForRevocations(database, (revocation) => websocket.revoke(revocation));
   const httpPort = (http.address() as AddressInfo).port;
   logInfo(`HTTP listening on http://${config.HOST}:${httpPort} (${database.description})`);
 
   let closing: Promise<void> | undefined;
   return {
     core,
+    bus,
+    publisher,
     httpPort,
     close() {
       closing ??= (async () => {
+        await websocket.close();
         await new Promise<void>((resolve) => {
           http.close(() => resolve());
           if ("closeAllConnections" in http) http.closeAllConnections();
         });
+        await publisher.flush();
+        await stopRevocations();
+        await bus.stop();
         await database.close();
       })();
       return closing;

@@ -9,7 +9,7 @@ export interface RequestInfo {
   headers: Headers;
   remoteAddress: string | null;
   /** Values a WebSocket client sent in its connection params (tokens cannot travel in browser WS headers). */
-  connectionParams?: Record<string, string> | null;
+  connectionParams?: Record<string, string | undefined> | null;
   /** Present on HTTP: lets sign-in and sign-out set the session cookie. */
   resHeaders?: Headers;
   /** Whether the request arrived over HTTPS, for the cookie's Secure flag. */

@@ -1,6 +1,7 @@
 import { apiKeysRouter } from "./router/api-keys";
 import { auditLogRouter } from "./router/audit-log";
 import { authRouter } from "./router/auth";
+import { eventsRouter } from "./router/events";
 import { membersRouter } from "./router/members";
 import { organizationsRouter } from "./router/organizations";
 import { smtpCredentialsRouter } from "./router/smtp-credentials";
@@ -13,6 +14,7 @@ export const appRouter = router({
   apiKeys: apiKeysRouter,
   smtpCredentials: smtpCredentialsRouter,
   auditLog: auditLogRouter,
+  events: eventsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -2,6 +2,9 @@ import { type Database, queryRows } from "@relaypost/db";
 import { sql } from "drizzle-orm";
 import type { Actor } from "./actor";
 import { listAudit } from "./audit/audit-log";
+import type { EventBus } from "./events/bus";
+import { type StreamOptions, streamEvents } from "./events/stream";
+import type { RelayEvent } from "./events/types";
 import { createPasswordHasher, type PasswordHasher } from "./hashing";
 import { type ApiKeyRole, createApiKey, listApiKeys, resolveApiKey, revokeApiKey } from "./identity/api-keys";
 import { addMember, listMembers, membershipRole, removeMember, setMemberRole } from "./identity/members";
@@ -20,10 +23,12 @@ import { getCredential, type ListQuery, listCredentials } from "./smtp-credentia
 export interface CoreOptions {
   db: Database;
   hasher?: PasswordHasher;
+  /** This process's feed of committed events; needed only by live subscriptions. */
+  bus?: EventBus;
 }
 
 /** The domain, bound to one database: what every transport calls. */
-export function createCore({ db, hasher = createPasswordHasher() }: CoreOptions) {
+export function createCore({ db, hasher = createPasswordHasher(), bus }: CoreOptions) {
   return {
     db,
     hasher,
@@ -67,6 +72,12 @@ export function createCore({ db, hasher = createPasswordHasher() }: CoreOptions)
       list: (organizationId: string) => listApiKeys(db, organizationId),
       revoke: (organizationId: string, actor: Actor, id: string) => revokeApiKey(db, organizationId, actor, id),
       resolve: (token: string) => resolveApiKey(db, token),
+    },
+    events: {
+      stream(options: StreamOptions): AsyncGenerator<RelayEvent> {
+        if (!bus) throw new Error("Live events need an event bus; pass one to createCore");
+        return streamEvents(db, bus, options);
+      },
     },
     auditLog: {
       list: (organizationId: string, page: { cursor?: number | undefined; limit: number }) =>

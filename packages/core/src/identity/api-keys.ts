@@ -3,6 +3,7 @@ import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
 import type { Actor } from "../actor";
 import { recordAudit } from "../audit/audit-log";
 import { DomainError, notFound } from "../errors";
+import { announceRevocation } from "../events/access";
 import { generateApiKeyToken, hashToken } from "../tokens";
 import type { Role } from "./roles";
 
@@ -96,6 +97,7 @@ export async function revokeApiKey(db: Database, organizationId: string, actor: 
       .where(and(eq(t.id, id), eq(t.organizationId, organizationId), isNull(t.revokedAt)))
       .returning({ id: t.id, name: t.name });
     if (!row) throw notFound("API key");
+    await announceRevocation(tx, { kind: "apiKey", apiKeyId: row.id });
     await recordAudit(tx, {
       organizationId,
       actor,

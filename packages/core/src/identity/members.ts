@@ -3,6 +3,7 @@ import { and, asc, eq } from "drizzle-orm";
 import type { Actor } from "../actor";
 import { recordAudit } from "../audit/audit-log";
 import { DomainError, notFound } from "../errors";
+import { announceRevocation } from "../events/access";
 import type { Role } from "./roles";
 import { findUserByEmail } from "./users";
 
@@ -76,6 +77,8 @@ export async function setMemberRole(db: Database, organizationId: string, actor:
       .where(and(eq(m.organizationId, organizationId), eq(m.userId, userId)))
       .returning();
     if (!row) throw notFound("Member");
+    // Live connections hold the role they started with; end them so they reconnect with the new one.
+    await announceRevocation(tx, { kind: "member", organizationId, userId });
     await audit(tx, organizationId, actor, "member.role_changed", userId, null, { role });
   });
 }
@@ -88,6 +91,7 @@ export async function removeMember(db: Database, organizationId: string, actor: 
       .where(and(eq(m.organizationId, organizationId), eq(m.userId, userId)))
       .returning();
     if (!row) throw notFound("Member");
+    await announceRevocation(tx, { kind: "member", organizationId, userId });
     await audit(tx, organizationId, actor, "member.removed", userId, null, {});
   });
 }

@@ -1,5 +1,6 @@
 import { type Database, schema } from "@relaypost/db";
 import { and, eq, gt } from "drizzle-orm";
+import { announceRevocation } from "../events/access";
 import { generateSessionToken, hashToken } from "../tokens";
 import type { User } from "./users";
 
@@ -33,9 +34,12 @@ export async function resolveSession(db: Database, token: string): Promise<Resol
 
 /** Ends a session everywhere: the stored row is what every process checks. Returns the ended session's id. */
 export async function revokeSession(db: Database, token: string): Promise<string | undefined> {
-  const [row] = await db
-    .delete(t)
-    .where(eq(t.tokenHash, hashToken(token)))
-    .returning({ id: t.id });
-  return row?.id;
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .delete(t)
+      .where(eq(t.tokenHash, hashToken(token)))
+      .returning({ id: t.id });
+    if (row) await announceRevocation(tx, { kind: "session", sessionId: row.id });
+    return row?.id;
+  });
 }

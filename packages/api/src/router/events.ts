@@ -1,0 +1,34 @@
+import { EVENT_TYPES } from "@relaypost/core";
+import { tracked } from "@trpc/server";
+import { z } from "zod";
+import { organizationProcedure, router } from "../trpc";
+
+export const eventsRouter = router({
+  /**
+   * The organization's events as they happen. Each carries its id as the tracked id, so a client that reconnects
+   * (tRPC sends the last id back as `lastEventId`) receives exactly what it missed while the events are retained.
+   */
+  subscribe: organizationProcedure("viewer")
+    .input(
+      z
+        .object({
+          lastEventId: z
+            .string()
+            .regex(/^\d{1,18}$/)
+            .nullish(),
+          credentialId: z.uuid().optional(),
+          types: z.array(z.enum(EVENT_TYPES)).max(EVENT_TYPES.length).optional(),
+        })
+        .default({}),
+    )
+    .subscription(async function* ({ ctx, input, signal }) {
+      const stream = ctx.core.events.stream({
+        organizationId: ctx.scope.organizationId,
+        afterId: input.lastEventId ? Number(input.lastEventId) : undefined,
+        credentialId: input.credentialId,
+        types: input.types,
+        signal,
+      });
+      for await (const event of stream) yield tracked(String(event.id), event);
+    }),
+});

@@ -1,0 +1,28 @@
+import type { DatabaseHandle, Executor } from "@relaypost/db";
+import { sql } from "drizzle-orm";
+
+export const ACCESS_CHANNEL = "relaypost_access";
+
+/** A party whose live connections must end now, on every process: it signed out, was removed or revoked. */
+export type AccessRevocation =
+  | { kind: "session"; sessionId: string }
+  | { kind: "apiKey"; apiKeyId: string }
+  | { kind: "member"; organizationId: string; userId: string };
+
+/** Announces a revocation; inside a transaction it is delivered only if the transaction commits. */
+export async function announceRevocation(executor: Executor, revocation: AccessRevocation): Promise<void> {
+  await executor.execute(sql`select pg_notify(${ACCESS_CHANNEL}, ${JSON.stringify(revocation)})`);
+}
+
+export async function listenForRevocations(
+  database: Pick<DatabaseHandle, "listen">,
+  onRevocation: (revocation: AccessRevocation) => void,
+): Promise<() => Promise<void>> {
+  return database.listen(ACCESS_CHANNEL, (payload) => {
+    try {
+      onRevocation(JSON.parse(payload) as AccessRevocation);
+    } catch {
+      // A payload this version cannot read names nobody it knows.
+    }
+  });
+}
