@@ -7,6 +7,13 @@ import { type StreamOptions, streamEvents } from "./events/stream";
 import type { RelayEvent } from "./events/types";
 import { createPasswordHasher, type PasswordHasher } from "./hashing";
 import { type ApiKeyRole, createApiKey, listApiKeys, resolveApiKey, revokeApiKey } from "./identity/api-keys";
+import {
+  acceptInvitation,
+  createInvitation,
+  listInvitations,
+  previewInvitation,
+  revokeInvitation,
+} from "./identity/invitations";
 import { addMember, listMembers, membershipRole, removeMember, setMemberRole } from "./identity/members";
 import {
   createOrganization,
@@ -65,6 +72,13 @@ export function createCore({ db, hasher = createPasswordHasher(), bus }: CoreOpt
       setRole: (organizationId: string, actor: Actor, userId: string, role: Role) =>
         setMemberRole(db, organizationId, actor, userId, role),
       remove: (organizationId: string, actor: Actor, userId: string) => removeMember(db, organizationId, actor, userId),
+    },
+    invitations: {
+      create: (organizationId: string, actor: Actor, role: Role) => createInvitation(db, organizationId, actor, role),
+      list: (organizationId: string) => listInvitations(db, organizationId),
+      revoke: (organizationId: string, actor: Actor, id: string) => revokeInvitation(db, organizationId, actor, id),
+      preview: (token: string) => previewInvitation(db, token),
+      accept: (actor: Actor & { type: "user"; id: string }, token: string) => acceptInvitation(db, actor, token),
     },
     apiKeys: {
       create: (organizationId: string, actor: Actor, input: { name: string; role: ApiKeyRole }) =>

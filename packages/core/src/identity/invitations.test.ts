@@ -1,0 +1,94 @@
+import { schema } from "@relaypost/db";
+import { createTestDatabase, type TestDatabase } from "@relaypost/db/testing";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Actor } from "../actor";
+import { type Core, createCore } from "../core";
+import { hashToken } from "../tokens";
+import { INVITATION_TTL_MS } from "./invitations";
+
+describe("invitations", () => {
+  let database: TestDatabase;
+  let core: Core;
+  let organizationId: string;
+  let owner: Actor & { type: "user"; id: string };
+  let counter = 0;
+
+  async function newUser() {
+    const user = await core.users.create({ email: `invitee-${counter++}@example.com`, password: "invitee-password" });
+    return { type: "user" as const, id: user.id, label: user.email, remoteAddress: "192.0.2.4" };
+  }
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    core = createCore({ db: database.db });
+    const created = await core.organizations.create({
+      name: "Inviting Org",
+      owner: { email: "inviter@example.com", password: "inviter-password" },
+    });
+    organizationId = created.organization.id;
+    owner = { type: "user", id: created.owner.id, label: created.owner.email, remoteAddress: null };
+  });
+  afterAll(() => database.destroy());
+
+  it("stores only a hash of the token and lists the link until it is used", async () => {
+    const { invitation, token } = await core.invitations.create(organizationId, owner, "viewer");
+    expect(token).toMatch(/^rpinv_[A-Za-z0-9]{43}$/);
+    const [row] = await database.db.select().from(schema.invitations).where(eq(schema.invitations.id, invitation.id));
+    expect(row?.tokenHash).toBe(hashToken(token));
+    expect(JSON.stringify(row)).not.toContain(token);
+    expect(invitation.expiresAt.getTime() - invitation.createdAt.getTime()).toBeGreaterThan(INVITATION_TTL_MS - 60_000);
+    expect((await core.invitations.list(organizationId)).map((i) => i.id)).toContain(invitation.id);
+    expect(await core.invitations.preview(token)).toMatchObject({ organizationName: "Inviting Org", role: "viewer" });
+  });
+
+  it("admits exactly one user with the invited role, then refuses the spent link", async () => {
+    const { invitation, token } = await core.invitations.create(organizationId, owner, "admin");
+    const first = await newUser();
+    await expect(core.invitations.accept(first, token)).resolves.toEqual({ organizationId, role: "admin" });
+    expect(await core.members.role(organizationId, first.id)).toBe("admin");
+    await expect(core.invitations.accept(await newUser(), token)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(core.invitations.preview(token)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await core.invitations.list(organizationId)).map((i) => i.id)).not.toContain(invitation.id);
+    const audit = await core.auditLog.list(organizationId, { limit: 50 });
+    expect(audit.items.find((e) => e.action === "member.joined")).toMatchObject({
+      actorLabel: first.label,
+      targetId: first.id,
+      remoteAddress: "192.0.2.4",
+    });
+  });
+
+  it("keeps the link usable when an existing member opens it", async () => {
+    const { token } = await core.invitations.create(organizationId, owner, "viewer");
+    await expect(core.invitations.accept(owner, token)).rejects.toMatchObject({
+      code: "CONFLICT",
+    });
+    await expect(core.invitations.preview(token)).resolves.toMatchObject({ role: "viewer" });
+  });
+
+  it("refuses revoked, expired and unknown links alike", async () => {
+    const revoked = await core.invitations.create(organizationId, owner, "viewer");
+    await core.invitations.revoke(organizationId, owner, revoked.invitation.id);
+    await expect(core.invitations.revoke(organizationId, owner, revoked.invitation.id)).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    const expired = await core.invitations.create(organizationId, owner, "viewer");
+    await database.db
+      .update(schema.invitations)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(schema.invitations.id, expired.invitation.id));
+    const user = await newUser();
+    for (const token of [revoked.token, expired.token, "rpinv_unknown"]) {
+      await expect(core.invitations.accept(user, token)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    }
+    expect(await core.members.role(organizationId, user.id)).toBeUndefined();
+  });
+
+  it("cannot revoke another organization's link", async () => {
+    const other = await core.organizations.create({ name: "Other", owner: { userId: owner.id } });
+    const { invitation } = await core.invitations.create(organizationId, owner, "viewer");
+    await expect(core.invitations.revoke(other.organization.id, owner, invitation.id)).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+  });
+});

@@ -1,0 +1,144 @@
+import { type Database, schema } from "@relaypost/db";
+import { and, desc, eq, gt, isNull } from "drizzle-orm";
+import type { Actor } from "../actor";
+import { recordAudit } from "../audit/audit-log";
+import { DomainError, notFound } from "../errors";
+import { BASE62, randomString } from "../random";
+import { hashToken } from "../tokens";
+import type { Role } from "./roles";
+
+export const INVITATION_PREFIX = "rpinv_";
+/** Long enough to reach a colleague over a weekend, short enough that a forgotten link stops working soon. */
+export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+export interface Invitation {
+  id: string;
+  role: Role;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+/** What the holder of a link may learn before accepting it: where it leads and with which role. */
+export interface InvitationPreview {
+  organizationName: string;
+  role: Role;
+  expiresAt: Date;
+}
+
+const t = schema.invitations;
+const columns = { id: t.id, role: t.role, createdAt: t.createdAt, expiresAt: t.expiresAt };
+
+const invalidLink = () => new DomainError("NOT_FOUND", "This invitation link is invalid, expired or already used");
+
+/** Only links that nobody accepted or revoked and that have not expired can still be used. */
+const usable = (now: Date) => and(isNull(t.acceptedAt), isNull(t.revokedAt), gt(t.expiresAt, now));
+
+export const generateInvitationToken = () => `${INVITATION_PREFIX}${randomString(BASE62, 43)}`;
+
+/** Creates a single-use link token; like every token it is kept only as a hash, so it is shown this once. */
+export async function createInvitation(
+  db: Database,
+  organizationId: string,
+  actor: Actor,
+  role: Role,
+  now = new Date(),
+): Promise<{ invitation: Invitation; token: string }> {
+  const token = generateInvitationToken();
+  return db.transaction(async (tx) => {
+    const [invitation] = await tx
+      .insert(t)
+      .values({
+        organizationId,
+        role,
+        tokenHash: hashToken(token),
+        createdBy: actor.type === "user" ? actor.id : null,
+        expiresAt: new Date(now.getTime() + INVITATION_TTL_MS),
+      })
+      .returning(columns);
+    if (!invitation) throw new Error("insert returned no row");
+    await recordAudit(tx, {
+      organizationId,
+      actor,
+      action: "invitation.created",
+      targetType: "invitation",
+      targetId: invitation.id,
+      metadata: { role },
+    });
+    return { invitation, token };
+  });
+}
+
+/** The organization's links that can still be accepted, newest first. */
+export async function listInvitations(db: Database, organizationId: string, now = new Date()): Promise<Invitation[]> {
+  return db
+    .select(columns)
+    .from(t)
+    .where(and(eq(t.organizationId, organizationId), usable(now)))
+    .orderBy(desc(t.createdAt));
+}
+
+export async function revokeInvitation(db: Database, organizationId: string, actor: Actor, id: string) {
+  await db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(t)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(t.id, id), eq(t.organizationId, organizationId), isNull(t.acceptedAt), isNull(t.revokedAt)))
+      .returning({ id: t.id, role: t.role });
+    if (!row) throw notFound("Invitation");
+    await recordAudit(tx, {
+      organizationId,
+      actor,
+      action: "invitation.revoked",
+      targetType: "invitation",
+      targetId: row.id,
+      metadata: { role: row.role },
+    });
+  });
+}
+
+export async function previewInvitation(db: Database, token: string, now = new Date()): Promise<InvitationPreview> {
+  const [row] = await db
+    .select({ organizationName: schema.organizations.name, role: t.role, expiresAt: t.expiresAt })
+    .from(t)
+    .innerJoin(schema.organizations, eq(schema.organizations.id, t.organizationId))
+    .where(and(eq(t.tokenHash, hashToken(token)), usable(now)));
+  if (!row) throw invalidLink();
+  return row;
+}
+
+/**
+ * Makes the signed-in user a member with the invitation's role and spends the link, in one transaction, so a link
+ * admits exactly one person even when two people open it at once.
+ */
+export async function acceptInvitation(
+  db: Database,
+  actor: Actor & { type: "user"; id: string },
+  token: string,
+  now = new Date(),
+): Promise<{ organizationId: string; role: Role }> {
+  return db.transaction(async (tx) => {
+    const [invitation] = await tx
+      .update(t)
+      .set({ acceptedAt: now, acceptedBy: actor.id })
+      .where(and(eq(t.tokenHash, hashToken(token)), usable(now)))
+      .returning({ id: t.id, organizationId: t.organizationId, role: t.role });
+    if (!invitation) throw invalidLink();
+    const inserted = await tx
+      .insert(schema.memberships)
+      .values({ organizationId: invitation.organizationId, userId: actor.id, role: invitation.role })
+      .onConflictDoNothing()
+      .returning();
+    // Rolls the link back too: it stays usable for the person it was meant for.
+    if (inserted.length === 0) throw new DomainError("CONFLICT", "You are already a member of this organization");
+    await recordAudit(tx, {
+      organizationId: invitation.organizationId,
+      actor,
+      action: "member.joined",
+      targetType: "member",
+      targetId: actor.id,
+      targetLabel: actor.label,
+      metadata: { role: invitation.role, invitationId: invitation.id },
+    });
+    return { organizationId: invitation.organizationId, role: invitation.role };
+  });
+}
