@@ -14,6 +14,11 @@ export async function openDatabase(config: Pick<Config, "DATABASE_URL" | "DATA_D
     const url = new URL(config.DATABASE_URL);
     return { ...handle, description: `PostgreSQL at ${url.host}${url.pathname}` };
   }
+  if (config.DATA_DIR.startsWith("memory://")) {
+    const handle = createDatabase({ dataDir: config.DATA_DIR });
+    await handle.migrate();
+    return { ...handle, description: "in-memory PGlite" };
+  }
   const unlock = lockDataDir(config.DATA_DIR);
   try {
     const handle = createDatabase({ dataDir: config.DATA_DIR });

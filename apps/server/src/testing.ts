@@ -1,0 +1,45 @@
+import { createTestDatabase, type TestDatabase } from "@relaypost/db/testing";
+import { type Config, loadConfig } from "./config";
+import { type RelayPostServer, startServer } from "./server";
+
+export interface TestServer extends RelayPostServer {
+  /** http://127.0.0.1:<port> */
+  url: string;
+  /** The database this server uses, when on PostgreSQL (start a second process on it with `startTestServer`). */
+  databaseUrl: string | undefined;
+  stop(): Promise<void>;
+}
+
+/**
+ * A real RelayPost process in this test's process, on free ports: in-memory PGlite by default, or a fresh database
+ * on the PostgreSQL server named by TEST_DATABASE_URL. Pass `databaseUrl` to start another process on the same one.
+ */
+export async function startTestServer(
+  options: { databaseUrl?: string; config?: Partial<Config> } = {},
+): Promise<TestServer> {
+  let owned: TestDatabase | undefined;
+  let databaseUrl = options.databaseUrl;
+  if (!databaseUrl && (process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL)) {
+    owned = await createTestDatabase();
+    databaseUrl = owned.url;
+    await owned.close();
+  }
+  const config: Config = {
+    ...loadConfig({}),
+    PORT: 0,
+    SMTP_PORT: 0,
+    DATA_DIR: "memory://",
+    DATABASE_URL: databaseUrl,
+    ...options.config,
+  };
+  const server = await startServer(config);
+  return {
+    ...server,
+    url: `http://127.0.0.1:${server.httpPort}`,
+    databaseUrl,
+    async stop() {
+      await server.close();
+      await owned?.destroy();
+    },
+  };
+}

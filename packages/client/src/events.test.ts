@@ -1,0 +1,140 @@
+import { startTestServer, type TestServer } from "@relaypost/server/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { collectEvents, organizationWithClient } from "./test-support";
+
+const onPostgres = Boolean(process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL);
+
+describe("live events over the WebSocket", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.stop());
+
+  it("delivers lifecycle events to a subscriber, each organization only its own", async () => {
+    const a = await organizationWithClient(server, "Alpha");
+    const b = await organizationWithClient(server, "Beta");
+    const feedA = collectEvents(a.client, { lastEventId: "0" });
+    const feedB = collectEvents(b.client, { lastEventId: "0" });
+
+    const { credential } = await a.client.smtpCredentials.create.mutate({ username: "alpha_app" });
+    await a.client.smtpCredentials.setActive.mutate({ id: credential.id, active: false });
+    await a.client.smtpCredentials.setActive.mutate({ id: credential.id, active: true });
+    await a.client.smtpCredentials.regeneratePassword.mutate({ id: credential.id });
+    await a.client.smtpCredentials.update.mutate({ id: credential.id, description: "web" });
+    await a.client.smtpCredentials.delete.mutate({ id: credential.id });
+    await b.client.smtpCredentials.create.mutate({ username: "beta_app" });
+
+    await feedA.untilCount(6);
+    await feedB.untilCount(1);
+    expect(feedA.events.map((e) => e.type)).toEqual([
+      "credential.created",
+      "credential.deactivated",
+      "credential.activated",
+      "credential.password_regenerated",
+      "credential.updated",
+      "credential.deleted",
+    ]);
+    expect(feedA.events.every((e) => e.organizationId === a.organization.id && e.username === "alpha_app")).toBe(true);
+    expect(feedB.events.map((e) => [e.type, e.username])).toEqual([["credential.created", "beta_app"]]);
+    const ids = feedA.events.map((e) => e.id);
+    expect([...ids].sort((x, y) => x - y)).toEqual(ids);
+
+    // One more event in each organization proves nothing of the other's arrived meanwhile.
+    await b.client.smtpCredentials.create.mutate({ username: "beta_two" });
+    await a.client.smtpCredentials.create.mutate({ username: "alpha_two" });
+    await feedA.untilCount(7);
+    await feedB.untilCount(2);
+    expect(feedA.events.map((e) => e.username)).not.toContain("beta_two");
+    expect(feedB.events.map((e) => e.username)).not.toContain("alpha_two");
+    feedA.unsubscribe();
+    feedB.unsubscribe();
+    a.client.close();
+    b.client.close();
+  });
+
+  it("filters by credential and event type", async () => {
+    const org = await organizationWithClient(server, "Filters");
+    const { credential: one } = await org.client.smtpCredentials.create.mutate({ username: "filter_one" });
+    const { credential: two } = await org.client.smtpCredentials.create.mutate({ username: "filter_two" });
+    const feed = collectEvents(org.client, {
+      lastEventId: "0",
+      credentialId: two.id,
+      types: ["credential.deactivated"],
+    });
+    await org.client.smtpCredentials.setActive.mutate({ id: one.id, active: false });
+    await org.client.smtpCredentials.setActive.mutate({ id: two.id, active: false });
+    await org.client.smtpCredentials.setActive.mutate({ id: two.id, active: true });
+    await org.client.smtpCredentials.setActive.mutate({ id: two.id, active: false });
+    await feed.untilCount(2);
+    expect(feed.events.map((e) => [e.type, e.credentialId])).toEqual([
+      ["credential.deactivated", two.id],
+      ["credential.deactivated", two.id],
+    ]);
+    feed.unsubscribe();
+    org.client.close();
+  });
+
+  it("resumes after a dropped connection with every missed event exactly once, in order", async () => {
+    const org = await organizationWithClient(server, "Resume");
+    const first = collectEvents(org.client, { lastEventId: "0" });
+    for (let i = 0; i < 5; i++) await org.client.smtpCredentials.create.mutate({ username: `before_${i}` });
+    await first.untilCount(5);
+    first.unsubscribe();
+    org.client.close();
+    const lastId = first.events.at(-1)?.id ?? 0;
+
+    for (let i = 0; i < 20; i++) await org.client.smtpCredentials.create.mutate({ username: `during_${i}` });
+
+    const resumed = collectEvents(org.client, { lastEventId: String(lastId) });
+    await resumed.untilCount(20);
+    for (let i = 0; i < 5; i++) await org.client.smtpCredentials.create.mutate({ username: `after_${i}` });
+    await resumed.untilCount(25);
+    expect(resumed.events.map((e) => e.username)).toEqual([
+      ...Array.from({ length: 20 }, (_, i) => `during_${i}`),
+      ...Array.from({ length: 5 }, (_, i) => `after_${i}`),
+    ]);
+    resumed.unsubscribe();
+    org.client.close();
+  });
+
+  it("ends a revoked API key's subscription at once", async () => {
+    const org = await organizationWithClient(server, "Revoked");
+    const feed = collectEvents(org.client, { lastEventId: "0" });
+    await org.client.smtpCredentials.create.mutate({ username: "still_here" });
+    await feed.untilCount(1);
+    const actor = { type: "system" as const, id: null, label: "test", remoteAddress: null };
+    const revokedAt = Date.now();
+    await server.core.apiKeys.revoke(org.organization.id, actor, org.apiKey.id);
+    await feed.untilEnded();
+    expect(Date.now() - revokedAt).toBeLessThan(1_000);
+    expect(String(feed.error)).toMatch(/UNAUTHORIZED|revoked|Sign in/i);
+    org.client.close();
+  });
+});
+
+describe.skipIf(!onPostgres)("live events across processes (PostgreSQL)", () => {
+  let a: TestServer;
+  let b: TestServer;
+  beforeAll(async () => {
+    a = await startTestServer();
+    b = await startTestServer({ databaseUrl: a.databaseUrl ?? "" });
+  });
+  afterAll(async () => {
+    await b.close();
+    await a.stop();
+  });
+
+  it("delivers a change made through process B to a subscriber on process A", async () => {
+    const org = await organizationWithClient(a, "Across");
+    const { createRelayPostClient } = await import("./index");
+    const viaB = createRelayPostClient({ url: b.url, apiKey: org.token });
+    const feed = collectEvents(org.client, { lastEventId: "0" });
+    await viaB.smtpCredentials.create.mutate({ username: "made_on_b" });
+    await feed.untilCount(1);
+    expect(feed.events[0]).toMatchObject({ type: "credential.created", username: "made_on_b" });
+    feed.unsubscribe();
+    org.client.close();
+    viaB.close();
+  });
+});
