@@ -1,0 +1,85 @@
+import { schema } from "@relaypost/db";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLastUsedRecorder } from "./last-used-recorder";
+import { createSmtpAuthFixture, type SmtpAuthFixture } from "./test-support";
+
+describe("last-used recorder", () => {
+  let fixture: SmtpAuthFixture;
+  beforeAll(async () => {
+    fixture = await createSmtpAuthFixture();
+  });
+  afterAll(() => fixture.database.destroy());
+
+  const lastUsedOf = async (id: string) =>
+    (
+      await fixture.database.db
+        .select({ at: schema.smtpCredentials.lastUsedAt })
+        .from(schema.smtpCredentials)
+        .where(eq(schema.smtpCredentials.id, id))
+    )[0]?.at;
+
+  /** The database with `execute` observed, to count the statements the recorder sends or make them fail. */
+  function observed(onExecute: () => Error | undefined) {
+    const db = fixture.database.db;
+    return Object.assign(Object.create(db) as typeof db, {
+      execute: (query: Parameters<typeof db.execute>[0]) => {
+        const failure = onExecute();
+        return failure ? Promise.reject(failure) : db.execute(query);
+      },
+    });
+  }
+
+  it("coalesces many logins into one write that keeps each credential's latest time", async () => {
+    const a = await fixture.createCredential();
+    const b = await fixture.createCredential();
+    let writes = 0;
+    const recorder = createLastUsedRecorder(
+      observed(() => {
+        writes++;
+        return undefined;
+      }),
+      { intervalMs: 60_000 },
+    );
+    for (let n = 0; n < 100; n++) recorder.record(n % 2 ? b.id : a.id, new Date(Date.UTC(2030, 0, 1, 0, 0, n)));
+    await recorder.flush();
+    expect(writes).toBe(1);
+    expect(await lastUsedOf(a.id)).toEqual(new Date(Date.UTC(2030, 0, 1, 0, 1, 38)));
+    expect(await lastUsedOf(b.id)).toEqual(new Date(Date.UTC(2030, 0, 1, 0, 1, 39)));
+  });
+
+  it("never moves last_used_at backwards", async () => {
+    const credential = await fixture.createCredential();
+    const recorder = createLastUsedRecorder(fixture.database.db);
+    recorder.record(credential.id, new Date("2031-01-01T00:00:00Z"));
+    await recorder.flush();
+    recorder.record(credential.id, new Date("2030-06-01T00:00:00Z"));
+    await recorder.flush();
+    expect(await lastUsedOf(credential.id)).toEqual(new Date("2031-01-01T00:00:00Z"));
+  });
+
+  it("writes on its own within the interval", async () => {
+    const credential = await fixture.createCredential();
+    const recorder = createLastUsedRecorder(fixture.database.db, { intervalMs: 20 });
+    const at = new Date("2032-02-02T00:00:00Z");
+    recorder.record(credential.id, at);
+    await expect.poll(() => lastUsedOf(credential.id), { timeout: 5_000 }).toEqual(at);
+    expect(recorder.pending).toBe(0);
+  });
+
+  it("keeps what it could not write and writes it once the database answers", async () => {
+    const credential = await fixture.createCredential();
+    let failing = true;
+    const flaky = observed(() => (failing ? new Error("connection refused") : undefined));
+    const errors: unknown[] = [];
+    const recorder = createLastUsedRecorder(flaky, { intervalMs: 60_000, onError: (e) => errors.push(e) });
+    const at = new Date("2033-03-03T00:00:00Z");
+    recorder.record(credential.id, at);
+    await recorder.flush();
+    expect(errors).toHaveLength(1);
+    expect(recorder.pending).toBe(1);
+    failing = false;
+    await recorder.flush();
+    expect(await lastUsedOf(credential.id)).toEqual(at);
+  });
+});

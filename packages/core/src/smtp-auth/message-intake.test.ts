@@ -1,0 +1,95 @@
+import { schema } from "@relaypost/db";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SmtpGrant } from "./grant";
+import { createMessageIntake } from "./message-intake";
+import { createSmtpAuthFixture, type SmtpAuthFixture, testScope } from "./test-support";
+import { createSmtpVerifier } from "./verifier";
+
+describe("message intake", () => {
+  let fixture: SmtpAuthFixture;
+  beforeAll(async () => {
+    fixture = await createSmtpAuthFixture();
+  });
+  afterAll(() => fixture.database.destroy());
+
+  async function loggedIn(): Promise<{ id: string; grant: SmtpGrant }> {
+    const credential = await fixture.createCredential();
+    const verifier = createSmtpVerifier({ db: fixture.database.db, hasher: fixture.hasher });
+    const result = await verifier.verify({ username: credential.username, password: credential.password });
+    if (!result.ok) throw new Error("login failed");
+    return { id: credential.id, grant: result.grant };
+  }
+
+  const counterOf = async (id: string) =>
+    (
+      await fixture.database.db
+        .select({ n: schema.smtpCredentials.messagesAccepted, updatedAt: schema.smtpCredentials.updatedAt })
+        .from(schema.smtpCredentials)
+        .where(eq(schema.smtpCredentials.id, id))
+    )[0];
+
+  const message = (grant: SmtpGrant) => ({
+    grant,
+    mailFrom: "app@example.com",
+    rcptTo: ["a@example.org", "b@example.org"],
+    raw: Buffer.from("Subject: hi\r\n\r\nhello \xff\r\n", "latin1"),
+    remoteAddress: "192.0.2.1",
+  });
+
+  it("stores the message with its metadata and raw bytes and counts it for the credential", async () => {
+    const { id, grant } = await loggedIn();
+    const before = await counterOf(id);
+    const result = await createMessageIntake(fixture.database.db).accept(message(grant));
+    if (!result.accepted) throw new Error("refused");
+    const [stored] = await fixture.database.db
+      .select()
+      .from(schema.smtpMessages)
+      .where(eq(schema.smtpMessages.id, result.messageId));
+    expect(stored).toMatchObject({
+      organizationId: fixture.organizationId,
+      credentialId: id,
+      mailFrom: "app@example.com",
+      rcptTo: ["a@example.org", "b@example.org"],
+      size: message(grant).raw.length,
+      remoteAddress: "192.0.2.1",
+    });
+    expect(stored?.raw.equals(message(grant).raw)).toBe(true);
+    const after = await counterOf(id);
+    expect(after?.n).toBe(1);
+    expect(after?.updatedAt).toEqual(before?.updatedAt);
+  });
+
+  it.each([
+    ["deactivated", (id: string) => fixture.core.smtpCredentials.setActive(testScope(fixture), id, false)],
+    ["regenerated", (id: string) => fixture.core.smtpCredentials.regeneratePassword(testScope(fixture), id)],
+    ["deleted", (id: string) => fixture.core.smtpCredentials.delete(testScope(fixture), id)],
+  ])("refuses a message from a session whose credential was %s", async (_, revoke) => {
+    const { id, grant } = await loggedIn();
+    await revoke(id);
+    expect(await createMessageIntake(fixture.database.db).accept(message(grant))).toEqual({ accepted: false });
+    const stored = await fixture.database.db
+      .select({ id: schema.smtpMessages.id })
+      .from(schema.smtpMessages)
+      .where(eq(schema.smtpMessages.credentialId, id));
+    expect(stored).toEqual([]);
+  });
+
+  it("prunes messages past the retention period, in batches, and keeps the rest", async () => {
+    const { grant } = await loggedIn();
+    let clock = new Date("2000-01-01T00:00:00Z");
+    const intake = createMessageIntake(fixture.database.db, { retentionMs: 60_000, pruneBatch: 2, now: () => clock });
+    const old = [];
+    for (let n = 0; n < 5; n++) old.push(await intake.accept(message(grant)));
+    clock = new Date("2000-01-01T00:00:59Z");
+    const recent = await intake.accept(message(grant));
+    clock = new Date("2000-01-01T00:01:30Z");
+    expect(await intake.prune()).toBe(5);
+    const left = await fixture.database.db
+      .select({ id: schema.smtpMessages.id })
+      .from(schema.smtpMessages)
+      .where(eq(schema.smtpMessages.credentialId, grant.credentialId));
+    expect(left.map((r) => r.id)).toEqual([recent.accepted ? recent.messageId : "missing"]);
+    expect(old.every((r) => r.accepted)).toBe(true);
+  });
+});

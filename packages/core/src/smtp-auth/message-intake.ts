@@ -1,0 +1,87 @@
+import { type Database, schema } from "@relaypost/db";
+import { eq, inArray, lt, sql } from "drizzle-orm";
+import { grantHolds, type SmtpGrant } from "./grant";
+
+export interface MessageIntakeOptions {
+  /** How long accepted messages (metadata and raw bytes) are kept. */
+  retentionMs?: number;
+  /** Rows deleted per statement while pruning, so pruning never holds long locks. */
+  pruneBatch?: number;
+  now?: () => Date;
+}
+
+export interface IncomingMessage {
+  grant: SmtpGrant;
+  mailFrom: string;
+  rcptTo: string[];
+  raw: Buffer;
+  remoteAddress: string | null;
+}
+
+export type IntakeResult = { accepted: true; messageId: string } | { accepted: false };
+
+const messages = schema.smtpMessages;
+const credentials = schema.smtpCredentials;
+
+/**
+ * Stores messages that authenticated sessions submit. The credential is re-checked inside the storing transaction
+ * with its row locked, so a regenerate or deactivate that commits first means the message is refused, and one that
+ * comes later waits for the message to be counted: a revoked session never gets a message in.
+ */
+export function createMessageIntake(db: Database, options: MessageIntakeOptions = {}) {
+  const retentionMs = options.retentionMs ?? 7 * 24 * 60 * 60_000;
+  const pruneBatch = options.pruneBatch ?? 1_000;
+  const now = options.now ?? (() => new Date());
+
+  return {
+    accept(message: IncomingMessage): Promise<IntakeResult> {
+      return db.transaction(async (tx) => {
+        const [row] = await tx
+          .select({ passwordHash: credentials.passwordHash, active: credentials.active })
+          .from(credentials)
+          .where(eq(credentials.id, message.grant.credentialId))
+          .for("update");
+        if (!grantHolds(message.grant, row)) return { accepted: false };
+        const [stored] = await tx
+          .insert(messages)
+          .values({
+            organizationId: message.grant.organizationId,
+            credentialId: message.grant.credentialId,
+            mailFrom: message.mailFrom,
+            rcptTo: message.rcptTo,
+            size: message.raw.length,
+            raw: message.raw,
+            remoteAddress: message.remoteAddress,
+            createdAt: now(),
+          })
+          .returning({ id: messages.id });
+        if (!stored) throw new Error("insert returned no row");
+        // Raw SQL: drizzle's update would also bump updated_at, which records edits of the credential, not use.
+        await tx.execute(
+          sql`update ${credentials} set messages_accepted = messages_accepted + 1 where ${credentials.id} = ${message.grant.credentialId}`,
+        );
+        return { accepted: true, messageId: stored.id };
+      });
+    },
+
+    /** Deletes messages older than the retention period; returns how many went. */
+    async prune(): Promise<number> {
+      const cutoff = new Date(now().getTime() - retentionMs);
+      let deleted = 0;
+      for (;;) {
+        const expired = db
+          .select({ id: messages.id })
+          .from(messages)
+          .where(lt(messages.createdAt, cutoff))
+          .limit(pruneBatch);
+        const gone = await db.delete(messages).where(inArray(messages.id, expired)).returning({ id: messages.id });
+        deleted += gone.length;
+        if (gone.length < pruneBatch) return deleted;
+      }
+    },
+
+    retentionMs,
+  };
+}
+
+export type MessageIntake = ReturnType<typeof createMessageIntake>;

@@ -1,0 +1,54 @@
+import { schema } from "@relaypost/db";
+import { createTestDatabase, type TestDatabase } from "@relaypost/db/testing";
+import { systemActor } from "../actor";
+import { type Core, createCore } from "../core";
+import { createPasswordHasher, type PasswordHasher } from "../hashing";
+
+/** A real database with one organization, and a counting hasher so tests can see how often argon2 ran. */
+export interface SmtpAuthFixture {
+  database: TestDatabase;
+  core: Core;
+  hasher: PasswordHasher & { verifications: number };
+  organizationId: string;
+  createCredential(username?: string): Promise<{ id: string; username: string; password: string }>;
+}
+
+export async function createSmtpAuthFixture(): Promise<SmtpAuthFixture> {
+  const database = await createTestDatabase();
+  const inner = createPasswordHasher();
+  const hasher = {
+    verifications: 0,
+    concurrency: inner.concurrency,
+    hash: inner.hash,
+    verify(passwordHash: string, password: string) {
+      hasher.verifications++;
+      return inner.verify(passwordHash, password);
+    },
+    dummyVerify(password: string) {
+      hasher.verifications++;
+      return inner.dummyVerify(password);
+    },
+  };
+  const core = createCore({ db: database.db, hasher });
+  const [organization] = await database.db
+    .insert(schema.organizations)
+    .values({ name: "Acme", slug: `acme-${Math.random().toString(36).slice(2, 10)}` })
+    .returning();
+  if (!organization) throw new Error("insert returned no row");
+  const scope = { organizationId: organization.id, actor: systemActor("test") };
+  return {
+    database,
+    core,
+    hasher,
+    organizationId: organization.id,
+    async createCredential(username) {
+      const { credential, password } = await core.smtpCredentials.create(scope, { username });
+      return { id: credential.id, username: credential.username, password };
+    },
+  };
+}
+
+export const testScope = (fixture: SmtpAuthFixture) => ({
+  organizationId: fixture.organizationId,
+  actor: systemActor("test"),
+});

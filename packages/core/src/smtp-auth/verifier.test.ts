@@ -1,0 +1,192 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { formatSmtpPassword, generateLookupId } from "../smtp-credentials/password";
+import { createSmtpAuthFixture, type SmtpAuthFixture, testScope } from "./test-support";
+import { createVerificationCache } from "./verification-cache";
+import { CredentialStoreUnavailableError, createSmtpVerifier, type SmtpVerifier } from "./verifier";
+
+describe("SMTP verifier", () => {
+  let fixture: SmtpAuthFixture;
+  let verifier: SmtpVerifier;
+
+  beforeAll(async () => {
+    fixture = await createSmtpAuthFixture();
+  });
+  afterAll(() => fixture.database.destroy());
+  beforeEach(() => {
+    verifier = createSmtpVerifier({ db: fixture.database.db, hasher: fixture.hasher });
+    fixture.hasher.verifications = 0;
+  });
+
+  it("accepts the right username and password and grants that credential", async () => {
+    const credential = await fixture.createCredential();
+    const result = await verifier.verify({ username: credential.username, password: credential.password });
+    expect(result).toMatchObject({
+      ok: true,
+      grant: { credentialId: credential.id, organizationId: fixture.organizationId, username: credential.username },
+    });
+  });
+
+  it("compares usernames case-insensitively", async () => {
+    const credential = await fixture.createCredential("Mixed_Case_User");
+    const result = await verifier.verify({ username: "mixed_case_user", password: credential.password });
+    expect(result.ok).toBe(true);
+  });
+
+  it("skips argon2 for a password already verified against the same hash", async () => {
+    const credential = await fixture.createCredential();
+    await verifier.verify({ username: credential.username, password: credential.password });
+    expect(fixture.hasher.verifications).toBe(1);
+    const again = await verifier.verify({ username: credential.username, password: credential.password });
+    expect(again.ok).toBe(true);
+    expect(fixture.hasher.verifications).toBe(1);
+  });
+
+  it("refuses the old password right after a regenerate, although it was cached", async () => {
+    const credential = await fixture.createCredential();
+    expect((await verifier.verify({ username: credential.username, password: credential.password })).ok).toBe(true);
+    const { password } = await fixture.core.smtpCredentials.regeneratePassword(testScope(fixture), credential.id);
+    const old = await verifier.verify({ username: credential.username, password: credential.password });
+    expect(old).toEqual({
+      ok: false,
+      reason: "bad_password",
+      credential: {
+        credentialId: credential.id,
+        organizationId: fixture.organizationId,
+        username: credential.username,
+      },
+    });
+    expect((await verifier.verify({ username: credential.username, password })).ok).toBe(true);
+  });
+
+  it("refuses a deactivated credential, even with a cached password, and after paying a full verification", async () => {
+    const credential = await fixture.createCredential();
+    await verifier.verify({ username: credential.username, password: credential.password });
+    await fixture.core.smtpCredentials.setActive(testScope(fixture), credential.id, false);
+    fixture.hasher.verifications = 0;
+    const result = await verifier.verify({ username: credential.username, password: credential.password });
+    expect(result).toMatchObject({ ok: false, reason: "inactive", credential: { credentialId: credential.id } });
+    expect(fixture.hasher.verifications).toBe(1);
+    await fixture.core.smtpCredentials.setActive(testScope(fixture), credential.id, true);
+    expect((await verifier.verify({ username: credential.username, password: credential.password })).ok).toBe(true);
+  });
+
+  it("refuses a deleted credential like an unknown one", async () => {
+    const credential = await fixture.createCredential();
+    await verifier.verify({ username: credential.username, password: credential.password });
+    await fixture.core.smtpCredentials.delete(testScope(fixture), credential.id);
+    const result = await verifier.verify({ username: credential.username, password: credential.password });
+    expect(result).toEqual({ ok: false, reason: "bad_password" });
+  });
+
+  it("refuses a username that is not the credential's, attributing the attempt", async () => {
+    const credential = await fixture.createCredential();
+    await verifier.verify({ username: credential.username, password: credential.password });
+    fixture.hasher.verifications = 0;
+    const result = await verifier.verify({ username: "someone_else", password: credential.password });
+    expect(result).toMatchObject({
+      ok: false,
+      reason: "username_mismatch",
+      credential: { credentialId: credential.id },
+    });
+    expect(fixture.hasher.verifications).toBe(1);
+  });
+
+  it("refuses an authorization identity other than the username", async () => {
+    const credential = await fixture.createCredential();
+    const result = await verifier.verify({
+      username: credential.username,
+      password: credential.password,
+      authorizationId: "admin_user",
+    });
+    expect(result).toMatchObject({ ok: false, reason: "username_mismatch" });
+    const same = await verifier.verify({
+      username: credential.username,
+      password: credential.password,
+      authorizationId: credential.username.toUpperCase(),
+    });
+    expect(same.ok).toBe(true);
+  });
+
+  it("pays a dummy verification for an unknown lookup id and attributes nothing", async () => {
+    const result = await verifier.verify({ username: "nobody", password: formatSmtpPassword(generateLookupId()) });
+    expect(result).toEqual({ ok: false, reason: "bad_password" });
+    expect(fixture.hasher.verifications).toBe(1);
+  });
+
+  it.each(["", "hunter2", "rpsmtp_", `${formatSmtpPassword("abcdefghijkl")}x`, "\u0000\uFFFD".repeat(5000)])(
+    "refuses malformed password %#: no query needed, no hashing",
+    async (password) => {
+      expect(await verifier.verify({ username: "anyone", password })).toEqual({ ok: false, reason: "bad_password" });
+      expect(fixture.hasher.verifications).toBe(0);
+    },
+  );
+
+  it("refuses a password whose checksum is wrong without hashing", async () => {
+    const credential = await fixture.createCredential();
+    const last = credential.password.at(-1) === "A" ? "B" : "A";
+    const tampered = credential.password.slice(0, -1) + last;
+    expect(await verifier.verify({ username: credential.username, password: tampered })).toEqual({
+      ok: false,
+      reason: "bad_password",
+    });
+    expect(fixture.hasher.verifications).toBe(0);
+  });
+
+  it("identifies the credential a password points at without verifying it", async () => {
+    const credential = await fixture.createCredential();
+    expect(await verifier.identify(credential.password)).toEqual({
+      credentialId: credential.id,
+      organizationId: fixture.organizationId,
+      username: credential.username,
+    });
+    expect(await verifier.identify("garbage")).toBeUndefined();
+    expect(fixture.hasher.verifications).toBe(0);
+  });
+
+  it("tells whether a grant still holds after regenerate, deactivate and delete", async () => {
+    const credential = await fixture.createCredential();
+    const result = await verifier.verify({ username: credential.username, password: credential.password });
+    if (!result.ok) throw new Error("login failed");
+    expect(await verifier.stillValid(result.grant)).toBe(true);
+    await fixture.core.smtpCredentials.setActive(testScope(fixture), credential.id, false);
+    expect(await verifier.stillValid(result.grant)).toBe(false);
+    await fixture.core.smtpCredentials.setActive(testScope(fixture), credential.id, true);
+    expect(await verifier.stillValid(result.grant)).toBe(true);
+    await fixture.core.smtpCredentials.regeneratePassword(testScope(fixture), credential.id);
+    expect(await verifier.stillValid(result.grant)).toBe(false);
+    await fixture.core.smtpCredentials.delete(testScope(fixture), credential.id);
+    expect(await verifier.stillValid(result.grant)).toBe(false);
+  });
+
+  it("reports an unreachable database as such, never as a bad password", async () => {
+    const credential = await fixture.createCredential();
+    const closed = await createSmtpAuthFixture();
+    const unreachable = createSmtpVerifier({ db: closed.database.db, hasher: fixture.hasher });
+    await closed.database.destroy();
+    await expect(unreachable.verify({ username: credential.username, password: credential.password })).rejects.toThrow(
+      CredentialStoreUnavailableError,
+    );
+  });
+});
+
+describe("verification cache", () => {
+  it("vouches only for the exact hash a password was verified against", () => {
+    const cache = createVerificationCache();
+    cache.remember("password-1", "hash-a");
+    expect(cache.vouches("password-1", "hash-a")).toBe(true);
+    expect(cache.vouches("password-1", "hash-b")).toBe(false);
+    expect(cache.vouches("password-1", "hash-a")).toBe(false);
+    expect(cache.vouches("password-2", "hash-a")).toBe(false);
+  });
+
+  it("stays within its size, dropping the least recently used", () => {
+    const cache = createVerificationCache({ maxEntries: 3 });
+    for (const n of [1, 2, 3]) cache.remember(`p${n}`, `h${n}`);
+    expect(cache.vouches("p1", "h1")).toBe(true);
+    cache.remember("p4", "h4");
+    expect(cache.size).toBe(3);
+    expect(cache.vouches("p2", "h2")).toBe(false);
+    expect(cache.vouches("p1", "h1")).toBe(true);
+    expect(cache.vouches("p4", "h4")).toBe(true);
+  });
+});

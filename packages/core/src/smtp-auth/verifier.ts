@@ -1,0 +1,115 @@
+import { type Database, schema } from "@relaypost/db";
+import { eq } from "drizzle-orm";
+import type { PasswordHasher } from "../hashing";
+import { parseSmtpPassword } from "../smtp-credentials/password";
+import { type CredentialRef, grantHolds, hashFingerprint, type SmtpGrant } from "./grant";
+import { createVerificationCache, type VerificationCache } from "./verification-cache";
+
+const t = schema.smtpCredentials;
+
+export type VerificationFailure = "bad_password" | "inactive" | "username_mismatch";
+
+export type VerificationResult =
+  | { ok: true; grant: SmtpGrant }
+  /** `credential` is present only when the password's lookup id resolved, so the attempt can be attributed. */
+  | { ok: false; reason: VerificationFailure; credential?: CredentialRef };
+
+export interface LoginAttempt {
+  username: string;
+  password: string;
+  /** SASL PLAIN authorization identity; when given it must name the same user. */
+  authorizationId?: string | undefined;
+}
+
+/** The database could not be asked; the client should hear a temporary failure, never "invalid credentials". */
+export class CredentialStoreUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super("The credential store is unreachable", { cause });
+    this.name = "CredentialStoreUnavailableError";
+  }
+}
+
+export interface SmtpVerifierOptions {
+  db: Database;
+  hasher: PasswordHasher;
+  cache?: VerificationCache;
+}
+
+const sameUser = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/**
+ * DESIGN §4 steps 2–3: one indexed read by the lookup id inside the password, then argon2id unless the cache vouches
+ * for this password against the very hash just read. Every failure that reaches the database costs one argon2
+ * verification (a dummy one for unknown lookup ids), so the reply time says nothing about which check failed.
+ */
+export function createSmtpVerifier({ db, hasher, cache = createVerificationCache() }: SmtpVerifierOptions) {
+  async function readByLookupId(lookupId: string) {
+    try {
+      const [row] = await db
+        .select({
+          id: t.id,
+          organizationId: t.organizationId,
+          username: t.username,
+          passwordHash: t.passwordHash,
+          active: t.active,
+        })
+        .from(t)
+        .where(eq(t.lookupId, lookupId));
+      return row;
+    } catch (error) {
+      throw new CredentialStoreUnavailableError(error);
+    }
+  }
+
+  return {
+    async verify(attempt: LoginAttempt): Promise<VerificationResult> {
+      const parsed = parseSmtpPassword(attempt.password);
+      // The format is public: refusing garbage before any hashing reveals nothing and costs no argon2.
+      if (!parsed) return { ok: false, reason: "bad_password" };
+      const row = await readByLookupId(parsed.lookupId);
+      if (!row) {
+        await hasher.dummyVerify(attempt.password);
+        return { ok: false, reason: "bad_password" };
+      }
+      const credential = { credentialId: row.id, organizationId: row.organizationId, username: row.username };
+      const identityMatches =
+        sameUser(attempt.username, row.username) &&
+        (attempt.authorizationId === undefined ||
+          attempt.authorizationId === "" ||
+          sameUser(attempt.authorizationId, row.username));
+      // The cache may only shorten a success: a login that is going to fail always pays the full verification.
+      if (row.active && identityMatches && cache.vouches(attempt.password, row.passwordHash)) {
+        return { ok: true, grant: { ...credential, hashFingerprint: hashFingerprint(row.passwordHash) } };
+      }
+      const passwordOk = await hasher.verify(row.passwordHash, attempt.password);
+      if (!passwordOk) return { ok: false, reason: "bad_password", credential };
+      cache.remember(attempt.password, row.passwordHash);
+      if (!row.active) return { ok: false, reason: "inactive", credential };
+      if (!identityMatches) return { ok: false, reason: "username_mismatch", credential };
+      return { ok: true, grant: { ...credential, hashFingerprint: hashFingerprint(row.passwordHash) } };
+    },
+
+    /** The credential a password points at, without verifying it: to attribute refusals that never verify. */
+    async identify(password: string): Promise<CredentialRef | undefined> {
+      const parsed = parseSmtpPassword(password);
+      if (!parsed) return undefined;
+      const row = await readByLookupId(parsed.lookupId);
+      return row ? { credentialId: row.id, organizationId: row.organizationId, username: row.username } : undefined;
+    },
+
+    /** Re-reads the granted credential: still there, active, and with the password the session logged in with. */
+    async stillValid(grant: SmtpGrant): Promise<boolean> {
+      try {
+        const [row] = await db
+          .select({ passwordHash: t.passwordHash, active: t.active })
+          .from(t)
+          .where(eq(t.id, grant.credentialId));
+        return grantHolds(grant, row);
+      } catch (error) {
+        throw new CredentialStoreUnavailableError(error);
+      }
+    },
+  };
+}
+
+export type SmtpVerifier = ReturnType<typeof createSmtpVerifier>;
