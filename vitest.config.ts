@@ -1,11 +1,16 @@
+import { join } from "node:path";
 import { defineConfig } from "vitest/config";
 
 const workspaces = ["packages/db", "packages/core", "packages/api", "packages/smtp", "packages/client", "apps/server"];
+
+/** CI sets this to collect machine-readable results beside the usual output. */
+const resultsDir = process.env.RELAYPOST_RESULTS_DIR;
 
 export default defineConfig({
   test: {
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    reporters: resultsDir ? ["default", ["json", { outputFile: join(resultsDir, "vitest.json") }]] : ["default"],
     projects: workspaces.map((root) => ({
       extends: true,
       test: { name: root.split("/")[1], root, include: ["src/**/*.test.ts"] },
