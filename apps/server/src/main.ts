@@ -1,10 +1,14 @@
-import { runCommand } from "./cli/commands";
-import { loadConfig } from "./config";
-import { logServerFault } from "./log";
+import { relaunchWithSizedThreadpool } from "./threadpool";
 
-try {
-  await runCommand(loadConfig(), process.argv.slice(2));
-} catch (error) {
-  logServerFault("fatal", error);
-  process.exit(1);
+// Imported only once the thread pool is sized, so the relaunching parent never loads the application.
+if (!(await relaunchWithSizedThreadpool())) {
+  const { runCommand } = await import("./cli/commands");
+  const { loadConfig } = await import("./config");
+  const { logServerFault } = await import("./log");
+  try {
+    await runCommand(loadConfig(), process.argv.slice(2));
+  } catch (error) {
+    logServerFault("fatal", error);
+    process.exit(1);
+  }
 }

@@ -15,6 +15,7 @@ import { openDatabase } from "./database";
 import { createHttpApp } from "./http/app";
 import { attachWebSocket } from "./http/websocket";
 import { logInfo, logServerFault } from "./log";
+import { startSmtp } from "./smtp";
 
 export const defaultDashboardDir = fileURLToPath(new URL("../../dashboard/dist", import.meta.url));
 
@@ -23,6 +24,9 @@ export interface RelayPostServer {
   bus: EventBus;
   publisher: EventPublisher;
   httpPort: number;
+  smtpPort: number;
+  /** Set when SMTPS_PORT turned implicit TLS on. */
+  smtpsPort: number | undefined;
   close(): Promise<void>;
 }
 
@@ -43,6 +47,7 @@ export async function startServer(config: Config): Promise<RelayPostServer> {
   const stopRevocations = await listenForRevocations(database, (revocation) => websocket.revoke(revocation));
   const httpPort = (http.address() as AddressInfo).port;
   logInfo(`HTTP listening on http://${config.HOST}:${httpPort} (${database.description})`);
+  const smtp = await startSmtp(config, { core, publisher, bus });
 
   let closing: Promise<void> | undefined;
   return {
@@ -50,8 +55,11 @@ export async function startServer(config: Config): Promise<RelayPostServer> {
     bus,
     publisher,
     httpPort,
+    smtpPort: smtp.port,
+    smtpsPort: smtp.smtpsPort,
     close() {
       closing ??= (async () => {
+        await smtp.close();
         await websocket.close();
         await new Promise<void>((resolve) => {
           http.close(() => resolve());

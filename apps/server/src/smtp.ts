@@ -1,0 +1,37 @@
+import type { Core, EventBus, EventPublisher } from "@relaypost/core";
+import { loadTlsMaterial, type SmtpService, startSmtpService } from "@relaypost/smtp";
+import type { Config } from "./config";
+import { logInfo, logServerFault } from "./log";
+
+/** Starts the embedded SMTP listeners on this process's database, argon2 gate, publisher and event bus. */
+export async function startSmtp(
+  config: Config,
+  shared: { core: Core; publisher: EventPublisher; bus: EventBus },
+): Promise<SmtpService> {
+  const tls = await loadTlsMaterial({
+    certPath: config.SMTP_TLS_CERT,
+    keyPath: config.SMTP_TLS_KEY,
+    dataDir: config.DATA_DIR,
+  });
+  const host = config.SMTP_HOST ?? config.HOST;
+  const smtp = await startSmtpService(
+    {
+      host,
+      port: config.SMTP_PORT,
+      smtpsPort: config.SMTPS_PORT,
+      tls,
+      allowInsecureLoopbackAuth: config.SMTP_ALLOW_INSECURE_LOOPBACK_AUTH,
+      proxyProtocol: config.SMTP_PROXY_PROTOCOL,
+    },
+    {
+      db: shared.core.db,
+      hasher: shared.core.hasher,
+      publisher: shared.publisher,
+      bus: shared.bus,
+      onError: logServerFault,
+    },
+  );
+  const smtps = smtp.smtpsPort === undefined ? "" : `, implicit TLS on ${host}:${smtp.smtpsPort}`;
+  logInfo(`SMTP listening on ${host}:${smtp.port} with STARTTLS${smtps} (certificate: ${tls.source})`);
+  return smtp;
+}

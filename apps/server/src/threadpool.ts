@@ -1,0 +1,30 @@
+import { spawn } from "node:child_process";
+import { availableParallelism } from "node:os";
+
+/**
+ * libuv's thread pool runs argon2 (through @node-rs/argon2) as well as file, DNS (getaddrinfo) and crypto work.
+ * Core's hasher lets at most one argon2 computation per core run at once (DESIGN §4.8), so the pool gets that many
+ * threads plus libuv's default four: a login storm can then fill only the argon2 share and file reads, DNS and
+ * TLS key work keep their own four threads.
+ */
+export const threadpoolSize = () => availableParallelism() + 4;
+
+/**
+ * libuv reads UV_THREADPOOL_SIZE once, when the pool first starts, and a TypeScript loader's own file reads start it
+ * before any of our code runs; so the variable must be in the environment the process started with. When it is not,
+ * this runs the same command again as a child with it set, forwards termination signals (so SIGTERM still drains
+ * gracefully) and ends with the child's exit code. Returns false when the current process should carry on.
+ */
+export async function relaunchWithSizedThreadpool(): Promise<boolean> {
+  if (process.env.UV_THREADPOOL_SIZE) return false;
+  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: "inherit",
+    env: { ...process.env, UV_THREADPOOL_SIZE: String(threadpoolSize()) },
+  });
+  for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.on(signal, () => child.kill(signal));
+  const code = await new Promise<number>((resolve) =>
+    child.on("exit", (exitCode, signal) => resolve(exitCode ?? (signal ? 128 : 1))),
+  );
+  process.exitCode = code;
+  return true;
+}

@@ -1,0 +1,26 @@
+import type { SMTPServerError } from "smtp-server";
+
+/**
+ * Every reply RelayPost chooses, with its enhanced status code written out. smtp-server passes an error's text to
+ * the client verbatim (DESIGN §4.8), so nothing built from input or from an exception ever becomes a reply.
+ */
+export const REPLIES = {
+  authInvalid: [535, "5.7.8 Authentication credentials invalid"],
+  authTemporary: [454, "4.7.0 Temporary authentication failure"],
+  encryptionRequired: [538, "5.7.11 Encryption required for requested authentication mechanism"],
+  authRequired: [530, "5.7.0 Authentication required"],
+  throttled: [421, "4.7.0 Too many failed login attempts, try again later"],
+  credentialRevoked: [421, "4.7.0 Credential no longer valid, closing connection"],
+  messageTooBig: [552, "5.3.4 Message size exceeds fixed maximum message size"],
+  temporaryFailure: [451, "4.3.0 Temporary failure, try again later"],
+} as const satisfies Record<string, readonly [number, string]>;
+
+export type Reply = (typeof REPLIES)[keyof typeof REPLIES];
+
+export function replyError([code, text]: Reply): SMTPServerError {
+  const error: SMTPServerError = new Error(text);
+  error.responseCode = code;
+  return error;
+}
+
+export const queuedReply = (messageId: string) => `2.0.0 Ok: queued as ${messageId}`;

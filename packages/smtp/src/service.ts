@@ -1,0 +1,192 @@
+import type { AddressInfo } from "node:net";
+import {
+  createLastUsedRecorder,
+  createLoginThrottle,
+  createMessageIntake,
+  createSmtpVerifier,
+  type EventBus,
+  type EventPublisher,
+  type LoginThrottleOptions,
+  type PasswordHasher,
+  type RelayEvent,
+} from "@relaypost/core";
+import type { Database } from "@relaypost/db";
+import { SMTPServer, type SMTPServerOptions } from "smtp-server";
+import { createAuthenticator } from "./authenticator";
+import { createSmtpMetrics } from "./metrics";
+import { REPLIES, replyError } from "./replies";
+import { grantOf } from "./session";
+import { createSubmission } from "./submission";
+import type { TlsMaterial } from "./tls";
+
+export interface SmtpServiceOptions {
+  host: string;
+  /** Plain SMTP with STARTTLS; 0 picks a free port. */
+  port: number;
+  /** Implicit TLS (SMTPS) when set. */
+  smtpsPort?: number | undefined;
+  tls: Pick<TlsMaterial, "key" | "cert">;
+  allowInsecureLoopbackAuth: boolean;
+  /** Expect a PROXY protocol v1 header on every connection (behind a TCP load balancer). */
+  proxyProtocol: boolean;
+  maxMessageBytes?: number;
+  /** How long shutdown waits for sessions to finish before closing them with `421`. */
+  closeTimeoutMs?: number;
+  throttle?: LoginThrottleOptions;
+  messageRetentionMs?: number;
+  pruneIntervalMs?: number;
+}
+
+export interface SmtpServiceDependencies {
+  db: Database;
+  hasher: PasswordHasher;
+  publisher: Pick<EventPublisher, "publish">;
+  /** Committed events of every process: revocations close this process's affected sessions. */
+  bus: Pick<EventBus, "subscribe">;
+  onError: (where: string, error: unknown) => void;
+}
+
+/** Lifecycle events after which a credential's open sessions must end (DESIGN §3, §4.5). */
+const REVOKING_EVENTS = new Set<RelayEvent["type"]>([
+  "credential.password_regenerated",
+  "credential.deactivated",
+  "credential.deleted",
+]);
+
+const DEFAULT_MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
+
+/** The embedded SMTP authenticator: smtp-server listeners wired to core's verifier, throttle and message intake. */
+export async function startSmtpService(options: SmtpServiceOptions, deps: SmtpServiceDependencies) {
+  const metrics = createSmtpMetrics();
+  const verifier = createSmtpVerifier({ db: deps.db, hasher: deps.hasher });
+  const throttle = createLoginThrottle(options.throttle);
+  const lastUsed = createLastUsedRecorder(deps.db, { onError: (error) => deps.onError("last-used recorder", error) });
+  const intake = createMessageIntake(deps.db, { retentionMs: options.messageRetentionMs });
+  const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  const authenticate = createAuthenticator({
+    verifier,
+    throttle,
+    lastUsed,
+    publisher: deps.publisher,
+    metrics,
+    allowInsecureLoopbackAuth: options.allowInsecureLoopbackAuth,
+  });
+  const submission = createSubmission({
+    verifier,
+    intake,
+    publisher: deps.publisher,
+    metrics,
+    maxMessageBytes,
+    onError: deps.onError,
+  });
+
+  const serverOptions = (secure: boolean): SMTPServerOptions => ({
+    secure,
+    key: options.tls.key,
+    cert: options.tls.cert,
+    logger: false,
+    disableReverseLookup: true,
+    authMethods: ["PLAIN", "LOGIN"],
+    // The TLS rule is RelayPost's (DESIGN §4.4, with the loopback exception), answered with 538 5.7.11 in onAuth.
+    allowInsecureAuth: true,
+    authRequiredMessage: REPLIES.authRequired[1],
+    size: maxMessageBytes,
+    useProxy: options.proxyProtocol,
+    closeTimeout: options.closeTimeoutMs ?? 10_000,
+    onAuth(auth, session, callback) {
+      authenticate(auth, session).then(
+        (outcome) => (outcome.ok ? callback(null, { user: outcome.grant }) : callback(replyError(outcome.reply))),
+        (error: unknown) => {
+          deps.onError("smtp auth", error);
+          callback(replyError(REPLIES.authTemporary));
+        },
+      );
+    },
+    onMailFrom(_address, session, callback) {
+      submission.mailFrom(session).then(
+        (outcome) => {
+          if (outcome.ok) return callback();
+          // A revoked session is over: it must not try again on this connection.
+          if (outcome.reply === REPLIES.credentialRevoked) session.user = undefined;
+          callback(replyError(outcome.reply));
+        },
+        (error: unknown) => {
+          deps.onError("smtp mail from", error);
+          callback(replyError(REPLIES.temporaryFailure));
+        },
+      );
+    },
+    onData(stream, session, callback) {
+      submission.data(stream, session).then(
+        (outcome) => (outcome.ok ? callback(null, outcome.reply) : callback(replyError(outcome.reply))),
+        (error: unknown) => {
+          deps.onError("smtp data", error);
+          callback(replyError(REPLIES.temporaryFailure));
+        },
+      );
+    },
+  });
+
+  const servers: SMTPServer[] = [];
+  async function listen(secure: boolean, port: number): Promise<number> {
+    const server = new SMTPServer(serverOptions(secure));
+    // Failed handshakes and client resets arrive here; they are the client's problem, not a server fault.
+    server.on("error", () => {});
+    servers.push(server);
+    await new Promise<void>((resolve, reject) => {
+      server.server.once("error", reject);
+      server.listen(port, options.host, () => {
+        server.server.off("error", reject);
+        resolve();
+      });
+    });
+    return (server.server.address() as AddressInfo).port;
+  }
+
+  function closeSessionsOf(credentialId: string) {
+    for (const server of servers) {
+      for (const connection of server.connections) {
+        if (grantOf(connection.session)?.credentialId !== credentialId) continue;
+        metrics.sessionsClosedOnRevocation++;
+        connection.session.user = undefined;
+        connection.send(...REPLIES.credentialRevoked);
+      }
+    }
+  }
+  const unsubscribe = deps.bus.subscribe((event) => {
+    if (REVOKING_EVENTS.has(event.type) && event.credentialId) closeSessionsOf(event.credentialId);
+  });
+
+  const prune = () => void intake.prune().catch((error) => deps.onError("pruning SMTP messages", error));
+  const pruneTimer = setInterval(prune, options.pruneIntervalMs ?? 60 * 60_000);
+  pruneTimer.unref();
+  prune();
+
+  try {
+    const port = await listen(false, options.port);
+    const smtpsPort = options.smtpsPort === undefined ? undefined : await listen(true, options.smtpsPort);
+    let closing: Promise<void> | undefined;
+    return {
+      port,
+      smtpsPort,
+      metrics,
+      /** Stops accepting, lets open sessions finish within the close timeout, then writes pending last-used times. */
+      close(): Promise<void> {
+        closing ??= (async () => {
+          unsubscribe();
+          clearInterval(pruneTimer);
+          await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+          await lastUsed.flush();
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    unsubscribe();
+    clearInterval(pruneTimer);
+    await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+    throw error;
+  }
+}
+
+export type SmtpService = Awaited<ReturnType<typeof startSmtpService>>;
