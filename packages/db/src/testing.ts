@@ -16,16 +16,16 @@ export interface TestDatabase extends DatabaseHandle {
  * A fresh database built from the real migrations: in-memory PGlite by default, or a newly created database on
  * the configured PostgreSQL server, dropped again by `destroy()`.
  */
-export async function createTestDatabase(): Promise<TestDatabase> {
-  if (!testServerUrl) {
+export async function createTestDatabase(serverUrl = testServerUrl): Promise<TestDatabase> {
+  if (!serverUrl) {
     const handle = createDatabase({ dataDir: "memory://" });
     await handle.migrate();
     return { ...handle, url: undefined, destroy: () => handle.close() };
   }
   const name = `relaypost_test_${randomBytes(6).toString("hex")}`;
-  const admin = postgres(testServerUrl, { max: 1, onnotice: () => {} });
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
-  const url = new URL(testServerUrl);
+  const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const handle = createDatabase({ url: url.toString(), maxConnections: 5 });
   await handle.migrate();
