@@ -15,6 +15,7 @@ import { openDatabase } from "./database";
 import { createHttpApp } from "./http/app";
 import { attachWebSocket } from "./http/websocket";
 import { logInfo, logServerFault } from "./log";
+import { startMaintenance } from "./maintenance";
 import { startSmtp } from "./smtp";
 
 export const defaultDashboardDir = fileURLToPath(new URL("../../dashboard/dist", import.meta.url));
@@ -48,6 +49,7 @@ export async function startServer(config: Config): Promise<RelayPostServer> {
   const httpPort = (http.address() as AddressInfo).port;
   logInfo(`HTTP listening on http://${config.HOST}:${httpPort} (${database.description})`);
   const smtp = await startSmtp(config, { core, publisher, bus });
+  const stopMaintenance = startMaintenance(core);
 
   let closing: Promise<void> | undefined;
   return {
@@ -59,6 +61,7 @@ export async function startServer(config: Config): Promise<RelayPostServer> {
     smtpsPort: smtp.smtpsPort,
     close() {
       closing ??= (async () => {
+        stopMaintenance();
         await smtp.close();
         await websocket.close();
         await new Promise<void>((resolve) => {

@@ -1,0 +1,52 @@
+import { schema } from "@relaypost/db";
+import { createTestDatabase, type TestDatabase } from "@relaypost/db/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pruneEvents } from "./retention";
+import { appendEvents, readEvents } from "./store";
+
+describe("event retention", () => {
+  let database: TestDatabase;
+  let orgA: string;
+  let orgB: string;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const orgs = await database.db
+      .insert(schema.organizations)
+      .values([
+        { name: "A", slug: "a" },
+        { name: "B", slug: "b" },
+      ])
+      .returning();
+    orgA = orgs[0]?.id ?? "";
+    orgB = orgs[1]?.id ?? "";
+  });
+  afterAll(() => database.destroy());
+
+  const event = (organizationId: string, username: string) => ({
+    organizationId,
+    type: "auth.succeeded" as const,
+    credentialId: null,
+    username,
+    remoteAddress: null,
+  });
+
+  it("keeps each organization's newest events up to the bound and drops older ones", async () => {
+    await database.db.transaction((tx) =>
+      appendEvents(tx, [...Array.from({ length: 8 }, (_, i) => event(orgA, `a${i}`)), event(orgB, "b0")]),
+    );
+    const removed = await pruneEvents(database.db, { maxAgeMs: 60_000, maxPerOrganization: 3 });
+    expect(removed).toBe(5);
+    const left = await readEvents(database.db, { afterId: 0, limit: 100 });
+    expect(left.map((e) => e.username)).toEqual(["a5", "a6", "a7", "b0"]);
+  });
+
+  it("drops events older than the age bound", async () => {
+    await database.db.transaction((tx) => appendEvents(tx, [event(orgB, "fresh")]));
+    await database.db
+      .insert(schema.events)
+      .values({ ...event(orgB, "ancient"), createdAt: new Date(Date.now() - 86_400_000) });
+    await pruneEvents(database.db, { maxAgeMs: 3_600_000, maxPerOrganization: 100 });
+    const left = await readEvents(database.db, { afterId: 0, organizationId: orgB, limit: 100 });
+    expect(left.map((e) => e.username)).toEqual(["b0", "fresh"]);
+  });
+});
