@@ -66,12 +66,20 @@ export function createEventPublisher(db: Database, options: EventPublisherOption
       if (buffer.length >= maxBatch && !flushing) void flush();
       else schedule(flushIntervalMs);
     },
-    /** Writes everything buffered; used at shutdown and by tests. */
-    async flush(): Promise<void> {
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-      while (flushing) await flushing;
-      await flush();
+    /**
+     * Writes everything buffered, retrying through a short outage; used at shutdown and by tests. Resolves with the
+     * number of events still unwritten (0 unless the database stayed unreachable for all attempts).
+     */
+    async flush(attempts = 10): Promise<number> {
+      for (let attempt = 0; attempt < attempts; attempt++) {
+        if (timer) clearTimeout(timer);
+        timer = undefined;
+        while (flushing) await flushing;
+        await flush();
+        if (buffer.length === 0) return 0;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 50 * 2 ** attempt)));
+      }
+      return buffer.length;
     },
     stats: () => ({ buffered: buffer.length, dropped }),
   };
