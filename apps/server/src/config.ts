@@ -27,6 +27,12 @@ const schema = z.object({
     .default("false")
     .transform((v) => v === "true"),
   DASHBOARD_DIR: optionalString,
+  /** A WebSocket client with more unsent data than this is disconnected (it resumes by event id). */
+  WS_MAX_BUFFERED_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(4 * 1024 * 1024),
 });
 
 export type Config = z.infer<typeof schema>;

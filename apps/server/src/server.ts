@@ -44,7 +44,7 @@ export async function startServer(config: Config): Promise<RelayPostServer> {
     http.once("listening", resolve);
     http.once("error", reject);
   });
-  const websocket = attachWebSocket(http, { core });
+  const websocket = attachWebSocket(http, { core, maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES });
   const stopRevocations = await listenForRevocations(database, (revocation) => websocket.revoke(revocation));
   const httpPort = (http.address() as AddressInfo).port;
   logInfo(`HTTP listening on http://${config.HOST}:${httpPort} (${database.description})`);
