@@ -1,0 +1,143 @@
+import { createMemo, createUniqueId, For, Show } from "solid-js";
+import { CHART_MINUTES, type LoginEvent } from "../lib/live";
+import { live } from "../lib/session";
+import { formatClock, now } from "../lib/time";
+import { EmptyState, Icon, RelativeTime } from "./ui";
+
+const REASONS: Record<string, string> = {
+  bad_password: "Wrong password",
+  inactive: "Credential is deactivated",
+  username_mismatch: "Username does not match the password",
+  throttled: "Too many failed attempts",
+  tls_required: "Sent without TLS",
+};
+
+export const rejectionReason = (event: LoginEvent) => {
+  const reason = typeof event.data.reason === "string" ? event.data.reason : "";
+  return REASONS[reason] ?? "Rejected";
+};
+
+/** Accepted and rejected logins per minute as stacked bars, for one credential or the whole organization. */
+export function LoginChart(props: { credentialId?: string | undefined; title: string }) {
+  const titleId = createUniqueId();
+  const minutes = createMemo(() => live().perMinute(props.credentialId, now()));
+  const totals = createMemo(() =>
+    minutes().reduce((sum, m) => ({ accepted: sum.accepted + m.accepted, rejected: sum.rejected + m.rejected }), {
+      accepted: 0,
+      rejected: 0,
+    }),
+  );
+  const peak = createMemo(() => Math.max(4, ...minutes().map((m) => m.accepted + m.rejected)));
+  const width = 300;
+  const height = 72;
+  const slot = width / CHART_MINUTES;
+  const scale = (n: number) => (n / peak()) * (height - 4);
+  return (
+    <figure class="chart" aria-labelledby={titleId}>
+      <figcaption id={titleId} class="chart-caption">
+        <span class="chart-title">{props.title}</span>
+        <span class="chart-legend">
+          <span class="legend legend-accepted">
+            <span class="swatch" /> {totals().accepted} accepted
+          </span>
+          <span class="legend legend-rejected">
+            <span class="swatch" /> {totals().rejected} rejected
+          </span>
+        </span>
+      </figcaption>
+      <svg
+        viewBox={`0 0 ${width} ${height}`}
+        preserveAspectRatio="none"
+        role="img"
+        aria-label={`Logins per minute over the last ${CHART_MINUTES} minutes: ${totals().accepted} accepted, ${totals().rejected} rejected`}
+      >
+        <line x1="0" x2={width} y1={height - 0.5} y2={height - 0.5} class="chart-axis" />
+        <For each={minutes()}>
+          {(m, i) => (
+            <g>
+              <title>
+                {formatClock(new Date(m.minute))}: {m.accepted} accepted, {m.rejected} rejected
+              </title>
+              <rect
+                class="bar-accepted"
+                x={i() * slot + 1}
+                width={slot - 2}
+                y={height - scale(m.accepted)}
+                height={scale(m.accepted)}
+                rx="1"
+              />
+              <rect
+                class="bar-rejected"
+                x={i() * slot + 1}
+                width={slot - 2}
+                y={height - scale(m.accepted) - scale(m.rejected)}
+                height={scale(m.rejected)}
+                rx="1"
+              />
+            </g>
+          )}
+        </For>
+      </svg>
+      <div class="chart-scale" aria-hidden="true">
+        <span>{CHART_MINUTES} min ago</span>
+        <span>now</span>
+      </div>
+    </figure>
+  );
+}
+
+/** Accepted and rejected SMTP logins as they arrive, newest first. */
+export function ActivityFeed(props: { credentialId?: string | undefined; limit?: number }) {
+  const events = createMemo(() => {
+    const all = live().feed();
+    const filtered = props.credentialId ? all.filter((e) => e.credentialId === props.credentialId) : all;
+    return filtered.slice(0, props.limit ?? 100);
+  });
+  return (
+    <Show
+      when={events().length > 0}
+      fallback={
+        <EmptyState icon="activity" title="No logins yet">
+          <p class="muted">
+            SMTP logins appear here the moment they happen. Listening since <RelativeTime date={live().since()} />.
+          </p>
+        </EmptyState>
+      }
+    >
+      <ol class="feed" aria-label="SMTP logins" data-testid="activity-feed">
+        <For each={events()}>
+          {(event) => {
+            const accepted = event.type === "auth.succeeded";
+            return (
+              <li class="feed-item" data-testid="feed-item" data-event={event.type}>
+                <span class="feed-icon" classList={{ ok: accepted, bad: !accepted }}>
+                  <Icon name={accepted ? "check" : "x"} size={14} />
+                </span>
+                <div class="feed-main">
+                  <div class="feed-line">
+                    <strong>{accepted ? "Login accepted" : "Login rejected"}</strong>
+                    <Show when={!accepted}>
+                      <span class="feed-reason" data-testid="feed-reason">
+                        {rejectionReason(event)}
+                      </span>
+                    </Show>
+                  </div>
+                  <div class="feed-meta">
+                    <span class="mono">{event.username ?? "unknown"}</span>
+                    <span aria-hidden="true">·</span>
+                    <span class="mono" title="Remote address">
+                      {event.remoteAddress ?? "unknown address"}
+                    </span>
+                  </div>
+                </div>
+                <span class="feed-time">
+                  <RelativeTime date={event.createdAt} />
+                </span>
+              </li>
+            );
+          }}
+        </For>
+      </ol>
+    </Show>
+  );
+}

@@ -1,0 +1,161 @@
+import { batch, createSignal } from "solid-js";
+import type { Api, ConnectionState } from "./api";
+
+/** An event as `events.subscribe` delivers it (DESIGN §5); `receive(envelope.data)` checks the server agrees. */
+export interface LiveEvent {
+  id: number;
+  organizationId: string;
+  type:
+    | "auth.succeeded"
+    | "auth.rejected"
+    | "message.accepted"
+    | "credential.created"
+    | "credential.updated"
+    | "credential.password_regenerated"
+    | "credential.activated"
+    | "credential.deactivated"
+    | "credential.deleted";
+  credentialId: string | null;
+  username: string | null;
+  remoteAddress: string | null;
+  data: Record<string, unknown>;
+  createdAt: Date;
+}
+export type LoginEvent = LiveEvent & { type: "auth.succeeded" | "auth.rejected" };
+
+export type LiveStatus = ConnectionState | "offline";
+
+const FEED_LIMIT = 500;
+export const CHART_MINUTES = 30;
+const MINUTE = 60_000;
+
+export interface MinuteCount {
+  minute: number;
+  accepted: number;
+  rejected: number;
+}
+
+const isLogin = (event: LiveEvent): event is LoginEvent =>
+  event.type === "auth.succeeded" || event.type === "auth.rejected";
+
+/**
+ * The organization's live events: one subscription feeding the activity feed, the per-minute counts and whichever
+ * screens listen (the credential list). After a drop the subscription resumes from the last event id it saw, so
+ * screens catch up on everything that happened meanwhile.
+ */
+export function createLive(api: Api) {
+  const [status, setStatus] = createSignal<LiveStatus>("connecting");
+  const [problem, setProblem] = createSignal<string | null>(null);
+  const [feed, setFeed] = createSignal<LoginEvent[]>([]);
+  const [countsVersion, setCountsVersion] = createSignal(0);
+  const [since] = createSignal(new Date());
+  /** Per credential id (and "*" for the organization): minute start → counts. */
+  const counts = new Map<string, Map<number, MinuteCount>>();
+  const listeners = new Set<(event: LiveEvent) => void>();
+  const fatalListeners = new Set<(error: unknown) => void>();
+  let lastEventId: string | undefined;
+  let subscription: { unsubscribe(): void } | undefined;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let attempts = 0;
+  let disposed = false;
+
+  function count(key: string, event: LoginEvent) {
+    const minute = Math.floor(event.createdAt.getTime() / MINUTE) * MINUTE;
+    const series = counts.get(key) ?? new Map<number, MinuteCount>();
+    counts.set(key, series);
+    const bucket = series.get(minute) ?? { minute, accepted: 0, rejected: 0 };
+    if (event.type === "auth.succeeded") bucket.accepted++;
+    else bucket.rejected++;
+    series.set(minute, bucket);
+    const oldest = minute - CHART_MINUTES * MINUTE;
+    for (const key of series.keys()) if (key < oldest) series.delete(key);
+  }
+
+  function receive(event: LiveEvent) {
+    batch(() => {
+      if (isLogin(event)) {
+        setFeed((current) => [event, ...current].slice(0, FEED_LIMIT));
+        count("*", event);
+        if (event.credentialId) count(event.credentialId, event);
+        setCountsVersion((v) => v + 1);
+      }
+      for (const listener of listeners) listener(event);
+    });
+  }
+
+  function start() {
+    subscription = api.client.events.subscribe.subscribe(lastEventId ? { lastEventId } : {}, {
+      onStarted() {
+        attempts = 0;
+        setProblem(null);
+        setStatus("live");
+      },
+      onData(envelope) {
+        lastEventId = envelope.id;
+        receive(envelope.data);
+      },
+      onConnectionStateChange(state) {
+        if (state.state === "connecting" && state.error) setStatus("reconnecting");
+        if (state.state === "pending" && status() === "reconnecting") setStatus("live");
+      },
+      onError(error) {
+        subscription = undefined;
+        const code = error.data?.code;
+        if (code === "UNAUTHORIZED" || code === "FORBIDDEN" || code === "NOT_FOUND") {
+          setStatus("offline");
+          setProblem(error.message);
+          for (const listener of fatalListeners) listener(error);
+          return;
+        }
+        setStatus("reconnecting");
+        retryTimer = setTimeout(start, Math.min(1000 * 2 ** attempts++, 15_000));
+      },
+    });
+  }
+  start();
+
+  return {
+    status,
+    problem,
+    feed,
+    since,
+    /** Logins per minute for the last CHART_MINUTES minutes ending at `at`, oldest first. */
+    perMinute(credentialId: string | undefined, at: number): MinuteCount[] {
+      countsVersion();
+      const series = counts.get(credentialId ?? "*");
+      const end = Math.floor(at / MINUTE) * MINUTE;
+      return Array.from({ length: CHART_MINUTES }, (_, i) => {
+        const minute = end - (CHART_MINUTES - 1 - i) * MINUTE;
+        return series?.get(minute) ?? { minute, accepted: 0, rejected: 0 };
+      });
+    },
+    /** Calls `listener` with every event; returns the function that stops it. */
+    listen(listener: (event: LiveEvent) => void) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    /** Access to the organization ended (signed out elsewhere, removed, role changed). */
+    onAccessLost(listener: (error: unknown) => void) {
+      fatalListeners.add(listener);
+      return () => fatalListeners.delete(listener);
+    },
+    /** Resubscribes now instead of waiting for the back-off, resuming after the last event seen. */
+    reconnect() {
+      if (disposed) return;
+      clearTimeout(retryTimer);
+      subscription?.unsubscribe();
+      attempts = 0;
+      setStatus("connecting");
+      start();
+    },
+    dispose() {
+      disposed = true;
+      clearTimeout(retryTimer);
+      subscription?.unsubscribe();
+      listeners.clear();
+      fatalListeners.clear();
+    },
+  };
+}
+
+export type Live = ReturnType<typeof createLive>;

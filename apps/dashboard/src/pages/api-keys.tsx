@@ -1,0 +1,206 @@
+import { createResource, createSignal, createUniqueId, For, Show } from "solid-js";
+import {
+  ConfirmDialog,
+  CopyField,
+  Dialog,
+  EmptyState,
+  ErrorState,
+  FormError,
+  Icon,
+  RelativeTime,
+  RoleBadge,
+  Spinner,
+  Table,
+} from "../components/ui";
+import { errorMessage, fieldErrors, type Outputs } from "../lib/api";
+import { api, canWrite, organization } from "../lib/session";
+import { formatDate } from "../lib/time";
+
+type ApiKey = Outputs["apiKeys"]["list"][number];
+
+export function ApiKeysPage() {
+  const [keys, { refetch }] = createResource(
+    () => organization()?.id,
+    () => api().apiKeys.list.query(),
+  );
+  const [creating, setCreating] = createSignal(false);
+  const [revealed, setRevealed] = createSignal<{ name: string; token: string } | null>(null);
+  const [revoking, setRevoking] = createSignal<ApiKey | null>(null);
+  return (
+    <div class="page">
+      <header class="page-header">
+        <div>
+          <p class="eyebrow">Settings</p>
+          <h1>API keys</h1>
+          <p class="lead">Keys for services that manage credentials through the RelayPost API. Not for SMTP logins.</p>
+        </div>
+        <Show when={canWrite()}>
+          <button type="button" class="button button-primary" onClick={() => setCreating(true)}>
+            <Icon name="plus" /> Create API key
+          </button>
+        </Show>
+      </header>
+      <section class="panel panel-flush">
+        <Show when={!keys.loading || keys.latest} fallback={<Spinner />}>
+          <Show when={!keys.error} fallback={<ErrorState error={keys.error} retry={() => void refetch()} />}>
+            <Show
+              when={(keys.latest ?? []).length > 0}
+              fallback={
+                <EmptyState icon="key" title="No API keys">
+                  <p class="muted">Create a key for each service that calls the API, with the least role it needs.</p>
+                </EmptyState>
+              }
+            >
+              <Table caption="API keys" head={["Name", "Role", "Key", "Last used", "Created", ""]}>
+                <For each={keys.latest}>
+                  {(key) => (
+                    <tr classList={{ revoked: Boolean(key.revokedAt) }} data-testid="api-key-row">
+                      <td class="cell-main">{key.name}</td>
+                      <td>
+                        <RoleBadge role={key.role} />
+                      </td>
+                      <td class="mono muted">{key.prefix}…</td>
+                      <td>
+                        <RelativeTime date={key.lastUsedAt} />
+                      </td>
+                      <td>{formatDate(key.createdAt)}</td>
+                      <td class="cell-actions">
+                        <Show
+                          when={!key.revokedAt}
+                          fallback={
+                            <span class="badge badge-off">Revoked {formatDate(key.revokedAt ?? new Date())}</span>
+                          }
+                        >
+                          <Show when={canWrite()}>
+                            <button
+                              type="button"
+                              class="button button-small button-ghost-danger"
+                              onClick={() => setRevoking(key)}
+                            >
+                              Revoke
+                            </button>
+                          </Show>
+                        </Show>
+                      </td>
+                    </tr>
+                  )}
+                </For>
+              </Table>
+            </Show>
+          </Show>
+        </Show>
+      </section>
+
+      <Show when={creating()}>
+        <CreateApiKeyDialog
+          onClose={() => setCreating(false)}
+          onCreated={(name, token) => {
+            setCreating(false);
+            setRevealed({ name, token });
+            void refetch();
+          }}
+        />
+      </Show>
+      <Show when={revealed()}>
+        {(r) => (
+          <Dialog title="API key created" onClose={() => setRevealed(null)} dismissible={false} wide>
+            <div class="dialog-body">
+              <div class="callout callout-warning" role="note">
+                <Icon name="alert" />
+                <p>
+                  <strong>Copy this key now. You will not see it again.</strong> Send it as{" "}
+                  <span class="mono">Authorization: Bearer …</span>.
+                </p>
+              </div>
+              <CopyField label={`Key for ${r().name}`} value={r().token} secret testId="revealed-api-key" />
+            </div>
+            <footer class="dialog-footer">
+              <button type="button" class="button button-primary" onClick={() => setRevealed(null)}>
+                I've saved the key
+              </button>
+            </footer>
+          </Dialog>
+        )}
+      </Show>
+      <Show when={revoking()}>
+        {(key) => (
+          <ConfirmDialog
+            title={`Revoke ${key().name}?`}
+            confirmLabel="Revoke key"
+            onClose={() => setRevoking(null)}
+            onConfirm={async () => {
+              await api().apiKeys.revoke.mutate({ id: key().id });
+              setRevoking(null);
+              void refetch();
+            }}
+          >
+            <p>Services using this key lose access immediately, including their live subscriptions.</p>
+          </ConfirmDialog>
+        )}
+      </Show>
+    </div>
+  );
+}
+
+function CreateApiKeyDialog(props: { onClose: () => void; onCreated: (name: string, token: string) => void }) {
+  const [name, setName] = createSignal("");
+  const [role, setRole] = createSignal<"admin" | "viewer">("viewer");
+  const [errors, setErrors] = createSignal<Record<string, string | undefined>>({});
+  const [error, setError] = createSignal<string | null>(null);
+  const [busy, setBusy] = createSignal(false);
+  const nameId = createUniqueId();
+  const roleId = createUniqueId();
+  return (
+    <Dialog title="Create API key" onClose={props.onClose}>
+      <form
+        class="dialog-body form"
+        onSubmit={async (event) => {
+          event.preventDefault();
+          setBusy(true);
+          setError(null);
+          try {
+            const result = await api().apiKeys.create.mutate({ name: name(), role: role() });
+            props.onCreated(result.apiKey.name, result.token);
+          } catch (e) {
+            setErrors(fieldErrors(e));
+            if (!fieldErrors(e).name) setError(errorMessage(e));
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        <div class="field">
+          <label for={nameId}>Name</label>
+          <input
+            id={nameId}
+            value={name()}
+            onInput={(e) => setName(e.currentTarget.value)}
+            placeholder="e.g. Billing service"
+            maxLength={100}
+            required
+            aria-invalid={Boolean(errors().name)}
+          />
+          <Show when={errors().name}>
+            <span class="hint hint-error">{errors().name}</span>
+          </Show>
+        </div>
+        <div class="field">
+          <label for={roleId}>Role</label>
+          <select id={roleId} value={role()} onChange={(e) => setRole(e.currentTarget.value as "admin" | "viewer")}>
+            <option value="viewer">Viewer — read credentials and events</option>
+            <option value="admin">Admin — also create, change and delete credentials</option>
+          </select>
+        </div>
+        <FormError message={error()} />
+        <footer class="dialog-footer">
+          <button type="button" class="button" onClick={() => props.onClose()}>
+            Cancel
+          </button>
+          <button type="submit" class="button button-primary" disabled={busy() || name().trim() === ""}>
+            {busy() ? "Creating…" : "Create key"}
+          </button>
+        </footer>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,194 @@
+import { createSignal, createUniqueId, type JSX, Show } from "solid-js";
+import { FormError } from "../components/ui";
+import { errorMessage, fieldErrors } from "../lib/api";
+import { navigate, queryParam } from "../lib/router";
+import { baseApi, chooseOrganization, refreshMe } from "../lib/session";
+
+/** Only same-site paths are followed after sign-in, so a crafted `next` cannot send the user elsewhere. */
+const nextPath = () => {
+  const next = queryParam("next");
+  return next?.startsWith("/") && !next.startsWith("//") ? next : "/settings/smtp-credentials";
+};
+
+function Field(props: {
+  label: string;
+  type?: string;
+  autocomplete: string;
+  value: string;
+  onInput: (value: string) => void;
+  error?: string | undefined;
+  hint?: string;
+  optional?: boolean;
+}) {
+  const id = createUniqueId();
+  return (
+    <div class="field">
+      <label for={id}>{props.label}</label>
+      <input
+        id={id}
+        name={props.autocomplete}
+        type={props.type ?? "text"}
+        autocomplete={props.autocomplete}
+        value={props.value}
+        onInput={(e) => props.onInput(e.currentTarget.value)}
+        aria-invalid={Boolean(props.error)}
+        aria-describedby={props.error || props.hint ? `${id}-hint` : undefined}
+        required={!props.optional}
+      />
+      <Show when={props.error || props.hint}>
+        <span id={`${id}-hint`} class="hint" classList={{ "hint-error": Boolean(props.error) }}>
+          {props.error ?? props.hint}
+        </span>
+      </Show>
+    </div>
+  );
+}
+
+function AuthLayout(props: { title: string; subtitle: string; children: JSX.Element; footer: JSX.Element }) {
+  return (
+    <main class="auth">
+      <div class="auth-card">
+        <div class="brand brand-large">
+          <span class="brand-mark" aria-hidden="true" />
+          RelayPost
+        </div>
+        <h1>{props.title}</h1>
+        <p class="muted">{props.subtitle}</p>
+        {props.children}
+        <p class="auth-footer">{props.footer}</p>
+      </div>
+    </main>
+  );
+}
+
+const withNext = (path: string) => {
+  const next = queryParam("next");
+  return next ? `${path}?next=${encodeURIComponent(next)}` : path;
+};
+
+export function SignInPage() {
+  const [email, setEmail] = createSignal("");
+  const [password, setPassword] = createSignal("");
+  const [error, setError] = createSignal<string | null>(null);
+  const [busy, setBusy] = createSignal(false);
+  return (
+    <AuthLayout
+      title="Sign in"
+      subtitle="Manage your SMTP credentials and watch them work."
+      footer={
+        <>
+          New to RelayPost? <a href={withNext("/signup")}>Create an account</a>
+        </>
+      }
+    >
+      <form
+        class="form"
+        onSubmit={async (event) => {
+          event.preventDefault();
+          setBusy(true);
+          setError(null);
+          try {
+            await baseApi.client.auth.signIn.mutate({ email: email(), password: password() });
+            await refreshMe();
+            navigate(nextPath(), { replace: true });
+          } catch (e) {
+            setError(errorMessage(e));
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        <Field label="Email" type="email" autocomplete="email" value={email()} onInput={setEmail} />
+        <Field
+          label="Password"
+          type="password"
+          autocomplete="current-password"
+          value={password()}
+          onInput={setPassword}
+        />
+        <FormError message={error()} />
+        <button type="submit" class="button button-primary button-block" disabled={busy()}>
+          {busy() ? "Signing in…" : "Sign in"}
+        </button>
+      </form>
+    </AuthLayout>
+  );
+}
+
+export function SignUpPage() {
+  const [name, setName] = createSignal("");
+  const [email, setEmail] = createSignal("");
+  const [password, setPassword] = createSignal("");
+  const [organizationName, setOrganizationName] = createSignal("");
+  const [errors, setErrors] = createSignal<Record<string, string | undefined>>({});
+  const [error, setError] = createSignal<string | null>(null);
+  const [busy, setBusy] = createSignal(false);
+  return (
+    <AuthLayout
+      title="Create your account"
+      subtitle="You get an organization of your own to hold your SMTP credentials."
+      footer={
+        <>
+          Already have an account? <a href={withNext("/signin")}>Sign in</a>
+        </>
+      }
+    >
+      <form
+        class="form"
+        onSubmit={async (event) => {
+          event.preventDefault();
+          setBusy(true);
+          setError(null);
+          setErrors({});
+          try {
+            const result = await baseApi.client.auth.signUp.mutate({
+              name: name().trim() || undefined,
+              email: email(),
+              password: password(),
+              organizationName: organizationName(),
+            });
+            chooseOrganization(result.organization.id);
+            await refreshMe();
+            navigate(nextPath(), { replace: true });
+          } catch (e) {
+            const fields = fieldErrors(e);
+            setErrors(fields);
+            if (Object.values(fields).every((v) => !v)) setError(errorMessage(e));
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        <Field label="Your name" autocomplete="name" value={name()} onInput={setName} error={errors().name} optional />
+        <Field
+          label="Work email"
+          type="email"
+          autocomplete="email"
+          value={email()}
+          onInput={setEmail}
+          error={errors().email}
+        />
+        <Field
+          label="Password"
+          type="password"
+          autocomplete="new-password"
+          value={password()}
+          onInput={setPassword}
+          error={errors().password}
+          hint="At least 10 characters."
+        />
+        <Field
+          label="Organization name"
+          autocomplete="organization"
+          value={organizationName()}
+          onInput={setOrganizationName}
+          error={errors().organizationName}
+        />
+        <FormError message={error()} />
+        <button type="submit" class="button button-primary button-block" disabled={busy()}>
+          {busy() ? "Creating account…" : "Create account"}
+        </button>
+      </form>
+    </AuthLayout>
+  );
+}

@@ -1,0 +1,78 @@
+import { createResource, createSignal, Show } from "solid-js";
+import { ErrorState, FormError, RoleBadge, Spinner } from "../components/ui";
+import { errorMessage } from "../lib/api";
+import { navigate } from "../lib/router";
+import { baseApi, chooseOrganization, me, refreshMe } from "../lib/session";
+
+/** `/invite/<token>`: a signed-in user sees where the link leads and joins; others sign in first and come back. */
+export function InvitePage(props: { token: string }) {
+  const here = () => `/invite/${encodeURIComponent(props.token)}`;
+  const [preview] = createResource(
+    () => (me() ? props.token : undefined),
+    (token) => baseApi.client.members.previewInvitation.query({ token }),
+  );
+  const [busy, setBusy] = createSignal(false);
+  const [error, setError] = createSignal<string | null>(null);
+  return (
+    <main class="auth">
+      <div class="auth-card">
+        <div class="brand brand-large">
+          <span class="brand-mark" aria-hidden="true" />
+          RelayPost
+        </div>
+        <Show
+          when={me()}
+          fallback={
+            <>
+              <h1>You're invited</h1>
+              <p class="muted">Sign in or create an account to join the organization that invited you.</p>
+              <div class="stack">
+                <a class="button button-primary button-block" href={`/signin?next=${encodeURIComponent(here())}`}>
+                  Sign in to accept
+                </a>
+                <a class="button button-block" href={`/signup?next=${encodeURIComponent(here())}`}>
+                  Create an account
+                </a>
+              </div>
+            </>
+          }
+        >
+          <Show when={!preview.loading} fallback={<Spinner label="Checking the invitation…" />}>
+            <Show when={preview()} fallback={<ErrorState error={preview.error} />}>
+              {(invitation) => (
+                <>
+                  <h1>Join {invitation().organizationName}</h1>
+                  <p class="muted">
+                    You'll join as <RoleBadge role={invitation().role} />, signed in as {me()?.user.email}.
+                  </p>
+                  <FormError message={error()} />
+                  <button
+                    type="button"
+                    class="button button-primary button-block"
+                    disabled={busy()}
+                    onClick={async () => {
+                      setBusy(true);
+                      setError(null);
+                      try {
+                        const joined = await baseApi.client.members.acceptInvitation.mutate({ token: props.token });
+                        chooseOrganization(joined.organizationId);
+                        await refreshMe();
+                        navigate("/settings/smtp-credentials", { replace: true });
+                      } catch (e) {
+                        setError(errorMessage(e));
+                      } finally {
+                        setBusy(false);
+                      }
+                    }}
+                  >
+                    {busy() ? "Joining…" : "Accept invitation"}
+                  </button>
+                </>
+              )}
+            </Show>
+          </Show>
+        </Show>
+      </div>
+    </main>
+  );
+}

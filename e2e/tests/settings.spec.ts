@@ -1,0 +1,89 @@
+import { expect, test } from "@playwright/test";
+import { createCredential, newPage, row, screenshot, signUp } from "./support";
+
+test.describe("API keys, members and audit log", () => {
+  test("an invited viewer sees everything read-only; API keys are revealed once and revocable", async ({ browser }) => {
+    const owner = await newPage(browser);
+    const account = await signUp(owner, "Invite Co");
+    await createCredential(owner, { username: "billing_mailer", description: "Billing <b>worker</b>" });
+    // Descriptions are text: markup shows literally and never becomes elements.
+    await expect(row(owner, "billing_mailer")).toContainText("Billing <b>worker</b>");
+    await expect(row(owner, "billing_mailer").locator("b")).toHaveCount(0);
+
+    await owner.getByRole("link", { name: "API keys" }).click();
+    await expect(owner.getByText("No API keys")).toBeVisible();
+    await owner.getByRole("button", { name: "Create API key" }).click();
+    const keyDialog = owner.getByRole("dialog", { name: "Create API key" });
+    await keyDialog.getByLabel("Name").fill("Billing service");
+    await keyDialog.getByLabel("Role").selectOption("admin");
+    await keyDialog.getByRole("button", { name: "Create key" }).click();
+    const reveal = owner.getByRole("dialog", { name: "API key created" });
+    await expect(reveal).toContainText("You will not see it again.");
+    await expect(reveal.getByTestId("revealed-api-key")).toHaveValue(/^rpkey_/);
+    await reveal.getByRole("button", { name: "I've saved the key" }).click();
+    const keyRow = owner.getByTestId("api-key-row").filter({ hasText: "Billing service" });
+    await expect(keyRow).toBeVisible();
+    await expect(owner.locator("body")).not.toContainText(/rpkey_[A-Za-z0-9]{20,}/);
+    await screenshot(owner, "08-api-keys");
+    await keyRow.getByRole("button", { name: "Revoke" }).click();
+    await owner
+      .getByRole("dialog", { name: "Revoke Billing service?" })
+      .getByRole("button", { name: "Revoke key" })
+      .click();
+    await expect(keyRow).toContainText("Revoked");
+
+    await owner.getByRole("link", { name: "Members" }).click();
+    await owner.getByRole("button", { name: "Invite by link" }).click();
+    const invite = owner.getByRole("dialog", { name: "Invite by link" });
+    await invite.getByLabel("Role").selectOption("viewer");
+    await invite.getByRole("button", { name: "Create link" }).click();
+    const link = await invite.getByTestId("invitation-link").inputValue();
+    expect(link).toContain("/invite/rpinv_");
+    await invite.getByRole("button", { name: "Done" }).click();
+
+    const viewer = await newPage(browser);
+    await signUp(viewer, "Viewer's own org");
+    await viewer.goto(link);
+    await expect(viewer.getByRole("heading", { name: "Join Invite Co" })).toBeVisible();
+    await viewer.getByRole("button", { name: "Accept invitation" }).click();
+    await expect(viewer.getByRole("heading", { name: "SMTP Credentials" })).toBeVisible();
+    await expect(viewer.getByTestId("organization-switcher")).toHaveValue(/.+/);
+    await expect(row(viewer, "billing_mailer")).toBeVisible();
+    await expect(viewer.getByText("You have read-only access")).toBeVisible();
+    await expect(viewer.getByRole("button", { name: "Create credential" })).toHaveCount(0);
+    await expect(viewer.getByRole("button", { name: "Regenerate password" })).toHaveCount(0);
+    await expect(row(viewer, "billing_mailer").getByRole("switch")).toBeDisabled();
+    await screenshot(viewer, "09-viewer-read-only");
+
+    // Switching organization shows the other organization's data only, without a reload.
+    await viewer.getByTestId("organization-switcher").selectOption({ label: "Viewer's own org" });
+    await expect(viewer.getByText("No SMTP credentials yet")).toBeVisible();
+    await expect(row(viewer, "billing_mailer")).toHaveCount(0);
+
+    await owner.reload();
+    const members = owner.getByTestId("member-row");
+    await expect(members).toHaveCount(2);
+    await screenshot(owner, "10-members");
+
+    await owner.getByRole("link", { name: "Audit log" }).click();
+    const audit = owner.getByTestId("audit-row");
+    await expect(audit.filter({ hasText: "Joined through an invitation" })).toBeVisible();
+    await expect(audit.filter({ hasText: "Created SMTP credential" })).toContainText(account.email);
+    await screenshot(owner, "11-audit-log");
+  });
+
+  test("works at phone width and signs out", async ({ browser }) => {
+    const page = await newPage(browser, { width: 390, height: 844 });
+    await signUp(page);
+    await createCredential(page, { username: "phone_app", description: "Mobile backend" });
+    await expect(row(page, "phone_app")).toBeVisible();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await screenshot(page, "12-phone");
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+    await screenshot(page, "13-sign-in");
+    await page.goto("/settings/smtp-credentials");
+    await expect(page).toHaveURL(/\/signin\?next=/);
+  });
+});

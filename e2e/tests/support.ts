@@ -1,0 +1,121 @@
+import { randomBytes } from "node:crypto";
+import { type Browser, expect, type Locator, type Page } from "@playwright/test";
+import nodemailer from "nodemailer";
+
+export const SCREENSHOTS = new URL("../test-results/screenshots/", import.meta.url).pathname;
+
+const unique = () => randomBytes(4).toString("hex");
+
+export interface Account {
+  email: string;
+  password: string;
+  organization: string;
+}
+
+/** A browser context that may use the clipboard, as a person copying a password would. */
+export async function newPage(browser: Browser, viewport = { width: 1440, height: 900 }): Promise<Page> {
+  const context = await browser.newContext({ viewport });
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  return context.newPage();
+}
+
+export async function signUp(page: Page, organization = `Acme ${unique()}`): Promise<Account> {
+  const account = { email: `admin-${unique()}@example.com`, password: `pw-${unique()}-${unique()}`, organization };
+  await page.goto("/signup");
+  await page.getByLabel("Your name").fill("Ada Admin");
+  await page.getByLabel("Work email").fill(account.email);
+  await page.getByLabel("Password").fill(account.password);
+  await page.getByLabel("Organization name").fill(organization);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("heading", { name: "SMTP Credentials" })).toBeVisible();
+  await expect(page.getByTestId("connection")).toHaveAttribute("data-state", "live");
+  return account;
+}
+
+export async function signIn(page: Page, account: Pick<Account, "email" | "password">) {
+  await page.goto("/signin");
+  await page.getByLabel("Email").fill(account.email);
+  await page.getByLabel("Password").fill(account.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { name: "SMTP Credentials" })).toBeVisible();
+  await expect(page.getByTestId("connection")).toHaveAttribute("data-state", "live");
+}
+
+export const row = (page: Page, username: string): Locator =>
+  page.locator(`[data-testid="credential-row"][data-username="${username}"]`);
+
+/** Copies the one-time password with the reveal dialog's button and reads it back from the clipboard. */
+export async function copyRevealedPassword(page: Page): Promise<{ username: string; password: string }> {
+  const dialog = page.getByRole("dialog");
+  await expect(dialog.getByText("You will not see it again.")).toBeVisible();
+  const username = (await dialog.getByTestId("revealed-username").textContent())?.trim() ?? "";
+  await dialog.getByRole("button", { name: "Copy" }).click();
+  await expect(dialog.getByRole("button", { name: "Copied" })).toBeVisible();
+  const password = await page.evaluate(() => navigator.clipboard.readText());
+  expect(password).toMatch(/^rpsmtp_/);
+  await dialog.getByRole("button", { name: "I've saved the password" }).click();
+  await expect(dialog).toBeHidden();
+  return { username, password };
+}
+
+export async function createCredential(page: Page, input: { username?: string; description?: string } = {}) {
+  await page.getByRole("button", { name: "Create credential" }).first().click();
+  const dialog = page.getByRole("dialog", { name: "Create SMTP credential" });
+  if (input.username) await dialog.getByLabel("Username").fill(input.username);
+  if (input.description) await dialog.getByLabel("Description").fill(input.description);
+  await dialog.getByRole("button", { name: "Create", exact: true }).click();
+  return copyRevealedPassword(page);
+}
+
+export type SmtpResult = { ok: true } | { ok: false; code: number | undefined; message: string };
+
+/** A real SMTP login with Nodemailer: STARTTLS when offered (self-signed in development), then AUTH. */
+export async function smtpLogin(username: string, password: string): Promise<SmtpResult> {
+  const transport = nodemailer.createTransport({
+    host: process.env.E2E_SMTP_HOST ?? "127.0.0.1",
+    port: Number(process.env.E2E_SMTP_PORT),
+    secure: false,
+    auth: { user: username, pass: password },
+    tls: { rejectUnauthorized: false },
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+  });
+  try {
+    await transport.verify();
+    return { ok: true };
+  } catch (error) {
+    const e = error as { responseCode?: number; message?: string };
+    return { ok: false, code: e.responseCode, message: e.message ?? String(error) };
+  } finally {
+    transport.close();
+  }
+}
+
+export async function sendMail(username: string, password: string) {
+  const transport = nodemailer.createTransport({
+    host: process.env.E2E_SMTP_HOST ?? "127.0.0.1",
+    port: Number(process.env.E2E_SMTP_PORT),
+    secure: false,
+    auth: { user: username, pass: password },
+    tls: { rejectUnauthorized: false },
+  });
+  try {
+    return await transport.sendMail({
+      from: "app@example.com",
+      to: "someone@example.net",
+      subject: "Hello from the e2e suite",
+      text: "It works.",
+    });
+  } finally {
+    transport.close();
+  }
+}
+
+/** Saves a screenshot of a main screen for CI artifacts; one-time secrets are masked. */
+export async function screenshot(page: Page, name: string) {
+  await page.screenshot({
+    path: `${SCREENSHOTS}${name}.png`,
+    mask: [page.locator(".secret-value")],
+    animations: "disabled",
+  });
+}
