@@ -1,0 +1,65 @@
+import { schema } from "@relaypost/db";
+import nodemailer from "nodemailer";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { type Harness, startHarness } from "./testing/harness";
+import { RawSmtpClient } from "./testing/raw-client";
+
+describe("no secret leaves the authenticator", () => {
+  let h: Harness;
+  const written: string[] = [];
+  beforeAll(async () => {
+    for (const method of ["log", "info", "warn", "error", "debug"] as const) {
+      vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+        written.push(args.map(String).join(" "));
+      });
+    }
+    for (const stream of [process.stdout, process.stderr]) {
+      const write = stream.write.bind(stream) as (chunk: string | Uint8Array) => boolean;
+      vi.spyOn(stream, "write").mockImplementation((chunk: string | Uint8Array) => {
+        written.push(String(chunk));
+        return write(chunk);
+      });
+    }
+    h = await startHarness({ throttle: { delayAfter: 2, blockAfter: 3, baseDelayMs: 1, maxDelayMs: 1 } });
+  });
+  afterAll(async () => {
+    vi.restoreAllMocks();
+    await h.close();
+  });
+
+  it("in logs, events, replies or faults, through success, every failure and a throttle", async () => {
+    const credential = await h.createCredential();
+    const { password: regenerated } = await h.core.smtpCredentials.regeneratePassword(h.scope, credential.id);
+    const replies: string[] = [];
+    const transport = nodemailer.createTransport({
+      host: "127.0.0.1",
+      port: h.service.port,
+      requireTLS: true,
+      tls: { rejectUnauthorized: false },
+      auth: { user: credential.username, pass: regenerated },
+      logger: false,
+    });
+    const info = await transport.sendMail({ from: "a@example.com", to: "b@example.org", text: "x" });
+    replies.push(info.response);
+    transport.close();
+    for (const password of [credential.password, regenerated, "garbage", `${regenerated}x`, regenerated]) {
+      const client = await RawSmtpClient.connect(h.service.port);
+      await client.command("EHLO app.example");
+      replies.push((await client.authPlain("wrong_user", password))?.text ?? "closed");
+      replies.push((await client.authLogin(credential.username, password))?.text ?? "closed");
+      client.destroy();
+    }
+    const [row] = await h.database.db
+      .select({ hash: schema.smtpCredentials.passwordHash })
+      .from(schema.smtpCredentials);
+    const secrets = [credential.password, regenerated, row?.hash ?? "missing"];
+    const events = JSON.stringify(await h.events());
+    const everything = [...written, ...replies, events, ...h.faults, JSON.stringify(h.service.metrics)].join("\n");
+    expect(replies).toContain("421 4.7.0 Too many failed login attempts, try again later");
+    for (const secret of secrets) {
+      expect(everything).not.toContain(secret);
+      // Also not the hash's salt-and-digest part on its own.
+      expect(everything).not.toContain(secret.slice(-20));
+    }
+  });
+});
