@@ -3,7 +3,7 @@ import { createHmac, randomBytes } from "node:crypto";
 export interface LoginThrottleOptions {
   /** Distinct failed passwords a key may try before its failures are answered with a delay. */
   delayAfter?: number;
-  /** Distinct failed passwords after which the key is refused outright (`421`) until the window passes. */
+  /** Distinct failed passwords after which an address is refused outright (`421`) until the window passes. */
   blockAfter?: number;
   /** First delay; each further distinct failure doubles it, up to `maxDelayMs`. */
   baseDelayMs?: number;
@@ -68,8 +68,17 @@ export function createLoginThrottle(options: LoginThrottleOptions = {}) {
     return { blocked: false, delayMs: Math.min(maxDelayMs, baseDelayMs * 2 ** (count - delayAfter)) };
   }
 
-  const check = (subject: ThrottleSubject): ThrottleVerdict =>
-    verdictFor(Math.max(...keysOf(subject).map(distinctFailures)));
+  /**
+   * Only the client's address is ever blocked. A credential's own count slows every failed attempt on it (from any
+   * address) but never refuses one before verification: a guesser who learned a lookup id must not be able to lock
+   * the legitimate application, which logs in with the right password from elsewhere, out of its own credential.
+   */
+  function check(subject: ThrottleSubject): ThrottleVerdict {
+    const [addressKey, credentialKey] = keysOf(subject);
+    const byAddress = verdictFor(addressKey ? distinctFailures(addressKey) : 0);
+    const byCredential = verdictFor(credentialKey ? distinctFailures(credentialKey) : 0);
+    return { blocked: byAddress.blocked, delayMs: Math.max(byAddress.delayMs, byCredential.delayMs) };
+  }
 
   return {
     check,
