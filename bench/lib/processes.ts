@@ -1,0 +1,63 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+
+const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (address && typeof address === "object") return address.port;
+  throw new Error("no port");
+}
+
+export interface ServerProcess {
+  child: ChildProcess;
+  httpPort: number;
+  smtpPort: number;
+  url: string;
+  /** Resident set size in MiB, from /proc. */
+  rssMiB(): number;
+  stop(): Promise<void>;
+}
+
+/** Starts `relaypost serve` as its own process, as production would run it, and waits until it is ready. */
+export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+  const httpPort = await freePort();
+  const smtpPort = await freePort();
+  const child = spawn(process.execPath, ["--import", "tsx", "apps/server/src/main.ts", "serve"], {
+    cwd: repoRoot,
+    env: { PATH: process.env.PATH, PORT: String(httpPort), SMTP_PORT: String(smtpPort), ...env },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const url = `http://127.0.0.1:${httpPort}`;
+  for (let attempt = 0; ; attempt++) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    const ready = await fetch(`${url}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ready) break;
+    if (attempt > 600) throw new Error("server did not become ready");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    child,
+    httpPort,
+    smtpPort,
+    url,
+    rssMiB() {
+      const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
+      return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+    },
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
