@@ -148,16 +148,11 @@ test.describe("SMTP credentials, live", () => {
   test("after a network drop the indicator reconnects and the page catches up on what it missed", async ({
     browser,
   }) => {
-    // The watcher's WebSocket runs through a switchable proxy: cutting it drops the live connection, and while it
-    // is cut every reconnect attempt fails, like a laptop whose network went away.
+    // The watcher's WebSocket runs through a proxy so the test can cut the open socket; offline emulation then
+    // makes every reconnect attempt fail, like a laptop whose network went away.
     const context = await browser.newContext();
-    let networkUp = true;
     const open = new Set<{ page: WebSocketRoute; server: WebSocketRoute }>();
-    await context.routeWebSocket(/\/trpc$/, (ws) => {
-      if (!networkUp) {
-        void ws.close({ code: 4000, reason: "network down" });
-        return;
-      }
+    await context.routeWebSocket(/\/trpc(\?|$)/, (ws) => {
       open.add({ page: ws, server: ws.connectToServer() });
     });
     await context.grantPermissions(["clipboard-read", "clipboard-write"]);
@@ -167,7 +162,7 @@ test.describe("SMTP credentials, live", () => {
     const actor = await newPage(browser);
     await signIn(actor, account);
 
-    networkUp = false;
+    await context.setOffline(true);
     for (const socket of open) {
       await socket.server.close();
       await socket.page.close({ code: 4000, reason: "network down" });
@@ -183,7 +178,7 @@ test.describe("SMTP credentials, live", () => {
     await createCredential(actor, { username: "made_while_away" });
     await expect(row(watcher, "made_while_away")).toHaveCount(0);
 
-    networkUp = true;
+    await context.setOffline(false);
     await expect(watcher.getByTestId("connection")).toHaveAttribute("data-state", "live", { timeout: 30_000 });
     await expect(row(watcher, "offline_app").getByTestId("status")).toHaveText("Inactive");
     await expect(row(watcher, "made_while_away")).toBeVisible();

@@ -46,7 +46,7 @@ test.describe("API keys, members and audit log", () => {
     await viewer.goto(link);
     await expect(viewer.getByRole("heading", { name: "Join Invite Co" })).toBeVisible();
     await viewer.getByRole("button", { name: "Accept invitation" }).click();
-    await expect(viewer.getByRole("heading", { name: "SMTP Credentials" })).toBeVisible();
+    await expect(viewer.getByRole("heading", { name: "SMTP Credentials", exact: true })).toBeVisible();
     await expect(viewer.getByTestId("organization-switcher")).toHaveValue(/.+/);
     await expect(row(viewer, "billing_mailer")).toBeVisible();
     await expect(viewer.getByText("You have read-only access")).toBeVisible();

@@ -27,7 +27,7 @@ export async function signUp(page: Page, organization = `Acme ${unique()}`): Pro
   await page.getByLabel("Password").fill(account.password);
   await page.getByLabel("Organization name").fill(organization);
   await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page.getByRole("heading", { name: "SMTP Credentials" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "SMTP Credentials", exact: true })).toBeVisible();
   await expect(page.getByTestId("connection")).toHaveAttribute("data-state", "live");
   return account;
 }
@@ -37,7 +37,7 @@ export async function signIn(page: Page, account: Pick<Account, "email" | "passw
   await page.getByLabel("Email").fill(account.email);
   await page.getByLabel("Password").fill(account.password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("heading", { name: "SMTP Credentials" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "SMTP Credentials", exact: true })).toBeVisible();
   await expect(page.getByTestId("connection")).toHaveAttribute("data-state", "live");
 }
 
