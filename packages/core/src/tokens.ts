@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { BASE62, randomString } from "./random";
 
 /**
@@ -12,9 +12,3 @@ export const API_KEY_PREFIX = "rpkey_";
 export const generateApiKeyToken = () => `${API_KEY_PREFIX}${randomString(BASE62, 43)}`;
 
 export const generateSessionToken = () => randomBytes(32).toString("base64url");
-
-export function constantTimeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}

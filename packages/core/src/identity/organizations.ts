@@ -7,7 +7,7 @@ import { DomainError } from "../errors";
 import type { PasswordHasher } from "../hashing";
 import { BASE36, randomString } from "../random";
 import type { Role } from "./roles";
-import { createUser, findUserByEmail, type User } from "./users";
+import { createUser, type User } from "./users";
 
 export interface Organization {
   id: string;
@@ -123,4 +123,3 @@ export async function renameOrganization(db: Database, organizationId: string, a
   });
 }
 
-export { findUserByEmail };
