@@ -1,5 +1,6 @@
 import { startTestServer, type TestServer } from "@relaypost/server/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRelayPostClient } from "./index";
 import { collectEvents, organizationWithClient } from "./test-support";
 
 const onPostgres = Boolean(process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL);
@@ -119,20 +120,46 @@ describe.skipIf(!onPostgres)("live events across processes (PostgreSQL)", () => 
   beforeAll(async () => {
     a = await startTestServer();
     b = await startTestServer({ databaseUrl: a.databaseUrl ?? "" });
+    first = a;
   });
+  let first: TestServer;
   afterAll(async () => {
     await b.close();
-    await a.stop();
+    await a.close();
+    // The first process A owns the test database; stopping it (again) drops the database.
+    await first.stop();
   });
 
   it("delivers a change made through process B to a subscriber on process A", async () => {
     const org = await organizationWithClient(a, "Across");
-    const { createRelayPostClient } = await import("./index");
     const viaB = createRelayPostClient({ url: b.url, apiKey: org.token });
     const feed = collectEvents(org.client, { lastEventId: "0" });
     await viaB.smtpCredentials.create.mutate({ username: "made_on_b" });
     await feed.untilCount(1);
     expect(feed.events[0]).toMatchObject({ type: "credential.created", username: "made_on_b" });
+    feed.unsubscribe();
+    org.client.close();
+    viaB.close();
+  });
+
+  it("reconnects by itself after its server goes away and resumes where it left off", async () => {
+    const org = await organizationWithClient(a, "Reconnect");
+    const feed = collectEvents(org.client, { lastEventId: "0" });
+    await org.client.smtpCredentials.create.mutate({ username: "before_restart" });
+    await feed.untilCount(1);
+    const port = a.httpPort;
+    await a.close();
+    // While the subscriber's server is down, changes keep happening through the other process.
+    const viaB = createRelayPostClient({ url: b.url, apiKey: org.token });
+    for (let i = 0; i < 5; i++) await viaB.smtpCredentials.create.mutate({ username: `while_down_${i}` });
+    a = await startTestServer({ databaseUrl: a.databaseUrl ?? "", config: { PORT: port } });
+    await viaB.smtpCredentials.create.mutate({ username: "after_restart" });
+    await feed.untilCount(7);
+    expect(feed.events.map((e) => e.username)).toEqual([
+      "before_restart",
+      ...Array.from({ length: 5 }, (_, i) => `while_down_${i}`),
+      "after_restart",
+    ]);
     feed.unsubscribe();
     org.client.close();
     viaB.close();
