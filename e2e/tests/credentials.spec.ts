@@ -45,7 +45,6 @@ test.describe("SMTP credentials, live", () => {
     await expect(page.locator(".chart-legend").first()).toContainText("1 accepted");
     await expect(page.locator("body")).toHaveAttribute("data-no-reload", "1");
     await screenshot(page, "04-credentials-live");
-    await page.screenshot({ path: new URL("../../docs/screenshot-credentials.png", import.meta.url).pathname });
   });
 
   test("regenerate: the old password is rejected live with its reason, the new one works", async ({ browser }) => {
@@ -76,6 +75,14 @@ test.describe("SMTP credentials, live", () => {
 
     expect(await smtpLogin(second.username, second.password)).toEqual({ ok: true });
     await expect(page.locator('[data-testid="feed-item"][data-event="auth.succeeded"]')).toHaveCount(2);
+
+    // A fuller screen for the README: a few applications, each with its own credential, in use.
+    const worker = await createCredential(page, { username: "django_worker", description: "Django, staging" });
+    await createCredential(page, { description: "Nightly reports (cron)" });
+    expect(await smtpLogin(worker.username, worker.password)).toEqual({ ok: true });
+    await expect(row(page, "django_worker").getByTestId("last-used")).toHaveText("just now");
+    await screenshot(page, "05b-credentials-in-use");
+    await page.screenshot({ path: new URL("../../docs/screenshot-credentials.png", import.meta.url).pathname });
   });
 
   test("deactivate, activate and delete agree across two browsers of one organization and SMTP", async ({

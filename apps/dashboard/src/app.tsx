@@ -60,12 +60,34 @@ export function App() {
       <Match when={me() === null && path() === "/signin"}>
         <SignInPage />
       </Match>
+      <Match when={me() && !organization()}>
+        <NoOrganization />
+      </Match>
       <Match when={me() && organization()}>
         <Shell>
           <Dynamic component={PAGES[path()] ?? NotFound} />
         </Shell>
       </Match>
     </Switch>
+  );
+}
+
+/** A user removed from every organization they belonged to can start a new one. */
+function NoOrganization() {
+  const [creating, setCreating] = createSignal(false);
+  return (
+    <main class="auth">
+      <div class="auth-card">
+        <h1>No organization</h1>
+        <p class="muted">You are not a member of any organization. Ask for an invitation link, or start your own.</p>
+        <button type="button" class="button button-primary button-block" onClick={() => setCreating(true)}>
+          Create an organization
+        </button>
+        <Show when={creating()}>
+          <CreateOrganizationDialog onClose={() => setCreating(false)} />
+        </Show>
+      </div>
+    </main>
   );
 }
 

@@ -1,4 +1,4 @@
-import { createMemo, createUniqueId, For, Show } from "solid-js";
+import { createMemo, createUniqueId, For, Index, Show } from "solid-js";
 import { CHART_MINUTES, type LoginEvent } from "../lib/live";
 import { live } from "../lib/session";
 import { formatClock, now } from "../lib/time";
@@ -52,31 +52,31 @@ export function LoginChart(props: { credentialId?: string | undefined; title: st
         aria-label={`Logins per minute over the last ${CHART_MINUTES} minutes: ${totals().accepted} accepted, ${totals().rejected} rejected`}
       >
         <line x1="0" x2={width} y1={height - 0.5} y2={height - 0.5} class="chart-axis" />
-        <For each={minutes()}>
+        <Index each={minutes()}>
           {(m, i) => (
             <g>
               <title>
-                {formatClock(new Date(m.minute))}: {m.accepted} accepted, {m.rejected} rejected
+                {formatClock(new Date(m().minute))}: {m().accepted} accepted, {m().rejected} rejected
               </title>
               <rect
                 class="bar-accepted"
-                x={i() * slot + 1}
+                x={i * slot + 1}
                 width={slot - 2}
-                y={height - scale(m.accepted)}
-                height={scale(m.accepted)}
+                y={height - scale(m().accepted)}
+                height={scale(m().accepted)}
                 rx="1"
               />
               <rect
                 class="bar-rejected"
-                x={i() * slot + 1}
+                x={i * slot + 1}
                 width={slot - 2}
-                y={height - scale(m.accepted) - scale(m.rejected)}
-                height={scale(m.rejected)}
+                y={height - scale(m().accepted) - scale(m().rejected)}
+                height={scale(m().rejected)}
                 rx="1"
               />
             </g>
           )}
-        </For>
+        </Index>
       </svg>
       <div class="chart-scale" aria-hidden="true">
         <span>{CHART_MINUTES} min ago</span>

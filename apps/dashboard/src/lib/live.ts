@@ -126,7 +126,9 @@ export function createLive(api: Api) {
       const end = Math.floor(at / MINUTE) * MINUTE;
       return Array.from({ length: CHART_MINUTES }, (_, i) => {
         const minute = end - (CHART_MINUTES - 1 - i) * MINUTE;
-        return series?.get(minute) ?? { minute, accepted: 0, rejected: 0 };
+        const bucket = series?.get(minute);
+        // Copies, so a screen holding the previous array never sees it change underneath.
+        return bucket ? { ...bucket } : { minute, accepted: 0, rejected: 0 };
       });
     },
     /** Calls `listener` with every event; returns the function that stops it. */

@@ -348,8 +348,10 @@ export function CredentialsPage() {
                                     type="button"
                                     class="button button-small"
                                     onClick={() => setPending({ kind: "regenerate", credential: c })}
+                                    aria-label="Regenerate password"
+                                    title="Regenerate password"
                                   >
-                                    <Icon name="refresh" /> Regenerate password
+                                    <Icon name="refresh" /> Regenerate
                                   </button>
                                   <button
                                     type="button"
