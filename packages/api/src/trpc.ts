@@ -48,7 +48,24 @@ const csrf = t.middleware(({ ctx, type, next }) => {
   return next();
 });
 
-export const publicProcedure = t.procedure.use(domainErrors).use(csrf);
+/** NUL, or half of a surrogate pair: text PostgreSQL cannot store, which would otherwise surface as a server fault. */
+const UNSTORABLE_TEXT = /\0|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function containsUnstorableText(value: unknown, depth = 0): boolean {
+  if (typeof value === "string") return UNSTORABLE_TEXT.test(value);
+  if (depth > 8 || value === null || typeof value !== "object") return false;
+  return Object.values(value).some((item) => containsUnstorableText(item, depth + 1));
+}
+
+/** Refuses input carrying text no column can hold, before any procedure sees it. */
+const storableText = t.middleware(async ({ getRawInput, next }) => {
+  if (containsUnstorableText(await getRawInput())) {
+    throw new TRPCError({ code: "BAD_REQUEST", message: "Text must not contain NUL or unpaired surrogate characters" });
+  }
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(domainErrors).use(csrf).use(storableText);
 
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (ctx.principal.kind === "anonymous") throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
