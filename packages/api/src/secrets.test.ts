@@ -92,6 +92,18 @@ describe("secrets never leave after creation", () => {
     await record("members.list", () => owner.members.list());
     await record("members.setRole", () => owner.members.setRole({ userId: signUp.user.id, role: "admin" }));
     await record("members.remove", () => owner.members.remove({ userId: signUp.user.id }));
+    const invited = await owner.members.invite({ role: "viewer" });
+    called.add("members.invite");
+    secrets.add(invited.token);
+    const second = await owner.members.invite({ role: "admin" });
+    called.add("members.invite");
+    secrets.add(second.token);
+    await record("members.invitations", () => owner.members.invitations());
+    const invitee = await h.asSession((await h.core.sessions.create(signUp.user.id)).token);
+    await record("members.previewInvitation", () => invitee.members.previewInvitation({ token: invited.token }));
+    await record("members.acceptInvitation", () => invitee.members.acceptInvitation({ token: invited.token }));
+    await record("members.acceptInvitation", () => invitee.members.acceptInvitation({ token: invited.token }));
+    await record("members.revokeInvitation", () => owner.members.revokeInvitation({ id: second.invitation.id }));
     await record("auditLog.list", () => owner.auditLog.list({ limit: 200 }));
     await record("smtpCredentials.delete", () => owner.smtpCredentials.delete({ id: created.credential.id }));
     await record("apiKeys.revoke", () => owner.apiKeys.revoke({ id: key.apiKey.id }));
@@ -102,6 +114,10 @@ describe("secrets never leave after creation", () => {
     for (const { hash } of hashes) secrets.add(hash);
     const tokenHashes = await h.core.db.select({ hash: schema.apiKeys.tokenHash }).from(schema.apiKeys);
     for (const { hash } of tokenHashes) secrets.add(hash);
+    const invitationHashes = await h.core.db.select({ hash: schema.invitations.tokenHash }).from(schema.invitations);
+    for (const { hash } of invitationHashes) secrets.add(hash);
+    const sessionHashes = await h.core.db.select({ hash: schema.sessions.tokenHash }).from(schema.sessions);
+    for (const { hash } of sessionHashes) secrets.add(hash);
   });
   afterAll(async () => {
     vi.restoreAllMocks();
