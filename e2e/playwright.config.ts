@@ -1,4 +1,11 @@
+import { join } from "node:path";
 import { defineConfig, devices } from "@playwright/test";
+
+/** CI collects machine-readable results from every run into this folder. */
+const resultsFile = join(
+  process.env.RELAYPOST_RESULTS_DIR ?? "test-results",
+  process.env.RELAYPOST_RESULTS_DIR ? "e2e.json" : "results.json",
+);
 
 /**
  * Real Chromium (Debian's, since browsers cannot be downloaded here) against the real server started by
@@ -16,7 +23,7 @@ export default defineConfig({
   forbidOnly: Boolean(process.env.CI),
   reporter: [
     ["list"],
-    ["json", { outputFile: "test-results/results.json" }],
+    ["json", { outputFile: resultsFile }],
     ["html", { open: "never", outputFolder: "playwright-report" }],
   ],
   use: {
