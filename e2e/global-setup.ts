@@ -3,6 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { createTestDatabase } from "@relaypost/db/testing";
 
 const repoRoot = resolve(import.meta.dirname, "..");
 
@@ -22,9 +23,7 @@ function freePort(): Promise<number> {
 async function freshDatabase(): Promise<{ url: string | undefined; drop: () => Promise<void> }> {
   const serverUrl = process.env.E2E_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
   if (!serverUrl) return { url: undefined, drop: async () => {} };
-  process.env.TEST_DATABASE_URL = serverUrl;
-  const { createTestDatabase } = await import("../packages/db/src/testing");
-  const database = await createTestDatabase();
+  const database = await createTestDatabase(serverUrl);
   // The server applies migrations itself; this handle only owns the database's creation and removal.
   await database.close();
   return { url: database.url, drop: () => database.destroy() };

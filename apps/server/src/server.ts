@@ -38,17 +38,18 @@ export async function startServer(config: Config): Promise<RelayPostServer> {
   await bus.start();
   const publisher = createEventPublisher(database.db, { onError: (error) => logServerFault("event publisher", error) });
   const core = createCore({ db: database.db, bus });
-  const app = createHttpApp({ core, dashboardDir: config.DASHBOARD_DIR ?? defaultDashboardDir });
+  const smtp = await startSmtp(config, { core, publisher, bus });
+  const smtpEndpoint = { host: config.SMTP_HOST ?? null, port: smtp.port, implicitTlsPort: smtp.smtpsPort ?? null };
+  const app = createHttpApp({ core, smtpEndpoint, dashboardDir: config.DASHBOARD_DIR ?? defaultDashboardDir });
   const http = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST });
   await new Promise<void>((resolve, reject) => {
     http.once("listening", resolve);
     http.once("error", reject);
   });
-  const websocket = attachWebSocket(http, { core, maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES });
+  const websocket = attachWebSocket(http, { core, smtpEndpoint, maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES });
   const stopRevocations = await listenForRevocations(database, (revocation) => websocket.revoke(revocation));
   const httpPort = (http.address() as AddressInfo).port;
   logInfo(`HTTP listening on http://${config.HOST}:${httpPort} (${database.description})`);
-  const smtp = await startSmtp(config, { core, publisher, bus });
   const stopMaintenance = startMaintenance(core);
 
   let closing: Promise<void> | undefined;

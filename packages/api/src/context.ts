@@ -21,8 +21,21 @@ export type Principal =
   | { kind: "session"; sessionId: string; sessionToken: string; user: User }
   | { kind: "apiKey"; apiKey: ResolvedApiKey };
 
+/** Where applications connect over SMTP in this deployment; admins see it beside a new password. */
+export interface SmtpEndpoint {
+  /** The public host name, when the operator set one (SMTP_HOST); otherwise clients use the dashboard's host. */
+  host: string | null;
+  /** STARTTLS submission port. */
+  port: number;
+  /** Implicit-TLS port, when enabled. */
+  implicitTlsPort: number | null;
+}
+
+export const DEFAULT_SMTP_ENDPOINT: SmtpEndpoint = { host: null, port: 2525, implicitTlsPort: null };
+
 export interface Context {
   core: Core;
+  smtpEndpoint: SmtpEndpoint;
   request: RequestInfo;
   principal: Principal;
   /** The organization a session caller asked to act in (header or connection param); API keys have their own. */
@@ -58,9 +71,14 @@ export async function resolvePrincipal(core: Core, request: RequestInfo): Promis
   return { kind: "anonymous" };
 }
 
-export async function createContext(core: Core, request: RequestInfo): Promise<Context> {
+export async function createContext(
+  core: Core,
+  request: RequestInfo,
+  smtpEndpoint: SmtpEndpoint = DEFAULT_SMTP_ENDPOINT,
+): Promise<Context> {
   return {
     core,
+    smtpEndpoint,
     request,
     principal: await resolvePrincipal(core, request),
     requestedOrganizationId:

@@ -70,6 +70,7 @@ describe("secrets never leave after creation", () => {
       owner.smtpCredentials.regeneratePassword({ id: crypto.randomUUID() }),
     );
     await record("smtpCredentials.list", () => owner.smtpCredentials.list({ search: "leak" }));
+    await record("smtpCredentials.connectionSettings", () => owner.smtpCredentials.connectionSettings());
     await record("smtpCredentials.get", () => owner.smtpCredentials.get({ id: created.credential.id }));
     await record("smtpCredentials.update", () =>
       owner.smtpCredentials.update({ id: created.credential.id, description: "e" }),
@@ -105,6 +106,7 @@ describe("secrets never leave after creation", () => {
     await record("members.acceptInvitation", () => invitee.members.acceptInvitation({ token: invited.token }));
     await record("members.revokeInvitation", () => owner.members.revokeInvitation({ id: second.invitation.id }));
     await record("auditLog.list", () => owner.auditLog.list({ limit: 200 }));
+    await record("events.recent", () => owner.events.recent({ limit: 500 }));
     await record("smtpCredentials.delete", () => owner.smtpCredentials.delete({ id: created.credential.id }));
     await record("apiKeys.revoke", () => owner.apiKeys.revoke({ id: key.apiKey.id }));
     await record("smtpCredentials.list", () => service.smtpCredentials.list());
@@ -125,7 +127,8 @@ describe("secrets never leave after creation", () => {
   });
 
   it("exercises every query and mutation of the API", () => {
-    const expected = procedurePaths().filter((path) => !path.startsWith("events."));
+    // The one subscription is covered over a real WebSocket in the client's tests.
+    const expected = procedurePaths().filter((path) => path !== "events.subscribe");
     expect([...called].sort()).toEqual(expect.arrayContaining(expected));
   });
 

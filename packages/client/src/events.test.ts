@@ -54,6 +54,20 @@ describe("live events over the WebSocket", () => {
     b.client.close();
   });
 
+  it("shows recent history, then continues live from it without a gap", async () => {
+    const org = await organizationWithClient(server, "History");
+    for (let i = 0; i < 4; i++) await org.client.smtpCredentials.create.mutate({ username: `history_${i}` });
+    const recent = await org.client.events.recent.query({ limit: 3 });
+    expect(recent.events.map((e) => e.username)).toEqual(["history_1", "history_2", "history_3"]);
+    await org.client.smtpCredentials.create.mutate({ username: "history_4" });
+    const feed = collectEvents(org.client, { lastEventId: recent.resumeFrom });
+    await org.client.smtpCredentials.create.mutate({ username: "history_5" });
+    await feed.untilCount(2);
+    expect(feed.events.map((e) => e.username)).toEqual(["history_4", "history_5"]);
+    feed.unsubscribe();
+    org.client.close();
+  });
+
   it("filters by credential and event type", async () => {
     const org = await organizationWithClient(server, "Filters");
     const { credential: one } = await org.client.smtpCredentials.create.mutate({ username: "filter_one" });

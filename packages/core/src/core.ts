@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import type { Actor } from "./actor";
 import { listAudit } from "./audit/audit-log";
 import type { EventBus } from "./events/bus";
+import { recentEvents } from "./events/store";
 import { type StreamOptions, streamEvents } from "./events/stream";
 import type { RelayEvent } from "./events/types";
 import { createPasswordHasher, type PasswordHasher } from "./hashing";
@@ -88,6 +89,7 @@ export function createCore({ db, hasher = createPasswordHasher(), bus }: CoreOpt
       resolve: (token: string) => resolveApiKey(db, token),
     },
     events: {
+      recent: (query: Parameters<typeof recentEvents>[1]) => recentEvents(db, query),
       stream(options: StreamOptions): AsyncGenerator<RelayEvent> {
         if (!bus) throw new Error("Live events need an event bus; pass one to createCore");
         return streamEvents(db, bus, options);

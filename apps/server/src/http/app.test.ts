@@ -68,6 +68,21 @@ describe("HTTP endpoints", () => {
     });
   });
 
+  it("tells admins the SMTP host and ports this deployment really listens on", async () => {
+    const org = await server.core.organizations.create({
+      name: "Settings",
+      owner: { email: "settings@example.com", password: "settings-password" },
+    });
+    const actor = { type: "system" as const, id: null, label: "test", remoteAddress: null };
+    const { token } = await server.core.apiKeys.create(org.organization.id, actor, { name: "k", role: "viewer" });
+    const response = await fetch(`${server.url}/trpc/smtpCredentials.connectionSettings`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const body = (await response.json()) as { result: { data: { json: unknown } } };
+    expect(body.result.data.json).toEqual({ host: null, port: server.smtpPort, implicitTlsPort: null });
+    expect(server.smtpPort).not.toBe(2525);
+  });
+
   it("refuses a WebSocket upgrade from another site's page", async () => {
     const outcome = await new Promise<string>((resolve) => {
       const ws = new WebSocket(`${server.url.replace("http", "ws")}/trpc`, { origin: "https://evil.example" });

@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { serveStatic } from "@hono/node-server/serve-static";
-import { appRouter, createContext } from "@relaypost/api";
+import { appRouter, createContext, type SmtpEndpoint } from "@relaypost/api";
 import type { Core } from "@relaypost/core";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Hono } from "hono";
@@ -11,11 +11,12 @@ import { logServerFault } from "../log";
 
 export interface HttpAppOptions {
   core: Core;
+  smtpEndpoint: SmtpEndpoint;
   /** Built dashboard (index.html and assets); served from `/` when present. */
   dashboardDir?: string | undefined;
 }
 
-export function createHttpApp({ core, dashboardDir }: HttpAppOptions) {
+export function createHttpApp({ core, smtpEndpoint, dashboardDir }: HttpAppOptions) {
   const app = new Hono();
 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
@@ -35,12 +36,16 @@ export function createHttpApp({ core, dashboardDir }: HttpAppOptions) {
       req: c.req.raw,
       router: appRouter,
       createContext: ({ req, resHeaders }) =>
-        createContext(core, {
-          headers: req.headers,
-          resHeaders,
-          remoteAddress: getConnInfo(c).remote.address ?? null,
-          secure: new URL(req.url).protocol === "https:",
-        }),
+        createContext(
+          core,
+          {
+            headers: req.headers,
+            resHeaders,
+            remoteAddress: getConnInfo(c).remote.address ?? null,
+            secure: new URL(req.url).protocol === "https:",
+          },
+          smtpEndpoint,
+        ),
       onError: ({ error, path }) => {
         if (error.code === "INTERNAL_SERVER_ERROR") logServerFault(`trpc ${path ?? "?"}`, error);
       },

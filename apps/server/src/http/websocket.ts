@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server } from "node:http";
 import type { Http2SecureServer, Http2Server } from "node:http2";
 import type { Duplex } from "node:stream";
-import { appRouter, createContext, type Principal } from "@relaypost/api";
+import { appRouter, createContext, type Principal, type SmtpEndpoint } from "@relaypost/api";
 import type { AccessRevocation, Core } from "@relaypost/core";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import { type WebSocket, WebSocketServer } from "ws";
@@ -9,6 +9,7 @@ import { logServerFault } from "../log";
 
 export interface WebSocketOptions {
   core: Core;
+  smtpEndpoint: SmtpEndpoint;
   /** A client whose unsent data exceeds this is disconnected; it resumes by event id when it reconnects. */
   maxBufferedBytes?: number;
   pingMs?: number;
@@ -74,11 +75,15 @@ export function attachWebSocket(server: Server | Http2Server | Http2SecureServer
     router: appRouter,
     keepAlive: { enabled: true, pingMs: options.pingMs ?? 30_000, pongWaitMs: 5_000 },
     async createContext({ req, res, info }) {
-      const context = await createContext(options.core, {
-        headers: headersOf(req),
-        remoteAddress: req.socket.remoteAddress ?? null,
-        connectionParams: info.connectionParams,
-      });
+      const context = await createContext(
+        options.core,
+        {
+          headers: headersOf(req),
+          remoteAddress: req.socket.remoteAddress ?? null,
+          connectionParams: info.connectionParams,
+        },
+        options.smtpEndpoint,
+      );
       principals.set(res, context.principal);
       res.once("close", () => principals.delete(res));
       return context;

@@ -4,6 +4,25 @@ import { z } from "zod";
 import { organizationProcedure, router } from "../trpc";
 
 export const eventsRouter = router({
+  /** The newest events (oldest first) and `resumeFrom`, the `lastEventId` that continues them live without a gap. */
+  recent: organizationProcedure("viewer")
+    .input(
+      z
+        .object({
+          limit: z.number().int().min(1).max(500).default(100),
+          credentialId: z.uuid().optional(),
+          types: z.array(z.enum(EVENT_TYPES)).max(EVENT_TYPES.length).optional(),
+        })
+        .default({ limit: 100 }),
+    )
+    .query(async ({ ctx, input }) => {
+      const { events, resumeFrom } = await ctx.core.events.recent({
+        organizationId: ctx.scope.organizationId,
+        ...input,
+      });
+      return { events, resumeFrom: String(resumeFrom) };
+    }),
+
   /**
    * The organization's events as they happen. Each carries its id as the tracked id, so a client that reconnects
    * (tRPC sends the last id back as `lastEventId`) receives exactly what it missed while the events are retained.

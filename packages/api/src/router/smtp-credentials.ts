@@ -37,6 +37,9 @@ export const smtpCredentialsRouter = router({
       }),
     ),
 
+  /** The host and ports applications use, for the settings shown with a new password. */
+  connectionSettings: organizationProcedure("viewer").query(({ ctx }) => ctx.smtpEndpoint),
+
   get: organizationProcedure("viewer")
     .input(id)
     .query(({ ctx, input }) => ctx.core.smtpCredentials.get(ctx.scope.organizationId, input.id)),

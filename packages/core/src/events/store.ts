@@ -1,5 +1,5 @@
 import { type Database, type Executor, queryRows, schema } from "@relaypost/db";
-import { and, asc, eq, gt, inArray, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, lte, type SQL, sql } from "drizzle-orm";
 import type { EventType, NewEvent, RelayEvent } from "./types";
 
 export const EVENTS_CHANNEL = "relaypost_events";
@@ -49,6 +49,37 @@ export async function readEvents(db: Database, query: EventQuery): Promise<Relay
     .orderBy(asc(t.id))
     .limit(query.limit);
   return rows.map(toRelayEvent);
+}
+
+/**
+ * An organization's newest events (oldest first) and the id to resume a subscription from, so a screen can show
+ * recent history and then continue live without a gap: `resumeFrom` covers every type, not just those asked for.
+ */
+export async function recentEvents(
+  db: Database,
+  query: { organizationId: string; credentialId?: string | undefined; types?: readonly EventType[]; limit: number },
+): Promise<{ events: RelayEvent[]; resumeFrom: number }> {
+  const t = schema.events;
+  const [latest] = await db
+    .select({ id: t.id })
+    .from(t)
+    .where(eq(t.organizationId, query.organizationId))
+    .orderBy(desc(t.id))
+    .limit(1);
+  const rows = await db
+    .select()
+    .from(t)
+    .where(
+      and(
+        eq(t.organizationId, query.organizationId),
+        query.credentialId ? eq(t.credentialId, query.credentialId) : undefined,
+        query.types?.length ? inArray(t.type, [...query.types]) : undefined,
+        latest ? lte(t.id, latest.id) : undefined,
+      ),
+    )
+    .orderBy(desc(t.id))
+    .limit(query.limit);
+  return { events: rows.reverse().map(toRelayEvent), resumeFrom: latest?.id ?? 0 };
 }
 
 export async function latestEventId(db: Database): Promise<number> {
