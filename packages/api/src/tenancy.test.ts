@@ -26,12 +26,14 @@ const foreignIdCalls: Record<string, (c: Caller, foreign: ForeignIds) => Promise
   "apiKeys.revoke": (c, f) => c.apiKeys.revoke({ id: f.apiKeyId }),
   "members.setRole": (c, f) => c.members.setRole({ userId: f.userId, role: "viewer" }),
   "members.remove": (c, f) => c.members.remove({ userId: f.userId }),
+  "members.revokeInvitation": (c, f) => c.members.revokeInvitation({ id: f.invitationId }),
 };
 
 interface ForeignIds {
   credentialId: string;
   apiKeyId: string;
   userId: string;
+  invitationId: string;
 }
 
 describe("tenant isolation and authorization", () => {
@@ -48,7 +50,14 @@ describe("tenant isolation and authorization", () => {
     const { credential } = await theirOwner.smtpCredentials.create({ username: "their_app" });
     const { apiKey } = await h.createApiKey(theirs.id);
     const member = await h.addMember(theirs.id, "admin");
-    foreign = { credentialId: credential.id, apiKeyId: apiKey.id, userId: member.id };
+    await theirOwner.members.invite({ role: "viewer" });
+    const [invitation] = await theirOwner.members.invitations();
+    foreign = {
+      credentialId: credential.id,
+      apiKeyId: apiKey.id,
+      userId: member.id,
+      invitationId: invitation?.id ?? "",
+    };
   });
   afterAll(() => h.destroy());
 
@@ -74,6 +83,7 @@ describe("tenant isolation and authorization", () => {
           credentialId: crypto.randomUUID(),
           apiKeyId: crypto.randomUUID(),
           userId: crypto.randomUUID(),
+          invitationId: crypto.randomUUID(),
         };
         expect(await codeOf(call(caller, unknown))).toBe("NOT_FOUND");
       }
@@ -88,6 +98,7 @@ describe("tenant isolation and authorization", () => {
     expect(keys.find((k) => k.id === foreign.apiKeyId)?.revokedAt).toBeNull();
     const members = await theirOwner.members.list();
     expect(members.find((m) => m.userId === foreign.userId)?.role).toBe("admin");
+    expect((await theirOwner.members.invitations()).map((i) => i.id)).toContain(foreign.invitationId);
   });
 
   it("never lists another organization's credentials, keys, members or audit entries", async () => {

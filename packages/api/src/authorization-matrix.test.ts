@@ -1,0 +1,268 @@
+import type { Role } from "@relaypost/core";
+import { TRPCError } from "@trpc/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ORGANIZATION_HEADER } from "./context";
+import { procedurePaths } from "./procedures.test-support";
+import { type ApiHarness, type Caller, createApiHarness, type TestOrganization } from "./testing";
+
+/**
+ * A generated matrix: every procedure × every kind of caller × its own organization's ids or another's. The
+ * expectation of each cell follows from one rule per procedure (who may call it), not from a hand-kept table of
+ * outcomes, and every cell asserts the exact code. tenancy.test.ts holds the hand-written cases this generalizes.
+ */
+type Requirement = "public" | "user" | Role;
+
+interface Targets {
+  organizationId: string;
+  credentialId: string;
+  apiKeyId: string;
+  userId: string;
+  invitationId: string;
+  newMemberEmail: string;
+}
+
+interface Spec {
+  requires: Requirement;
+  /** Whether the call names an id of organization data (a foreign one must look like an unknown one). */
+  takesId: boolean;
+  /** The id only filters a listing: a foreign one matches nothing, so the answer is an empty success. */
+  filtersById?: true;
+  call: (c: Caller, t: Targets) => Promise<unknown>;
+}
+
+const SPECS: Record<string, Spec> = {
+  "apiKeys.create": { requires: "admin", takesId: false, call: (c) => c.apiKeys.create({ name: "k", role: "viewer" }) },
+  "apiKeys.list": { requires: "viewer", takesId: false, call: (c) => c.apiKeys.list() },
+  "apiKeys.revoke": { requires: "admin", takesId: true, call: (c, t) => c.apiKeys.revoke({ id: t.apiKeyId }) },
+  "auditLog.list": { requires: "viewer", takesId: false, call: (c) => c.auditLog.list() },
+  "auth.me": { requires: "public", takesId: false, call: (c) => c.auth.me() },
+  "auth.signIn": {
+    requires: "public",
+    takesId: false,
+    call: (c) => c.auth.signIn({ email: "nobody@example.com", password: "wrong-password" }).catch(() => null),
+  },
+  "auth.signOut": { requires: "user", takesId: false, call: (c) => c.auth.signOut() },
+  "auth.signUp": {
+    requires: "public",
+    takesId: false,
+    call: (c) =>
+      c.auth.signUp({
+        email: `su-${crypto.randomUUID()}@example.com`,
+        password: "password-123",
+        organizationName: "S",
+      }),
+  },
+  "events.recent": {
+    requires: "viewer",
+    takesId: true,
+    filtersById: true,
+    call: (c, t) => c.events.recent({ credentialId: t.credentialId }),
+  },
+  "events.subscribe": {
+    requires: "viewer",
+    takesId: false,
+    call: async (c) => {
+      const stream = await c.events.subscribe({});
+      await stream[Symbol.asyncIterator]().return?.();
+    },
+  },
+  "members.acceptInvitation": {
+    requires: "user",
+    takesId: false,
+    call: (c) => c.members.acceptInvitation({ token: "rpinv_unknown" }).catch(notFoundIsFine),
+  },
+  "members.add": {
+    requires: "admin",
+    takesId: false,
+    call: (c, t) => c.members.add({ email: t.newMemberEmail, role: "viewer" }),
+  },
+  "members.invitations": { requires: "admin", takesId: false, call: (c) => c.members.invitations() },
+  "members.invite": { requires: "admin", takesId: false, call: (c) => c.members.invite({ role: "viewer" }) },
+  "members.list": { requires: "viewer", takesId: false, call: (c) => c.members.list() },
+  "members.previewInvitation": {
+    requires: "user",
+    takesId: false,
+    call: (c) => c.members.previewInvitation({ token: "rpinv_unknown" }).catch(notFoundIsFine),
+  },
+  "members.remove": { requires: "admin", takesId: true, call: (c, t) => c.members.remove({ userId: t.userId }) },
+  "members.revokeInvitation": {
+    requires: "admin",
+    takesId: true,
+    call: (c, t) => c.members.revokeInvitation({ id: t.invitationId }),
+  },
+  "members.setRole": {
+    requires: "owner",
+    takesId: true,
+    call: (c, t) => c.members.setRole({ userId: t.userId, role: "admin" }),
+  },
+  "organizations.create": { requires: "user", takesId: false, call: (c) => c.organizations.create({ name: "Mine 2" }) },
+  "organizations.current": { requires: "viewer", takesId: false, call: (c) => c.organizations.current() },
+  "organizations.list": { requires: "user", takesId: false, call: (c) => c.organizations.list() },
+  "organizations.rename": {
+    requires: "owner",
+    takesId: false,
+    call: (c) => c.organizations.rename({ name: "Renamed" }),
+  },
+  "smtpCredentials.connectionSettings": {
+    requires: "viewer",
+    takesId: false,
+    call: (c) => c.smtpCredentials.connectionSettings(),
+  },
+  "smtpCredentials.create": { requires: "admin", takesId: false, call: (c) => c.smtpCredentials.create({}) },
+  "smtpCredentials.delete": {
+    requires: "admin",
+    takesId: true,
+    call: (c, t) => c.smtpCredentials.delete({ id: t.credentialId }),
+  },
+  "smtpCredentials.get": {
+    requires: "viewer",
+    takesId: true,
+    call: (c, t) => c.smtpCredentials.get({ id: t.credentialId }),
+  },
+  "smtpCredentials.list": { requires: "viewer", takesId: false, call: (c) => c.smtpCredentials.list() },
+  "smtpCredentials.regeneratePassword": {
+    requires: "admin",
+    takesId: true,
+    call: (c, t) => c.smtpCredentials.regeneratePassword({ id: t.credentialId }),
+  },
+  "smtpCredentials.setActive": {
+    requires: "admin",
+    takesId: true,
+    call: (c, t) => c.smtpCredentials.setActive({ id: t.credentialId, active: false }),
+  },
+  "smtpCredentials.update": {
+    requires: "admin",
+    takesId: true,
+    call: (c, t) => c.smtpCredentials.update({ id: t.credentialId, description: "changed" }),
+  },
+};
+
+/** An unknown invitation token is the caller's own business, not an authorization answer. */
+function notFoundIsFine(error: unknown): null {
+  if (error instanceof TRPCError && error.code === "NOT_FOUND") return null;
+  throw error;
+}
+
+type CallerKind = "owner" | "admin" | "viewer" | "apiKey:admin" | "apiKey:viewer" | "anonymous";
+const CALLER_KINDS: CallerKind[] = ["owner", "admin", "viewer", "apiKey:admin", "apiKey:viewer", "anonymous"];
+const RANK: Record<Role, number> = { viewer: 0, admin: 1, owner: 2 };
+
+function expectedCode(spec: Spec, kind: CallerKind, scope: "own" | "foreign"): string {
+  if (spec.requires === "public") return "OK";
+  if (kind === "anonymous") return "UNAUTHORIZED";
+  const isKey = kind.startsWith("apiKey:");
+  if (spec.requires === "user") return isKey ? "UNAUTHORIZED" : "OK";
+  const role = (isKey ? kind.slice("apiKey:".length) : kind) as Role;
+  // Another organization named outright (header) is not found; its ids inside one's own are not found either.
+  if (scope === "foreign" && !spec.takesId) return "NOT_FOUND";
+  if (RANK[role] < RANK[spec.requires]) return "FORBIDDEN";
+  return scope === "foreign" && !spec.filtersById ? "NOT_FOUND" : "OK";
+}
+
+async function codeOf(call: Promise<unknown>): Promise<string> {
+  try {
+    await call;
+    return "OK";
+  } catch (error) {
+    if (error instanceof TRPCError) return error.code;
+    throw error;
+  }
+}
+
+describe("authorization matrix: every procedure × caller × own or foreign ids", () => {
+  let h: ApiHarness;
+  let mine: TestOrganization;
+  let theirs: TestOrganization;
+  let members: { admin: string; viewer: string };
+  let foreign: Targets;
+  let foreignSnapshot: string;
+
+  /** Fresh targets in `org` for one call, so a call that deletes or revokes spoils nothing for the next. */
+  async function targetsIn(org: TestOrganization): Promise<Targets> {
+    const owner = await h.asSession(org.owner.sessionToken, org.id);
+    const { credential } = await owner.smtpCredentials.create({});
+    const { apiKey } = await h.createApiKey(org.id, "viewer");
+    const member = await h.addMember(org.id, "viewer");
+    await owner.members.invite({ role: "viewer" });
+    const [invitation] = await owner.members.invitations();
+    const email = `new-${crypto.randomUUID()}@example.com`;
+    await h.core.users.create({ email, password: "password-123" });
+    return {
+      organizationId: org.id,
+      credentialId: credential.id,
+      apiKeyId: apiKey.id,
+      userId: member.id,
+      invitationId: invitation?.id ?? "",
+      newMemberEmail: email,
+    };
+  }
+
+  /** A new caller of `kind` in `mine`, asking to act in `organizationId` when it is not its own. */
+  async function callerOf(kind: CallerKind, organizationId: string): Promise<Caller> {
+    const header: Record<string, string> = organizationId === mine.id ? {} : { [ORGANIZATION_HEADER]: organizationId };
+    if (kind === "anonymous") return h.anonymous();
+    if (kind.startsWith("apiKey:")) {
+      const { token } = await h.createApiKey(mine.id, kind === "apiKey:admin" ? "admin" : "viewer");
+      return h.callerFor({ authorization: `Bearer ${token}`, ...header });
+    }
+    const userId = kind === "owner" ? mine.owner.id : members[kind as "admin" | "viewer"];
+    const { token } = await h.core.sessions.create(userId);
+    return h.asSession(token, organizationId);
+  }
+
+  async function snapshot(org: TestOrganization): Promise<string> {
+    const owner = await h.asSession(org.owner.sessionToken, org.id);
+    return JSON.stringify([
+      await owner.organizations.current(),
+      await owner.smtpCredentials.list({ limit: 100 }),
+      (await owner.apiKeys.list()).map((k) => [k.id, k.revokedAt]),
+      await owner.members.list(),
+      await owner.members.invitations(),
+    ]);
+  }
+
+  beforeAll(async () => {
+    h = await createApiHarness();
+    mine = await h.createOrganization("Mine");
+    theirs = await h.createOrganization("Theirs");
+    members = {
+      admin: (await h.addMember(mine.id, "admin")).id,
+      viewer: (await h.addMember(mine.id, "viewer")).id,
+    };
+    foreign = await targetsIn(theirs);
+    foreignSnapshot = await snapshot(theirs);
+  });
+  afterAll(() => h.destroy());
+
+  it("has a rule for every procedure of the router", () => {
+    expect(Object.keys(SPECS).sort()).toEqual(procedurePaths());
+  });
+
+  for (const path of Object.keys(SPECS).sort()) {
+    const spec = SPECS[path] as Spec;
+    it(`${path}: each caller gets exactly what its role allows, and nothing of another organization`, async () => {
+      const cells: Array<{ kind: CallerKind; scope: string; code: string }> = [];
+      const expected: typeof cells = [];
+      for (const kind of CALLER_KINDS) {
+        for (const scope of ["own", "foreign"] as const) {
+          const targets = scope === "own" ? await targetsIn(mine) : foreign;
+          // A foreign id is tried from inside one's own organization; a foreign organization is named by header.
+          const caller = await callerOf(kind, scope === "foreign" && !spec.takesId ? theirs.id : mine.id);
+          let output = "";
+          const code = await codeOf(
+            spec.call(caller, targets).then((result) => {
+              output = JSON.stringify(result) ?? "";
+            }),
+          );
+          cells.push({ kind, scope, code });
+          expected.push({ kind, scope, code: expectedCode(spec, kind, scope) });
+          for (const id of [foreign.credentialId, foreign.apiKeyId, foreign.userId, foreign.invitationId, theirs.id]) {
+            expect(output).not.toContain(id);
+          }
+        }
+      }
+      expect(cells).toEqual(expected);
+      expect(await snapshot(theirs)).toBe(foreignSnapshot);
+    });
+  }
+});
