@@ -49,6 +49,8 @@ export async function copyRevealedPassword(page: Page): Promise<{ username: stri
   const dialog = page.getByRole("dialog");
   await expect(dialog.getByText("You will not see it again.")).toBeVisible();
   const username = (await dialog.getByTestId("revealed-username").textContent())?.trim() ?? "";
+  // The settings to paste name the port this server really listens on, not a default.
+  await expect(dialog.getByTestId("revealed-port")).toHaveText(process.env.E2E_SMTP_PORT ?? "");
   await dialog.getByRole("button", { name: "Copy" }).click();
   await expect(dialog.getByRole("button", { name: "Copied" })).toBeVisible();
   const password = await page.evaluate(() => navigator.clipboard.readText());

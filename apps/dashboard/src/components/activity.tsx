@@ -98,9 +98,7 @@ export function ActivityFeed(props: { credentialId?: string | undefined; limit?:
       when={events().length > 0}
       fallback={
         <EmptyState icon="activity" title="No logins yet">
-          <p class="muted">
-            SMTP logins appear here the moment they happen. Listening since <RelativeTime date={live().since()} />.
-          </p>
+          <p class="muted">SMTP logins of the last days appear here, and new ones the moment they happen.</p>
         </EmptyState>
       }
     >

@@ -48,7 +48,6 @@ export function createLive(api: Api) {
   const [problem, setProblem] = createSignal<string | null>(null);
   const [feed, setFeed] = createSignal<LoginEvent[]>([]);
   const [countsVersion, setCountsVersion] = createSignal(0);
-  const [since] = createSignal(new Date());
   /** Per credential id (and "*" for the organization): minute start → counts. */
   const counts = new Map<string, Map<number, MinuteCount>>();
   const listeners = new Set<(event: LiveEvent) => void>();
@@ -58,6 +57,7 @@ export function createLive(api: Api) {
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let attempts = 0;
   let disposed = false;
+  let historyLoaded = false;
 
   function count(key: string, event: LoginEvent) {
     const minute = Math.floor(event.createdAt.getTime() / MINUTE) * MINUTE;
@@ -83,7 +83,32 @@ export function createLive(api: Api) {
     });
   }
 
-  function start() {
+  /** Recent logins for the feed and chart, and the id the live subscription continues from without a gap. */
+  async function loadHistory(): Promise<string | undefined> {
+    try {
+      const recent = await api.client.events.recent.query({ limit: 200, types: ["auth.succeeded", "auth.rejected"] });
+      batch(() => {
+        for (const event of recent.events) {
+          if (!isLogin(event)) continue;
+          setFeed((current) => [event, ...current].slice(0, FEED_LIMIT));
+          count("*", event);
+          if (event.credentialId) count(event.credentialId, event);
+        }
+        setCountsVersion((v) => v + 1);
+      });
+      return recent.resumeFrom;
+    } catch {
+      // Without history the feed starts empty and fills live; the subscription reports any lasting problem.
+      return undefined;
+    }
+  }
+
+  async function start() {
+    if (lastEventId === undefined && !historyLoaded) {
+      historyLoaded = true;
+      lastEventId = await loadHistory();
+      if (disposed) return;
+    }
     subscription = api.client.events.subscribe.subscribe(lastEventId ? { lastEventId } : {}, {
       onStarted() {
         attempts = 0;
@@ -108,17 +133,16 @@ export function createLive(api: Api) {
           return;
         }
         setStatus("reconnecting");
-        retryTimer = setTimeout(start, Math.min(1000 * 2 ** attempts++, 15_000));
+        retryTimer = setTimeout(() => void start(), Math.min(1000 * 2 ** attempts++, 15_000));
       },
     });
   }
-  start();
+  void start();
 
   return {
     status,
     problem,
     feed,
-    since,
     /** Logins per minute for the last CHART_MINUTES minutes ending at `at`, oldest first. */
     perMinute(credentialId: string | undefined, at: number): MinuteCount[] {
       countsVersion();
@@ -148,7 +172,7 @@ export function createLive(api: Api) {
       subscription?.unsubscribe();
       attempts = 0;
       setStatus("connecting");
-      start();
+      void start();
     },
     dispose() {
       disposed = true;

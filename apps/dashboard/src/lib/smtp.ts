@@ -1,11 +1,17 @@
+import type { Outputs } from "./api";
+
+type SmtpEndpoint = Outputs["smtpCredentials"]["connectionSettings"];
+
 /**
- * What an application needs besides its username and password. The server listens for SMTP on the same host as
- * the dashboard, on port 2525 with STARTTLS unless its operator changed SMTP_PORT (DESIGN §7).
+ * What an application needs besides its username and password, as the server reports its listeners. The host is
+ * the operator's SMTP_HOST, else the dashboard's own; until the answer arrives the documented defaults show.
  */
-export const smtpSettings = () => ({
-  host: location.hostname,
-  port: 2525,
-  tls: "STARTTLS (required before AUTH)",
+export const smtpSettings = (endpoint: SmtpEndpoint | undefined) => ({
+  host: endpoint?.host ?? location.hostname,
+  port: endpoint?.port ?? 2525,
+  tls: endpoint?.implicitTlsPort
+    ? `STARTTLS (required before AUTH), or implicit TLS on port ${endpoint.implicitTlsPort}`
+    : "STARTTLS (required before AUTH)",
 });
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9_]{4,50}$/;

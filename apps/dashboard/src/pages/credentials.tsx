@@ -1,4 +1,14 @@
-import { createEffect, createMemo, createSignal, createUniqueId, For, on, onCleanup, Show } from "solid-js";
+import {
+  createEffect,
+  createMemo,
+  createResource,
+  createSignal,
+  createUniqueId,
+  For,
+  on,
+  onCleanup,
+  Show,
+} from "solid-js";
 import { createStore, produce } from "solid-js/store";
 import { ActivityFeed, LoginChart } from "../components/activity";
 import {
@@ -567,7 +577,8 @@ function CreateCredentialDialog(props: {
 
 /** The one moment a password is visible. It lives only in this dialog's props and is gone once it closes. */
 function PasswordReveal(props: { reveal: Reveal; onClose: () => void }) {
-  const settings = smtpSettings();
+  const [endpoint] = createResource(() => api().smtpCredentials.connectionSettings.query());
+  const settings = () => smtpSettings(endpoint());
   return (
     <Dialog
       title={props.reveal.regenerated ? "New password generated" : "Credential created"}
@@ -589,11 +600,13 @@ function PasswordReveal(props: { reveal: Reveal; onClose: () => void }) {
         <h3 class="subhead">SMTP settings</h3>
         <dl class="settings-grid">
           <dt>Host</dt>
-          <dd class="mono">{settings.host}</dd>
+          <dd class="mono">{settings().host}</dd>
           <dt>Port</dt>
-          <dd class="mono">{settings.port}</dd>
+          <dd class="mono" data-testid="revealed-port">
+            {settings().port}
+          </dd>
           <dt>TLS</dt>
-          <dd>{settings.tls}</dd>
+          <dd>{settings().tls}</dd>
           <dt>Username</dt>
           <dd class="mono" data-testid="revealed-username">
             {props.reveal.credential.username}

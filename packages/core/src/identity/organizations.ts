@@ -122,4 +122,3 @@ export async function renameOrganization(db: Database, organizationId: string, a
     return row;
   });
 }
-
