@@ -21,6 +21,8 @@ import { percentile } from "./lib/stats";
 const run = promisify(execFile);
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 const { values } = parseArgs({
+  // pnpm passes a literal "--" through to the script; parseArgs would read what follows it as positionals.
+  args: process.argv.slice(2).filter((arg) => arg !== "--"),
   options: {
     postgres: { type: "string" },
     concurrency: { type: "string", default: "512" },
@@ -195,7 +197,7 @@ const warm = await load("RelayPost warm (password seen before)", server.smtpPort
 const rejectedLogins = credentials.map((c, i) => ({
   username: c.username,
   password: formatSmtpPassword(parseSmtpPassword(c.password)?.lookupId ?? ""),
-  from: `127.1.${i >> 8}.${(i & 255) + 1}`,
+  from: `127.1.${(i >> 7) + 1}.${(i & 127) + 1}`,
 }));
 const rejected = await load("RelayPost rejected (wrong password)", server.smtpPort, rejectedLogins);
 await server.stop();
