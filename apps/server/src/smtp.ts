@@ -13,7 +13,8 @@ export async function startSmtp(
     keyPath: config.SMTP_TLS_KEY,
     dataDir: config.DATA_DIR,
   });
-  const host = config.SMTP_HOST ?? config.HOST;
+  // SMTP listens where HTTP does; SMTP_HOST is only the public name shown to admins.
+  const host = config.HOST;
   const smtp = await startSmtpService(
     {
       host,
