@@ -1,8 +1,9 @@
 import { type Database, schema } from "@relaypost/db";
-import { eq } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import type { PasswordHasher } from "../hashing";
 import { parseSmtpPassword } from "../smtp-credentials/password";
 import { type CredentialRef, grantHolds, hashFingerprint, type SmtpGrant } from "./grant";
+import { createLookupBatcher } from "./lookup-batcher";
 import { createVerificationCache, type VerificationCache } from "./verification-cache";
 
 const t = schema.smtpCredentials;
@@ -38,24 +39,31 @@ export interface SmtpVerifierOptions {
 const sameUser = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /**
- * DESIGN §4 steps 2–3: one indexed read by the lookup id inside the password, then argon2id unless the cache vouches
+ * DESIGN §4 steps 2–3: one indexed read by the lookup id inside the password (logins arriving together share it),
+ * then argon2id unless the cache vouches
  * for this password against the very hash just read. Every failure that reaches the database costs one argon2
  * verification (a dummy one for unknown lookup ids), so the reply time says nothing about which check failed.
  */
 export function createSmtpVerifier({ db, hasher, cache = createVerificationCache() }: SmtpVerifierOptions) {
-  async function readByLookupId(lookupId: string) {
-    try {
-      const [row] = await db
+  const readBatch = createLookupBatcher(
+    (lookupIds: string[]) =>
+      db
         .select({
           id: t.id,
+          lookupId: t.lookupId,
           organizationId: t.organizationId,
           username: t.username,
           passwordHash: t.passwordHash,
           active: t.active,
         })
         .from(t)
-        .where(eq(t.lookupId, lookupId));
-      return row;
+        .where(inArray(t.lookupId, lookupIds)),
+    (row) => row.lookupId,
+  );
+
+  async function readByLookupId(lookupId: string) {
+    try {
+      return await readBatch(lookupId);
     } catch (error) {
       throw new CredentialStoreUnavailableError(error);
     }
