@@ -134,20 +134,21 @@ describe("tenant isolation and authorization", () => {
       await h.asSession(viewer.sessionToken, mine.id),
       await h.asApiKey((await h.createApiKey(mine.id, "viewer")).token),
     ]) {
+      // Thunks, so each call starts only when it is awaited and none rejects unobserved.
       const writes = [
-        caller.smtpCredentials.create({}),
-        caller.smtpCredentials.update({ id: credential.id, description: "x" }),
-        caller.smtpCredentials.regeneratePassword({ id: credential.id }),
-        caller.smtpCredentials.setActive({ id: credential.id, active: false }),
-        caller.smtpCredentials.delete({ id: credential.id }),
-        caller.apiKeys.create({ name: "k", role: "admin" }),
-        caller.apiKeys.revoke({ id: crypto.randomUUID() }),
-        caller.members.add({ email: "x@example.com", role: "admin" }),
-        caller.members.setRole({ userId: viewer.id, role: "owner" }),
-        caller.members.remove({ userId: mine.owner.id }),
-        caller.organizations.rename({ name: "hijacked" }),
+        () => caller.smtpCredentials.create({}),
+        () => caller.smtpCredentials.update({ id: credential.id, description: "x" }),
+        () => caller.smtpCredentials.regeneratePassword({ id: credential.id }),
+        () => caller.smtpCredentials.setActive({ id: credential.id, active: false }),
+        () => caller.smtpCredentials.delete({ id: credential.id }),
+        () => caller.apiKeys.create({ name: "k", role: "admin" }),
+        () => caller.apiKeys.revoke({ id: crypto.randomUUID() }),
+        () => caller.members.add({ email: "x@example.com", role: "admin" }),
+        () => caller.members.setRole({ userId: viewer.id, role: "owner" }),
+        () => caller.members.remove({ userId: mine.owner.id }),
+        () => caller.organizations.rename({ name: "hijacked" }),
       ];
-      for (const write of writes) expect(await codeOf(write)).toBe("FORBIDDEN");
+      for (const write of writes) expect(await codeOf(write())).toBe("FORBIDDEN");
       expect(await codeOf(caller.smtpCredentials.list())).toBe("OK");
       expect(await codeOf(caller.smtpCredentials.get({ id: credential.id }))).toBe("OK");
       expect(await codeOf(caller.auditLog.list())).toBe("OK");
