@@ -29,7 +29,7 @@ const concurrency = Number(values.concurrency);
 
 const database = await createTestDatabase(values.postgres);
 const core = createCore({ db: database.db });
-const server = await startServerProcess({ DATABASE_URL: database.url ?? "", UV_THREADPOOL_SIZE: "6" });
+const server = await startServerProcess({ DATABASE_URL: database.url ?? "" });
 const org = await seedOrganization(core, "Brute", 1);
 const target = org.credentials[0];
 if (!target) throw new Error("no credential");

@@ -41,7 +41,7 @@ interface Credential {
 async function run(mode: "same process" | "two processes") {
   const database = await createTestDatabase(values.postgres);
   const core = createCore({ db: database.db });
-  const env = { DATABASE_URL: database.url ?? "", UV_THREADPOOL_SIZE: "4" };
+  const env = { DATABASE_URL: database.url ?? "" };
   const subscriberServer = await startServerProcess(env);
   const smtpServer: ServerProcess = mode === "same process" ? subscriberServer : await startServerProcess(env);
 

@@ -35,7 +35,7 @@ async function environment() {
   const cluster = await startThrowawayPostgres();
   const database = await createTestDatabase(cluster.url);
   const core = createCore({ db: database.db });
-  const env = { DATABASE_URL: database.url ?? "", UV_THREADPOOL_SIZE: "6" };
+  const env = { DATABASE_URL: database.url ?? "" };
   const server = await startServerProcess(env);
   return { cluster, database, core, env, server };
 }

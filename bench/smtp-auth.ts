@@ -15,6 +15,7 @@ import { parseArgs, promisify } from "node:util";
 import { createRelayPostClient } from "@relaypost/client";
 import { createPasswordHasher, formatSmtpPassword, parseSmtpPassword } from "@relaypost/core";
 import { createTestDatabase } from "@relaypost/db/testing";
+import { threadpoolSize } from "@relaypost/server";
 import { startServerProcess } from "./lib/processes";
 import { percentile } from "./lib/stats";
 
@@ -133,7 +134,7 @@ if (values.postgres) {
   dropDatabase = () => database.destroy();
 }
 const dataDir = await mkdtemp(join(tmpdir(), "relaypost-bench-"));
-const threadpool = String(availableParallelism() + 4);
+const threadpool = String(threadpoolSize());
 const env: Record<string, string> = {
   DATA_DIR: dataDir,
   UV_THREADPOOL_SIZE: threadpool,

@@ -32,7 +32,7 @@ const orgCount = Number(values.organizations);
 
 const database = await createTestDatabase(values.postgres);
 const core = createCore({ db: database.db });
-const server = await startServerProcess({ DATABASE_URL: database.url ?? "", UV_THREADPOOL_SIZE: "6" });
+const server = await startServerProcess({ DATABASE_URL: database.url ?? "" });
 
 const orgs: Array<Awaited<ReturnType<typeof seedOrganization>>> = [];
 for (let o = 0; o < orgCount; o++) orgs.push(await seedOrganization(core, `Soak ${o}`, 3));

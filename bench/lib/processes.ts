@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+import { threadpoolSize } from "@relaypost/server";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -30,7 +31,14 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   const smtpPort = await freePort();
   const child = spawn(process.execPath, ["--import", "tsx", "apps/server/src/main.ts", "serve"], {
     cwd: repoRoot,
-    env: { PATH: process.env.PATH, PORT: String(httpPort), SMTP_PORT: String(smtpPort), ...env },
+    // Sized as `relaypost serve` sizes it, so the server runs directly rather than relaunching itself.
+    env: {
+      PATH: process.env.PATH,
+      PORT: String(httpPort),
+      SMTP_PORT: String(smtpPort),
+      UV_THREADPOOL_SIZE: String(threadpoolSize()),
+      ...env,
+    },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const url = `http://127.0.0.1:${httpPort}`;

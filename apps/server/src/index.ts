@@ -1,2 +1,3 @@
 export { type Config, loadConfig } from "./config";
 export { type RelayPostServer, startServer } from "./server";
+export { threadpoolSize } from "./threadpool";
