@@ -7,7 +7,6 @@
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { connect } from "node:net";
 import { availableParallelism, cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,6 +16,7 @@ import { createPasswordHasher, formatSmtpPassword, parseSmtpPassword } from "@re
 import { createTestDatabase } from "@relaypost/db/testing";
 import { threadpoolSize } from "@relaypost/server";
 import { startServerProcess } from "./lib/processes";
+import { smtpLogin } from "./lib/smtp-login";
 import { percentile } from "./lib/stats";
 
 const run = promisify(execFile);
@@ -43,32 +43,8 @@ interface Login {
 }
 
 /** One session as an application opens it; resolves with the AUTH reply code. */
-function session(port: number, login: Login): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ port, host: "127.0.0.1", localAddress: login.from });
-    const token = Buffer.from(`\0${login.username}\0${login.password}`).toString("base64");
-    let buffer = "";
-    let stage = 0;
-    socket.setEncoding("latin1");
-    socket.setNoDelay(true);
-    socket.on("error", reject);
-    socket.on("data", (chunk: string) => {
-      buffer += chunk;
-      for (;;) {
-        const match = /(?:^|\r\n)(\d{3}) [^\r\n]*\r\n/.exec(buffer);
-        if (!match) return;
-        buffer = buffer.slice(match.index + match[0].length);
-        if (stage === 0) socket.write("EHLO bench.example\r\n");
-        else if (stage === 1) socket.write(`AUTH PLAIN ${token}\r\n`);
-        else if (stage === 2) {
-          resolve(Number(match[1]));
-          socket.end("QUIT\r\n");
-        }
-        stage++;
-      }
-    });
-  });
-}
+const session = (port: number, login: Login) =>
+  smtpLogin(port, login.username, login.password, login.from).then((outcome) => outcome.code);
 
 interface Result {
   name: string;
