@@ -1,8 +1,12 @@
 import type { Role } from "@relaypost/core";
 import { TRPCError } from "@trpc/server";
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ORGANIZATION_HEADER } from "./context";
+import { CSRF_HEADER, createContext, ORGANIZATION_HEADER, SESSION_COOKIE } from "./context";
 import { procedurePaths } from "./procedures.test-support";
+import { appRouter } from "./root";
 import { type ApiHarness, type Caller, createApiHarness, type TestOrganization } from "./testing";
 
 /**
@@ -143,6 +147,51 @@ function notFoundIsFine(error: unknown): null {
   throw error;
 }
 
+const procedureTypes = appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>;
+
+/**
+ * A caller-shaped client that goes over HTTP: each call becomes the request a browser or @relaypost/client sends
+ * (GET with `?input=` for queries, POST for mutations, superjson bodies), served by tRPC's fetch adapter with the
+ * same context factory the server uses. Errors come back as the HTTP answer's tRPC code.
+ */
+function httpCaller(core: ApiHarness["core"], headers: Record<string, string>): Caller {
+  const call = async (path: string, input: unknown) => {
+    const type = procedureTypes[path]?._def.type;
+    const encoded = JSON.stringify(superjson.serialize(input));
+    const url = `http://relaypost.test/trpc/${path}`;
+    const req =
+      type === "mutation"
+        ? new Request(url, {
+            method: "POST",
+            headers: { ...headers, "content-type": "application/json" },
+            body: encoded,
+          })
+        : new Request(`${url}?input=${encodeURIComponent(encoded)}`, { headers });
+    const response = await fetchRequestHandler({
+      endpoint: "/trpc",
+      req,
+      router: appRouter,
+      createContext: ({ req: request, resHeaders }) =>
+        createContext(core, { headers: request.headers, remoteAddress: "203.0.113.7", resHeaders }),
+    });
+    const body = (await response.json()) as {
+      result?: { data: Parameters<typeof superjson.deserialize>[0] };
+      error?: { json: { data: { code: TRPC_ERROR_CODE_KEY } } };
+    };
+    if (body.error) throw new TRPCError({ code: body.error.json.data.code });
+    return body.result ? superjson.deserialize(body.result.data) : undefined;
+  };
+  const node = (path: string[]): unknown =>
+    new Proxy(() => {}, {
+      // Not a thenable: `await` and async returns must not mistake the proxy for a promise.
+      get: (_target, key) => (key === "then" ? undefined : node([...path, String(key)])),
+      apply: (_target, _this, args: unknown[]) => call(path.join("."), args[0]),
+    });
+  return node([]) as Caller;
+}
+
+type Transport = "caller" | "http";
+
 type CallerKind = "owner" | "admin" | "viewer" | "apiKey:admin" | "apiKey:viewer" | "anonymous";
 const CALLER_KINDS: CallerKind[] = ["owner", "admin", "viewer", "apiKey:admin", "apiKey:viewer", "anonymous"];
 const RANK: Record<Role, number> = { viewer: 0, admin: 1, owner: 2 };
@@ -198,16 +247,21 @@ describe("authorization matrix: every procedure × caller × own or foreign ids"
   }
 
   /** A new caller of `kind` in `mine`, asking to act in `organizationId` when it is not its own. */
-  async function callerOf(kind: CallerKind, organizationId: string): Promise<Caller> {
-    const header: Record<string, string> = organizationId === mine.id ? {} : { [ORGANIZATION_HEADER]: organizationId };
-    if (kind === "anonymous") return h.anonymous();
+  async function callerOf(kind: CallerKind, organizationId: string, transport: Transport): Promise<Caller> {
+    const headers: Record<string, string> = organizationId === mine.id ? {} : { [ORGANIZATION_HEADER]: organizationId };
     if (kind.startsWith("apiKey:")) {
       const { token } = await h.createApiKey(mine.id, kind === "apiKey:admin" ? "admin" : "viewer");
-      return h.callerFor({ authorization: `Bearer ${token}`, ...header });
+      headers.authorization = `Bearer ${token}`;
+    } else if (kind !== "anonymous") {
+      const userId = kind === "owner" ? mine.owner.id : members[kind as "admin" | "viewer"];
+      const { token } = await h.core.sessions.create(userId);
+      Object.assign(headers, {
+        cookie: `${SESSION_COOKIE}=${token}`,
+        [CSRF_HEADER]: "1",
+        [ORGANIZATION_HEADER]: organizationId,
+      });
     }
-    const userId = kind === "owner" ? mine.owner.id : members[kind as "admin" | "viewer"];
-    const { token } = await h.core.sessions.create(userId);
-    return h.asSession(token, organizationId);
+    return transport === "http" ? httpCaller(h.core, headers) : h.callerFor(headers);
   }
 
   async function snapshot(org: TestOrganization): Promise<string> {
@@ -238,16 +292,21 @@ describe("authorization matrix: every procedure × caller × own or foreign ids"
     expect(Object.keys(SPECS).sort()).toEqual(procedurePaths());
   });
 
-  for (const path of Object.keys(SPECS).sort()) {
+  const cases = Object.keys(SPECS)
+    .sort()
+    .flatMap((path) => (["caller", "http"] as const).map((transport) => [path, transport] as const))
+    // Subscriptions over HTTP are not served; their WebSocket side is in apps/server/src/http/security.test.ts.
+    .filter(([path, transport]) => transport === "caller" || procedureTypes[path]?._def.type !== "subscription");
+  for (const [path, transport] of cases) {
     const spec = SPECS[path] as Spec;
-    it(`${path}: each caller gets exactly what its role allows, and nothing of another organization`, async () => {
+    it(`${path} (${transport}): each caller gets exactly what its role allows, and nothing of another organization`, async () => {
       const cells: Array<{ kind: CallerKind; scope: string; code: string }> = [];
       const expected: typeof cells = [];
       for (const kind of CALLER_KINDS) {
         for (const scope of ["own", "foreign"] as const) {
           const targets = scope === "own" ? await targetsIn(mine) : foreign;
           // A foreign id is tried from inside one's own organization; a foreign organization is named by header.
-          const caller = await callerOf(kind, scope === "foreign" && !spec.takesId ? theirs.id : mine.id);
+          const caller = await callerOf(kind, scope === "foreign" && !spec.takesId ? theirs.id : mine.id, transport);
           let output = "";
           const code = await codeOf(
             spec.call(caller, targets).then((result) => {
