@@ -9,6 +9,8 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Hono } from "hono";
 import { logServerFault } from "../log";
 
+const READY_TIMEOUT_MS = 2_000;
+
 export interface HttpAppOptions {
   core: Core;
   smtpEndpoint: SmtpEndpoint;
@@ -23,7 +25,11 @@ export function createHttpApp({ core, smtpEndpoint, dashboardDir }: HttpAppOptio
 
   app.get("/readyz", async (c) => {
     try {
-      await core.ping();
+      // A load balancer needs an answer while the database hangs, not when its connection finally times out.
+      await Promise.race([
+        core.ping(),
+        new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), READY_TIMEOUT_MS).unref()),
+      ]);
       return c.json({ status: "ready", database: "ok" });
     } catch {
       return c.json({ status: "unavailable", database: "unreachable" }, 503);
