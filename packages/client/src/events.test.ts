@@ -1,4 +1,5 @@
 import { startTestServer, type TestServer } from "@relaypost/server/testing";
+import { RawSmtpClient } from "@relaypost/smtp/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRelayPostClient } from "./index";
 import { collectEvents, organizationWithClient } from "./test-support";
@@ -154,6 +155,25 @@ describe.skipIf(!onPostgres)("live events across processes (PostgreSQL)", () => 
     feed.unsubscribe();
     org.client.close();
     viaB.close();
+  });
+
+  it("delivers an SMTP login made through process B to a subscriber on process A", async () => {
+    const org = await organizationWithClient(a, "SmtpAcross");
+    const { credential, password } = await org.client.smtpCredentials.create.mutate({ username: "smtp_across" });
+    const feed = collectEvents(org.client, { lastEventId: "0", types: ["auth.succeeded"] });
+    const smtp = await RawSmtpClient.connect(b.smtpPort);
+    await smtp.command("EHLO app.example");
+    expect((await smtp.authPlain("smtp_across", password))?.code).toBe(235);
+    smtp.destroy();
+    await feed.untilCount(1);
+    expect(feed.events[0]).toMatchObject({
+      type: "auth.succeeded",
+      organizationId: org.organization.id,
+      credentialId: credential.id,
+      username: "smtp_across",
+    });
+    feed.unsubscribe();
+    org.client.close();
   });
 
   it("reconnects by itself after its server goes away and resumes where it left off", async () => {
