@@ -47,7 +47,8 @@ for (const org of orgs) {
 }
 const credentials = orgs.flatMap((org) => org.credentials);
 
-let window = {
+/** Counters of one reporting window. */
+const emptyWindow = () => ({
   logins: 0,
   loginErrors: 0,
   staleAccepted: 0,
@@ -56,7 +57,8 @@ let window = {
   apiErrors: 0,
   events: 0,
   wsErrors: 0,
-};
+});
+let window = emptyWindow();
 type Window = typeof window;
 const rows: Array<Window & { minute: string; rss: number; lowest: number }> = [];
 
@@ -149,16 +151,7 @@ const sampler = (async () => {
     const now = performance.now();
     if (now - windowStart < intervalMs && deadline - now > 1_000) continue;
     rows.push({ ...window, minute: ((now - started) / 60_000).toFixed(1), rss, lowest });
-    window = {
-      logins: 0,
-      loginErrors: 0,
-      staleAccepted: 0,
-      staleOther: 0,
-      api: 0,
-      apiErrors: 0,
-      events: 0,
-      wsErrors: 0,
-    };
+    window = emptyWindow();
     windowStart = now;
     lowest = Number.POSITIVE_INFINITY;
   }
