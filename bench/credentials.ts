@@ -41,7 +41,7 @@ const { token } = await core.apiKeys.create(organization.id, systemActor("bench"
 const client = createRelayPostClient({ url: `http://127.0.0.1:${server.httpPort}`, apiKey: token });
 
 // Seeding goes straight to the table: 10,000 argon2id hashes would measure argon2, not the list.
-const { password: samplePassword } = await client.smtpCredentials.create.mutate({ username: "seed_template" });
+await client.smtpCredentials.create.mutate({ username: "seed_template" });
 const [template] = await core.db.select().from(schema.smtpCredentials);
 const seedStart = performance.now();
 for (let offset = 1; offset < total; offset += 1000) {
@@ -59,7 +59,6 @@ for (let offset = 1; offset < total; offset += 1000) {
   await core.db.insert(schema.smtpCredentials).values(rows);
 }
 const seedMs = performance.now() - seedStart;
-void samplePassword;
 
 const firstPage = await client.smtpCredentials.list.query({ limit: 50 });
 let deepCursor: string | null = firstPage.nextCursor;

@@ -1,5 +1,4 @@
-import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { existsSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { serveStatic } from "@hono/node-server/serve-static";
@@ -62,7 +61,8 @@ export function createHttpApp({ core, smtpEndpoint, dashboardDir }: HttpAppOptio
     const root = relative(process.cwd(), dashboardDir) || ".";
     app.use("/*", serveStatic({ root }));
     // Client-side routes all load the single page.
-    app.get("*", async (c) => c.html(await readFile(join(dashboardDir, "index.html"), "utf8")));
+    const indexHtml = readFileSync(join(dashboardDir, "index.html"), "utf8");
+    app.get("*", (c) => c.html(indexHtml));
   }
 
   return app;
