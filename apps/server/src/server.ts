@@ -36,7 +36,10 @@ export async function startServer(config: Config): Promise<RelayPostServer> {
   const database = await openDatabase(config);
   const bus = createEventBus(database, { onError: (error) => logServerFault("event bus", error) });
   await bus.start();
-  const publisher = createEventPublisher(database.db, { onError: (error) => logServerFault("event publisher", error) });
+  const publisher = createEventPublisher(database.db, {
+    onError: (error) => logServerFault("event publisher", error),
+    onCommitted: bus.offer,
+  });
   const core = createCore({ db: database.db, bus });
   const smtp = await startSmtp(config, { core, publisher, bus });
   const smtpEndpoint = { host: config.SMTP_HOST ?? null, port: smtp.port, implicitTlsPort: smtp.smtpsPort ?? null };

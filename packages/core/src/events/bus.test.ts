@@ -3,8 +3,9 @@ import { createTestDatabase, type TestDatabase, testServerUrl } from "@relaypost
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEventBus, type EventBus } from "./bus";
+import { decodeNotification, MAX_PAYLOAD_BYTES } from "./notification";
 import { createEventPublisher } from "./publisher";
-import { EVENTS_CHANNEL } from "./store";
+import { appendEvents, EVENTS_CHANNEL, readEvents } from "./store";
 import type { NewEvent, RelayEvent } from "./types";
 
 /** Collects what a bus delivers; `until(n)` resolves once n events have arrived. */
@@ -19,6 +20,22 @@ function collector(bus: EventBus) {
     events,
     until: (count: number) =>
       events.length >= count ? Promise.resolve() : new Promise<void>((resolve) => waiters.push([count, resolve])),
+  };
+}
+
+/** Raw NOTIFY payloads on the events channel, as another process would receive them. */
+async function payloads(database: TestDatabase) {
+  const received: string[] = [];
+  const unlisten = await database.listen(EVENTS_CHANNEL, (payload) => received.push(payload));
+  return {
+    received,
+    async next(): Promise<string> {
+      for (let i = 0; i < 200 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      const payload = received.shift();
+      if (payload === undefined) throw new Error("no notification arrived");
+      return payload;
+    },
+    unlisten,
   };
 }
 
@@ -59,6 +76,86 @@ describe("event bus and publisher", () => {
     // Batches of up to 500 events: four or five notifications, not two thousand.
     expect(notifications).toBeLessThanOrEqual(10);
     await unlisten();
+    await bus.stop();
+  });
+
+  it("carries a small batch inside its notification, exactly as the table holds it", async () => {
+    const channel = await payloads(database);
+    const written = await appendEvents(database.db, [login(1), { ...login(2), data: { method: "LOGIN", tls: true } }]);
+    const payload = await channel.next();
+    expect(Buffer.byteLength(payload)).toBeLessThanOrEqual(MAX_PAYLOAD_BYTES);
+    const firstId = written[0]?.id ?? 0;
+    const stored = await readEvents(database.db, { afterId: firstId - 1, limit: 2 });
+    expect(decodeNotification(payload)).toEqual({ events: stored });
+    expect(written).toEqual(stored);
+    await channel.unlisten();
+  });
+
+  it("sends only the last id for a batch too large for one notification, and the bus reads it from the table", async () => {
+    const bus = createEventBus(database);
+    await bus.start();
+    const seen = collector(bus);
+    const channel = await payloads(database);
+    const batch = Array.from({ length: 200 }, (_, i) => login(20_000 + i));
+    const written = await appendEvents(database.db, batch);
+    expect(await channel.next()).toBe(String(written.at(-1)?.id));
+    await seen.until(200);
+    expect(seen.events.map((e) => e.username)).toEqual(batch.map((e) => e.username));
+    await channel.unlisten();
+    await bus.stop();
+  });
+
+  it("delivers past an id that a rolled-back transaction drew, in order and without a stall", async () => {
+    const bus = createEventBus(database, { pollIntervalMs: 60_000 });
+    await bus.start();
+    const seen = collector(bus);
+    await database.db
+      .transaction(async (tx) => {
+        await appendEvents(tx, [login(30_000)]);
+        throw new Error("roll back");
+      })
+      .catch(() => {});
+    await appendEvents(database.db, [login(30_001)]);
+    await appendEvents(database.db, [login(30_002), login(30_003)]);
+    await seen.until(3);
+    expect(seen.events.map((e) => e.username)).toEqual(["user_30001", "user_30002", "user_30003"]);
+    await bus.stop();
+  });
+
+  it("hands a committed batch that continues its stream to listeners at once, and ignores one it has delivered", async () => {
+    const bus = createEventBus(database, { pollIntervalMs: 60_000 });
+    await bus.start();
+    const seen = collector(bus);
+    const next = { ...login(40_000), id: bus.lastSeenId + 1, createdAt: new Date(), data: {} };
+    bus.offer([next]);
+    // Synchronously: no read from the table, no wait for a notification.
+    expect(seen.events).toEqual([next]);
+    bus.offer([next]);
+    expect(seen.events).toHaveLength(1);
+    await bus.stop();
+  });
+
+  it("offers an organization's events only to that organization's subscriptions", async () => {
+    const [other] = await database.db.insert(schema.organizations).values({ name: "Other", slug: "other" }).returning();
+    const bus = createEventBus(database);
+    await bus.start();
+    const ours: RelayEvent[] = [];
+    const theirs: RelayEvent[] = [];
+    const all = collector(bus);
+    bus.subscribeOrganization(organizationId, (event) => ours.push(event));
+    const stop = bus.subscribeOrganization(other?.id ?? "", (event) => theirs.push(event));
+    await appendEvents(database.db, [
+      login(50_000),
+      { ...login(50_001), organizationId: other?.id ?? "" },
+      login(50_002),
+    ]);
+    await all.until(3);
+    expect(ours.map((e) => e.username)).toEqual(["user_50000", "user_50002"]);
+    expect(theirs.map((e) => e.username)).toEqual(["user_50001"]);
+    stop();
+    await appendEvents(database.db, [{ ...login(50_003), organizationId: other?.id ?? "" }]);
+    await all.until(4);
+    expect(theirs).toHaveLength(1);
     await bus.stop();
   });
 

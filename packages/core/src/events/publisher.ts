@@ -1,6 +1,6 @@
 import type { Database } from "@relaypost/db";
 import { appendEvents } from "./store";
-import type { NewEvent } from "./types";
+import type { NewEvent, RelayEvent } from "./types";
 
 export interface EventPublisherOptions {
   /** How long an event may wait for companions before its batch is written. */
@@ -9,6 +9,8 @@ export interface EventPublisherOptions {
   /** Events kept while the database is unreachable; past this the oldest are dropped and counted. */
   maxBuffered?: number;
   onError?: (error: unknown) => void;
+  /** Each batch once committed, so this process's bus can deliver it without waiting for its notification. */
+  onCommitted?: (events: RelayEvent[]) => void;
 }
 
 /**
@@ -36,16 +38,18 @@ export function createEventPublisher(db: Database, options: EventPublisherOption
   async function writeBatches(): Promise<void> {
     while (buffer.length > 0) {
       const batch = buffer.slice(0, maxBatch);
+      let committed: RelayEvent[];
       try {
-        await db.transaction((tx) => appendEvents(tx, batch));
-        buffer = buffer.slice(batch.length);
-        failures = 0;
+        committed = await appendEvents(db, batch);
       } catch (error) {
         failures++;
         options.onError?.(error);
         schedule(Math.min(5_000, 100 * 2 ** Math.min(failures, 6)));
         return;
       }
+      buffer = buffer.slice(batch.length);
+      failures = 0;
+      options.onCommitted?.(committed);
     }
   }
 

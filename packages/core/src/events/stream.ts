@@ -30,14 +30,13 @@ const BACKLOG_PAGE = 500;
 export async function* streamEvents(db: Database, bus: EventBus, options: StreamOptions): AsyncGenerator<RelayEvent> {
   const maxQueued = options.maxQueued ?? 10_000;
   const matches = (e: RelayEvent) =>
-    e.organizationId === options.organizationId &&
     (!options.credentialId || e.credentialId === options.credentialId) &&
     (!options.types?.length || options.types.includes(e.type));
 
   let queue: RelayEvent[] = [];
   let overflowed = false;
   let wake: (() => void) | undefined;
-  const unsubscribe = bus.subscribe((event) => {
+  const unsubscribe = bus.subscribeOrganization(options.organizationId, (event) => {
     if (!matches(event)) return;
     if (queue.length >= maxQueued) overflowed = true;
     else queue.push(event);
