@@ -1,5 +1,5 @@
 import type { DatabaseHandle } from "@relaypost/db";
-import { decodeNotification } from "./notification";
+import { readNotification } from "./notification";
 import { EVENTS_CHANNEL, latestEventId, readEvents } from "./store";
 import type { RelayEvent } from "./types";
 
@@ -48,10 +48,19 @@ export function createEventBus(database: Pick<DatabaseHandle, "db" | "listen">, 
     }
   }
 
+  /** The highest id a notification announced without carrying its events. */
+  let announcedId = 0;
   function onNotification(payload: string) {
-    const notification = decodeNotification(payload);
-    if ("events" in notification) offer(notification.events);
-    else if (notification.lastId > lastSeenId) void catchUp();
+    const notification = readNotification(payload);
+    if (notification.lastId <= lastSeenId || stopped) return;
+    if (!Number.isFinite(notification.lastId)) return void catchUp();
+    const events = notification.events();
+    if (events) return offer(events);
+    announcedId = Math.max(announcedId, notification.lastId);
+    // This process's publisher may be about to offer the very batch announced; read the table only if it does not.
+    setImmediate(() => {
+      if (announcedId > lastSeenId && !stopped) void catchUp();
+    });
   }
 
   async function readNew(): Promise<void> {

@@ -62,7 +62,8 @@ export function createEventPublisher(db: Database, options: EventPublisherOption
 
   return {
     publish(event: NewEvent): void {
-      buffer.push(event);
+      // Stamped now: the event tells when the login happened, not when its batch reached the database.
+      buffer.push(event.createdAt ? event : { ...event, createdAt: new Date() });
       if (buffer.length > maxBuffered) {
         dropped += buffer.length - maxBuffered;
         buffer = buffer.slice(-maxBuffered);

@@ -1,6 +1,6 @@
 import { type Database, type Executor, queryRows, schema } from "@relaypost/db";
 import { and, asc, desc, eq, gt, inArray, lte, type SQL, sql } from "drizzle-orm";
-import { MAX_PAYLOAD_BYTES } from "./notification";
+import { encodeRecords, MAX_PAYLOAD_BYTES } from "./notification";
 import type { EventType, NewEvent, RelayEvent } from "./types";
 
 export const EVENTS_CHANNEL = "relaypost_events";
@@ -16,71 +16,33 @@ const EVENT_ORDER_LOCK = 0x7270_6576;
  * Appends events and notifies listeners in one statement: inside a caller's transaction, or as a transaction of its
  * own. PostgreSQL delivers the notification only if that transaction commits, so an event is never published for a
  * change that rolled back, nor lost for one that did not. Every inserted row joins the lock's row, so the lock is
- * held before the first id is drawn. A batch travels inside its notification when it fits in MAX_PAYLOAD_BYTES, in
- * the compact form `decodeNotification` reads; a larger one sends its last id and listeners read the table.
+ * held before the first id is drawn. The notification carries the ids and, when it fits in MAX_PAYLOAD_BYTES, the
+ * records exactly as they were written (see `readNotification`); only the ids come back, the rest is known here.
  */
 export async function appendEvents(executor: Executor, batch: NewEvent[]): Promise<RelayEvent[]> {
   if (batch.length === 0) return [];
-  const records = JSON.stringify(
-    batch.map((e) => ({
-      organization_id: e.organizationId,
-      type: e.type,
-      credential_id: e.credentialId,
-      username: e.username,
-      remote_address: e.remoteAddress,
-      data: e.data ?? {},
-    })),
-  );
+  const stamped = batch.map((e) => ({ ...e, data: e.data ?? {}, createdAt: e.createdAt ?? new Date() }));
+  const records = encodeRecords(stamped);
   // One statement text for every batch size, so each connection plans it once rather than once per size.
-  const rows = await queryRows<InsertedRow>(
+  const [row] = await queryRows<{ ids: string }>(
     executor,
     sql`with ordered as materialized (select pg_advisory_xact_lock(${EVENT_ORDER_LOCK})),
+      input as (select ${records}::text as records),
       inserted as (
-        insert into events (organization_id, type, credential_id, username, remote_address, data)
-        select e.organization_id, e.type, e.credential_id, e.username, e.remote_address, e.data
-        from ordered, rows from (jsonb_to_recordset(${records}::jsonb)
-          as (organization_id uuid, type text, credential_id uuid, username text, remote_address text, data jsonb))
-          with ordinality as e(organization_id, type, credential_id, username, remote_address, data, n)
+        insert into events (organization_id, type, credential_id, username, remote_address, data, created_at)
+        select (r->>0)::uuid, r->>1, (r->>2)::uuid, r->>3, r->>4, r->5, timestamptz 'epoch' + (r->>6)::bigint * interval '1 millisecond'
+        from ordered, input, jsonb_array_elements(input.records::jsonb) with ordinality as e(r, n)
         order by e.n
-        returning id, organization_id, type, credential_id, username, remote_address, data, created_at
+        returning id
       ),
-      notified as (
-        select pg_notify(${EVENTS_CHANNEL},
-          case when octet_length(payload) <= ${MAX_PAYLOAD_BYTES} then payload else last_id::text end)
-        from (
-          select max(id) as last_id, json_agg(json_build_array(id, organization_id, type, credential_id, username,
-            remote_address, data, floor(extract(epoch from created_at) * 1000)::bigint) order by id)::text as payload
-          from inserted
-        ) batch
-      )
-      select inserted.* from inserted, notified order by inserted.id`,
+      batch as (select string_agg(id::text, ',' order by id) as ids from inserted)
+      select batch.ids, pg_notify(${EVENTS_CHANNEL},
+        case when octet_length(input.records) + octet_length(batch.ids) < ${MAX_PAYLOAD_BYTES}
+          then batch.ids || ' ' || input.records else batch.ids end)
+      from batch, input`,
   );
-  return rows.map(fromInsertedRow);
-}
-
-interface InsertedRow extends Record<string, unknown> {
-  id: string | number;
-  organization_id: string;
-  type: string;
-  credential_id: string | null;
-  username: string | null;
-  remote_address: string | null;
-  data: Record<string, unknown> | string;
-  created_at: Date | string;
-}
-
-/** Raw rows differ by driver: postgres.js answers bigint as a string, and either may hand jsonb over unparsed. */
-function fromInsertedRow(row: InsertedRow): RelayEvent {
-  return {
-    id: Number(row.id),
-    organizationId: row.organization_id,
-    type: row.type as EventType,
-    credentialId: row.credential_id,
-    username: row.username,
-    remoteAddress: row.remote_address,
-    data: typeof row.data === "string" ? (JSON.parse(row.data) as Record<string, unknown>) : row.data,
-    createdAt: row.created_at instanceof Date ? row.created_at : new Date(row.created_at),
-  };
+  const ids = (row?.ids ?? "").split(",").map(Number);
+  return stamped.map((e, i) => ({ ...e, id: ids[i] ?? 0 }));
 }
 
 export interface EventQuery {

@@ -27,10 +27,11 @@ export interface NewEvent {
   username: string | null;
   remoteAddress: string | null;
   data?: Record<string, unknown>;
+  /** When it happened; now when omitted. */
+  createdAt?: Date;
 }
 
 /** An event as subscribers see it; `id` increases monotonically and is the resume point. */
 export interface RelayEvent extends Required<NewEvent> {
   id: number;
-  createdAt: Date;
 }
