@@ -24,14 +24,12 @@ export function createLastUsedRecorder(db: Database, options: LastUsedRecorderOp
     if (pending.size === 0) return;
     const batch = pending;
     pending = new Map();
-    const rows = sql.join(
-      [...batch].map(([id, at]) => sql`(${id}::uuid, ${at.toISOString()}::timestamptz)`),
-      sql`, `,
-    );
+    // One parameter whatever the batch size: the statement text stays the same, so it is planned once.
+    const seen = JSON.stringify([...batch].map(([id, at]) => ({ id, at: at.toISOString() })));
     try {
       await db.execute(sql`
         update ${t} set last_used_at = greatest(${t.lastUsedAt}, v.at)
-        from (values ${rows}) as v(id, at)
+        from jsonb_to_recordset(${seen}::jsonb) as v(id uuid, at timestamptz)
         where ${t.id} = v.id`);
     } catch (error) {
       // Keep what failed for the next round, unless a newer login already replaced it.

@@ -27,10 +27,34 @@ describe("lookup batcher", () => {
         return keys.map((k) => ({ k }));
       },
       (row) => row.k,
-      2,
+      { maxBatch: 2 },
     );
     const outcomes = await Promise.allSettled([lookup(1), lookup(2), lookup(3), lookup(4)]);
     expect(reads).toEqual([2, 2]);
     expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "fulfilled", "rejected", "rejected"]);
+  });
+
+  it("gathers the lookups that arrive while a read runs into the next read", async () => {
+    const reads: string[][] = [];
+    let finishFirst: () => void = () => {};
+    const firstDone = new Promise<void>((resolve) => (finishFirst = resolve));
+    const lookup = createLookupBatcher(
+      async (keys: string[]) => {
+        reads.push(keys);
+        if (reads.length === 1) await firstDone;
+        return keys.map((key) => ({ key }));
+      },
+      (row) => row.key,
+    );
+    const first = lookup("a");
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(reads).toEqual([["a"]]);
+    const later = [lookup("b"), new Promise((r) => setImmediate(r)).then(() => lookup("c"))];
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(reads).toEqual([["a"]]);
+    finishFirst();
+    expect(await first).toEqual({ key: "a" });
+    expect(await Promise.all(later)).toEqual([{ key: "b" }, { key: "c" }]);
+    expect(reads).toEqual([["a"], ["b", "c"]]);
   });
 });
