@@ -1,8 +1,13 @@
 /**
- * The baseline of bench/smtp-auth: smtp-server with the same options RelayPost uses, accepting any login without
- * looking at it. Prints its port on stdout once listening.
+ * The baselines of bench/smtp-auth: smtp-server with the same options RelayPost uses, accepting any login without
+ * looking at it; with `--argon2`, accepting any login after one argon2id verification with RelayPost's parameters
+ * (what the cheapest server that stores hashes must spend per login). Prints its port on stdout once listening.
  */
+import { hash, verify } from "@node-rs/argon2";
+import { ARGON2ID_PARAMS } from "@relaypost/core";
 import { SMTPServer } from "smtp-server";
+
+const storedHash = process.argv.includes("--argon2") ? await hash("bench-baseline-password", ARGON2ID_PARAMS) : null;
 
 const server = new SMTPServer({
   logger: false,
@@ -10,7 +15,11 @@ const server = new SMTPServer({
   authMethods: ["PLAIN", "LOGIN"],
   allowInsecureAuth: true,
   onAuth(auth, _session, callback) {
-    callback(null, { user: auth.username });
+    if (storedHash === null) return callback(null, { user: auth.username });
+    verify(storedHash, auth.password ?? "").then(
+      () => callback(null, { user: auth.username }),
+      (error: Error) => callback(error),
+    );
   },
 });
 server.on("error", () => {});

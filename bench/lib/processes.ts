@@ -29,7 +29,9 @@ export interface ServerProcess {
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
   const httpPort = await freePort();
   const smtpPort = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", "apps/server/src/main.ts", "serve"], {
+  // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to see where a server's time goes.
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "apps/server/src/main.ts", "serve"], {
     cwd: repoRoot,
     // Sized as `relaypost serve` sizes it, so the server runs directly rather than relaunching itself.
     env: {
