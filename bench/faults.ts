@@ -14,9 +14,9 @@ import { parseArgs } from "node:util";
 import { createRelayPostClient } from "@relaypost/client";
 import { createCore } from "@relaypost/core";
 import { schema } from "@relaypost/db";
-import { createTestDatabase } from "@relaypost/db/testing";
+import { createTestDatabase, startThrowawayPostgres } from "@relaypost/db/testing";
 import { inArray } from "drizzle-orm";
-import { seedOrganization, sleep, smtpLoginFrom, startThrowawayPostgres, tally } from "./lib/hardening";
+import { seedOrganization, sleep, smtpLoginFrom, tally } from "./lib/hardening";
 import { startServerProcess } from "./lib/processes";
 import { percentile } from "./lib/stats";
 

@@ -1,10 +1,5 @@
-import { execFileSync } from "node:child_process";
-import { chownSync, mkdtempSync, rmSync } from "node:fs";
 import { connect } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { type Core, systemActor } from "@relaypost/core";
-import { freePort } from "./processes";
 
 /** The AUTH reply's code (0 when the connection failed before one arrived) and how long the whole login took. */
 export interface Attempt {
@@ -76,46 +71,4 @@ export function tally(values: Array<number | string>): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const value of values) counts[String(value)] = (counts[String(value)] ?? 0) + 1;
   return counts;
-}
-
-const PG_BIN = process.env.PG_BIN ?? "/usr/lib/postgresql/15/bin";
-
-/**
- * A PostgreSQL cluster of its own in a temporary directory, on its own port, so a bench can stop, restart and
- * destroy it without touching any server other work depends on. Runs the binaries as the `postgres` user when the
- * bench runs as root (initdb refuses root).
- */
-export async function startThrowawayPostgres() {
-  const dir = mkdtempSync(join(tmpdir(), "relaypost-bench-pg-"));
-  const port = await freePort();
-  const asRoot = process.getuid?.() === 0;
-  if (asRoot)
-    chownSync(
-      dir,
-      Number(execFileSync("id", ["-u", "postgres"]).toString()),
-      Number(execFileSync("id", ["-g", "postgres"]).toString()),
-    );
-  const run = (binary: string, args: string[]) => {
-    const command = [join(PG_BIN, binary), ...args].map((a) => `'${a}'`).join(" ");
-    execFileSync(asRoot ? "su" : "sh", asRoot ? ["postgres", "-c", command] : ["-c", command], { stdio: "ignore" });
-  };
-  const data = join(dir, "data");
-  run("initdb", ["-D", data, "-A", "trust", "-U", "postgres"]);
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=on`;
-  const start = () => run("pg_ctl", ["-D", data, "-o", options, "-l", join(dir, "log"), "-w", "start"]);
-  const stop = () => run("pg_ctl", ["-D", data, "-m", "fast", "-w", "stop"]);
-  start();
-  return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    start,
-    stop,
-    destroy() {
-      try {
-        stop();
-      } catch {
-        // Already stopped.
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }

@@ -1,19 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+import { freePort } from "@relaypost/db/testing";
 import { threadpoolSize } from "@relaypost/server";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address && typeof address === "object") return address.port;
-  throw new Error("no port");
-}
 
 export interface ServerProcess {
   child: ChildProcess;

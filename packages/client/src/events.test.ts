@@ -1,5 +1,8 @@
+import { createDatabase, queryRows } from "@relaypost/db";
+import { canStartThrowawayPostgres, startThrowawayPostgres } from "@relaypost/db/testing";
 import { startTestServer, type TestServer } from "@relaypost/server/testing";
 import { RawSmtpClient } from "@relaypost/smtp/testing";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRelayPostClient } from "./index";
 import { collectEvents, organizationWithClient } from "./test-support";
@@ -197,5 +200,71 @@ describe.skipIf(!onPostgres)("live events across processes (PostgreSQL)", () => 
     feed.unsubscribe();
     org.client.close();
     viaB.close();
+  });
+});
+
+describe.skipIf(!onPostgres || !canStartThrowawayPostgres)("PostgreSQL restarts while events flow", () => {
+  // A cluster of this test's own: stopping the shared server would break every other test run on it.
+  let cluster: Awaited<ReturnType<typeof startThrowawayPostgres>>;
+  let server: TestServer;
+  let watcher: TestServer;
+  beforeAll(async () => {
+    cluster = await startThrowawayPostgres();
+    server = await startTestServer({ databaseUrl: cluster.url });
+    watcher = await startTestServer({ databaseUrl: cluster.url });
+  });
+  afterAll(async () => {
+    await watcher?.close();
+    await server?.close();
+    cluster?.destroy();
+  });
+
+  it("a subscriber on another process receives every committed login event once, in order", async () => {
+    const org = await organizationWithClient(server, "Restart");
+    const { password } = await org.client.smtpCredentials.create.mutate({ username: "through_restart" });
+    // Logins go to one process, the subscriber watches another: its events arrive only through its own bus.
+    const watching = createRelayPostClient({ url: watcher.url, apiKey: org.token });
+    const feed = collectEvents(watching, { lastEventId: "0", types: ["auth.succeeded"] });
+    const replies: number[] = [];
+    let phase: "before" | "down" | "after" = "before";
+    let acceptedAfter = 0;
+    const login = async () => {
+      const smtp = await RawSmtpClient.connect(server.smtpPort);
+      await smtp.command("EHLO app.example");
+      const code = (await smtp.authPlain("through_restart", password))?.code ?? 0;
+      smtp.destroy();
+      replies.push(code);
+      if (phase === "after" && code === 235) acceptedAfter++;
+    };
+    const logins = (async () => {
+      while (acceptedAfter < 20) await login();
+    })();
+
+    while (replies.filter((code) => code === 235).length < 20) await new Promise((r) => setTimeout(r, 20));
+    cluster.stop();
+    phase = "down";
+    await new Promise((r) => setTimeout(r, 1_500));
+    cluster.start();
+    phase = "after";
+    await logins;
+
+    // Logins that reached the database while it was down were told to retry later, never refused as wrong.
+    expect(replies.filter((code) => code !== 235 && code !== 454)).toEqual([]);
+    expect(replies).toContain(454);
+    // Every accepted login is written, including those whose event waited in memory during the outage.
+    expect(await server.publisher.flush()).toBe(0);
+    const accepted = replies.filter((code) => code === 235).length;
+    const observer = createDatabase({ url: cluster.url, maxConnections: 1 });
+    const committed = await queryRows<{ id: string }>(
+      observer.db,
+      sql`select id from events where organization_id = ${org.organization.id} and type = 'auth.succeeded' order by id`,
+    );
+    await observer.close();
+    expect(committed).toHaveLength(accepted);
+    await feed.untilCount(committed.length);
+    expect(feed.events.map((e) => e.id)).toEqual(committed.map((row) => Number(row.id)));
+    feed.unsubscribe();
+    watching.close();
+    org.client.close();
   });
 });

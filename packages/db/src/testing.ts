@@ -1,4 +1,9 @@
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { chownSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import postgres from "postgres";
 import { createDatabase, type DatabaseHandle } from "./client";
 
@@ -36,6 +41,64 @@ export async function createTestDatabase(serverUrl = testServerUrl): Promise<Tes
       await handle.close();
       await admin.unsafe(`drop database if exists ${name} with (force)`);
       await admin.end();
+    },
+  };
+}
+
+/** Where `initdb` and `pg_ctl` live (PostgreSQL 15 from Debian by default). */
+const PG_BIN = process.env.PG_BIN ?? "/usr/lib/postgresql/15/bin";
+const asRoot = process.getuid?.() === 0;
+
+/**
+ * Whether this machine can run a PostgreSQL cluster of its own for a test: the server binaries are there, and we are
+ * root (the cluster then runs as the `postgres` user) or that user.
+ */
+export const canStartThrowawayPostgres =
+  existsSync(join(PG_BIN, "initdb")) && (asRoot || process.env.USER === "postgres");
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (address && typeof address === "object") return address.port;
+  throw new Error("no free port");
+}
+
+/**
+ * A PostgreSQL cluster of its own in a temporary directory on a free port, for tests and benchmarks that stop and
+ * start the database server itself (which the shared server at 5432 must never be).
+ */
+export async function startThrowawayPostgres() {
+  const dir = mkdtempSync(join(tmpdir(), "relaypost-pg-"));
+  const port = await freePort();
+  if (asRoot)
+    chownSync(
+      dir,
+      Number(execFileSync("id", ["-u", "postgres"]).toString()),
+      Number(execFileSync("id", ["-g", "postgres"]).toString()),
+    );
+  const run = (binary: string, args: string[]) => {
+    const command = [join(PG_BIN, binary), ...args].map((a) => `'${a}'`).join(" ");
+    execFileSync(asRoot ? "su" : "sh", asRoot ? ["postgres", "-c", command] : ["-c", command], { stdio: "ignore" });
+  };
+  const data = join(dir, "data");
+  run("initdb", ["-D", data, "-A", "trust", "-U", "postgres"]);
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=on`;
+  const start = () => run("pg_ctl", ["-D", data, "-o", options, "-l", join(dir, "log"), "-w", "start"]);
+  const stop = () => run("pg_ctl", ["-D", data, "-m", "fast", "-w", "stop"]);
+  start();
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    start,
+    stop,
+    destroy() {
+      try {
+        stop();
+      } catch {
+        // Already stopped.
+      }
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
