@@ -45,6 +45,7 @@ describe("lookup batcher", () => {
         return keys.map((key) => ({ key }));
       },
       (row) => row.key,
+      { maxInFlight: 1 },
     );
     const first = lookup("a");
     await new Promise((resolve) => setImmediate(resolve));
@@ -56,5 +57,23 @@ describe("lookup batcher", () => {
     expect(await first).toEqual({ key: "a" });
     expect(await Promise.all(later)).toEqual([{ key: "b" }, { key: "c" }]);
     expect(reads).toEqual([["a"], ["b", "c"]]);
+  });
+
+  it("keeps answering while a read hangs, up to the in-flight bound", async () => {
+    const reads: string[][] = [];
+    const lookup = createLookupBatcher(
+      async (keys: string[]) => {
+        reads.push(keys);
+        if (keys.includes("stuck")) await new Promise(() => {});
+        return keys.map((key) => ({ key }));
+      },
+      (row) => row.key,
+      { maxInFlight: 2 },
+    );
+    void lookup("stuck");
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await lookup("b")).toEqual({ key: "b" });
+    expect(await lookup("c")).toEqual({ key: "c" });
+    expect(reads).toEqual([["stuck"], ["b"], ["c"]]);
   });
 });

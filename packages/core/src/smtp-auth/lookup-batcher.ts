@@ -1,7 +1,10 @@
 export interface LookupBatcherOptions {
   /** Most keys in one read. */
   maxBatch?: number;
-  /** Reads running at once; lookups that arrive meanwhile wait and share the next read. */
+  /**
+   * Reads running at once; lookups that arrive while all run wait and share the next read. More than one, so a read
+   * stuck on a connection the database dropped does not hold up every login behind it.
+   */
   maxInFlight?: number;
 }
 
@@ -10,14 +13,14 @@ type Waiter<Row> = { resolve: (row: Row | undefined) => void; reject: (error: un
 /**
  * Coalesces concurrent lookups into few queries: each login still reads its credential fresh from the database
  * after it arrived (nothing is cached across logins), but the lookups of one turn of the event loop share a query,
- * and while a query runs the next ones gather behind it. A quiet server reads at once; under a login storm the
+ * and while the allowed number of queries run the next ones gather behind them. A quiet server reads at once; under a login storm the
  * batches grow instead of the query count, which keeps database work (and, on embedded PGlite, event-loop time)
  * per login small.
  */
 export function createLookupBatcher<Key, Row>(
   readMany: (keys: Key[]) => Promise<Row[]>,
   keyOf: (row: Row) => Key,
-  { maxBatch = 500, maxInFlight = 1 }: LookupBatcherOptions = {},
+  { maxBatch = 500, maxInFlight = 2 }: LookupBatcherOptions = {},
 ) {
   let pending = new Map<Key, Waiter<Row>[]>();
   let scheduled = false;
