@@ -2,7 +2,7 @@ import { EVENT_TYPES, type EventType, type NewEvent, type RelayEvent } from "./t
 
 /**
  * A batch travels inside its NOTIFY when it fits in this many bytes, half of PostgreSQL's 8000-byte payload limit;
- * a larger batch sends only its ids and listeners read it from the table.
+ * a larger batch sends only its last id and listeners read it from the table.
  */
 export const MAX_PAYLOAD_BYTES = 4_000;
 
@@ -35,7 +35,7 @@ export function encodeRecords(batch: readonly (NewEvent & { createdAt: Date })[]
 }
 
 /**
- * A notification is `<ids> <records>` (ids comma-separated, ascending) when the batch fits, else `<ids>` alone.
+ * A notification is `<ids> <records>` (ids comma-separated, ascending) when the batch fits, else its last id alone.
  * `lastId` is read without parsing the rest, so a listener that has already delivered the batch (its own process
  * published it) skips it for the price of a few characters.
  */

@@ -49,7 +49,12 @@ export function createEventPublisher(db: Database, options: EventPublisherOption
       }
       buffer = buffer.slice(batch.length);
       failures = 0;
-      options.onCommitted?.(committed);
+      // Committed is committed: a listener's fault must not make the batch look unwritten and be written again.
+      try {
+        options.onCommitted?.(committed);
+      } catch (error) {
+        options.onError?.(error);
+      }
     }
   }
 

@@ -16,8 +16,9 @@ const EVENT_ORDER_LOCK = 0x7270_6576;
  * Appends events and notifies listeners in one statement: inside a caller's transaction, or as a transaction of its
  * own. PostgreSQL delivers the notification only if that transaction commits, so an event is never published for a
  * change that rolled back, nor lost for one that did not. Every inserted row joins the lock's row, so the lock is
- * held before the first id is drawn. The notification carries the ids and, when it fits in MAX_PAYLOAD_BYTES, the
- * records exactly as they were written (see `readNotification`); only the ids come back, the rest is known here.
+ * held before the first id is drawn. The notification carries the ids and the records exactly as they were written
+ * when that fits in MAX_PAYLOAD_BYTES, else only the last id (see `readNotification`). Only the ids come back: the
+ * rest is known here.
  */
 export async function appendEvents(executor: Executor, batch: NewEvent[]): Promise<RelayEvent[]> {
   if (batch.length === 0) return [];
@@ -35,10 +36,10 @@ export async function appendEvents(executor: Executor, batch: NewEvent[]): Promi
         order by e.n
         returning id
       ),
-      batch as (select string_agg(id::text, ',' order by id) as ids from inserted)
+      batch as (select string_agg(id::text, ',' order by id) as ids, max(id) as last_id from inserted)
       select batch.ids, pg_notify(${EVENTS_CHANNEL},
         case when octet_length(input.records) + octet_length(batch.ids) < ${MAX_PAYLOAD_BYTES}
-          then batch.ids || ' ' || input.records else batch.ids end)
+          then batch.ids || ' ' || input.records else batch.last_id::text end)
       from batch, input`,
   );
   const ids = (row?.ids ?? "").split(",").map(Number);
