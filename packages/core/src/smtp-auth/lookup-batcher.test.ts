@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createLookupBatcher } from "./lookup-batcher";
+import { createLookupBatcher, LookupTimeoutError } from "./lookup-batcher";
 
 describe("lookup batcher", () => {
   it("answers lookups made together with one read, each with its own row", async () => {
@@ -75,5 +75,24 @@ describe("lookup batcher", () => {
     expect(await lookup("b")).toEqual({ key: "b" });
     expect(await lookup("c")).toEqual({ key: "c" });
     expect(reads).toEqual([["stuck"], ["b"], ["c"]]);
+  });
+
+  it("fails the lookups of a read that hangs past the timeout and gives its place to the next read", async () => {
+    const reads: string[][] = [];
+    const lookup = createLookupBatcher(
+      async (keys: string[]) => {
+        reads.push(keys);
+        if (keys.includes("stuck")) await new Promise(() => {});
+        return keys.map((key) => ({ key }));
+      },
+      (row) => row.key,
+      { maxInFlight: 1, timeoutMs: 50 },
+    );
+    const stuck = lookup("stuck");
+    await new Promise((resolve) => setImmediate(resolve));
+    const next = lookup("b");
+    await expect(stuck).rejects.toBeInstanceOf(LookupTimeoutError);
+    expect(await next).toEqual({ key: "b" });
+    expect(reads).toEqual([["stuck"], ["b"]]);
   });
 });

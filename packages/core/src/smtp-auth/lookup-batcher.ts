@@ -6,6 +6,18 @@ export interface LookupBatcherOptions {
    * stuck on a connection the database dropped does not hold up every login behind it.
    */
   maxInFlight?: number;
+  /**
+   * How long a read may take before its lookups fail (the caller answers "try again later") and its place is given
+   * to the next read. A query sent on a connection the database dropped can hang far longer than a login may wait.
+   */
+  timeoutMs?: number;
+}
+
+export class LookupTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`The database did not answer within ${ms} ms`);
+    this.name = "LookupTimeoutError";
+  }
 }
 
 type Waiter<Row> = { resolve: (row: Row | undefined) => void; reject: (error: unknown) => void };
@@ -20,7 +32,7 @@ type Waiter<Row> = { resolve: (row: Row | undefined) => void; reject: (error: un
 export function createLookupBatcher<Key, Row>(
   readMany: (keys: Key[]) => Promise<Row[]>,
   keyOf: (row: Row) => Key,
-  { maxBatch = 500, maxInFlight = 2 }: LookupBatcherOptions = {},
+  { maxBatch = 500, maxInFlight = 2, timeoutMs = 2_000 }: LookupBatcherOptions = {},
 ) {
   let pending = new Map<Key, Waiter<Row>[]>();
   let scheduled = false;
@@ -28,15 +40,25 @@ export function createLookupBatcher<Key, Row>(
 
   async function run(batch: Map<Key, Waiter<Row>[]>) {
     inFlight++;
+    let settled = false;
+    const settle = (answer: (waiter: Waiter<Row>, key: Key) => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      for (const [key, waiters] of batch) for (const waiter of waiters) answer(waiter, key);
+      inFlight--;
+      if (pending.size > 0) flush();
+    };
+    const timer = setTimeout(() => {
+      const error = new LookupTimeoutError(timeoutMs);
+      settle((waiter) => waiter.reject(error));
+    }, timeoutMs);
     try {
       const rows = await readMany([...batch.keys()]);
       const byKey = new Map(rows.map((row) => [keyOf(row), row]));
-      for (const [key, waiters] of batch) for (const waiter of waiters) waiter.resolve(byKey.get(key));
+      settle((waiter, key) => waiter.resolve(byKey.get(key)));
     } catch (error) {
-      for (const waiters of batch.values()) for (const waiter of waiters) waiter.reject(error);
-    } finally {
-      inFlight--;
-      if (pending.size > 0) flush();
+      settle((waiter) => waiter.reject(error));
     }
   }
 
