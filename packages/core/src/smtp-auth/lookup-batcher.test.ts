@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { createLookupBatcher, LookupTimeoutError } from "./lookup-batcher";
 
+/** A read that records the keys it was asked for, never answers for "stuck", and otherwise finds every key. */
+function recordingRead(reads: string[][]) {
+  return async (keys: string[]) => {
+    reads.push(keys);
+    if (keys.includes("stuck")) await new Promise(() => {});
+    return keys.map((key) => ({ key }));
+  };
+}
+
 describe("lookup batcher", () => {
   it("answers lookups made together with one read, each with its own row", async () => {
     const reads: string[][] = [];
@@ -61,15 +70,7 @@ describe("lookup batcher", () => {
 
   it("keeps answering while a read hangs, up to the in-flight bound", async () => {
     const reads: string[][] = [];
-    const lookup = createLookupBatcher(
-      async (keys: string[]) => {
-        reads.push(keys);
-        if (keys.includes("stuck")) await new Promise(() => {});
-        return keys.map((key) => ({ key }));
-      },
-      (row) => row.key,
-      { maxInFlight: 2 },
-    );
+    const lookup = createLookupBatcher(recordingRead(reads), (row) => row.key, { maxInFlight: 2 });
     void lookup("stuck");
     await new Promise((resolve) => setImmediate(resolve));
     expect(await lookup("b")).toEqual({ key: "b" });
@@ -79,15 +80,7 @@ describe("lookup batcher", () => {
 
   it("fails the lookups of a read that hangs past the timeout and gives its place to the next read", async () => {
     const reads: string[][] = [];
-    const lookup = createLookupBatcher(
-      async (keys: string[]) => {
-        reads.push(keys);
-        if (keys.includes("stuck")) await new Promise(() => {});
-        return keys.map((key) => ({ key }));
-      },
-      (row) => row.key,
-      { maxInFlight: 1, timeoutMs: 50 },
-    );
+    const lookup = createLookupBatcher(recordingRead(reads), (row) => row.key, { maxInFlight: 1, timeoutMs: 50 });
     const stuck = lookup("stuck");
     await new Promise((resolve) => setImmediate(resolve));
     const next = lookup("b");
