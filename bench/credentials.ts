@@ -6,9 +6,9 @@ import { parseArgs } from "node:util";
 import { createRelayPostClient } from "@relaypost/client";
 import { generateLookupId, systemActor } from "@relaypost/core";
 import { queryRows, schema } from "@relaypost/db";
-import { createTestDatabase } from "@relaypost/db/testing";
 import { loadConfig, startServer } from "@relaypost/server";
 import { sql } from "drizzle-orm";
+import { serverDatabase } from "./lib/processes";
 import { measure, ms, type Summary } from "./lib/stats";
 
 const { values } = parseArgs({
@@ -16,14 +16,7 @@ const { values } = parseArgs({
 });
 const total = Number(values.credentials);
 
-let databaseUrl: string | undefined;
-let dropDatabase: (() => Promise<void>) | undefined;
-if (values.postgres) {
-  const database = await createTestDatabase(values.postgres);
-  await database.close();
-  databaseUrl = database.url;
-  dropDatabase = () => database.destroy();
-}
+const { url: databaseUrl, drop: dropDatabase } = await serverDatabase(values.postgres);
 
 const server = await startServer({
   ...loadConfig({}),
@@ -105,5 +98,5 @@ for (const r of results) console.log(`| ${r.name} | ${r.n} | ${ms(r.p50)} | ${ms
 
 client.close();
 await server.close();
-await dropDatabase?.();
+await dropDatabase();
 process.exit(0);

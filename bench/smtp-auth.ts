@@ -14,9 +14,8 @@ import { fileURLToPath } from "node:url";
 import { parseArgs, promisify } from "node:util";
 import { createRelayPostClient } from "@relaypost/client";
 import { createPasswordHasher, formatSmtpPassword, parseSmtpPassword } from "@relaypost/core";
-import { createTestDatabase } from "@relaypost/db/testing";
 import { threadpoolSize } from "@relaypost/server";
-import { startServerProcess } from "./lib/processes";
+import { serverDatabase, startServerProcess } from "./lib/processes";
 import { smtpLogin } from "./lib/smtp-login";
 import { percentile } from "./lib/stats";
 
@@ -103,14 +102,7 @@ const stop = (child: ChildProcess) =>
   });
 
 // --- Database and an organization with an API key, made with the CLI before the server holds the database.
-let databaseUrl: string | undefined;
-let dropDatabase: (() => Promise<void>) | undefined;
-if (values.postgres) {
-  const database = await createTestDatabase(values.postgres);
-  await database.close();
-  databaseUrl = database.url;
-  dropDatabase = () => database.destroy();
-}
+const { url: databaseUrl, drop: dropDatabase } = await serverDatabase(values.postgres);
 const dataDir = await mkdtemp(join(tmpdir(), "relaypost-bench-"));
 const threadpool = String(threadpoolSize());
 const env: Record<string, string> = {
@@ -189,7 +181,7 @@ const rejectedLogins = credentials.map((c, i) => ({
 const rejected = await load("RelayPost rejected (wrong password)", server.smtpPort, rejectedLogins);
 await server.stop();
 await rm(dataDir, { recursive: true, force: true });
-await dropDatabase?.();
+await dropDatabase();
 
 // --- One argon2id verification on this machine, for scale.
 const hasher = createPasswordHasher(1);

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { freePort } from "@relaypost/db/testing";
+import { createTestDatabase, freePort } from "@relaypost/db/testing";
 import { threadpoolSize } from "@relaypost/server";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
@@ -61,4 +61,16 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
       await exited;
     },
   };
+}
+
+/**
+ * The database a bench's server process will open: a fresh one on the PostgreSQL server at `postgresUrl` (its URL,
+ * and `drop` to remove it afterwards), or none, so the server uses embedded PGlite.
+ */
+export async function serverDatabase(postgresUrl: string | undefined) {
+  if (!postgresUrl) return { url: undefined, drop: async () => {} };
+  const database = await createTestDatabase(postgresUrl);
+  // The server process opens its own connections; this handle only keeps the right to drop the database.
+  await database.close();
+  return { url: database.url, drop: () => database.destroy() };
 }

@@ -25,9 +25,9 @@ type Waiter<Row> = { resolve: (row: Row | undefined) => void; reject: (error: un
 /**
  * Coalesces concurrent lookups into few queries: each login still reads its credential fresh from the database
  * after it arrived (nothing is cached across logins), but the lookups of one turn of the event loop share a query,
- * and while the allowed number of queries run the next ones gather behind them. A quiet server reads at once; under a login storm the
- * batches grow instead of the query count, which keeps database work (and, on embedded PGlite, event-loop time)
- * per login small.
+ * and while the allowed number of queries run the next ones gather behind them. A quiet server reads at once; under
+ * a login storm the batches grow instead of the query count, which keeps database work (and, on embedded PGlite,
+ * event-loop time) per login small.
  */
 export function createLookupBatcher<Key, Row>(
   readMany: (keys: Key[]) => Promise<Row[]>,
