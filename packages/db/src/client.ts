@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import type { SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
@@ -8,6 +8,7 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
+import { ThreadedPglite } from "./pglite/threaded-pglite";
 import * as schema from "./schema";
 
 export type Schema = typeof schema;
@@ -62,17 +63,16 @@ function createPostgres(url: string, max: number): DatabaseHandle {
 
 function createPglite(dataDir: string | undefined): DatabaseHandle {
   if (dataDir && !dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
-  const client = new PGlite(dataDir);
+  // drizzle's PGlite session calls only `query` and `transaction`, which ThreadedPglite answers as PGlite does.
+  const threaded = new ThreadedPglite(dataDir);
+  const client = threaded as unknown as PGlite;
   const db = drizzlePglite({ client, schema, casing }) as unknown as Database;
   return {
     db,
     driver: "pglite",
-    async listen(channel, onNotify) {
-      const unlisten = await client.listen(channel, onNotify);
-      return unlisten;
-    },
+    listen: (channel, onNotify) => threaded.listen(channel, onNotify),
     migrate: () => migratePglite(drizzlePglite({ client, casing }), { migrationsFolder }),
-    close: () => client.close(),
+    close: () => threaded.close(),
   };
 }
 
