@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { getPriority } from "node:os";
 import { types } from "@electric-sql/pglite";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ThreadedPglite } from "./threaded-pglite";
@@ -96,6 +98,17 @@ describe("PGlite on a worker thread", () => {
     await pg.query("select pg_notify('things', 'second')");
     await pg.query("select 1");
     expect(received).toEqual(["first"]);
+  });
+
+  it.runIf(process.platform === "linux")("runs its own thread, and only that, below the event loop's priority", () => {
+    const loop = getPriority(0);
+    const niceness = readdirSync("/proc/self/task").map((tid) => {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+      // Field 19 (nice), counted after the command name, which may contain spaces.
+      return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+    });
+    expect(niceness.filter((n) => n === Math.min(19, loop + 10))).toHaveLength(1);
+    expect(niceness.filter((n) => n === loop).length).toBe(niceness.length - 1);
   });
 
   it("refuses queries once closed", async () => {
