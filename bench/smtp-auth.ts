@@ -4,9 +4,10 @@
  * after checking the hash just read) against a bare smtp-server that accepts any login, and for cold logins (every
  * password new) and rejected logins (wrong password) against a bare smtp-server that accepts any login after one
  * argon2id verification with the same parameters, since each of those costs RelayPost one verification too.
- * Warm logins are measured in rounds that alternate with the bare server (median reported).
+ * Each load is measured in rounds beside a run of its baseline, and the round with the median ratio is reported.
  * Run: pnpm --filter @relaypost/bench smtp-auth [-- --postgres postgres://postgres@127.0.0.1:5432/postgres]
- *      options: --rounds N (5), --credentials N (1024), --warm-sessions N (20000), --concurrency N (512)
+ *      options: --rounds N (5), --cold-rounds N (3), --credentials N (1024), --warm-sessions N (20000),
+ *      --concurrency N (512)
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -32,12 +33,14 @@ const { values } = parseArgs({
     credentials: { type: "string", default: "1024" },
     "warm-sessions": { type: "string", default: "20000" },
     rounds: { type: "string", default: "5" },
+    "cold-rounds": { type: "string", default: "3" },
   },
 });
 const CONCURRENCY = Number(values.concurrency);
 const CREDENTIALS = Number(values.credentials);
 const WARM_SESSIONS = Number(values["warm-sessions"]);
 const ROUNDS = Number(values.rounds);
+const COLD_ROUNDS = Number(values["cold-rounds"]);
 
 interface Login {
   username: string;
@@ -150,13 +153,15 @@ await load("bare + argon2id warm-up", bareArgon2.port, anyLogins(64));
 // --- RelayPost.
 const server = await startServerProcess(env);
 const client = createRelayPostClient({ url: server.url, apiKey });
-// 64 more than measured: as the argon2id baseline, RelayPost gets a warm-up of 64 cold logins.
+// One set for warm logins, then one per cold round whose passwords are first presented in that round, so that cold
+// logins are measured last, on a server as warmed up as its baseline; and 64 for a cold warm-up, as the argon2id
+// baseline gets.
 const COLD_WARM_UP = 64;
 const credentials: Login[] = [];
 const creating = performance.now();
 await Promise.all(
   Array.from({ length: 4 }, async () => {
-    while (credentials.length < CREDENTIALS + COLD_WARM_UP) {
+    while (credentials.length < (1 + COLD_ROUNDS) * CREDENTIALS + COLD_WARM_UP) {
       const index = credentials.length;
       credentials.push({ username: "", password: "" });
       const created = await client.smtpCredentials.create.mutate({
@@ -167,18 +172,13 @@ await Promise.all(
   }),
 );
 const createSeconds = (performance.now() - creating) / 1000;
-await load("RelayPost cold warm-up", server.smtpPort, credentials.splice(CREDENTIALS));
-const bareArgon2Result = await load(
-  "bare smtp-server + one argon2id verification",
-  bareArgon2.port,
-  anyLogins(CREDENTIALS),
-);
-const cold = await load("RelayPost cold (each password new)", server.smtpPort, credentials);
+const warmSet = credentials.slice(0, CREDENTIALS);
 
 // Warm logins alternate with the bare server, round by round: this machine's speed drifts by more than the
 // difference being measured, so each round's ratio compares two runs a few seconds apart, and the median is reported.
-const warmLogins = Array.from({ length: WARM_SESSIONS }, (_, i) => credentials[i % credentials.length] as Login);
-await load("RelayPost warm-up", server.smtpPort, warmLogins.slice(0, 2_000));
+// The warm-up presents every password of the warm set once (the cold verification the cache then vouches for).
+const warmLogins = Array.from({ length: WARM_SESSIONS }, (_, i) => warmSet[i % warmSet.length] as Login);
+await load("RelayPost warm-up", server.smtpPort, warmLogins.slice(0, CREDENTIALS + 2_000));
 const rounds: Array<{ bare: Result; warm: Result }> = [];
 for (let round = 0; round < ROUNDS; round++) {
   rounds.push({
@@ -187,19 +187,38 @@ for (let round = 0; round < ROUNDS; round++) {
   });
 }
 await stop(bare.child);
-// Last, since failures leave throttle state behind them.
-const rejectedLogins = credentials.map((c, i) => ({
-  username: c.username,
-  password: formatSmtpPassword(parseSmtpPassword(c.password)?.lookupId ?? ""),
-  from: `127.1.${(i >> 7) + 1}.${(i & 127) + 1}`,
-}));
-const rejected = await load("RelayPost rejected (wrong password)", server.smtpPort, rejectedLogins);
+
+// Cold and rejected logins in rounds too, each beside a run of its baseline: cold on a set of passwords never
+// presented before, then rejected on the same set (one wrong password per credential, from addresses of its own).
+await load("RelayPost cold warm-up", server.smtpPort, credentials.slice((1 + COLD_ROUNDS) * CREDENTIALS));
+const coldRounds: Array<{ baseline: Result; cold: Result; rejected: Result }> = [];
+for (let round = 0; round < COLD_ROUNDS; round++) {
+  const coldSet = credentials.slice((1 + round) * CREDENTIALS, (2 + round) * CREDENTIALS);
+  const baseline = await load("bare smtp-server + one argon2id verification", bareArgon2.port, anyLogins(CREDENTIALS));
+  const cold = await load("RelayPost cold (each password new)", server.smtpPort, coldSet);
+  const rejectedLogins = coldSet.map((c, i) => ({
+    username: c.username,
+    password: formatSmtpPassword(parseSmtpPassword(c.password)?.lookupId ?? ""),
+    from: `127.${round + 1}.${(i >> 7) + 1}.${(i & 127) + 1}`,
+  }));
+  const rejected = await load("RelayPost rejected (wrong password)", server.smtpPort, rejectedLogins);
+  coldRounds.push({ baseline, cold, rejected });
+}
 await stop(bareArgon2.child);
 await server.stop();
 await rm(dataDir, { recursive: true, force: true });
 await dropDatabase();
-const byRatio = [...rounds].sort((a, b) => a.warm.perSecond / a.bare.perSecond - b.warm.perSecond / b.bare.perSecond);
-const { bare: bareResult, warm } = byRatio[Math.floor((byRatio.length - 1) / 2)] as (typeof rounds)[number];
+/** The round whose measured load has the median ratio to its baseline. */
+function medianRound<R>(all: R[], ratio: (round: R) => number): R {
+  return [...all].sort((a, b) => ratio(a) - ratio(b))[Math.floor((all.length - 1) / 2)] as R;
+}
+const percentOf = (r: Result, baseline: Result) => `${((r.perSecond / baseline.perSecond) * 100).toFixed(1)}%`;
+const { bare: bareResult, warm } = medianRound(rounds, (r) => r.warm.perSecond / r.bare.perSecond);
+const {
+  baseline: bareArgon2Result,
+  cold,
+  rejected,
+} = medianRound(coldRounds, (r) => r.cold.perSecond / r.baseline.perSecond);
 
 // --- One argon2id verification on this machine, for scale.
 const hasher = createPasswordHasher(1);
@@ -217,9 +236,7 @@ const rows: Array<[Result, Result | undefined]> = [
   [rejected, bareArgon2Result],
 ];
 const ratio = (r: Result, baseline: Result | undefined) =>
-  baseline
-    ? `${((r.perSecond / baseline.perSecond) * 100).toFixed(1)}% of ${baseline === bareResult ? "bare" : "bare + argon2id"}`
-    : "baseline";
+  baseline ? `${percentOf(r, baseline)} of ${baseline === bareResult ? "bare" : "bare + argon2id"}` : "baseline";
 const line = ([r, baseline]: [Result, Result | undefined]) =>
   `| ${r.name} | ${r.sessions} | ${r.perSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${ratio(r, baseline)} | ${Object.entries(
     r.codes,
@@ -229,13 +246,16 @@ const line = ([r, baseline]: [Result, Result | undefined]) =>
 console.log(`
 Machine: ${cpus()[0]?.model ?? "unknown"}, ${availableParallelism()} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}
 Database: ${databaseUrl ? "PostgreSQL" : "embedded PGlite"}; UV_THREADPOOL_SIZE=${threadpool}; ${CONCURRENCY} concurrent sessions
-One argon2id verification (m=19456 KiB, t=2, p=1): ${argon2Ms.toFixed(1)} ms on one core; ${CREDENTIALS + COLD_WARM_UP} credentials created in ${createSeconds.toFixed(1)} s
+One argon2id verification (m=19456 KiB, t=2, p=1): ${argon2Ms.toFixed(1)} ms on one core; ${credentials.length} credentials created in ${createSeconds.toFixed(1)} s
 
 | load | sessions | sessions/s | p50 ms | p99 ms | rate against its baseline | AUTH replies |
 | --- | --- | --- | --- | --- | --- | --- |
 ${rows.map(line).join("\n")}
 
 Warm rows: the median of ${ROUNDS} rounds by ratio. Each round, bare then RelayPost warm (sessions/s):
-${rounds.map((r, i) => `${i + 1}. ${r.bare.perSecond.toFixed(0)} / ${r.warm.perSecond.toFixed(0)} = ${((r.warm.perSecond / r.bare.perSecond) * 100).toFixed(1)}%`).join("\n")}
+${rounds.map((r, i) => `${i + 1}. ${r.bare.perSecond.toFixed(0)} / ${r.warm.perSecond.toFixed(0)} = ${percentOf(r.warm, r.bare)}`).join("\n")}
+
+Cold rows: the round of ${COLD_ROUNDS} with the median cold ratio. Each round, bare + argon2id / cold / rejected:
+${coldRounds.map((r, i) => `${i + 1}. ${r.baseline.perSecond.toFixed(0)} / ${r.cold.perSecond.toFixed(0)} (${percentOf(r.cold, r.baseline)}) / ${r.rejected.perSecond.toFixed(0)} (${percentOf(r.rejected, r.baseline)})`).join("\n")}
 `);
 process.exit(0);
