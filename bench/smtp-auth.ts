@@ -142,7 +142,7 @@ const apiKey =
     .split("\n")
     .at(-1) ?? "";
 
-// --- Baselines (kept running beside RelayPost, so that each measurement of RelayPost has its baseline's next to it).
+// --- Baselines, kept running beside RelayPost: each measurement of RelayPost has a run of its baseline next to it.
 const anyLogins = (n: number): Login[] =>
   Array.from({ length: n }, (_, i) => ({ username: `user${i}`, password: `password${i}` }));
 const bare = await startBare();
