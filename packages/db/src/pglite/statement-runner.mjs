@@ -110,10 +110,10 @@ export function createStatementRunner(pg) {
   return { query };
 }
 
-/** An error as plain data: a structured clone would keep the message but drop SQLSTATE `code`, `constraint` etc. */
 /** "cached plan must not change result type", or the statement is gone. */
 const isStale = (error) => error?.code === "0A000" || error?.code === "26000";
 
+/** An error as plain data: a structured clone would keep the message but drop SQLSTATE `code`, `constraint` etc. */
 export function describeError(error) {
   if (!(error instanceof Error)) return { message: String(error) };
   const fields = { message: error.message };

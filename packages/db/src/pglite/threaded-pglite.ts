@@ -133,7 +133,7 @@ export class ThreadedPglite {
   }
 }
 
-/** Applies the caller's parsers to the columns the worker returned as text (see worker.mjs). */
+/** Applies the caller's parsers to the columns the thread left as text (statement-runner.mjs). */
 function applyParsers(results: Results<Row>, parsers: ParserOptions): void {
   results.fields.forEach((field, index) => {
     const parse = parsers[field.dataTypeID];
