@@ -8,21 +8,20 @@
  * `--blind` makes the guesser invent lookup ids too (it does not know one): nothing is attributable to the
  * organization then, so the feed stays empty and the attack shows in metrics only.
  */
-import { parseArgs } from "node:util";
 import { createRelayPostClient } from "@relaypost/client";
 import { createCore, formatSmtpPassword, generateLookupId, parseSmtpPassword, type RelayEvent } from "@relaypost/core";
 import { createTestDatabase } from "@relaypost/db/testing";
-import { type Attempt, seedOrganization, sleep, smtpLoginFrom, tally } from "./lib/hardening";
+import { benchArgs } from "./lib/args";
+import { seedOrganization, sleep, tally } from "./lib/hardening";
 import { startServerProcess } from "./lib/processes";
+import { type LoginOutcome, smtpLogin } from "./lib/smtp-login";
 import { percentile } from "./lib/stats";
 
-const { values } = parseArgs({
-  options: {
-    postgres: { type: "string", default: "postgres://postgres@127.0.0.1:5432/postgres" },
-    attempts: { type: "string", default: "10000" },
-    concurrency: { type: "string", default: "8" },
-    blind: { type: "boolean", default: false },
-  },
+const values = benchArgs({
+  postgres: { type: "string", default: "postgres://postgres@127.0.0.1:5432/postgres" },
+  attempts: { type: "string", default: "10000" },
+  concurrency: { type: "string", default: "8" },
+  blind: { type: "boolean", default: false },
 });
 const attempts = Number(values.attempts);
 const concurrency = Number(values.concurrency);
@@ -50,14 +49,14 @@ watcher.events.subscribe.subscribe(
 );
 await subscribed;
 
-const guesses: Attempt[] = [];
-const app: Attempt[] = [];
+const guesses: LoginOutcome[] = [];
+const app: LoginOutcome[] = [];
 let attacking = true;
 const started = performance.now();
 
 // The application: one login at a time, back to back, from 127.0.0.2, for as long as the attack runs.
 const application = (async () => {
-  while (attacking) app.push(await smtpLoginFrom(server.smtpPort, "127.0.0.2", target.username, target.password));
+  while (attacking) app.push(await smtpLogin(server.smtpPort, target.username, target.password, "127.0.0.2"));
 })();
 
 // The guesser: `concurrency` connections at a time from 127.0.0.1, each one new guess, until `attempts` are made.
@@ -67,7 +66,7 @@ await Promise.all(
     while (made < attempts) {
       made++;
       const guess = formatSmtpPassword(values.blind ? generateLookupId() : lookupId);
-      guesses.push(await smtpLoginFrom(server.smtpPort, "127.0.0.1", target.username, guess));
+      guesses.push(await smtpLogin(server.smtpPort, target.username, guess, "127.0.0.1"));
     }
   }),
 );
@@ -87,7 +86,7 @@ const lastAdmitted = guesses.findLastIndex((g) => g.code !== 421);
 const secondsAt = (i: number) => (((guesses[i]?.at ?? started) - started) / 1000).toFixed(2);
 const admitted = guesses.filter((g) => g.code !== 421);
 const refused = guesses.filter((g) => g.code === 421);
-const ms = (sample: Attempt[], p: number) =>
+const ms = (sample: LoginOutcome[], p: number) =>
   percentile(
     sample.map((g) => g.ms),
     p,

@@ -2,18 +2,16 @@
  * Credential API latency with 10,000 credentials in one organization, through the real HTTP tRPC API.
  * Run: pnpm --filter @relaypost/bench credentials [-- --postgres postgres://postgres@127.0.0.1:5432/postgres]
  */
-import { parseArgs } from "node:util";
 import { createRelayPostClient } from "@relaypost/client";
 import { generateLookupId, systemActor } from "@relaypost/core";
 import { queryRows, schema } from "@relaypost/db";
 import { loadConfig, startServer } from "@relaypost/server";
 import { sql } from "drizzle-orm";
+import { benchArgs } from "./lib/args";
 import { serverDatabase } from "./lib/processes";
 import { measure, ms, type Summary } from "./lib/stats";
 
-const { values } = parseArgs({
-  options: { postgres: { type: "string" }, credentials: { type: "string", default: "10000" } },
-});
+const values = benchArgs({ postgres: { type: "string" }, credentials: { type: "string", default: "10000" } });
 const total = Number(values.credentials);
 
 const { url: databaseUrl, drop: dropDatabase } = await serverDatabase(values.postgres);

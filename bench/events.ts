@@ -3,24 +3,22 @@
  * subscribers, under a steady login load spread over many organizations, on one server process and across two.
  * Run: pnpm --filter @relaypost/bench events -- --postgres postgres://postgres@127.0.0.1:5432/postgres
  */
-import { parseArgs } from "node:util";
 import { createRelayPostClient, type RelayPostClient } from "@relaypost/client";
 import { createCore, systemActor } from "@relaypost/core";
 import { createTestDatabase } from "@relaypost/db/testing";
+import { benchArgs } from "./lib/args";
 import { type ServerProcess, startServerProcess } from "./lib/processes";
 import { smtpLogin } from "./lib/smtp-login";
 import { percentile } from "./lib/stats";
 
-const { values } = parseArgs({
-  options: {
-    postgres: { type: "string", default: "postgres://postgres@127.0.0.1:5432/postgres" },
-    rate: { type: "string", default: "1000" },
-    seconds: { type: "string", default: "10" },
-    organizations: { type: "string", default: "100" },
-    subscribers: { type: "string", default: "500" },
-    credentials: { type: "string", default: "10" },
-    mode: { type: "string", default: "both" },
-  },
+const values = benchArgs({
+  postgres: { type: "string", default: "postgres://postgres@127.0.0.1:5432/postgres" },
+  rate: { type: "string", default: "1000" },
+  seconds: { type: "string", default: "10" },
+  organizations: { type: "string", default: "100" },
+  subscribers: { type: "string", default: "500" },
+  credentials: { type: "string", default: "10" },
+  mode: { type: "string", default: "both" },
 });
 const rate = Number(values.rate);
 const seconds = Number(values.seconds);
@@ -103,7 +101,7 @@ async function run(mode: "same process" | "two processes") {
   const warm = async (credential: Credential) => {
     const outcome = await smtpLogin(smtpServer.smtpPort, credential.username, credential.password);
     if (outcome.code !== 235) throw new Error(`warm-up login answered ${outcome.code}`);
-    credential.replies.push(outcome.repliedAt);
+    credential.replies.push(outcome.at);
     credential.measured.push(false);
   };
   for (let i = 0; i < credentials.length; i += 16) await Promise.all(credentials.slice(i, i + 16).map(warm));
@@ -127,15 +125,12 @@ async function run(mode: "same process" | "two processes") {
     // A credential's logins are strictly sequential, so its replies and its events pair up in order.
     const previous = inflight[i % credentials.length] ?? Promise.resolve();
     inflight[i % credentials.length] = previous.then(async () => {
-      const outcome = await smtpLogin(smtpServer.smtpPort, credential.username, credential.password).catch(() => ({
-        code: 0,
-        repliedAt: 0,
-      }));
+      const outcome = await smtpLogin(smtpServer.smtpPort, credential.username, credential.password);
       if (outcome.code !== 235) {
         failures++;
         return;
       }
-      credential.replies.push(outcome.repliedAt);
+      credential.replies.push(outcome.at);
       credential.measured.push(true);
     });
   }

@@ -10,22 +10,21 @@
  *   pnpm --filter @relaypost/bench faults -- --scenario all
  */
 import { connect } from "node:net";
-import { parseArgs } from "node:util";
 import { createRelayPostClient } from "@relaypost/client";
 import { createCore } from "@relaypost/core";
 import { schema } from "@relaypost/db";
 import { createTestDatabase, startThrowawayPostgres } from "@relaypost/db/testing";
 import { inArray } from "drizzle-orm";
-import { seedOrganization, sleep, smtpLoginFrom, tally } from "./lib/hardening";
+import { benchArgs } from "./lib/args";
+import { seedOrganization, sleep, tally } from "./lib/hardening";
 import { startServerProcess } from "./lib/processes";
+import { readReplies, smtpLogin } from "./lib/smtp-login";
 import { percentile } from "./lib/stats";
 
-const { values } = parseArgs({
-  options: {
-    scenario: { type: "string", default: "all" },
-    outage: { type: "string", default: "5" },
-    workers: { type: "string", default: "8" },
-  },
+const values = benchArgs({
+  scenario: { type: "string", default: "all" },
+  outage: { type: "string", default: "5" },
+  workers: { type: "string", default: "8" },
 });
 const outageSeconds = Number(values.outage);
 const workers = Number(values.workers);
@@ -46,9 +45,9 @@ async function restartScenario() {
   const revoked = org.credentials.pop();
   if (!revoked) throw new Error("no credential");
   // The revoked password logs in once first, so the verification cache knows it; then it is replaced.
-  await smtpLoginFrom(server.smtpPort, "127.0.0.4", revoked.username, revoked.password);
+  await smtpLogin(server.smtpPort, revoked.username, revoked.password, "127.0.0.4");
   await core.smtpCredentials.regeneratePassword(org.scope, revoked.id);
-  for (const c of org.credentials) await smtpLoginFrom(server.smtpPort, "127.0.0.2", c.username, c.password);
+  for (const c of org.credentials) await smtpLogin(server.smtpPort, c.username, c.password, "127.0.0.2");
 
   type Phase = "before" | "outage" | "after";
   let phase: Phase = "before";
@@ -60,13 +59,13 @@ async function restartScenario() {
     for (let i = w; running; i += workers) {
       const c = org.credentials[i % org.credentials.length];
       if (!c) continue;
-      const { code, at, ms } = await smtpLoginFrom(server.smtpPort, "127.0.0.2", c.username, c.password);
+      const { code, at, ms } = await smtpLogin(server.smtpPort, c.username, c.password, "127.0.0.2");
       right.push({ phase, code, at, ms });
     }
   });
   const staleLoad = (async () => {
     while (running) {
-      const { code } = await smtpLoginFrom(server.smtpPort, "127.0.0.4", revoked.username, revoked.password);
+      const { code } = await smtpLogin(server.smtpPort, revoked.username, revoked.password, "127.0.0.4");
       stale.push({ phase, code });
     }
   })();
@@ -135,7 +134,7 @@ async function sigkillScenario() {
     for (let i = w; running; i += workers) {
       const c = org.credentials[i % org.credentials.length];
       if (!c) continue;
-      const { code } = await smtpLoginFrom(server.smtpPort, "127.0.0.2", c.username, c.password);
+      const { code } = await smtpLogin(server.smtpPort, c.username, c.password, "127.0.0.2");
       if (code === 235) lastLogin.set(c.id, Date.now());
     }
   });
@@ -183,7 +182,7 @@ async function sigkillScenario() {
   });
   const after = org.credentials[1];
   const loginAfter = after
-    ? await smtpLoginFrom(restarted.smtpPort, "127.0.0.2", after.username, after.password)
+    ? await smtpLogin(restarted.smtpPort, after.username, after.password, "127.0.0.2")
     : undefined;
 
   console.log(
@@ -207,21 +206,14 @@ async function sigkillScenario() {
 /** A session held open part-way through a message: authenticated, DATA accepted, body not yet finished. */
 async function halfSentMessage(port: number, username: string, password: string) {
   const socket = connect({ port, host: "127.0.0.1", localAddress: "127.0.0.5" });
-  socket.setEncoding("latin1");
-  let buffer = "";
   const replies: number[] = [];
   const waiters: Array<(code: number) => void> = [];
   const closed = new Promise<void>((resolve) => socket.on("close", () => resolve()));
   socket.on("error", () => {});
-  socket.on("data", (chunk: string) => {
-    buffer += chunk;
-    for (let m = /^(\d{3}) .*\r\n/m.exec(buffer); m; m = /^(\d{3}) .*\r\n/m.exec(buffer)) {
-      buffer = buffer.slice(m.index + m[0].length);
-      const code = Number(m[1]);
-      const waiter = waiters.shift();
-      if (waiter) waiter(code);
-      else replies.push(code);
-    }
+  readReplies(socket, (code) => {
+    const waiter = waiters.shift();
+    if (waiter) waiter(code);
+    else replies.push(code);
   });
   socket.on("close", () => {
     for (const waiter of waiters.splice(0)) waiter(0);
@@ -266,7 +258,7 @@ async function sigtermScenario() {
   let running = true;
   const during: number[] = [];
   const load = Array.from({ length: workers }, async () => {
-    while (running) during.push((await smtpLoginFrom(server.smtpPort, "127.0.0.2", a.username, a.password)).code);
+    while (running) during.push((await smtpLogin(server.smtpPort, a.username, a.password, "127.0.0.2")).code);
   });
   await sleep(2_000);
 

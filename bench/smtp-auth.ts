@@ -14,27 +14,24 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs, promisify } from "node:util";
+import { promisify } from "node:util";
 import { createRelayPostClient } from "@relaypost/client";
 import { createPasswordHasher, formatSmtpPassword, parseSmtpPassword } from "@relaypost/core";
 import { threadpoolSize } from "@relaypost/server";
+import { benchArgs } from "./lib/args";
 import { serverDatabase, startServerProcess } from "./lib/processes";
 import { smtpLogin } from "./lib/smtp-login";
 import { percentile } from "./lib/stats";
 
 const run = promisify(execFile);
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
-const { values } = parseArgs({
-  // pnpm passes a literal "--" through to the script; parseArgs would read what follows it as positionals.
-  args: process.argv.slice(2).filter((arg) => arg !== "--"),
-  options: {
-    postgres: { type: "string" },
-    concurrency: { type: "string", default: "512" },
-    credentials: { type: "string", default: "1024" },
-    "warm-sessions": { type: "string", default: "20000" },
-    rounds: { type: "string", default: "5" },
-    "cold-rounds": { type: "string", default: "3" },
-  },
+const values = benchArgs({
+  postgres: { type: "string" },
+  concurrency: { type: "string", default: "512" },
+  credentials: { type: "string", default: "1024" },
+  "warm-sessions": { type: "string", default: "20000" },
+  rounds: { type: "string", default: "5" },
+  "cold-rounds": { type: "string", default: "3" },
 });
 const CONCURRENCY = Number(values.concurrency);
 const CREDENTIALS = Number(values.credentials);

@@ -5,23 +5,22 @@
  * Run: pnpm --filter @relaypost/bench soak -- --minutes 10
  * Smoke: pnpm --filter @relaypost/bench soak -- --minutes 1 --interval 10
  */
-import { parseArgs } from "node:util";
 import { createRelayPostClient, type RelayPostClient } from "@relaypost/client";
 import { createCore } from "@relaypost/core";
 import { createTestDatabase } from "@relaypost/db/testing";
-import { seedOrganization, sleep, smtpLoginFrom } from "./lib/hardening";
+import { benchArgs } from "./lib/args";
+import { seedOrganization, sleep } from "./lib/hardening";
 import { startServerProcess } from "./lib/processes";
+import { smtpLogin } from "./lib/smtp-login";
 
-const { values } = parseArgs({
-  options: {
-    postgres: { type: "string", default: "postgres://postgres@127.0.0.1:5432/postgres" },
-    minutes: { type: "string", default: "10" },
-    interval: { type: "string", default: "30" },
-    "logins-per-second": { type: "string", default: "40" },
-    "api-calls-per-second": { type: "string", default: "20" },
-    subscribers: { type: "string", default: "200" },
-    organizations: { type: "string", default: "20" },
-  },
+const values = benchArgs({
+  postgres: { type: "string", default: "postgres://postgres@127.0.0.1:5432/postgres" },
+  minutes: { type: "string", default: "10" },
+  interval: { type: "string", default: "30" },
+  "logins-per-second": { type: "string", default: "40" },
+  "api-calls-per-second": { type: "string", default: "20" },
+  subscribers: { type: "string", default: "200" },
+  organizations: { type: "string", default: "20" },
 });
 const durationMs = Number(values.minutes) * 60_000;
 const intervalMs = Number(values.interval) * 1000;
@@ -111,14 +110,14 @@ const logins = steady(loginRate, 64, async (i) => {
   if (i % 10 === 9) {
     const s = stale[i % stale.length];
     if (!s) return;
-    const { code } = await smtpLoginFrom(server.smtpPort, "127.0.0.3", s.username, s.password);
+    const { code } = await smtpLogin(server.smtpPort, s.username, s.password, "127.0.0.3");
     if (code === 235) window.staleAccepted++;
     else if (code !== 535) window.staleOther++;
     return;
   }
   const c = credentials[i % credentials.length];
   if (!c) return;
-  const { code } = await smtpLoginFrom(server.smtpPort, "127.0.0.2", c.username, c.password);
+  const { code } = await smtpLogin(server.smtpPort, c.username, c.password, "127.0.0.2");
   window.logins++;
   if (code !== 235) window.loginErrors++;
 });
