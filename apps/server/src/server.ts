@@ -28,6 +28,8 @@ export interface RelayPostServer {
   smtpPort: number;
   /** Set when SMTPS_PORT turned implicit TLS on. */
   smtpsPort: number | undefined;
+  /** Settles if the database is gone for good (embedded PGlite's thread died); the process should then stop. */
+  databaseLost: Promise<Error>;
   close(): Promise<void>;
 }
 
@@ -63,6 +65,7 @@ export async function startServer(config: Config): Promise<RelayPostServer> {
     httpPort,
     smtpPort: smtp.port,
     smtpsPort: smtp.smtpsPort,
+    databaseLost: database.lost,
     close() {
       closing ??= (async () => {
         stopMaintenance();
@@ -73,7 +76,8 @@ export async function startServer(config: Config): Promise<RelayPostServer> {
           if ("closeAllConnections" in http) http.closeAllConnections();
         });
         await publisher.flush();
-        await stopRevocations();
+        // Like the bus's: a database already gone cannot be told to stop listening, and the rest must still close.
+        await stopRevocations().catch(() => {});
         await bus.stop();
         await database.close();
       })();

@@ -27,6 +27,11 @@ export interface DatabaseHandle {
   listen(channel: string, onNotify: NotificationHandler, onReconnect?: () => void): Promise<() => Promise<void>>;
   migrate(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Settles if the database is gone for good: embedded PGlite's thread died. Never for PostgreSQL, whose lost
+   * connections are made again.
+   */
+  lost: Promise<Error>;
 }
 
 export const migrationsFolder = fileURLToPath(new URL("../../../drizzle", import.meta.url));
@@ -58,6 +63,7 @@ function createPostgres(url: string, max: number): DatabaseHandle {
     },
     migrate: () => migratePostgres(drizzlePostgres({ client, casing }), { migrationsFolder }),
     close: () => client.end({ timeout: 5 }),
+    lost: new Promise<Error>(() => {}),
   };
 }
 
@@ -73,6 +79,7 @@ function createPglite(dataDir: string | undefined): DatabaseHandle {
     listen: (channel, onNotify) => threaded.listen(channel, onNotify),
     migrate: () => migratePglite(drizzlePglite({ client, casing }), { migrationsFolder }),
     close: () => threaded.close(),
+    lost: threaded.lost,
   };
 }
 

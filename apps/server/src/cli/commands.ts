@@ -3,7 +3,7 @@ import { type ApiKeyRole, type Core, createCore, DomainError, systemActor } from
 import type { Config } from "../config";
 import { DataDirInUseError } from "../data-dir-lock";
 import { openDatabase } from "../database";
-import { logInfo } from "../log";
+import { logInfo, logServerFault } from "../log";
 import { startServer } from "../server";
 
 export class UsageError extends Error {}
@@ -75,15 +75,25 @@ async function apiKeyCreate(config: Config, args: string[]) {
 async function serveCommand(config: Config) {
   const server = await startServer(config);
   let stopping = false;
-  const stop = async (signal: string) => {
+  const stop = async (reason: string, exitCode: number) => {
     if (stopping) return;
     stopping = true;
-    logInfo(`${signal} received; shutting down`);
-    await server.close();
-    process.exit(0);
+    logInfo(`${reason}; shutting down`);
+    try {
+      await server.close();
+      process.exit(exitCode);
+    } catch (error) {
+      logServerFault("shutdown", error);
+      process.exit(1);
+    }
   };
-  process.on("SIGTERM", () => void stop("SIGTERM"));
-  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM received", 0));
+  process.on("SIGINT", () => void stop("SIGINT received", 0));
+  // Serving on without a database would answer every login 454 forever; exiting lets a supervisor start it afresh.
+  void server.databaseLost.then((error) => {
+    logServerFault("database lost", error);
+    void stop("the database is gone", 1);
+  });
 }
 
 export async function runCommand(config: Config, argv: string[]): Promise<void> {

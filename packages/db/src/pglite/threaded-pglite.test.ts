@@ -111,8 +111,22 @@ describe("PGlite on a worker thread", () => {
     expect(niceness.filter((n) => n === loop).length).toBe(niceness.length - 1);
   });
 
-  it("refuses queries once closed", async () => {
+  it("refuses queries once closed, and a close is not a loss", async () => {
     await pg.close();
     await expect(pg.query("select 1")).rejects.toThrow(/PGlite thread exited/);
+    expect(await Promise.race([pg.lost, Promise.resolve("not lost")])).toBe("not lost");
+  });
+});
+
+describe("a PGlite thread that dies", () => {
+  it("is reported lost, fails the query in flight and every one after", async () => {
+    // A heap cap the result of the second query cannot fit in: the thread dies as it would on a real crash.
+    const pg = new ThreadedPglite(undefined, { resourceLimits: { maxOldGenerationSizeMb: 48 } });
+    expect((await pg.query("select 1 as one")).rows).toEqual([{ one: 1 }]);
+    const huge = pg.query("select repeat('x', 200) || g as s from generate_series(1, 3000000) g");
+    await expect(huge).rejects.toMatchObject({ code: "ERR_WORKER_OUT_OF_MEMORY" });
+    expect(await pg.lost).toMatchObject({ code: "ERR_WORKER_OUT_OF_MEMORY" });
+    await expect(pg.query("select 1")).rejects.toMatchObject({ code: "ERR_WORKER_OUT_OF_MEMORY" });
+    await pg.close();
   });
 });

@@ -1,4 +1,4 @@
-import { Worker } from "node:worker_threads";
+import { type ResourceLimits, Worker } from "node:worker_threads";
 import type { ParserOptions, QueryOptions, Results } from "@electric-sql/pglite";
 
 type Row = Record<string, unknown> | unknown[];
@@ -34,9 +34,21 @@ export class ThreadedPglite {
   /** The transaction holding the database; other queries wait for it, as they would on PGlite's single session. */
   #transaction: Promise<void> | undefined;
   #failure: Error | undefined;
+  #closing = false;
+  #onLost: (error: Error) => void = () => {};
+  /**
+   * Settles if the thread dies other than by `close` (out of memory, a crash): the database is gone for good, every
+   * query from then on fails, and whoever owns the process should stop it rather than serve without a database.
+   */
+  readonly lost: Promise<Error> = new Promise((resolve) => {
+    this.#onLost = resolve;
+  });
 
-  constructor(dataDir: string | undefined) {
-    this.#worker = new Worker(new URL("./worker.mjs", import.meta.url), { workerData: { dataDir } });
+  constructor(dataDir: string | undefined, options: { resourceLimits?: ResourceLimits } = {}) {
+    this.#worker = new Worker(new URL("./worker.mjs", import.meta.url), {
+      workerData: { dataDir },
+      resourceLimits: options.resourceLimits,
+    });
     // Idle, the thread must not keep the process alive; `#send` holds a reference while answers are awaited.
     this.#worker.unref();
     this.#worker.on("message", (reply: Reply) => this.#receive(reply));
@@ -93,6 +105,7 @@ export class ThreadedPglite {
 
   async close(): Promise<void> {
     if (this.#failure) return;
+    this.#closing = true;
     await this.#send({ type: "close" });
     await this.#worker.terminate();
   }
@@ -127,6 +140,7 @@ export class ThreadedPglite {
   }
 
   #fail(error: Error): void {
+    if (!this.#failure && !this.#closing) this.#onLost(error);
     this.#failure ??= error;
     for (const pending of this.#pending.values()) pending.reject(error);
     this.#pending.clear();
