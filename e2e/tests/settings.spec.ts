@@ -2,7 +2,9 @@ import { expect, test } from "@playwright/test";
 import { createCredential, newPage, row, screenshot, signUp } from "./support";
 
 test.describe("API keys, members and audit log", () => {
-  test("an invited viewer sees everything read-only; API keys are revealed once and revocable", async ({ browser }) => {
+  test("an invited viewer sees everything read-only, a newcomer signs up into the inviting organization; API keys are revealed once and revocable", async ({
+    browser,
+  }) => {
     const owner = await newPage(browser);
     const account = await signUp(owner, "Invite Co");
     await createCredential(owner, { username: "billing_mailer", description: "Billing <b>worker</b>" });
@@ -65,9 +67,31 @@ test.describe("API keys, members and audit log", () => {
     await expect(members).toHaveCount(2);
     await screenshot(owner, "10-members");
 
+    // A newcomer signs up through a link: no organization name is asked, and they belong to Invite Co alone.
+    await owner.getByRole("button", { name: "Invite by link" }).click();
+    await invite.getByLabel("Role").selectOption("viewer");
+    await invite.getByRole("button", { name: "Create link" }).click();
+    const newcomerLink = await invite.getByTestId("invitation-link").inputValue();
+    await invite.getByRole("button", { name: "Done" }).click();
+    const newcomer = await newPage(browser);
+    await newcomer.goto(newcomerLink);
+    await newcomer.getByRole("link", { name: "Create an account" }).click();
+    await expect(newcomer.getByText("You'll join the organization that invited you.")).toBeVisible();
+    await expect(newcomer.getByLabel("Organization name")).toHaveCount(0);
+    await newcomer.getByLabel("Work email").fill(`newcomer-${account.email}`);
+    await newcomer.getByLabel("Password").fill(account.password);
+    await newcomer.getByRole("button", { name: "Create account" }).click();
+    await expect(newcomer.getByText("You have read-only access")).toBeVisible();
+    await expect(row(newcomer, "billing_mailer")).toBeVisible();
+    await expect(newcomer.getByTestId("organization-switcher").locator('option:not([value="__new"])')).toHaveText([
+      "Invite Co",
+    ]);
+    await owner.reload();
+    await expect(members).toHaveCount(3);
+
     await owner.getByRole("link", { name: "Audit log" }).click();
     const audit = owner.getByTestId("audit-row");
-    await expect(audit.filter({ hasText: "Joined through an invitation" })).toBeVisible();
+    await expect(audit.filter({ hasText: "Joined through an invitation" })).toHaveCount(2);
     await expect(audit.filter({ hasText: "Created SMTP credential" })).toContainText(account.email);
     await screenshot(owner, "11-audit-log");
   });

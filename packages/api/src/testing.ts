@@ -21,8 +21,12 @@ export async function createApiHarness() {
   const database: TestDatabase = await createTestDatabase();
   const core: Core = createCore({ db: database.db });
 
-  async function callerFor(headers: Record<string, string>, remoteAddress = "203.0.113.7"): Promise<Caller> {
-    const resHeaders = new Headers();
+  /** `resHeaders` receives the response headers (Set-Cookie) as the HTTP adapter would send them. */
+  async function callerFor(
+    headers: Record<string, string>,
+    remoteAddress = "203.0.113.7",
+    resHeaders = new Headers(),
+  ): Promise<Caller> {
     return createCaller(await createContext(core, { headers: new Headers(headers), remoteAddress, resHeaders }));
   }
 

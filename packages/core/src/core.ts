@@ -14,6 +14,7 @@ import {
   listInvitations,
   previewInvitation,
   revokeInvitation,
+  signUpWithInvitation,
 } from "./identity/invitations";
 import { addMember, listMembers, membershipRole, removeMember, setMemberRole } from "./identity/members";
 import {
@@ -80,6 +81,8 @@ export function createCore({ db, hasher = createPasswordHasher(), bus }: CoreOpt
       revoke: (organizationId: string, actor: Actor, id: string) => revokeInvitation(db, organizationId, actor, id),
       preview: (token: string) => previewInvitation(db, token),
       accept: (actor: Actor & { type: "user"; id: string }, token: string) => acceptInvitation(db, actor, token),
+      signUp: (input: Parameters<typeof signUpWithInvitation>[2], token: string, remoteAddress: string | null) =>
+        signUpWithInvitation(db, hasher, input, token, remoteAddress),
     },
     apiKeys: {
       create: (organizationId: string, actor: Actor, input: { name: string; role: ApiKeyRole }) =>

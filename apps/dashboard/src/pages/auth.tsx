@@ -115,6 +115,12 @@ export function SignInPage() {
   );
 }
 
+/** The invitation a sign-up continues to (`next=/invite/<token>`): the newcomer joins that organization. */
+const invitationToken = () => {
+  const match = /^\/invite\/([^/?#]+)$/.exec(nextPath());
+  return match?.[1] ? decodeURIComponent(match[1]) : undefined;
+};
+
 export function SignUpPage() {
   const [name, setName] = createSignal("");
   const [email, setEmail] = createSignal("");
@@ -126,7 +132,11 @@ export function SignUpPage() {
   return (
     <AuthLayout
       title="Create your account"
-      subtitle="You get an organization of your own to hold your SMTP credentials."
+      subtitle={
+        invitationToken()
+          ? "You'll join the organization that invited you."
+          : "You get an organization of your own to hold your SMTP credentials."
+      }
       footer={
         <>
           Already have an account? <a href={withNext("/signin")}>Sign in</a>
@@ -140,16 +150,17 @@ export function SignUpPage() {
           setBusy(true);
           setError(null);
           setErrors({});
+          const token = invitationToken();
           try {
             const result = await baseApi.client.auth.signUp.mutate({
               name: name().trim() || undefined,
               email: email(),
               password: password(),
-              organizationName: organizationName(),
+              ...(token ? { invitationToken: token } : { organizationName: organizationName() }),
             });
             chooseOrganization(result.organization.id);
             await refreshMe();
-            navigate(nextPath(), { replace: true });
+            navigate(token ? "/settings/smtp-credentials" : nextPath(), { replace: true });
           } catch (e) {
             const fields = fieldErrors(e);
             setErrors(fields);
@@ -177,13 +188,15 @@ export function SignUpPage() {
           error={errors().password}
           hint="At least 10 characters."
         />
-        <Field
-          label="Organization name"
-          autocomplete="organization"
-          value={organizationName()}
-          onInput={setOrganizationName}
-          error={errors().organizationName}
-        />
+        <Show when={!invitationToken()}>
+          <Field
+            label="Organization name"
+            autocomplete="organization"
+            value={organizationName()}
+            onInput={setOrganizationName}
+            error={errors().organizationName}
+          />
+        </Show>
         <FormError message={error()} />
         <button type="submit" class="button button-primary button-block" disabled={busy()}>
           {busy() ? "Creating account…" : "Create account"}

@@ -20,23 +20,40 @@ async function startSession(ctx: Context, userId: string) {
 }
 
 export const authRouter = router({
-  /** Creates a user with a first organization they own, and signs them in. */
+  /**
+   * Creates a user and signs them in: with an organization of their own they own, or, following an invitation link,
+   * as a member of the organization that invited them (and no organization of their own).
+   */
   signUp: publicProcedure
     .input(
-      z.object({
-        email,
-        password: password.min(USER_PASSWORD_MIN_LENGTH, `At least ${USER_PASSWORD_MIN_LENGTH} characters`),
-        name: z.string().trim().max(100).optional(),
-        organizationName: z.string().trim().min(1, "Name your organization").max(100),
-      }),
+      z
+        .object({
+          email,
+          password: password.min(USER_PASSWORD_MIN_LENGTH, `At least ${USER_PASSWORD_MIN_LENGTH} characters`),
+          name: z.string().trim().max(100).optional(),
+          organizationName: z.string().trim().min(1, "Name your organization").max(100).optional(),
+          invitationToken: z.string().min(1).max(200).optional(),
+        })
+        .superRefine((input, ctx) => {
+          if (input.organizationName === undefined && input.invitationToken === undefined)
+            ctx.addIssue({ code: "custom", path: ["organizationName"], message: "Name your organization" });
+          if (input.organizationName !== undefined && input.invitationToken !== undefined)
+            ctx.addIssue({
+              code: "custom",
+              path: ["organizationName"],
+              message: "An invitation joins the organization that sent it; leave the organization name out",
+            });
+        }),
     )
     .mutation(async ({ ctx, input }) => {
-      const { organization, owner } = await ctx.core.organizations.create({
-        name: input.organizationName,
-        owner: { email: input.email, password: input.password, name: input.name ?? "" },
-      });
-      await startSession(ctx, owner.id);
-      return { user: owner, organization };
+      const account = { email: input.email, password: input.password, name: input.name ?? "" };
+      const { organization, user } = input.invitationToken
+        ? await ctx.core.invitations.signUp(account, input.invitationToken, ctx.request.remoteAddress)
+        : await ctx.core.organizations
+            .create({ name: input.organizationName ?? "", owner: account })
+            .then(({ organization, owner }) => ({ organization, user: owner }));
+      await startSession(ctx, user.id);
+      return { user, organization };
     }),
 
   signIn: publicProcedure.input(z.object({ email, password })).mutation(async ({ ctx, input }) => {

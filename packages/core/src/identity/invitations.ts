@@ -1,11 +1,14 @@
-import { type Database, schema } from "@relaypost/db";
+import { type Database, schema, type Transaction } from "@relaypost/db";
 import { and, desc, eq, gt, isNull } from "drizzle-orm";
 import type { Actor } from "../actor";
 import { recordAudit } from "../audit/audit-log";
 import { DomainError, notFound } from "../errors";
+import type { PasswordHasher } from "../hashing";
 import { BASE62, randomString } from "../random";
 import { hashToken } from "../tokens";
+import type { Organization } from "./organizations";
 import type { Role } from "./roles";
+import { createUser, type User } from "./users";
 
 export const INVITATION_PREFIX = "rpinv_";
 /** Long enough to reach a colleague over a weekend, short enough that a forgotten link stops working soon. */
@@ -110,35 +113,72 @@ export async function previewInvitation(db: Database, token: string, now = new D
  * Makes the signed-in user a member with the invitation's role and spends the link, in one transaction, so a link
  * admits exactly one person even when two people open it at once.
  */
-export async function acceptInvitation(
+export function acceptInvitation(
   db: Database,
   actor: Actor & { type: "user"; id: string },
   token: string,
   now = new Date(),
 ): Promise<{ organizationId: string; role: Role }> {
+  return db.transaction((tx) => admit(tx, actor, token, now));
+}
+
+/**
+ * Creates an account straight into the organization whose link the newcomer followed: account and membership are
+ * made in one transaction, so a link that turns out spent leaves no account behind, and the invitee is not handed
+ * an organization of their own they never asked for.
+ */
+export function signUpWithInvitation(
+  db: Database,
+  hasher: PasswordHasher,
+  input: { email: string; password: string; name?: string | undefined },
+  token: string,
+  remoteAddress: string | null,
+  now = new Date(),
+): Promise<{ user: User; organization: Organization; role: Role }> {
   return db.transaction(async (tx) => {
-    const [invitation] = await tx
-      .update(t)
-      .set({ acceptedAt: now, acceptedBy: actor.id })
-      .where(and(eq(t.tokenHash, hashToken(token)), usable(now)))
-      .returning({ id: t.id, organizationId: t.organizationId, role: t.role });
-    if (!invitation) throw invalidLink();
-    const inserted = await tx
-      .insert(schema.memberships)
-      .values({ organizationId: invitation.organizationId, userId: actor.id, role: invitation.role })
-      .onConflictDoNothing()
-      .returning();
-    // Rolls the link back too: it stays usable for the person it was meant for.
-    if (inserted.length === 0) throw new DomainError("CONFLICT", "You are already a member of this organization");
-    await recordAudit(tx, {
-      organizationId: invitation.organizationId,
-      actor,
-      action: "member.joined",
-      targetType: "member",
-      targetId: actor.id,
-      targetLabel: actor.label,
-      metadata: { role: invitation.role, invitationId: invitation.id },
-    });
-    return { organizationId: invitation.organizationId, role: invitation.role };
+    const user = await createUser(tx, hasher, input);
+    const { organizationId, role } = await admit(
+      tx,
+      { type: "user", id: user.id, label: user.email, remoteAddress },
+      token,
+      now,
+    );
+    const [organization] = await tx
+      .select()
+      .from(schema.organizations)
+      .where(eq(schema.organizations.id, organizationId));
+    if (!organization) throw invalidLink();
+    return { user, organization, role };
   });
+}
+
+async function admit(
+  tx: Transaction,
+  actor: Actor & { type: "user"; id: string },
+  token: string,
+  now: Date,
+): Promise<{ organizationId: string; role: Role }> {
+  const [invitation] = await tx
+    .update(t)
+    .set({ acceptedAt: now, acceptedBy: actor.id })
+    .where(and(eq(t.tokenHash, hashToken(token)), usable(now)))
+    .returning({ id: t.id, organizationId: t.organizationId, role: t.role });
+  if (!invitation) throw invalidLink();
+  const inserted = await tx
+    .insert(schema.memberships)
+    .values({ organizationId: invitation.organizationId, userId: actor.id, role: invitation.role })
+    .onConflictDoNothing()
+    .returning();
+  // Rolls the link back too: it stays usable for the person it was meant for.
+  if (inserted.length === 0) throw new DomainError("CONFLICT", "You are already a member of this organization");
+  await recordAudit(tx, {
+    organizationId: invitation.organizationId,
+    actor,
+    action: "member.joined",
+    targetType: "member",
+    targetId: actor.id,
+    targetLabel: actor.label,
+    metadata: { role: invitation.role, invitationId: invitation.id },
+  });
+  return { organizationId: invitation.organizationId, role: invitation.role };
 }
