@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryRows } from "./client";
+import { queryRows, reconnectDelaySeconds } from "./client";
 import { organizations } from "./schema";
 import { createTestDatabase, type TestDatabase, testServerUrl } from "./testing";
 
@@ -48,5 +48,13 @@ describe("database factory", () => {
   it("rejects a duplicate organization slug", async () => {
     await database.db.insert(organizations).values({ name: "A", slug: "dup" });
     await expect(database.db.insert(organizations).values({ name: "B", slug: "dup" })).rejects.toThrow();
+  });
+
+  it("tries a lost PostgreSQL connection again within a second, however many attempts have failed", () => {
+    const delays = Array.from({ length: 60 }, (_, failures) => reconnectDelaySeconds(failures));
+    expect(Math.max(...delays)).toBeLessThanOrEqual(1);
+    // Not a hot loop either: the first attempts still wait a little, and later ones at least half a second.
+    expect(Math.min(...delays)).toBeGreaterThan(0);
+    expect(Math.min(...delays.slice(5))).toBeGreaterThanOrEqual(0.5);
   });
 });
