@@ -96,17 +96,30 @@ test.describe("API keys, members and audit log", () => {
     await screenshot(owner, "11-audit-log");
   });
 
-  test("works at phone width and signs out", async ({ browser }) => {
+  test("works at phone width, shows refusals where they belong, and signs out", async ({ browser }) => {
     const page = await newPage(browser, { width: 390, height: 844 });
     await signUp(page);
     await createCredential(page, { username: "phone_app", description: "Mobile backend" });
     await expect(row(page, "phone_app")).toBeVisible();
+    // A refusal naming a field is shown beside that field, and the dialog keeps what was typed.
+    await page.getByRole("button", { name: "Create credential" }).first().click();
+    const again = page.getByRole("dialog", { name: "Create SMTP credential" });
+    await again.getByLabel("Username").fill("phone_app");
+    await again.getByRole("button", { name: "Create", exact: true }).click();
+    await expect(again.getByText('The username "phone_app" is already taken')).toBeVisible();
+    await expect(again.getByLabel("Username")).toHaveAttribute("aria-invalid", "true");
+    await again.getByRole("button", { name: "Cancel" }).click();
+    await expect(again).toHaveCount(0);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await screenshot(page, "12-phone");
     await page.getByRole("button", { name: "Sign out" }).click();
     await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
     await screenshot(page, "13-sign-in");
+    await page.getByLabel("Email").fill("nobody@example.com");
+    await page.getByLabel("Password").fill("not-a-password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByText("Email or password is incorrect")).toBeVisible();
     await page.goto("/settings/smtp-credentials");
     await expect(page).toHaveURL(/\/signin\?next=/);
   });

@@ -1,7 +1,6 @@
 import { createEffect, createSignal, createUniqueId, For, type JSX, Match, onCleanup, Show, Switch } from "solid-js";
 import { Dynamic } from "solid-js/web";
-import { Dialog, FormError, Icon, type IconName, RoleBadge } from "./components/ui";
-import { errorMessage } from "./lib/api";
+import { Dialog, DialogActions, FormError, Icon, type IconName, RoleBadge } from "./components/ui";
 import { navigate, path } from "./lib/router";
 import {
   baseApi,
@@ -14,6 +13,7 @@ import {
   role,
   signedOut,
 } from "./lib/session";
+import { createSubmission } from "./lib/submission";
 import { ApiKeysPage } from "./pages/api-keys";
 import { AuditLogPage } from "./pages/audit-log";
 import { SignInPage, SignUpPage } from "./pages/auth";
@@ -155,41 +155,34 @@ function OrganizationSwitcher() {
 
 function CreateOrganizationDialog(props: { onClose: () => void }) {
   const [name, setName] = createSignal("");
-  const [error, setError] = createSignal<string | null>(null);
-  const [busy, setBusy] = createSignal(false);
+  const submission = createSubmission();
   const id = createUniqueId();
   return (
     <Dialog title="New organization" onClose={props.onClose}>
       <form
         class="dialog-body form"
-        onSubmit={async (event) => {
+        onSubmit={(event) => {
           event.preventDefault();
-          setBusy(true);
-          try {
+          void submission.run(async () => {
             const created = await baseApi.client.organizations.create.mutate({ name: name() });
             await refreshMe();
             chooseOrganization(created.id);
             props.onClose();
-          } catch (e) {
-            setError(errorMessage(e));
-          } finally {
-            setBusy(false);
-          }
+          });
         }}
       >
         <div class="field">
           <label for={id}>Organization name</label>
           <input id={id} value={name()} onInput={(e) => setName(e.currentTarget.value)} maxLength={100} required />
         </div>
-        <FormError message={error()} />
-        <footer class="dialog-footer">
-          <button type="button" class="button" onClick={() => props.onClose()}>
-            Cancel
-          </button>
-          <button type="submit" class="button button-primary" disabled={busy() || !name().trim()}>
-            Create organization
-          </button>
-        </footer>
+        <FormError message={submission.error()} />
+        <DialogActions
+          onCancel={props.onClose}
+          label="Create organization"
+          busyLabel="Creating…"
+          busy={submission.busy()}
+          disabled={!name().trim()}
+        />
       </form>
     </Dialog>
   );

@@ -1,5 +1,6 @@
 import { createSignal, createUniqueId, For, type JSX, onCleanup, onMount, Show } from "solid-js";
 import { errorMessage } from "../lib/api";
+import { createSubmission } from "../lib/submission";
 import { formatDateTime, now, relativeTime } from "../lib/time";
 
 /**
@@ -237,6 +238,36 @@ export function RoleBadge(props: { role: string }) {
   return <span class={`badge badge-role badge-${props.role}`}>{props.role}</span>;
 }
 
+/**
+ * A dialog's footer: Cancel, then its one action, disabled and relabelled while that action runs. The action submits
+ * the dialog's form unless `onAction` is given.
+ */
+export function DialogActions(props: {
+  onCancel: () => void;
+  label: string;
+  busyLabel: string;
+  busy: boolean;
+  disabled?: boolean;
+  danger?: boolean;
+  onAction?: () => void;
+}) {
+  return (
+    <footer class="dialog-footer">
+      <button type="button" class="button" onClick={() => props.onCancel()}>
+        Cancel
+      </button>
+      <button
+        type={props.onAction ? "button" : "submit"}
+        class={`button ${props.danger ? "button-danger" : "button-primary"}`}
+        disabled={props.busy || props.disabled}
+        onClick={() => props.onAction?.()}
+      >
+        {props.busy ? props.busyLabel : props.label}
+      </button>
+    </footer>
+  );
+}
+
 /** A dialog asking for confirmation of a consequential action; the confirm button carries the danger styling. */
 export function ConfirmDialog(props: {
   title: string;
@@ -245,35 +276,19 @@ export function ConfirmDialog(props: {
   onClose: () => void;
   children: JSX.Element;
 }) {
-  const [busy, setBusy] = createSignal(false);
-  const [error, setError] = createSignal<string | null>(null);
+  const submission = createSubmission();
   return (
     <Dialog title={props.title} onClose={props.onClose}>
       <div class="dialog-body">{props.children}</div>
-      <FormError message={error()} />
-      <footer class="dialog-footer">
-        <button type="button" class="button" onClick={() => props.onClose()}>
-          Cancel
-        </button>
-        <button
-          type="button"
-          class="button button-danger"
-          disabled={busy()}
-          onClick={async () => {
-            setBusy(true);
-            setError(null);
-            try {
-              await props.onConfirm();
-            } catch (e) {
-              setError(errorMessage(e));
-            } finally {
-              setBusy(false);
-            }
-          }}
-        >
-          {busy() ? "Working…" : props.confirmLabel}
-        </button>
-      </footer>
+      <FormError message={submission.error()} />
+      <DialogActions
+        onCancel={props.onClose}
+        label={props.confirmLabel}
+        busyLabel="Working…"
+        busy={submission.busy()}
+        danger
+        onAction={() => void submission.run(props.onConfirm)}
+      />
     </Dialog>
   );
 }

@@ -3,6 +3,7 @@ import {
   ConfirmDialog,
   CopyField,
   Dialog,
+  DialogActions,
   EmptyState,
   ErrorState,
   FormError,
@@ -12,8 +13,9 @@ import {
   Spinner,
   Table,
 } from "../components/ui";
-import { errorMessage, fieldErrors, type Outputs } from "../lib/api";
+import type { Outputs } from "../lib/api";
 import { api, canWrite, organization } from "../lib/session";
+import { createSubmission } from "../lib/submission";
 import { formatDate } from "../lib/time";
 
 type ApiKey = Outputs["apiKeys"]["list"][number];
@@ -145,28 +147,19 @@ export function ApiKeysPage() {
 function CreateApiKeyDialog(props: { onClose: () => void; onCreated: (name: string, token: string) => void }) {
   const [name, setName] = createSignal("");
   const [role, setRole] = createSignal<"admin" | "viewer">("viewer");
-  const [errors, setErrors] = createSignal<Record<string, string | undefined>>({});
-  const [error, setError] = createSignal<string | null>(null);
-  const [busy, setBusy] = createSignal(false);
+  const submission = createSubmission(["name"]);
   const nameId = createUniqueId();
   const roleId = createUniqueId();
   return (
     <Dialog title="Create API key" onClose={props.onClose}>
       <form
         class="dialog-body form"
-        onSubmit={async (event) => {
+        onSubmit={(event) => {
           event.preventDefault();
-          setBusy(true);
-          setError(null);
-          try {
+          void submission.run(async () => {
             const result = await api().apiKeys.create.mutate({ name: name(), role: role() });
             props.onCreated(result.apiKey.name, result.token);
-          } catch (e) {
-            setErrors(fieldErrors(e));
-            if (!fieldErrors(e).name) setError(errorMessage(e));
-          } finally {
-            setBusy(false);
-          }
+          });
         }}
       >
         <div class="field">
@@ -178,10 +171,10 @@ function CreateApiKeyDialog(props: { onClose: () => void; onCreated: (name: stri
             placeholder="e.g. Billing service"
             maxLength={100}
             required
-            aria-invalid={Boolean(errors().name)}
+            aria-invalid={Boolean(submission.fieldError("name"))}
           />
-          <Show when={errors().name}>
-            <span class="hint hint-error">{errors().name}</span>
+          <Show when={submission.fieldError("name")}>
+            <span class="hint hint-error">{submission.fieldError("name")}</span>
           </Show>
         </div>
         <div class="field">
@@ -191,15 +184,14 @@ function CreateApiKeyDialog(props: { onClose: () => void; onCreated: (name: stri
             <option value="admin">Admin — also create, change and delete credentials</option>
           </select>
         </div>
-        <FormError message={error()} />
-        <footer class="dialog-footer">
-          <button type="button" class="button" onClick={() => props.onClose()}>
-            Cancel
-          </button>
-          <button type="submit" class="button button-primary" disabled={busy() || name().trim() === ""}>
-            {busy() ? "Creating…" : "Create key"}
-          </button>
-        </footer>
+        <FormError message={submission.error()} />
+        <DialogActions
+          onCancel={props.onClose}
+          label="Create key"
+          busyLabel="Creating…"
+          busy={submission.busy()}
+          disabled={name().trim() === ""}
+        />
       </form>
     </Dialog>
   );

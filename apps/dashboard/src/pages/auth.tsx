@@ -1,8 +1,8 @@
 import { createSignal, createUniqueId, type JSX, Show } from "solid-js";
 import { FormError } from "../components/ui";
-import { errorMessage, fieldErrors } from "../lib/api";
 import { navigate, queryParam } from "../lib/router";
 import { baseApi, chooseOrganization, refreshMe } from "../lib/session";
+import { createSubmission } from "../lib/submission";
 
 /** Only same-site paths are followed after sign-in, so a crafted `next` cannot send the user elsewhere. */
 const nextPath = () => {
@@ -69,8 +69,7 @@ const withNext = (path: string) => {
 export function SignInPage() {
   const [email, setEmail] = createSignal("");
   const [password, setPassword] = createSignal("");
-  const [error, setError] = createSignal<string | null>(null);
-  const [busy, setBusy] = createSignal(false);
+  const submission = createSubmission();
   return (
     <AuthLayout
       title="Sign in"
@@ -83,19 +82,13 @@ export function SignInPage() {
     >
       <form
         class="form"
-        onSubmit={async (event) => {
+        onSubmit={(event) => {
           event.preventDefault();
-          setBusy(true);
-          setError(null);
-          try {
+          void submission.run(async () => {
             await baseApi.client.auth.signIn.mutate({ email: email(), password: password() });
             await refreshMe();
             navigate(nextPath(), { replace: true });
-          } catch (e) {
-            setError(errorMessage(e));
-          } finally {
-            setBusy(false);
-          }
+          });
         }}
       >
         <Field label="Email" type="email" autocomplete="email" value={email()} onInput={setEmail} />
@@ -106,9 +99,9 @@ export function SignInPage() {
           value={password()}
           onInput={setPassword}
         />
-        <FormError message={error()} />
-        <button type="submit" class="button button-primary button-block" disabled={busy()}>
-          {busy() ? "Signing in…" : "Sign in"}
+        <FormError message={submission.error()} />
+        <button type="submit" class="button button-primary button-block" disabled={submission.busy()}>
+          {submission.busy() ? "Signing in…" : "Sign in"}
         </button>
       </form>
     </AuthLayout>
@@ -126,9 +119,7 @@ export function SignUpPage() {
   const [email, setEmail] = createSignal("");
   const [password, setPassword] = createSignal("");
   const [organizationName, setOrganizationName] = createSignal("");
-  const [errors, setErrors] = createSignal<Record<string, string | undefined>>({});
-  const [error, setError] = createSignal<string | null>(null);
-  const [busy, setBusy] = createSignal(false);
+  const submission = createSubmission(["name", "email", "password", "organizationName"]);
   return (
     <AuthLayout
       title="Create your account"
@@ -145,13 +136,10 @@ export function SignUpPage() {
     >
       <form
         class="form"
-        onSubmit={async (event) => {
+        onSubmit={(event) => {
           event.preventDefault();
-          setBusy(true);
-          setError(null);
-          setErrors({});
           const token = invitationToken();
-          try {
+          void submission.run(async () => {
             const result = await baseApi.client.auth.signUp.mutate({
               name: name().trim() || undefined,
               email: email(),
@@ -161,23 +149,24 @@ export function SignUpPage() {
             chooseOrganization(result.organization.id);
             await refreshMe();
             navigate(token ? "/settings/smtp-credentials" : nextPath(), { replace: true });
-          } catch (e) {
-            const fields = fieldErrors(e);
-            setErrors(fields);
-            if (Object.values(fields).every((v) => !v)) setError(errorMessage(e));
-          } finally {
-            setBusy(false);
-          }
+          });
         }}
       >
-        <Field label="Your name" autocomplete="name" value={name()} onInput={setName} error={errors().name} optional />
+        <Field
+          label="Your name"
+          autocomplete="name"
+          value={name()}
+          onInput={setName}
+          error={submission.fieldError("name")}
+          optional
+        />
         <Field
           label="Work email"
           type="email"
           autocomplete="email"
           value={email()}
           onInput={setEmail}
-          error={errors().email}
+          error={submission.fieldError("email")}
         />
         <Field
           label="Password"
@@ -185,7 +174,7 @@ export function SignUpPage() {
           autocomplete="new-password"
           value={password()}
           onInput={setPassword}
-          error={errors().password}
+          error={submission.fieldError("password")}
           hint="At least 10 characters."
         />
         <Show when={!invitationToken()}>
@@ -194,12 +183,12 @@ export function SignUpPage() {
             autocomplete="organization"
             value={organizationName()}
             onInput={setOrganizationName}
-            error={errors().organizationName}
+            error={submission.fieldError("organizationName")}
           />
         </Show>
-        <FormError message={error()} />
-        <button type="submit" class="button button-primary button-block" disabled={busy()}>
-          {busy() ? "Creating account…" : "Create account"}
+        <FormError message={submission.error()} />
+        <button type="submit" class="button button-primary button-block" disabled={submission.busy()}>
+          {submission.busy() ? "Creating account…" : "Create account"}
         </button>
       </form>
     </AuthLayout>

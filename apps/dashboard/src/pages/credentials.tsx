@@ -15,6 +15,7 @@ import {
   ConfirmDialog,
   CopyField,
   Dialog,
+  DialogActions,
   EmptyState,
   ErrorState,
   FormError,
@@ -23,9 +24,10 @@ import {
   Spinner,
   Switch,
 } from "../components/ui";
-import { type Credential, errorMessage, fieldErrors } from "../lib/api";
+import { type Credential, errorMessage } from "../lib/api";
 import { api, canWrite, live, organization } from "../lib/session";
 import { smtpSettings, usernameProblem } from "../lib/smtp";
+import { createSubmission } from "../lib/submission";
 import { DAY_MS, formatDate, now } from "../lib/time";
 
 const PAGE_SIZE = 50;
@@ -481,34 +483,23 @@ function CreateCredentialDialog(props: {
 }) {
   const [username, setUsername] = createSignal("");
   const [description, setDescription] = createSignal("");
-  const [serverErrors, setServerErrors] = createSignal<Record<string, string | undefined>>({});
-  const [formError, setFormError] = createSignal<string | null>(null);
-  const [busy, setBusy] = createSignal(false);
+  const submission = createSubmission(["username", "description"]);
   const usernameId = createUniqueId();
   const descriptionId = createUniqueId();
   const problem = createMemo(() => usernameProblem(username()));
-  const usernameError = () => problem() ?? serverErrors().username;
+  const usernameError = () => problem() ?? submission.fieldError("username");
 
-  async function submit(event: SubmitEvent) {
+  function submit(event: SubmitEvent) {
     event.preventDefault();
     if (problem()) return;
-    setBusy(true);
-    setFormError(null);
-    setServerErrors({});
-    try {
+    void submission.run(async () => {
       props.onCreated(
         await api().smtpCredentials.create.mutate({
           username: username().trim() || undefined,
           description: description().trim() || undefined,
         }),
       );
-    } catch (e) {
-      const fields = fieldErrors(e);
-      setServerErrors(fields);
-      if (!fields.username && !fields.description) setFormError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -528,7 +519,7 @@ function CreateCredentialDialog(props: {
             value={username()}
             onInput={(e) => {
               setUsername(e.currentTarget.value);
-              setServerErrors((s) => ({ ...s, username: undefined }));
+              submission.clearFieldError("username");
             }}
             placeholder="e.g. rails_production"
             autocomplete="off"
@@ -554,22 +545,25 @@ function CreateCredentialDialog(props: {
             onInput={(e) => setDescription(e.currentTarget.value)}
             placeholder="e.g. Production Rails app"
             maxLength={500}
-            aria-invalid={Boolean(serverErrors().description)}
+            aria-invalid={Boolean(submission.fieldError("description"))}
             aria-describedby={`${descriptionId}-hint`}
           />
-          <span id={`${descriptionId}-hint`} class="hint" classList={{ "hint-error": !!serverErrors().description }}>
-            {serverErrors().description ?? `${description().length}/500 characters`}
+          <span
+            id={`${descriptionId}-hint`}
+            class="hint"
+            classList={{ "hint-error": Boolean(submission.fieldError("description")) }}
+          >
+            {submission.fieldError("description") ?? `${description().length}/500 characters`}
           </span>
         </div>
-        <FormError message={formError()} />
-        <footer class="dialog-footer">
-          <button type="button" class="button" onClick={() => props.onClose()}>
-            Cancel
-          </button>
-          <button type="submit" class="button button-primary" disabled={busy() || Boolean(problem())}>
-            {busy() ? "Creating…" : "Create"}
-          </button>
-        </footer>
+        <FormError message={submission.error()} />
+        <DialogActions
+          onCancel={props.onClose}
+          label="Create"
+          busyLabel="Creating…"
+          busy={submission.busy()}
+          disabled={Boolean(problem())}
+        />
       </form>
     </Dialog>
   );

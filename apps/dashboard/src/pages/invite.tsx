@@ -1,8 +1,8 @@
-import { createResource, createSignal, Show } from "solid-js";
+import { createResource, Show } from "solid-js";
 import { ErrorState, FormError, RoleBadge, Spinner } from "../components/ui";
-import { errorMessage } from "../lib/api";
 import { navigate } from "../lib/router";
 import { baseApi, chooseOrganization, me, refreshMe } from "../lib/session";
+import { createSubmission } from "../lib/submission";
 
 /** `/invite/<token>`: a signed-in user sees where the link leads and joins; others sign in first and come back. */
 export function InvitePage(props: { token: string }) {
@@ -11,8 +11,7 @@ export function InvitePage(props: { token: string }) {
     () => (me() ? props.token : undefined),
     (token) => baseApi.client.members.previewInvitation.query({ token }),
   );
-  const [busy, setBusy] = createSignal(false);
-  const [error, setError] = createSignal<string | null>(null);
+  const submission = createSubmission();
   return (
     <main class="auth">
       <div class="auth-card">
@@ -45,27 +44,21 @@ export function InvitePage(props: { token: string }) {
                   <p class="muted">
                     You'll join as <RoleBadge role={invitation().role} />, signed in as {me()?.user.email}.
                   </p>
-                  <FormError message={error()} />
+                  <FormError message={submission.error()} />
                   <button
                     type="button"
                     class="button button-primary button-block"
-                    disabled={busy()}
-                    onClick={async () => {
-                      setBusy(true);
-                      setError(null);
-                      try {
+                    disabled={submission.busy()}
+                    onClick={() =>
+                      void submission.run(async () => {
                         const joined = await baseApi.client.members.acceptInvitation.mutate({ token: props.token });
                         chooseOrganization(joined.organizationId);
                         await refreshMe();
                         navigate("/settings/smtp-credentials", { replace: true });
-                      } catch (e) {
-                        setError(errorMessage(e));
-                      } finally {
-                        setBusy(false);
-                      }
-                    }}
+                      })
+                    }
                   >
-                    {busy() ? "Joining…" : "Accept invitation"}
+                    {submission.busy() ? "Joining…" : "Accept invitation"}
                   </button>
                 </>
               )}

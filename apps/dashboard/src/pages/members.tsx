@@ -3,6 +3,7 @@ import {
   ConfirmDialog,
   CopyField,
   Dialog,
+  DialogActions,
   ErrorState,
   FormError,
   Icon,
@@ -13,6 +14,7 @@ import {
 } from "../components/ui";
 import { errorMessage, type Outputs, type Role } from "../lib/api";
 import { api, canWrite, isOwner, me, organization, refreshMe } from "../lib/session";
+import { createSubmission } from "../lib/submission";
 import { formatDate, formatDateTime } from "../lib/time";
 
 type Member = Outputs["members"]["list"][number];
@@ -188,8 +190,7 @@ export function MembersPage() {
 function InviteDialog(props: { onClose: () => void }) {
   const [role, setRole] = createSignal<Role>("viewer");
   const [link, setLink] = createSignal<{ url: string; role: Role; expiresAt: Date } | null>(null);
-  const [error, setError] = createSignal<string | null>(null);
-  const [busy, setBusy] = createSignal(false);
+  const submission = createSubmission();
   const roleId = createUniqueId();
   return (
     <Dialog title="Invite by link" onClose={props.onClose} wide>
@@ -198,22 +199,16 @@ function InviteDialog(props: { onClose: () => void }) {
         fallback={
           <form
             class="dialog-body form"
-            onSubmit={async (event) => {
+            onSubmit={(event) => {
               event.preventDefault();
-              setBusy(true);
-              setError(null);
-              try {
+              void submission.run(async () => {
                 const result = await api().members.invite.mutate({ role: role() });
                 setLink({
                   url: inviteUrl(result.token),
                   role: result.invitation.role,
                   expiresAt: result.invitation.expiresAt,
                 });
-              } catch (e) {
-                setError(errorMessage(e));
-              } finally {
-                setBusy(false);
-              }
+              });
             }}
           >
             <p class="muted">
@@ -229,15 +224,13 @@ function InviteDialog(props: { onClose: () => void }) {
                 </Show>
               </select>
             </div>
-            <FormError message={error()} />
-            <footer class="dialog-footer">
-              <button type="button" class="button" onClick={() => props.onClose()}>
-                Cancel
-              </button>
-              <button type="submit" class="button button-primary" disabled={busy()}>
-                {busy() ? "Creating…" : "Create link"}
-              </button>
-            </footer>
+            <FormError message={submission.error()} />
+            <DialogActions
+              onCancel={props.onClose}
+              label="Create link"
+              busyLabel="Creating…"
+              busy={submission.busy()}
+            />
           </form>
         }
       >
