@@ -1,5 +1,6 @@
 import { createSignal, createUniqueId, For, type JSX, onCleanup, onMount, Show } from "solid-js";
 import { errorMessage } from "../lib/api";
+import { canWrite } from "../lib/session";
 import { createSubmission } from "../lib/submission";
 import { formatDateTime, now, relativeTime } from "../lib/time";
 
@@ -290,6 +291,39 @@ export function ConfirmDialog(props: {
         onAction={() => void submission.run(props.onConfirm)}
       />
     </Dialog>
+  );
+}
+
+/** A settings page's title and lead, with its main action for those allowed to write. */
+export function PageHeader(props: {
+  title: string;
+  lead: string;
+  action?: { icon: IconName; label: string; onClick: () => void } | undefined;
+}) {
+  return (
+    <header class="page-header">
+      <div>
+        <p class="eyebrow">Settings</p>
+        <h1>{props.title}</h1>
+        <p class="lead">{props.lead}</p>
+      </div>
+      <Show when={props.action && canWrite() ? props.action : undefined}>
+        {(action) => (
+          <button type="button" class="button button-primary" onClick={() => action().onClick()}>
+            <Icon name={action().icon} /> {action().label}
+          </button>
+        )}
+      </Show>
+    </header>
+  );
+}
+
+/** A table row's destructive action (revoke, remove); it only opens a confirmation. */
+export function RowDangerButton(props: { label: string; onClick: () => void }) {
+  return (
+    <button type="button" class="button button-small button-ghost-danger" onClick={() => props.onClick()}>
+      {props.label}
+    </button>
   );
 }
 

@@ -8,8 +8,10 @@ import {
   ErrorState,
   FormError,
   Icon,
+  PageHeader,
   RelativeTime,
   RoleBadge,
+  RowDangerButton,
   Spinner,
   Table,
 } from "../components/ui";
@@ -30,18 +32,11 @@ export function ApiKeysPage() {
   const [revoking, setRevoking] = createSignal<ApiKey | null>(null);
   return (
     <div class="page">
-      <header class="page-header">
-        <div>
-          <p class="eyebrow">Settings</p>
-          <h1>API keys</h1>
-          <p class="lead">Keys for services that manage credentials through the RelayPost API. Not for SMTP logins.</p>
-        </div>
-        <Show when={canWrite()}>
-          <button type="button" class="button button-primary" onClick={() => setCreating(true)}>
-            <Icon name="plus" /> Create API key
-          </button>
-        </Show>
-      </header>
+      <PageHeader
+        title="API keys"
+        lead="Keys for services that manage credentials through the RelayPost API. Not for SMTP logins."
+        action={{ icon: "plus", label: "Create API key", onClick: () => setCreating(true) }}
+      />
       <section class="panel panel-flush">
         <Show when={!keys.loading || keys.latest} fallback={<Spinner />}>
           <Show when={!keys.error} fallback={<ErrorState error={keys.error} retry={() => void refetch()} />}>
@@ -74,13 +69,7 @@ export function ApiKeysPage() {
                           }
                         >
                           <Show when={canWrite()}>
-                            <button
-                              type="button"
-                              class="button button-small button-ghost-danger"
-                              onClick={() => setRevoking(key)}
-                            >
-                              Revoke
-                            </button>
+                            <RowDangerButton label="Revoke" onClick={() => setRevoking(key)} />
                           </Show>
                         </Show>
                       </td>

@@ -1,5 +1,5 @@
 import { createEffect, createSignal, For, on, Show } from "solid-js";
-import { EmptyState, ErrorState, RelativeTime, Spinner, Table } from "../components/ui";
+import { EmptyState, ErrorState, PageHeader, RelativeTime, Spinner, Table } from "../components/ui";
 import type { Outputs } from "../lib/api";
 import { api, organization } from "../lib/session";
 
@@ -58,13 +58,7 @@ export function AuditLogPage() {
 
   return (
     <div class="page">
-      <header class="page-header">
-        <div>
-          <p class="eyebrow">Settings</p>
-          <h1>Audit log</h1>
-          <p class="lead">Every change in this organization: who made it, from where and when.</p>
-        </div>
-      </header>
+      <PageHeader title="Audit log" lead="Every change in this organization: who made it, from where and when." />
       <section class="panel panel-flush">
         <Show when={!error()} fallback={<ErrorState error={error()} retry={() => void load(null)} />}>
           <Show when={entries().length > 0 || !loading()} fallback={<Spinner />}>

@@ -20,6 +20,7 @@ import {
   ErrorState,
   FormError,
   Icon,
+  PageHeader,
   RelativeTime,
   Spinner,
   Switch,
@@ -195,20 +196,11 @@ export function CredentialsPage() {
 
   return (
     <div class="page">
-      <header class="page-header">
-        <div>
-          <p class="eyebrow">Settings</p>
-          <h1>SMTP Credentials</h1>
-          <p class="lead">
-            Username and password pairs your applications use to send email over SMTP. Use API keys for the API.
-          </p>
-        </div>
-        <Show when={canWrite()}>
-          <button type="button" class="button button-primary" onClick={() => setCreating(true)}>
-            <Icon name="plus" /> Create credential
-          </button>
-        </Show>
-      </header>
+      <PageHeader
+        title="SMTP Credentials"
+        lead="Username and password pairs your applications use to send email over SMTP. Use API keys for the API."
+        action={{ icon: "plus", label: "Create credential", onClick: () => setCreating(true) }}
+      />
 
       <Show when={flags().length > 0}>
         <section class="panel panel-warning" aria-labelledby="flags-title">

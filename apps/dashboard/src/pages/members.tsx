@@ -7,8 +7,10 @@ import {
   ErrorState,
   FormError,
   Icon,
+  PageHeader,
   RelativeTime,
   RoleBadge,
+  RowDangerButton,
   Spinner,
   Table,
 } from "../components/ui";
@@ -52,18 +54,11 @@ export function MembersPage() {
 
   return (
     <div class="page">
-      <header class="page-header">
-        <div>
-          <p class="eyebrow">Settings</p>
-          <h1>Members</h1>
-          <p class="lead">Owners manage roles, admins manage credentials and keys, viewers see everything read-only.</p>
-        </div>
-        <Show when={canWrite()}>
-          <button type="button" class="button button-primary" onClick={() => setInviting(true)}>
-            <Icon name="link" /> Invite by link
-          </button>
-        </Show>
-      </header>
+      <PageHeader
+        title="Members"
+        lead="Owners manage roles, admins manage credentials and keys, viewers see everything read-only."
+        action={{ icon: "link", label: "Invite by link", onClick: () => setInviting(true) }}
+      />
       <FormError message={error()} />
       <section class="panel panel-flush">
         <Show when={!members.loading || members.latest} fallback={<Spinner />}>
@@ -96,13 +91,7 @@ export function MembersPage() {
                     <td>{formatDate(member.createdAt)}</td>
                     <td class="cell-actions">
                       <Show when={canWrite() && member.userId !== selfId()}>
-                        <button
-                          type="button"
-                          class="button button-small button-ghost-danger"
-                          onClick={() => setRemoving(member)}
-                        >
-                          Remove
-                        </button>
+                        <RowDangerButton label="Remove" onClick={() => setRemoving(member)} />
                       </Show>
                     </td>
                   </tr>
@@ -128,13 +117,7 @@ export function MembersPage() {
                   </td>
                   <td>{formatDateTime(invitation.expiresAt)}</td>
                   <td class="cell-actions">
-                    <button
-                      type="button"
-                      class="button button-small button-ghost-danger"
-                      onClick={() => setRevoking(invitation)}
-                    >
-                      Revoke
-                    </button>
+                    <RowDangerButton label="Revoke" onClick={() => setRevoking(invitation)} />
                   </td>
                 </tr>
               )}
