@@ -76,8 +76,7 @@ export async function startServer(config: Config): Promise<RelayPostServer> {
           if ("closeAllConnections" in http) http.closeAllConnections();
         });
         await publisher.flush();
-        // Like the bus's: a database already gone cannot be told to stop listening, and the rest must still close.
-        await stopRevocations().catch(() => {});
+        await stopRevocations();
         await bus.stop();
         await database.close();
       })();

@@ -57,4 +57,11 @@ describe("database factory", () => {
     expect(Math.min(...delays)).toBeGreaterThan(0);
     expect(Math.min(...delays.slice(5))).toBeGreaterThanOrEqual(0.5);
   });
+
+  it("stops listening without complaint once the database is gone, so a shutdown can carry on", async () => {
+    const gone = await createTestDatabase();
+    const unlisten = await gone.listen("relaypost_test_channel", () => {});
+    await gone.destroy();
+    await expect(unlisten()).resolves.toBeUndefined();
+  });
 });

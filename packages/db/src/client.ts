@@ -23,7 +23,10 @@ export type NotificationHandler = (payload: string) => void;
 export interface DatabaseHandle {
   db: Database;
   driver: "pglite" | "postgres";
-  /** Subscribes to a PostgreSQL NOTIFY channel; resolves once LISTEN is in force. */
+  /**
+   * Subscribes to a PostgreSQL NOTIFY channel; resolves once LISTEN is in force. The function it resolves with
+   * never rejects: a database that cannot be reached has no listener left to remove, and shutdown must go on.
+   */
   listen(channel: string, onNotify: NotificationHandler, onReconnect?: () => void): Promise<() => Promise<void>>;
   migrate(): Promise<void>;
   close(): Promise<void>;
@@ -73,7 +76,7 @@ function createPostgres(url: string, max: number): DatabaseHandle {
     driver: "postgres",
     async listen(channel, onNotify, onReconnect) {
       const sub = await client.listen(channel, onNotify, onReconnect);
-      return () => sub.unlisten();
+      return () => sub.unlisten().catch(() => {});
     },
     migrate: () => migratePostgres(drizzlePostgres({ client, casing }), { migrationsFolder }),
     close: () => client.end({ timeout: 5 }),
@@ -90,7 +93,10 @@ function createPglite(dataDir: string | undefined): DatabaseHandle {
   return {
     db,
     driver: "pglite",
-    listen: (channel, onNotify) => threaded.listen(channel, onNotify),
+    async listen(channel, onNotify) {
+      const unlisten = await threaded.listen(channel, onNotify);
+      return () => unlisten().catch(() => {});
+    },
     migrate: () => migratePglite(drizzlePglite({ client, casing }), { migrationsFolder }),
     close: () => threaded.close(),
     lost: threaded.lost,

@@ -120,7 +120,7 @@ export function createEventBus(database: Pick<DatabaseHandle, "db" | "listen">, 
     async stop(): Promise<void> {
       stopped = true;
       if (poll) clearInterval(poll);
-      await unlisten?.().catch(() => {});
+      await unlisten?.();
       await reading;
     },
   };
