@@ -218,7 +218,7 @@ const {
 } = medianRound(coldRounds, (r) => r.cold.perSecond / r.baseline.perSecond);
 
 // --- One argon2id verification on this machine, for scale.
-const hasher = createPasswordHasher(1);
+const hasher = createPasswordHasher({ concurrency: 1 });
 const sample = await hasher.hash("bench-password");
 const t0 = performance.now();
 for (let i = 0; i < 20; i++) await hasher.verify(sample, "bench-password");

@@ -16,10 +16,10 @@ const schema = z.object({
   DATA_DIR: z.string().min(1).default("./.relaypost"),
   SMTP_TLS_CERT: optionalString,
   SMTP_TLS_KEY: optionalString,
-  /** Allows AUTH without TLS from loopback addresses, for local development. */
+  /** Allows AUTH without TLS from loopback addresses: a development switch, off unless set. */
   SMTP_ALLOW_INSECURE_LOOPBACK_AUTH: z
     .enum(["true", "false"])
-    .default("true")
+    .default("false")
     .transform((v) => v === "true"),
   /** Expect a PROXY protocol header on SMTP connections (behind a TCP load balancer). */
   SMTP_PROXY_PROTOCOL: z

@@ -2,6 +2,7 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
 import {
+  attemptStoreFor,
   type Core,
   createCore,
   createEventBus,
@@ -42,7 +43,7 @@ export async function startServer(config: Config): Promise<RelayPostServer> {
     onError: (error) => logServerFault("event publisher", error),
     onCommitted: bus.offer,
   });
-  const core = createCore({ db: database.db, bus });
+  const core = createCore({ db: database.db, bus, attempts: attemptStoreFor(database) });
   const smtp = await startSmtp(config, { core, publisher, bus });
   const smtpEndpoint = { host: config.SMTP_HOST ?? null, port: smtp.port, implicitTlsPort: smtp.smtpsPort ?? null };
   const app = createHttpApp({ core, smtpEndpoint, dashboardDir: config.DASHBOARD_DIR ?? defaultDashboardDir });

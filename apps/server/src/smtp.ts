@@ -26,7 +26,8 @@ export async function startSmtp(
     },
     {
       db: shared.core.db,
-      hasher: shared.core.hasher,
+      hasher: shared.core.smtpHasher,
+      attempts: shared.core.attempts,
       publisher: shared.publisher,
       bus: shared.bus,
       onError: logServerFault,

@@ -3,11 +3,11 @@ import { availableParallelism } from "node:os";
 
 /**
  * libuv's thread pool runs argon2 (through @node-rs/argon2) as well as file, DNS (getaddrinfo) and crypto work.
- * Core's hasher lets at most one argon2 computation per core run at once (DESIGN §4.8), so the pool gets that many
- * threads plus libuv's default four: a login storm can then fill only the argon2 share and file reads, DNS and
- * TLS key work keep their own four threads.
+ * Core has two argon2 gates, SMTP logins and account/API work, each letting one computation per core run at once,
+ * so the pool gets twice that many threads plus libuv's default four: a storm of either class fills only its own
+ * share, and file reads, DNS and TLS key work keep their own four threads.
  */
-export const threadpoolSize = () => availableParallelism() + 4;
+export const threadpoolSize = () => 2 * availableParallelism() + 4;
 
 /**
  * libuv reads UV_THREADPOOL_SIZE once, when the pool first starts, and a TypeScript loader's own file reads start it

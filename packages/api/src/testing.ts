@@ -1,4 +1,4 @@
-import { type Core, createCore, systemActor } from "@relaypost/core";
+import { attemptStoreFor, type Core, createCore, systemActor } from "@relaypost/core";
 import { createTestDatabase, type TestDatabase } from "@relaypost/db/testing";
 import { CSRF_HEADER, createContext, ORGANIZATION_HEADER, SESSION_COOKIE } from "./context";
 import { appRouter } from "./root";
@@ -13,13 +13,20 @@ export interface TestOrganization {
   owner: { id: string; email: string; sessionToken: string };
 }
 
+/** Real limits, with delays short enough that a test of failed sign-ins does not wait seconds. */
+export const SIGN_IN_THROTTLE = { baseDelayMs: 1, maxDelayMs: 4 };
+
 let counter = 0;
 const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}`;
 
 /** A real database built from the migrations, a core bound to it, and helpers that make callers the way HTTP would. */
 export async function createApiHarness() {
   const database: TestDatabase = await createTestDatabase();
-  const core: Core = createCore({ db: database.db });
+  const core: Core = createCore({
+    db: database.db,
+    attempts: attemptStoreFor(database),
+    signInThrottle: SIGN_IN_THROTTLE,
+  });
 
   /** `resHeaders` receives the response headers (Set-Cookie) as the HTTP adapter would send them. */
   async function callerFor(

@@ -1,4 +1,4 @@
-import { DomainError, type Role, roleAllows } from "@relaypost/core";
+import { DomainError, HasherBusyError, type Role, roleAllows } from "@relaypost/core";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError, z } from "zod";
@@ -33,6 +33,9 @@ const domainErrors = t.middleware(async ({ next }) => {
   if (!result.ok && result.error.cause instanceof DomainError) {
     const cause = result.error.cause;
     throw new TRPCError({ code: cause.code, message: cause.message, cause });
+  }
+  if (!result.ok && result.error.cause instanceof HasherBusyError) {
+    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: "The server is busy; try again shortly" });
   }
   return result;
 });

@@ -25,22 +25,46 @@ import {
 } from "./identity/organizations";
 import type { Role } from "./identity/roles";
 import { createSession, resolveSession, revokeSession } from "./identity/sessions";
-import { authenticateUser, createUser } from "./identity/users";
+import { createSignIn } from "./identity/sign-in";
+import { createUser } from "./identity/users";
 import { createCredentialLifecycle } from "./smtp-credentials/lifecycle";
 import { getCredential, type ListQuery, listCredentials } from "./smtp-credentials/listing";
+import { type AttemptStore, createMemoryAttemptStore } from "./throttle/attempt-store";
+import type { ThrottlePolicy } from "./throttle/throttle";
 
 export interface CoreOptions {
   db: Database;
+  /** argon2 for account and API work: user passwords, new SMTP passwords. */
   hasher?: PasswordHasher;
+  /** argon2 for SMTP logins: a gate and queue of its own, so neither class of caller can starve the other. */
+  smtpHasher?: PasswordHasher;
+  /** Where login attempts are counted; `attemptStoreFor(database)` shares them across processes on PostgreSQL. */
+  attempts?: AttemptStore;
+  /** Sign-in throttle settings (tests shorten its delays). */
+  signInThrottle?: Partial<ThrottlePolicy>;
   /** This process's feed of committed events; needed only by live subscriptions. */
   bus?: EventBus;
 }
 
 /** The domain, bound to one database: what every transport calls. */
-export function createCore({ db, hasher = createPasswordHasher(), bus }: CoreOptions) {
+/** Waiting argon2 work past which callers hear "busy" at once instead of queueing without bound. */
+const MAX_QUEUED_ACCOUNT_HASHES = 64;
+const MAX_QUEUED_SMTP_HASHES = 512;
+
+export function createCore({
+  db,
+  hasher = createPasswordHasher({ maxQueued: MAX_QUEUED_ACCOUNT_HASHES }),
+  smtpHasher = createPasswordHasher({ maxQueued: MAX_QUEUED_SMTP_HASHES }),
+  attempts = createMemoryAttemptStore(),
+  signInThrottle,
+  bus,
+}: CoreOptions) {
+  const signIn = createSignIn(db, hasher, attempts, signInThrottle);
   return {
     db,
     hasher,
+    smtpHasher,
+    attempts,
     /** Resolves when the database answers a query; rejects otherwise. */
     ping: async () => {
       await queryRows(db, sql`select 1 as ok`);
@@ -52,7 +76,9 @@ export function createCore({ db, hasher = createPasswordHasher(), bus }: CoreOpt
     },
     users: {
       create: (input: { email: string; password: string; name?: string }) => createUser(db, hasher, input),
-      authenticate: (email: string, password: string) => authenticateUser(db, hasher, email, password),
+      /** Checks a dashboard sign-in, throttled per client address and per account. */
+      signIn: signIn.signIn,
+      pruneSignInAttempts: signIn.prune,
     },
     sessions: {
       create: (userId: string) => createSession(db, userId),

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { createPasswordHasher, Semaphore } from "./hashing";
+import { createPasswordHasher, HasherBusyError, Semaphore } from "./hashing";
 
 describe("password hasher", () => {
-  const hasher = createPasswordHasher(2);
+  const hasher = createPasswordHasher({ concurrency: 2 });
 
   it("produces argon2id hashes with the pinned parameters", async () => {
     const hash = await hasher.hash("correct horse battery staple");
@@ -13,6 +13,22 @@ describe("password hasher", () => {
 
   it("treats a corrupt hash as a failed verification", async () => {
     expect(await hasher.verify("not-a-hash", "anything")).toBe(false);
+  });
+});
+
+describe("a hasher with a bounded queue", () => {
+  it("refuses work at once past its queue, and takes work again once the queue drains", async () => {
+    const hasher = createPasswordHasher({ concurrency: 1, maxQueued: 1 });
+    let release: () => void = () => {};
+    const held = hasher.concurrency.run(() => new Promise<void>((resolve) => (release = resolve)));
+    const queued = hasher.hash("queued password");
+    await expect(hasher.verify("$argon2id$v=19$m=19456,t=2,p=1$x$y", "one too many")).rejects.toBeInstanceOf(
+      HasherBusyError,
+    );
+    release();
+    await held;
+    const hash = await queued;
+    expect(await hasher.verify(hash, "queued password")).toBe(true);
   });
 });
 

@@ -24,6 +24,11 @@ export class Semaphore {
     return this.waiting.length;
   }
 
+  /** Nothing running and nothing waiting. */
+  get idle(): boolean {
+    return this.active === 0 && this.waiting.length === 0;
+  }
+
   async run<T>(task: () => Promise<T>): Promise<T> {
     if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
     else this.active++;
@@ -37,6 +42,21 @@ export class Semaphore {
   }
 }
 
+/** The hasher's queue is full: the caller should hear "busy, try again", not wait without bound. */
+export class HasherBusyError extends Error {
+  constructor() {
+    super("Too many password verifications are waiting");
+    this.name = "HasherBusyError";
+  }
+}
+
+export interface PasswordHasherOptions {
+  /** argon2 computations run at once (default: one per core). */
+  concurrency?: number;
+  /** Computations allowed to wait for a place; past this a call fails with HasherBusyError at once. */
+  maxQueued?: number;
+}
+
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
   verify(passwordHash: string, password: string): Promise<boolean>;
@@ -45,14 +65,23 @@ export interface PasswordHasher {
   readonly concurrency: Semaphore;
 }
 
-export function createPasswordHasher(concurrency = availableParallelism()): PasswordHasher {
-  const gate = new Semaphore(Math.max(1, concurrency));
+/**
+ * Each class of caller (SMTP logins, account and API work) gets a hasher of its own: separate gates and queues, so a
+ * storm of one class can never starve the other of argon2.
+ */
+export function createPasswordHasher(options: PasswordHasherOptions = {}): PasswordHasher {
+  const gate = new Semaphore(Math.max(1, options.concurrency ?? availableParallelism()));
+  const maxQueued = options.maxQueued ?? Number.POSITIVE_INFINITY;
+  const gated = <T>(task: () => Promise<T>): Promise<T> => {
+    if (gate.queued >= maxQueued) return Promise.reject(new HasherBusyError());
+    return gate.run(task);
+  };
   let dummyHash: Promise<string> | undefined;
   const verifyHash = (passwordHash: string, password: string) =>
-    gate.run(() => verify(passwordHash, password).catch(() => false));
+    gated(() => verify(passwordHash, password).catch(() => false));
   return {
     concurrency: gate,
-    hash: (password) => gate.run(() => hash(password, ARGON2ID_PARAMS)),
+    hash: (password) => gated(() => hash(password, ARGON2ID_PARAMS)),
     verify: verifyHash,
     async dummyVerify(password) {
       dummyHash ??= hash("relaypost-dummy-password", ARGON2ID_PARAMS);

@@ -15,6 +15,7 @@ export type { Member } from "./identity/members";
 export type { Organization, OrganizationMembership } from "./identity/organizations";
 export * from "./identity/roles";
 export type { ResolvedSession } from "./identity/sessions";
+export { ACCOUNT_BLOCK_AFTER, type SignInResult } from "./identity/sign-in";
 export { USER_PASSWORD_MIN_LENGTH, type User } from "./identity/users";
 export * from "./smtp-auth";
 export type { SmtpCredential } from "./smtp-credentials/credential";
@@ -22,4 +23,5 @@ export { type CredentialWithPassword, DESCRIPTION_MAX_LENGTH, type Scope } from 
 export type { CredentialPage, ListQuery } from "./smtp-credentials/listing";
 export * from "./smtp-credentials/password";
 export * from "./smtp-credentials/username";
+export * from "./throttle";
 export * from "./tokens";

@@ -4,16 +4,16 @@ import {
   type CredentialRef,
   CredentialStoreUnavailableError,
   type EventPublisher,
+  HasherBusyError,
   type LastUsedRecorder,
   type LoginThrottle,
-  parseSmtpPassword,
   type SmtpGrant,
   type SmtpVerifier,
+  type VerificationResult,
 } from "@relaypost/core";
 import type { SMTPServerAuthentication, SMTPServerSession } from "smtp-server";
 import type { SmtpMetrics } from "./metrics";
 import { REPLIES, type Reply } from "./replies";
-import { isLoopback } from "./session";
 
 export interface AuthenticatorDependencies {
   verifier: SmtpVerifier;
@@ -21,8 +21,6 @@ export interface AuthenticatorDependencies {
   lastUsed: LastUsedRecorder;
   publisher: Pick<EventPublisher, "publish">;
   metrics: SmtpMetrics;
-  /** Allows AUTH without TLS from loopback addresses (development). */
-  allowInsecureLoopbackAuth: boolean;
 }
 
 export type AuthOutcome = { ok: true; grant: SmtpGrant } | { ok: false; reply: Reply };
@@ -58,51 +56,60 @@ export function createAuthenticator(deps: AuthenticatorDependencies) {
   /** The credential a refused password names, for attribution only; an outage here just leaves it unattributed. */
   const identify = (password: string) => verifier.identify(password).catch(() => undefined);
 
-  return async function authenticate(auth: SMTPServerAuthentication, session: SMTPServerSession): Promise<AuthOutcome> {
-    const username = auth.username ?? "";
-    const password = auth.password ?? "";
-    if (!session.secure && !(deps.allowInsecureLoopbackAuth && isLoopback(session.remoteAddress))) {
-      rejected(session, auth.method, "tls_required", await identify(password));
-      return { ok: false, reply: REPLIES.encryptionRequired };
-    }
-    const subject = { remoteAddress: session.remoteAddress, lookupId: parseSmtpPassword(password)?.lookupId };
-    if (throttle.check(subject).blocked) {
+  function succeeded(session: SMTPServerSession, method: string, grant: SmtpGrant): AuthOutcome {
+    deps.lastUsed.record(grant.credentialId);
+    metrics.authSucceeded++;
+    publisher.publish({
+      organizationId: grant.organizationId,
+      type: "auth.succeeded",
+      credentialId: grant.credentialId,
+      username: grant.username,
+      remoteAddress: session.remoteAddress,
+      data: { method, tls: session.secure },
+    });
+    return { ok: true, grant };
+  }
+
+  function failed(session: SMTPServerSession, method: string, result: VerificationResult): AuthOutcome {
+    if (result.ok) return succeeded(session, method, result.grant);
+    rejected(session, method, result.reason, result.credential);
+    return { ok: false, reply: REPLIES.authInvalid };
+  }
+
+  /** The login after the TLS rule; outages of the database or a full argon2 queue surface as errors. */
+  async function verify(auth: SMTPServerAuthentication, session: SMTPServerSession): Promise<AuthOutcome> {
+    const attempt = {
+      username: auth.username ?? "",
+      password: auth.password ?? "",
+      authorizationId: auth.method === "PLAIN" ? auth.authzid : undefined,
+    };
+    const checked = await verifier.precheck(attempt);
+    // Settled without argon2: a cached success, or a malformed password that can guess nothing and is not counted.
+    if (checked.settled) return failed(session, auth.method, checked.result);
+    const verified = await throttle.verify(
+      { remoteAddress: session.remoteAddress, lookupId: checked.lookupId, ...attempt },
+      checked.verify,
+      (result) => result.ok,
+    );
+    if (verified.outcome === "blocked") {
       metrics.authThrottled++;
-      rejected(session, auth.method, "throttled", await identify(password));
+      rejected(session, auth.method, "throttled", await identify(attempt.password));
       return { ok: false, reply: REPLIES.throttled };
     }
-    let result: Awaited<ReturnType<SmtpVerifier["verify"]>>;
+    const outcome = failed(session, auth.method, verified.value);
+    // Holding back the refusal is what slows a guesser; a success is never delayed.
+    if (verified.outcome === "failed" && verified.delayMs > 0) await delay(verified.delayMs);
+    return outcome;
+  }
+
+  return async function authenticate(auth: SMTPServerAuthentication, session: SMTPServerSession): Promise<AuthOutcome> {
     try {
-      result = await verifier.verify({
-        username,
-        password,
-        authorizationId: auth.method === "PLAIN" ? auth.authzid : undefined,
-      });
+      return await verify(auth, session);
     } catch (error) {
-      if (!(error instanceof CredentialStoreUnavailableError)) throw error;
+      if (!(error instanceof CredentialStoreUnavailableError || error instanceof HasherBusyError)) throw error;
       metrics.authTemporaryFailures++;
       return { ok: false, reply: REPLIES.authTemporary };
     }
-    if (result.ok) {
-      const { grant } = result;
-      if (subject.lookupId) throttle.recordSuccess(subject.lookupId);
-      deps.lastUsed.record(grant.credentialId);
-      metrics.authSucceeded++;
-      publisher.publish({
-        organizationId: grant.organizationId,
-        type: "auth.succeeded",
-        credentialId: grant.credentialId,
-        username: grant.username,
-        remoteAddress: session.remoteAddress,
-        data: { method: auth.method, tls: session.secure },
-      });
-      return { ok: true, grant };
-    }
-    rejected(session, auth.method, result.reason, result.credential);
-    const verdict = throttle.recordFailure(subject, { username, password });
-    // Holding back the refusal is what slows a guesser; a success is never delayed.
-    if (verdict.delayMs > 0) await delay(verdict.delayMs);
-    return { ok: false, reply: REPLIES.authInvalid };
   };
 }
 

@@ -130,29 +130,74 @@ describe("SMTP protocol", () => {
   });
 });
 
-describe("SMTP without TLS from a non-exempt client", () => {
+describe("SMTP without TLS, by default", () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness({ allowInsecureLoopbackAuth: false });
   });
   afterAll(() => h.close());
 
-  it("refuses plaintext AUTH with 538 5.7.11, and accepts it after STARTTLS", async () => {
+  it("neither advertises nor accepts AUTH before STARTTLS, and does both after it", async () => {
     const credential = await h.createCredential();
     const client = await RawSmtpClient.connect(h.service.port);
-    await client.command("EHLO app.example");
-    const encryptionRequired = {
-      code: 538,
-      text: "538 5.7.11 Encryption required for requested authentication mechanism",
-    };
-    expect(await client.authPlain(credential.username, credential.password)).toEqual(encryptionRequired);
-    expect(await client.authLogin(credential.username, credential.password)).toEqual(encryptionRequired);
+    const plaintextEhlo = await client.command("EHLO app.example");
+    expect(plaintextEhlo?.text).toContain("STARTTLS");
+    expect(plaintextEhlo?.text).not.toContain("AUTH");
+    expect((await client.authPlain(credential.username, credential.password))?.code).toBe(500);
+    expect(await client.command("MAIL FROM:<app@example.com>")).toEqual({
+      code: 530,
+      text: "530 5.7.0 Authentication required",
+    });
     await client.startTls();
-    await client.command("EHLO app.example");
+    expect((await client.command("EHLO app.example"))?.text).toContain("AUTH PLAIN LOGIN");
     expect((await client.authPlain(credential.username, credential.password))?.code).toBe(235);
     await client.quit();
-    const rejected = (await h.events()).filter((e) => e.type === "auth.rejected");
-    expect(rejected.map((e) => e.data.reason)).toEqual(["tls_required", "tls_required"]);
+    const events = (await h.events()).filter((e) => e.type.startsWith("auth."));
+    expect(events.map((e) => e.type)).toEqual(["auth.succeeded"]);
+  });
+
+  it("advertises AUTH on implicit TLS from the first EHLO", async () => {
+    const tls = await startHarness({ allowInsecureLoopbackAuth: false, smtpsPort: 0 });
+    try {
+      const credential = await tls.createCredential();
+      const client = await RawSmtpClient.connect(tls.service.smtpsPort ?? 0, { tls: true });
+      expect((await client.command("EHLO app.example"))?.text).toContain("AUTH PLAIN LOGIN");
+      expect((await client.authPlain(credential.username, credential.password))?.code).toBe(235);
+      await client.quit();
+    } finally {
+      await tls.close();
+    }
+  });
+});
+
+describe("SMTP without TLS with the loopback development switch on", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ allowInsecureLoopbackAuth: true });
+  });
+  afterAll(() => h.close());
+
+  it("advertises and accepts AUTH from loopback in plaintext", async () => {
+    const credential = await h.createCredential();
+    const client = await RawSmtpClient.connect(h.service.port);
+    expect((await client.command("EHLO app.example"))?.text).toContain("AUTH PLAIN LOGIN");
+    expect((await client.authPlain(credential.username, credential.password))?.code).toBe(235);
+    await client.quit();
+  });
+
+  it("still keeps AUTH from a non-loopback client behind TLS", async () => {
+    const credential = await h.createCredential();
+    const proxied = await startHarness({ allowInsecureLoopbackAuth: true, proxyProtocol: true });
+    try {
+      const client = await RawSmtpClient.connect(proxied.service.port, {
+        preamble: "PROXY TCP4 203.0.113.7 192.0.2.1 40000 25\r\n",
+      });
+      expect((await client.command("EHLO app.example"))?.text).not.toContain("AUTH");
+      expect((await client.authPlain(credential.username, credential.password))?.code).toBe(500);
+      await client.quit();
+    } finally {
+      await proxied.close();
+    }
   });
 });
 
@@ -163,21 +208,17 @@ describe("SMTP behind a load balancer speaking PROXY protocol", () => {
   });
   afterAll(() => h.close());
 
-  it("takes the client address from the PROXY header, for TLS rules and events", async () => {
+  it("takes the client address from the PROXY header, for the TLS rule and events", async () => {
     const credential = await h.createCredential();
     const client = await RawSmtpClient.connect(h.service.port, {
       preamble: "PROXY TCP4 203.0.113.7 192.0.2.1 40000 25\r\n",
     });
-    await client.command("EHLO app.example");
-    expect((await client.authPlain(credential.username, credential.password))?.code).toBe(538);
+    expect((await client.command("EHLO app.example"))?.text).not.toContain("AUTH");
     await client.startTls();
     await client.command("EHLO app.example");
     expect((await client.authPlain(credential.username, credential.password))?.code).toBe(235);
     await client.quit();
     const events = (await h.events()).filter((e) => e.type.startsWith("auth."));
-    expect(events.map((e) => [e.type, e.remoteAddress])).toEqual([
-      ["auth.rejected", "203.0.113.7"],
-      ["auth.succeeded", "203.0.113.7"],
-    ]);
+    expect(events.map((e) => [e.type, e.remoteAddress])).toEqual([["auth.succeeded", "203.0.113.7"]]);
   });
 });

@@ -7,7 +7,6 @@ import type { SMTPServerError } from "smtp-server";
 export const REPLIES = {
   authInvalid: [535, "5.7.8 Authentication credentials invalid"],
   authTemporary: [454, "4.7.0 Temporary authentication failure"],
-  encryptionRequired: [538, "5.7.11 Encryption required for requested authentication mechanism"],
   authRequired: [530, "5.7.0 Authentication required"],
   throttled: [421, "4.7.0 Too many failed login attempts, try again later"],
   credentialRevoked: [421, "4.7.0 Credential no longer valid, closing connection"],

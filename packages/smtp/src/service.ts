@@ -1,5 +1,6 @@
 import type { AddressInfo } from "node:net";
 import {
+  type AttemptStore,
   createLastUsedRecorder,
   createLoginThrottle,
   createMessageIntake,
@@ -11,11 +12,11 @@ import {
   type RelayEvent,
 } from "@relaypost/core";
 import type { Database } from "@relaypost/db";
-import { SMTPServer, type SMTPServerOptions } from "smtp-server";
+import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from "smtp-server";
 import { createAuthenticator } from "./authenticator";
 import { createSmtpMetrics } from "./metrics";
 import { REPLIES, replyError } from "./replies";
-import { grantOf } from "./session";
+import { grantOf, isLoopback } from "./session";
 import { createSubmission } from "./submission";
 import type { TlsMaterial } from "./tls";
 
@@ -39,7 +40,10 @@ export interface SmtpServiceOptions {
 
 export interface SmtpServiceDependencies {
   db: Database;
+  /** The SMTP class's own argon2 gate, so API sign-ins and SMTP logins never starve each other. */
   hasher: PasswordHasher;
+  /** Where failed logins are counted: shared by every process on PostgreSQL. */
+  attempts: AttemptStore;
   publisher: Pick<EventPublisher, "publish">;
   /** Committed events of every process: revocations close this process's affected sessions. */
   bus: Pick<EventBus, "subscribe">;
@@ -59,7 +63,7 @@ const DEFAULT_MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
 export async function startSmtpService(options: SmtpServiceOptions, deps: SmtpServiceDependencies) {
   const metrics = createSmtpMetrics();
   const verifier = createSmtpVerifier({ db: deps.db, hasher: deps.hasher });
-  const throttle = createLoginThrottle(options.throttle);
+  const throttle = createLoginThrottle(deps.attempts, options.throttle);
   const lastUsed = createLastUsedRecorder(deps.db, { onError: (error) => deps.onError("last-used recorder", error) });
   const intake = createMessageIntake(deps.db, { retentionMs: options.messageRetentionMs });
   const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
@@ -69,7 +73,6 @@ export async function startSmtpService(options: SmtpServiceOptions, deps: SmtpSe
     lastUsed,
     publisher: deps.publisher,
     metrics,
-    allowInsecureLoopbackAuth: options.allowInsecureLoopbackAuth,
   });
   const submission = createSubmission({
     verifier,
@@ -80,6 +83,9 @@ export async function startSmtpService(options: SmtpServiceOptions, deps: SmtpSe
     onError: deps.onError,
   });
 
+  const mayAuthenticate = (session: SMTPServerSession) =>
+    session.secure || (options.allowInsecureLoopbackAuth && isLoopback(session.remoteAddress));
+
   const serverOptions = (secure: boolean): SMTPServerOptions => ({
     secure,
     key: options.tls.key,
@@ -87,12 +93,23 @@ export async function startSmtpService(options: SmtpServiceOptions, deps: SmtpSe
     logger: false,
     disableReverseLookup: true,
     authMethods: ["PLAIN", "LOGIN"],
-    // The TLS rule is RelayPost's (DESIGN §4.4, with the loopback exception), answered with 538 5.7.11 in onAuth.
+    // The TLS rule is RelayPost's, with its loopback development switch: onConnect takes AUTH away from plaintext
+    // sessions that may not use it, so smtp-server's own all-or-nothing check is left open.
     allowInsecureAuth: true,
     authRequiredMessage: REPLIES.authRequired[1],
     size: maxMessageBytes,
     useProxy: options.proxyProtocol,
     closeTimeout: options.closeTimeoutMs ?? 10_000,
+    onConnect(session, callback) {
+      // Not advertised and not accepted before TLS, as Postfix does with smtpd_tls_auth_only; MAIL FROM without a
+      // login is then refused by onMailFrom.
+      if (!mayAuthenticate(session)) session.disabledCommands = ["AUTH"];
+      callback();
+    },
+    onSecure(_socket, session, callback) {
+      session.disabledCommands = [];
+      callback();
+    },
     onAuth(auth, session, callback) {
       authenticate(auth, session).then(
         (outcome) => (outcome.ok ? callback(null, { user: outcome.grant }) : callback(replyError(outcome.reply))),

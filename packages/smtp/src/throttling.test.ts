@@ -1,4 +1,5 @@
 import { formatSmtpPassword, generateLookupId } from "@relaypost/core";
+import { testServerUrl } from "@relaypost/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, startHarness } from "./testing/harness";
 import { RawSmtpClient } from "./testing/raw-client";
@@ -53,5 +54,111 @@ describe("a client that repeats one stale password", () => {
     expect((await client.authPlain(credential.username, password))?.code).toBe(235);
     await client.quit();
     expect(h.service.metrics.authThrottled).toBe(0);
+  });
+});
+
+/** Opens one connection per password at once from one address and answers each AUTH's reply code. */
+async function guessInParallel(ports: number[], username: string, passwords: string[], preamble?: string) {
+  return Promise.all(
+    passwords.map(async (password, n) => {
+      const port = ports[n % ports.length] ?? 0;
+      const client = await RawSmtpClient.connect(port, preamble ? { preamble } : {});
+      await client.command("EHLO guesser.example");
+      // A proxied client is not on loopback: it must use TLS before AUTH is offered.
+      if (preamble) {
+        await client.startTls();
+        await client.command("EHLO guesser.example");
+      }
+      const reply = await client.authPlain(username, password);
+      client.destroy();
+      return reply?.code;
+    }),
+  );
+}
+
+const BLOCK_AFTER = 10;
+const guesses = (count: number) => Array.from({ length: count }, () => formatSmtpPassword(generateLookupId()));
+
+describe("a guesser opening many connections at once from one address", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ throttle: { blockAfter: BLOCK_AFTER, baseDelayMs: 1, maxDelayMs: 1 } });
+  });
+  afterAll(() => h.close());
+
+  it("gets no more guesses verified than the limit", async () => {
+    const credential = await h.createCredential();
+    const codes = await guessInParallel([h.service.port], credential.username, guesses(300));
+    expect(codes.filter((code) => code === 535)).toHaveLength(BLOCK_AFTER);
+    expect(codes.filter((code) => code === 421)).toHaveLength(300 - BLOCK_AFTER);
+  });
+
+  it("counts an IPv6 client's whole /64 as one address", async () => {
+    const proxied = await startHarness({
+      proxyProtocol: true,
+      throttle: { blockAfter: BLOCK_AFTER, baseDelayMs: 1, maxDelayMs: 1 },
+    });
+    try {
+      const credential = await proxied.createCredential();
+      const from = (host: string) => `PROXY TCP6 2001:db8:0:7::${host} 2001:db8::1 40000 25\r\n`;
+      for (let n = 1; n <= BLOCK_AFTER; n++) {
+        const [code] = await guessInParallel([proxied.service.port], credential.username, guesses(1), from(`${n}`));
+        expect(code).toBe(535);
+      }
+      const [blocked] = await guessInParallel([proxied.service.port], credential.username, guesses(1), from("ffff"));
+      expect(blocked).toBe(421);
+      const elsewhere = "PROXY TCP6 2001:db8:0:8::1 2001:db8::1 40000 25\r\n";
+      const [other] = await guessInParallel([proxied.service.port], credential.username, guesses(1), elsewhere);
+      expect(other).toBe(535);
+    } finally {
+      await proxied.close();
+    }
+  });
+});
+
+describe.skipIf(!testServerUrl)("a guesser spread over two processes on one PostgreSQL", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ throttle: { blockAfter: BLOCK_AFTER, baseDelayMs: 1, maxDelayMs: 1 } });
+  });
+  afterAll(() => h.close());
+
+  it("gets no more guesses verified between them than one process allows", async () => {
+    const peer = await h.startPeer();
+    try {
+      const credential = await h.createCredential();
+      const codes = await guessInParallel([h.service.port, peer.port], credential.username, guesses(300));
+      expect(codes.filter((code) => code === 535)).toHaveLength(BLOCK_AFTER);
+      expect(codes.filter((code) => code === 421)).toHaveLength(300 - BLOCK_AFTER);
+    } finally {
+      await peer.close();
+    }
+  });
+});
+
+describe("SMTP logins while account work fills its own argon2 queue", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(() => h.close());
+
+  it("still verify passwords", async () => {
+    const credential = await h.createCredential();
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const gate = h.core.hasher.concurrency;
+    const occupied = Array.from({ length: gate.limit + 64 }, () => gate.run(() => held));
+    try {
+      const client = await RawSmtpClient.connect(h.service.port);
+      await client.command("EHLO app.example");
+      expect((await client.authPlain(credential.username, credential.password))?.code).toBe(235);
+      await client.quit();
+    } finally {
+      release();
+      await Promise.all(occupied);
+    }
   });
 });

@@ -57,10 +57,13 @@ export const authRouter = router({
     }),
 
   signIn: publicProcedure.input(z.object({ email, password })).mutation(async ({ ctx, input }) => {
-    const user = await ctx.core.users.authenticate(input.email, input.password);
-    if (!user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Email or password is incorrect" });
-    await startSession(ctx, user.id);
-    return { user };
+    const result = await ctx.core.users.signIn(input.email, input.password, ctx.request.remoteAddress);
+    if (!result.ok && result.reason === "throttled") {
+      throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: "Too many failed sign-ins; try again later" });
+    }
+    if (!result.ok) throw new TRPCError({ code: "UNAUTHORIZED", message: "Email or password is incorrect" });
+    await startSession(ctx, result.user.id);
+    return { user: result.user };
   }),
 
   signOut: userProcedure.mutation(async ({ ctx }) => {

@@ -13,7 +13,7 @@ export interface User {
 }
 
 const t = schema.users;
-const normalizeEmail = (email: string) => email.trim().toLowerCase();
+export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
 export async function createUser(
   executor: Executor,

@@ -38,6 +38,17 @@ export interface SmtpVerifierOptions {
 
 const sameUser = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
+const identityMatches = (attempt: LoginAttempt, row: { username: string }) =>
+  sameUser(attempt.username, row.username) &&
+  (attempt.authorizationId === undefined ||
+    attempt.authorizationId === "" ||
+    sameUser(attempt.authorizationId, row.username));
+
+/** A login after the cheap checks: answered already, or waiting for the argon2 verification. */
+export type Precheck =
+  | { settled: true; result: VerificationResult }
+  | { settled: false; lookupId: string; verify: () => Promise<VerificationResult> };
+
 /**
  * DESIGN §4 steps 2–3: one indexed read by the lookup id inside the password (logins arriving together share it),
  * then argon2id unless the cache vouches
@@ -71,32 +82,49 @@ export function createSmtpVerifier({ db, hasher, cache = createVerificationCache
     }
   }
 
-  return {
-    async verify(attempt: LoginAttempt): Promise<VerificationResult> {
-      const parsed = parseSmtpPassword(attempt.password);
-      // The format is public: refusing garbage before any hashing reveals nothing and costs no argon2.
-      if (!parsed) return { ok: false, reason: "bad_password" };
-      const row = await readByLookupId(parsed.lookupId);
-      if (!row) {
-        await hasher.dummyVerify(attempt.password);
-        return { ok: false, reason: "bad_password" };
-      }
+  type Row = NonNullable<Awaited<ReturnType<typeof readByLookupId>>>;
+
+  /** The full check: argon2id against the stored hash, or a dummy verification when there is nothing to match. */
+  async function verifyHashed(attempt: LoginAttempt, row: Row | undefined): Promise<VerificationResult> {
+    if (!row) {
+      await hasher.dummyVerify(attempt.password);
+      return { ok: false, reason: "bad_password" };
+    }
+    const credential = { credentialId: row.id, organizationId: row.organizationId, username: row.username };
+    const passwordOk = await hasher.verify(row.passwordHash, attempt.password);
+    if (!passwordOk) return { ok: false, reason: "bad_password", credential };
+    cache.remember(attempt.password, row.passwordHash);
+    if (!row.active) return { ok: false, reason: "inactive", credential };
+    if (!identityMatches(attempt, row)) return { ok: false, reason: "username_mismatch", credential };
+    return { ok: true, grant: { ...credential, hashFingerprint: hashFingerprint(row.passwordHash) } };
+  }
+
+  async function precheck(attempt: LoginAttempt): Promise<Precheck> {
+    const parsed = parseSmtpPassword(attempt.password);
+    // The format is public: refusing garbage before any hashing reveals nothing and costs no argon2.
+    if (!parsed) return { settled: true, result: { ok: false, reason: "bad_password" } };
+    const row = await readByLookupId(parsed.lookupId);
+    // The cache may only shorten a success: a login that is going to fail always pays the full verification.
+    if (row?.active && identityMatches(attempt, row) && cache.vouches(attempt.password, row.passwordHash)) {
       const credential = { credentialId: row.id, organizationId: row.organizationId, username: row.username };
-      const identityMatches =
-        sameUser(attempt.username, row.username) &&
-        (attempt.authorizationId === undefined ||
-          attempt.authorizationId === "" ||
-          sameUser(attempt.authorizationId, row.username));
-      // The cache may only shorten a success: a login that is going to fail always pays the full verification.
-      if (row.active && identityMatches && cache.vouches(attempt.password, row.passwordHash)) {
-        return { ok: true, grant: { ...credential, hashFingerprint: hashFingerprint(row.passwordHash) } };
-      }
-      const passwordOk = await hasher.verify(row.passwordHash, attempt.password);
-      if (!passwordOk) return { ok: false, reason: "bad_password", credential };
-      cache.remember(attempt.password, row.passwordHash);
-      if (!row.active) return { ok: false, reason: "inactive", credential };
-      if (!identityMatches) return { ok: false, reason: "username_mismatch", credential };
-      return { ok: true, grant: { ...credential, hashFingerprint: hashFingerprint(row.passwordHash) } };
+      return {
+        settled: true,
+        result: { ok: true, grant: { ...credential, hashFingerprint: hashFingerprint(row.passwordHash) } },
+      };
+    }
+    return { settled: false, lookupId: parsed.lookupId, verify: () => verifyHashed(attempt, row) };
+  }
+
+  return {
+    /**
+     * Everything short of argon2: a malformed password is refused, a password the cache vouches for against the hash
+     * just read succeeds. Otherwise the attempt still needs `verify`, which the caller may throttle first.
+     */
+    precheck,
+
+    async verify(attempt: LoginAttempt): Promise<VerificationResult> {
+      const checked = await precheck(attempt);
+      return checked.settled ? checked.result : checked.verify();
     },
 
     /** The credential a password points at, without verifying it: to attribute refusals that never verify. */

@@ -2,6 +2,7 @@ export * from "./api-keys";
 export * from "./audit-log";
 export * from "./events";
 export * from "./invitations";
+export * from "./login-attempts";
 export * from "./organizations";
 export * from "./smtp-credentials";
 export * from "./smtp-messages";

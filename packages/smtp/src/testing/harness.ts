@@ -1,12 +1,13 @@
 import {
+  attemptStoreFor,
+  type Core,
   createCore,
   createEventBus,
   createEventPublisher,
-  createPasswordHasher,
   type RelayEvent,
   systemActor,
 } from "@relaypost/core";
-import { schema } from "@relaypost/db";
+import { createDatabase, type Database, schema } from "@relaypost/db";
 import { createTestDatabase } from "@relaypost/db/testing";
 import { asc } from "drizzle-orm";
 import { type SmtpServiceOptions, startSmtpService } from "../service";
@@ -21,7 +22,7 @@ export interface HarnessOptions extends Partial<SmtpServiceOptions> {
 export async function startHarness(options: HarnessOptions = {}) {
   const { withoutBus, ...overrides } = options;
   const database = await createTestDatabase();
-  const core = createCore({ db: database.db, hasher: createPasswordHasher() });
+  const core = createCore({ db: database.db, attempts: attemptStoreFor(database) });
   const bus = createEventBus(database, { pollIntervalMs: 100 });
   await bus.start();
   const publisher = createEventPublisher(database.db);
@@ -32,24 +33,28 @@ export async function startHarness(options: HarnessOptions = {}) {
     .returning();
   if (!organization) throw new Error("insert returned no row");
   const scope = { organizationId: organization.id, actor: systemActor("test") };
-  const service = await startSmtpService(
-    {
-      host: "127.0.0.1",
-      port: 0,
-      tls: await loadTlsMaterial({ dataDir: "memory://" }),
-      allowInsecureLoopbackAuth: true,
-      proxyProtocol: false,
-      closeTimeoutMs: 2_000,
-      ...overrides,
-    },
-    {
-      db: database.db,
-      hasher: core.hasher,
-      publisher,
-      bus: withoutBus ? { subscribe: () => () => false } : bus,
-      onError: (where, error) => faults.push(`${where}: ${String(error)}`),
-    },
-  );
+  const tls = await loadTlsMaterial({ dataDir: "memory://" });
+  const start = (peer: { db: Database; core: Core }) =>
+    startSmtpService(
+      {
+        host: "127.0.0.1",
+        port: 0,
+        tls,
+        allowInsecureLoopbackAuth: true,
+        proxyProtocol: false,
+        closeTimeoutMs: 2_000,
+        ...overrides,
+      },
+      {
+        db: peer.db,
+        hasher: peer.core.smtpHasher,
+        attempts: peer.core.attempts,
+        publisher,
+        bus: withoutBus ? { subscribe: () => () => false } : bus,
+        onError: (where, error) => faults.push(`${where}: ${String(error)}`),
+      },
+    );
+  const service = await start({ db: database.db, core });
 
   return {
     database,
@@ -60,6 +65,25 @@ export async function startHarness(options: HarnessOptions = {}) {
     scope,
     organizationId: organization.id,
     faults,
+    /**
+     * A second SMTP service on the same PostgreSQL database, with its own connections, core and throttle: another
+     * process, as far as anything shared goes.
+     */
+    async startPeer() {
+      if (!database.url) throw new Error("a peer process needs PostgreSQL");
+      const peerDatabase = createDatabase({ url: database.url, maxConnections: 5 });
+      const peer = await start({
+        db: peerDatabase.db,
+        core: createCore({ db: peerDatabase.db, attempts: attemptStoreFor(peerDatabase) }),
+      });
+      return {
+        port: peer.port,
+        async close() {
+          await peer.close();
+          await peerDatabase.close();
+        },
+      };
+    },
     async createCredential(username?: string) {
       const { credential, password } = await core.smtpCredentials.create(scope, { username });
       return { id: credential.id, username: credential.username, password };
