@@ -52,7 +52,11 @@ export async function startServer(config: Config): Promise<RelayPostServer> {
     http.once("error", reject);
   });
   const websocket = attachWebSocket(http, { core, smtpEndpoint, maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES });
-  const stopRevocations = await listenForRevocations(database, (revocation) => websocket.revoke(revocation));
+  const stopRevocations = await listenForRevocations(
+    database,
+    (revocation) => websocket.revoke(revocation),
+    () => void websocket.checkAccess(),
+  );
   const httpPort = (http.address() as AddressInfo).port;
   logInfo(`HTTP listening on http://${config.HOST}:${httpPort} (${database.description})`);
   const stopMaintenance = startMaintenance(core);
