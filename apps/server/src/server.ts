@@ -8,7 +8,6 @@ import {
   createEventPublisher,
   type EventBus,
   type EventPublisher,
-  listenForRevocations,
 } from "@relaypost/core";
 import type { Config } from "./config";
 import { openDatabase } from "./database";
@@ -52,11 +51,7 @@ export async function startServer(config: Config): Promise<RelayPostServer> {
     http.once("error", reject);
   });
   const websocket = attachWebSocket(http, { core, smtpEndpoint, maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES });
-  const stopRevocations = await listenForRevocations(
-    database,
-    (revocation) => websocket.revoke(revocation),
-    () => void websocket.checkAccess(),
-  );
+  await websocket.listenForRevocations(database);
   const httpPort = (http.address() as AddressInfo).port;
   logInfo(`HTTP listening on http://${config.HOST}:${httpPort} (${database.description})`);
   const stopMaintenance = startMaintenance(core);
@@ -80,7 +75,6 @@ export async function startServer(config: Config): Promise<RelayPostServer> {
           if ("closeAllConnections" in http) http.closeAllConnections();
         });
         await publisher.flush();
-        await stopRevocations();
         await bus.stop();
         await database.close();
       })();

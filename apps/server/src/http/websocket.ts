@@ -2,7 +2,8 @@ import type { IncomingMessage, Server } from "node:http";
 import type { Http2SecureServer, Http2Server } from "node:http2";
 import type { Duplex } from "node:stream";
 import { appRouter, type ConnectionAccess, openConnectionAccess, type SmtpEndpoint } from "@relaypost/api";
-import type { AccessClaim, AccessRevocation, Core } from "@relaypost/core";
+import { type AccessClaim, type AccessRevocation, type Core, listenForRevocations } from "@relaypost/core";
+import type { DatabaseHandle } from "@relaypost/db";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import { type WebSocket, WebSocketServer } from "ws";
 import { logServerFault } from "../log";
@@ -118,11 +119,16 @@ export function attachWebSocket(server: Server | Http2Server | Http2SecureServer
   }
   const accessCheck = setInterval(() => void checkAccess(), options.accessCheckIntervalMs ?? ACCESS_CHECK_INTERVAL_MS);
   accessCheck.unref();
+  let stopListening: (() => Promise<void>) | undefined;
 
   return {
-    revoke,
-    /** Checks open connections now: after a lost LISTEN connection is back, any notice sent meanwhile is gone. */
-    checkAccess,
+    /**
+     * Ends connections on the revocation notices of every process, and checks them all whenever LISTEN is in force
+     * again: a notice sent while it was down is gone.
+     */
+    async listenForRevocations(database: Pick<DatabaseHandle, "listen">): Promise<void> {
+      stopListening = await listenForRevocations(database, revoke, () => void checkAccess());
+    },
     get connections() {
       return wss.clients.size;
     },
@@ -133,6 +139,7 @@ export function attachWebSocket(server: Server | Http2Server | Http2SecureServer
       handler.broadcastReconnectNotification();
       for (const ws of wss.clients) ws.close(1001, "server shutting down");
       await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await stopListening?.();
       await checking;
     },
   };
