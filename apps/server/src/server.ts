@@ -9,7 +9,6 @@ import {
   createEventPublisher,
   type EventBus,
   type EventPublisher,
-  listenForRevocations,
 } from "@relaypost/core";
 import type { Config } from "./config";
 import { openDatabase } from "./database";
@@ -53,7 +52,7 @@ export async function startServer(config: Config): Promise<RelayPostServer> {
     http.once("error", reject);
   });
   const websocket = attachWebSocket(http, { core, smtpEndpoint, maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES });
-  const stopRevocations = await listenForRevocations(database, (revocation) => websocket.revoke(revocation));
+  await websocket.listenForRevocations(database);
   const httpPort = (http.address() as AddressInfo).port;
   logInfo(`HTTP listening on http://${config.HOST}:${httpPort} (${database.description})`);
   const stopMaintenance = startMaintenance(core);
@@ -77,7 +76,6 @@ export async function startServer(config: Config): Promise<RelayPostServer> {
           if ("closeAllConnections" in http) http.closeAllConnections();
         });
         await publisher.flush();
-        await stopRevocations();
         await bus.stop();
         await database.close();
       })();

@@ -37,9 +37,15 @@ export interface Context {
   core: Core;
   smtpEndpoint: SmtpEndpoint;
   request: RequestInfo;
-  principal: Principal;
+  /**
+   * The caller, as of this call. An HTTP request resolves it once; a WebSocket connection resolves it again on every
+   * call, so a credential revoked while the connection stays open stops working at its next call.
+   */
+  authenticate(): Promise<Principal>;
   /** The organization a session caller asked to act in (header or connection param); API keys have their own. */
   requestedOrganizationId: string | null;
+  /** Told the role a session caller acts with in an organization, so a connection can end when that changes. */
+  actingAs?(organizationId: string, role: Role): void;
 }
 
 export function readCookie(headers: Headers, name: string): string | undefined {
@@ -71,18 +77,25 @@ export async function resolvePrincipal(core: Core, request: RequestInfo): Promis
   return { kind: "anonymous" };
 }
 
+export const requestedOrganizationOf = (request: RequestInfo): string | null =>
+  request.headers.get(ORGANIZATION_HEADER) ?? request.connectionParams?.organizationId ?? null;
+
+/** The context of one HTTP request: its calls (a batch) share one resolution of the caller. */
 export async function createContext(
   core: Core,
   request: RequestInfo,
   smtpEndpoint: SmtpEndpoint = DEFAULT_SMTP_ENDPOINT,
 ): Promise<Context> {
+  let principal: Promise<Principal> | undefined;
   return {
     core,
     smtpEndpoint,
     request,
-    principal: await resolvePrincipal(core, request),
-    requestedOrganizationId:
-      request.headers.get(ORGANIZATION_HEADER) ?? request.connectionParams?.organizationId ?? null,
+    authenticate: () => {
+      principal ??= resolvePrincipal(core, request);
+      return principal;
+    },
+    requestedOrganizationId: requestedOrganizationOf(request),
   };
 }
 

@@ -41,14 +41,16 @@ const domainErrors = t.middleware(async ({ next }) => {
 });
 
 /**
- * Cookie-authenticated mutations must carry a custom header. Browsers will not add one to a cross-site request
+ * Every call acts as the caller resolved for it: once per HTTP request, afresh on each call of a WebSocket connection.
+ * Cookie-authenticated mutations must also carry a custom header. Browsers will not add one to a cross-site request
  * without a CORS preflight, which this server never grants, so a forged form post or fetch cannot mutate.
  */
-const csrf = t.middleware(({ ctx, type, next }) => {
-  if (type === "mutation" && ctx.principal.kind === "session" && ctx.request.headers.get(CSRF_HEADER) !== "1") {
+const authenticated = t.middleware(async ({ ctx, type, next }) => {
+  const principal = await ctx.authenticate();
+  if (type === "mutation" && principal.kind === "session" && ctx.request.headers.get(CSRF_HEADER) !== "1") {
     throw new TRPCError({ code: "FORBIDDEN", message: `Missing ${CSRF_HEADER} header` });
   }
-  return next();
+  return next({ ctx: { principal } });
 });
 
 /** NUL, or half of a surrogate pair: text PostgreSQL cannot store, which would otherwise surface as a server fault. */
@@ -68,7 +70,7 @@ const storableText = t.middleware(async ({ getRawInput, next }) => {
   return next();
 });
 
-export const publicProcedure = t.procedure.use(domainErrors).use(csrf).use(storableText);
+export const publicProcedure = t.procedure.use(domainErrors).use(authenticated).use(storableText);
 
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (ctx.principal.kind === "anonymous") throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
@@ -103,6 +105,7 @@ const withOrganization = authedProcedure.use(async ({ ctx, next }) => {
     if (ctx.requestedOrganizationId) throw organizationNotFound();
     throw new TRPCError({ code: "BAD_REQUEST", message: "Choose an organization" });
   }
+  ctx.actingAs?.(chosen.id, chosen.role);
   return next({ ctx: { scope: { organizationId: chosen.id, role: chosen.role, actor } } });
 });
 

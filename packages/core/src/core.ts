@@ -7,6 +7,7 @@ import { recentEvents } from "./events/store";
 import { type StreamOptions, streamEvents } from "./events/stream";
 import type { RelayEvent } from "./events/types";
 import { createPasswordHasher, type PasswordHasher } from "./hashing";
+import { type AccessClaim, lapsedAccess } from "./identity/access-claims";
 import { type ApiKeyRole, createApiKey, listApiKeys, resolveApiKey, revokeApiKey } from "./identity/api-keys";
 import {
   acceptInvitation,
@@ -116,6 +117,10 @@ export function createCore({
       list: (organizationId: string) => listApiKeys(db, organizationId),
       revoke: (organizationId: string, actor: Actor, id: string) => revokeApiKey(db, organizationId, actor, id),
       resolve: (token: string) => resolveApiKey(db, token),
+    },
+    access: {
+      /** Which of a live connection's claims were revoked, expired or changed since it opened. */
+      lapsed: (claims: readonly AccessClaim[]) => lapsedAccess(db, claims),
     },
     events: {
       recent: (query: Parameters<typeof recentEvents>[1]) => recentEvents(db, query),

@@ -10,6 +10,7 @@ export * from "./events/store";
 export * from "./events/stream";
 export * from "./events/types";
 export * from "./hashing";
+export type { AccessClaim } from "./identity/access-claims";
 export type { ApiKey, ApiKeyRole, ResolvedApiKey } from "./identity/api-keys";
 export type { Member } from "./identity/members";
 export type { Organization, OrganizationMembership } from "./identity/organizations";

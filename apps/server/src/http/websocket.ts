@@ -1,8 +1,9 @@
 import type { IncomingMessage, Server } from "node:http";
 import type { Http2SecureServer, Http2Server } from "node:http2";
 import type { Duplex } from "node:stream";
-import { appRouter, createContext, type Principal, type SmtpEndpoint } from "@relaypost/api";
-import type { AccessRevocation, Core } from "@relaypost/core";
+import { appRouter, type ConnectionAccess, openConnectionAccess, type SmtpEndpoint } from "@relaypost/api";
+import { type AccessClaim, type AccessRevocation, type Core, listenForRevocations } from "@relaypost/core";
+import type { DatabaseHandle } from "@relaypost/db";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import { type WebSocket, WebSocketServer } from "ws";
 import { logServerFault } from "../log";
@@ -13,7 +14,15 @@ export interface WebSocketOptions {
   /** A client whose unsent data exceeds this is disconnected; it resumes by event id when it reconnects. */
   maxBufferedBytes?: number;
   pingMs?: number;
+  /** For tests only: how often open connections' access is checked (ACCESS_CHECK_INTERVAL_MS otherwise). */
+  accessCheckIntervalMs?: number;
 }
+
+/**
+ * How often every open connection's access is checked against the database. Revocation notices close connections at
+ * once, but one sent while this process's LISTEN connection was down is lost; this bounds how long that can last.
+ */
+export const ACCESS_CHECK_INTERVAL_MS = 1_000;
 
 const TRPC_PATH = "/trpc";
 /** Close code for a connection whose credentials stopped being valid (4000–4999 are for applications). */
@@ -44,22 +53,12 @@ function sameOrigin(req: IncomingMessage): boolean {
   }
 }
 
-const revokes = (principal: Principal, revocation: AccessRevocation): boolean => {
-  switch (revocation.kind) {
-    case "session":
-      return principal.kind === "session" && principal.sessionId === revocation.sessionId;
-    case "apiKey":
-      return principal.kind === "apiKey" && principal.apiKey.id === revocation.apiKeyId;
-    case "member":
-      return principal.kind === "session" && principal.user.id === revocation.userId;
-  }
-};
-
 /** tRPC over WebSocket on the HTTP server's own port and path. */
 export function attachWebSocket(server: Server | Http2Server | Http2SecureServer, options: WebSocketOptions) {
   const maxBufferedBytes = options.maxBufferedBytes ?? 4 * 1024 * 1024;
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
-  const principals = new Map<WebSocket, Principal>();
+  const connections = new Map<WebSocket, ConnectionAccess>();
+  const closeRevoked = (ws: WebSocket) => ws.close(CLOSE_REVOKED, "access revoked");
 
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
@@ -75,18 +74,17 @@ export function attachWebSocket(server: Server | Http2Server | Http2SecureServer
     router: appRouter,
     keepAlive: { enabled: true, pingMs: options.pingMs ?? 30_000, pongWaitMs: 5_000 },
     async createContext({ req, res, info }) {
-      const context = await createContext(
-        options.core,
-        {
-          headers: headersOf(req),
-          remoteAddress: req.socket.remoteAddress ?? null,
-          connectionParams: info.connectionParams,
-        },
-        options.smtpEndpoint,
-      );
-      principals.set(res, context.principal);
-      res.once("close", () => principals.delete(res));
-      return context;
+      res.once("close", () => connections.delete(res));
+      const request = {
+        headers: headersOf(req),
+        remoteAddress: req.socket.remoteAddress ?? null,
+        connectionParams: info.connectionParams,
+      };
+      // A call refused for revoked access closes the socket after its reply: tRPC drops replies once closing starts.
+      const onLapsed = () => setImmediate(() => closeRevoked(res));
+      const access = await openConnectionAccess(options.core, request, onLapsed, options.smtpEndpoint);
+      if (res.readyState !== res.CLOSED) connections.set(res, access);
+      return access.context;
     },
     onError: ({ error, path }) => {
       if (error.code === "INTERNAL_SERVER_ERROR") logServerFault(`ws ${path ?? "?"}`, error);
@@ -98,12 +96,38 @@ export function attachWebSocket(server: Server | Http2Server | Http2SecureServer
   }, 250);
   slowClients.unref();
 
-  return {
-    /** Ends the connections of a party that just lost access, so none of its subscriptions outlives it. */
-    revoke(revocation: AccessRevocation): void {
-      for (const [ws, principal] of principals) {
-        if (revokes(principal, revocation)) ws.close(CLOSE_REVOKED, "access revoked");
+  /** Ends the connections of a party that just lost access, so none of its subscriptions outlives it. */
+  function revoke(revocation: AccessRevocation): void {
+    for (const [ws, access] of connections) if (access.isRevokedBy(revocation)) closeRevoked(ws);
+  }
+
+  let checking: Promise<void> | undefined;
+  /** Checks every open connection's access with one query, and ends those that lost it. */
+  function checkAccess(): Promise<void> {
+    checking ??= (async () => {
+      const claims = new Map<string, AccessClaim>();
+      for (const access of connections.values()) {
+        for (const claim of access.claims()) claims.set(JSON.stringify(claim), claim);
       }
+      for (const revocation of await options.core.access.lapsed([...claims.values()])) revoke(revocation);
+    })()
+      .catch((error) => logServerFault("WebSocket access check", error))
+      .finally(() => {
+        checking = undefined;
+      });
+    return checking;
+  }
+  const accessCheck = setInterval(() => void checkAccess(), options.accessCheckIntervalMs ?? ACCESS_CHECK_INTERVAL_MS);
+  accessCheck.unref();
+  let stopListening: (() => Promise<void>) | undefined;
+
+  return {
+    /**
+     * Ends connections on the revocation notices of every process, and checks them all whenever LISTEN is in force
+     * again: a notice sent while it was down is gone.
+     */
+    async listenForRevocations(database: Pick<DatabaseHandle, "listen">): Promise<void> {
+      stopListening = await listenForRevocations(database, revoke, () => void checkAccess());
     },
     get connections() {
       return wss.clients.size;
@@ -111,9 +135,12 @@ export function attachWebSocket(server: Server | Http2Server | Http2SecureServer
     /** Asks clients to reconnect (to another process) and closes the server. */
     async close(): Promise<void> {
       clearInterval(slowClients);
+      clearInterval(accessCheck);
       handler.broadcastReconnectNotification();
       for (const ws of wss.clients) ws.close(1001, "server shutting down");
       await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await stopListening?.();
+      await checking;
     },
   };
 }

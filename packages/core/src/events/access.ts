@@ -14,15 +14,25 @@ export async function announceRevocation(executor: Executor, revocation: AccessR
   await executor.execute(sql`select pg_notify(${ACCESS_CHANNEL}, ${JSON.stringify(revocation)})`);
 }
 
+/**
+ * Delivers revocations announced on any process. A notice sent while the LISTEN connection was down is lost, so
+ * `onListening` (called each time LISTEN is in force again) is the moment to check live connections against the
+ * database instead.
+ */
 export async function listenForRevocations(
   database: Pick<DatabaseHandle, "listen">,
   onRevocation: (revocation: AccessRevocation) => void,
+  onListening?: () => void,
 ): Promise<() => Promise<void>> {
-  return database.listen(ACCESS_CHANNEL, (payload) => {
-    try {
-      onRevocation(JSON.parse(payload) as AccessRevocation);
-    } catch {
-      // A payload this version cannot read names nobody it knows.
-    }
-  });
+  return database.listen(
+    ACCESS_CHANNEL,
+    (payload) => {
+      try {
+        onRevocation(JSON.parse(payload) as AccessRevocation);
+      } catch {
+        // A payload this version cannot read names nobody it knows.
+      }
+    },
+    onListening,
+  );
 }

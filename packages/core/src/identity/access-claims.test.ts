@@ -1,0 +1,71 @@
+import { schema } from "@relaypost/db";
+import { createTestDatabase, type TestDatabase } from "@relaypost/db/testing";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { systemActor } from "../actor";
+import { type Core, createCore } from "../core";
+import type { AccessClaim } from "./access-claims";
+
+describe("checking live connections' access again", () => {
+  let database: TestDatabase;
+  let core: Core;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    core = createCore({ db: database.db });
+  });
+  afterAll(() => database.destroy());
+
+  it("names exactly the claims that lapsed: signed out, expired, revoked, removed, role changed", async () => {
+    const actor = systemActor("test");
+    const { organization, owner } = await core.organizations.create({
+      name: "Claims",
+      owner: { email: "claims-owner@example.com", password: "password-123456" },
+    });
+    const organizationId = organization.id;
+    const admin = await core.users.create({ email: "claims-admin@example.com", password: "password-123456" });
+    const viewer = await core.users.create({ email: "claims-viewer@example.com", password: "password-123456" });
+    await core.members.add(organizationId, actor, admin.email, "admin");
+    await core.members.add(organizationId, actor, viewer.email, "viewer");
+    const live = await core.sessions.create(owner.id);
+    const signedOut = await core.sessions.create(owner.id);
+    const expiring = await core.sessions.create(owner.id);
+    const sessionId = async (token: string) => (await core.sessions.resolve(token))?.sessionId ?? "";
+    const [liveId, signedOutId, expiredId] = await Promise.all(
+      [live, signedOut, expiring].map((s) => sessionId(s.token)),
+    );
+    const keptKey = await core.apiKeys.create(organizationId, actor, { name: "kept", role: "admin" });
+    const revokedKey = await core.apiKeys.create(organizationId, actor, { name: "revoked", role: "viewer" });
+
+    await core.sessions.revoke(signedOut.token);
+    await database.db
+      .update(schema.sessions)
+      .set({ expiresAt: new Date(Date.now() - 1_000) })
+      .where(eq(schema.sessions.id, expiredId ?? ""));
+    await core.apiKeys.revoke(organizationId, actor, revokedKey.apiKey.id);
+    await core.members.setRole(organizationId, actor, admin.id, "viewer");
+    await core.members.remove(organizationId, actor, viewer.id);
+
+    const claims: AccessClaim[] = [
+      { kind: "session", sessionId: liveId ?? "" },
+      { kind: "session", sessionId: signedOutId ?? "" },
+      { kind: "session", sessionId: expiredId ?? "" },
+      { kind: "apiKey", apiKeyId: keptKey.apiKey.id },
+      { kind: "apiKey", apiKeyId: revokedKey.apiKey.id },
+      { kind: "member", organizationId, userId: owner.id, role: "owner" },
+      { kind: "member", organizationId, userId: admin.id, role: "admin" },
+      { kind: "member", organizationId, userId: viewer.id, role: "viewer" },
+    ];
+    const lapsed = await core.access.lapsed(claims);
+    expect(lapsed).toHaveLength(5);
+    expect(lapsed).toEqual(
+      expect.arrayContaining([
+        { kind: "session", sessionId: signedOutId },
+        { kind: "session", sessionId: expiredId },
+        { kind: "apiKey", apiKeyId: revokedKey.apiKey.id },
+        { kind: "member", organizationId, userId: admin.id },
+        { kind: "member", organizationId, userId: viewer.id },
+      ]),
+    );
+    expect(await core.access.lapsed([])).toEqual([]);
+  });
+});
