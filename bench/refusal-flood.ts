@@ -7,7 +7,7 @@
  * those events account for (an aggregated event carries `data.count`).
  * Run: pnpm --filter @relaypost/bench refusal-flood -- --reason tls --seconds 10
  */
-import { type Socket, connect } from "node:net";
+import { connect, type Socket } from "node:net";
 import { createCore, formatSmtpPassword, parseSmtpPassword } from "@relaypost/core";
 import { queryRows } from "@relaypost/db";
 import { createTestDatabase } from "@relaypost/db/testing";
@@ -35,10 +35,11 @@ const server = await startServerProcess({
   SMTP_ALLOW_INSECURE_LOOPBACK_AUTH: values.reason === "tls" ? "false" : "true",
 });
 const org = await seedOrganization(core, "Flood", 1);
-const target = org.credentials[0];
+const [target] = org.credentials;
 if (!target) throw new Error("no credential");
-const lookupId = parseSmtpPassword(target.password)?.lookupId ?? "";
-const auth = `AUTH PLAIN ${Buffer.from(`\0${target.username}\0${target.password}`).toString("base64")}\r\n`;
+const { username, password } = target;
+const lookupId = parseSmtpPassword(password)?.lookupId ?? "";
+const auth = `AUTH PLAIN ${Buffer.from(`\0${username}\0${password}`).toString("base64")}\r\n`;
 
 const codes: number[] = [];
 let flooding = true;
@@ -64,13 +65,13 @@ function tlsFlood(): Promise<void> {
 }
 
 async function throttledFlood(): Promise<void> {
-  while (flooding) codes.push((await smtpLogin(server.smtpPort, target.username, target.password, "127.0.0.1")).code);
+  while (flooding) codes.push((await smtpLogin(server.smtpPort, username, password, "127.0.0.1")).code);
 }
 
 if (values.reason === "throttled") {
   // Distinct wrong passwords until the address is blocked; these are the expensive refusals, before the flood.
   for (let guess = 0; guess < 20; guess++) {
-    const outcome = await smtpLogin(server.smtpPort, target.username, formatSmtpPassword(lookupId), "127.0.0.1");
+    const outcome = await smtpLogin(server.smtpPort, username, formatSmtpPassword(lookupId), "127.0.0.1");
     if (outcome.code !== 421) continue;
     codes.push(outcome.code);
     break;
@@ -107,8 +108,6 @@ console.log(
   `Refusal flood (${values.reason}) from 127.0.0.1, ${concurrency} at a time, for ${floodSeconds.toFixed(1)} s`,
 );
 console.log(`Refusals: ${JSON.stringify(replies)} (${(refused / floodSeconds).toFixed(0)}/s)`);
-console.log(
-  `Events written by the flood: ${after.events}, accounting for ${after.refusals} of ${refused} refusals`,
-);
+console.log(`Events written by the flood: ${after.events}, accounting for ${after.refusals} of ${refused} refusals`);
 await database.destroy();
 process.exit(0);
