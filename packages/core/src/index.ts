@@ -5,6 +5,7 @@ export * from "./errors";
 export * from "./events/access";
 export * from "./events/bus";
 export * from "./events/publisher";
+export * from "./events/refusal-aggregator";
 export * from "./events/retention";
 export * from "./events/store";
 export * from "./events/stream";

@@ -7,6 +7,7 @@ import {
   HasherBusyError,
   type LastUsedRecorder,
   type LoginThrottle,
+  type RefusalAggregator,
   type SmtpGrant,
   type SmtpVerifier,
   type VerificationResult,
@@ -20,6 +21,8 @@ export interface AuthenticatorDependencies {
   throttle: LoginThrottle;
   lastUsed: LastUsedRecorder;
   publisher: Pick<EventPublisher, "publish">;
+  /** Where refused logins go: a flood of them is counted into a few events rather than written one each. */
+  refusals: Pick<RefusalAggregator, "record">;
   metrics: SmtpMetrics;
 }
 
@@ -30,7 +33,7 @@ export type AuthOutcome = { ok: true; grant: SmtpGrant } | { ok: false; reply: R
  * the fixed replies; which check failed is told only to the organization's event stream, never to the client.
  */
 export function createAuthenticator(deps: AuthenticatorDependencies) {
-  const { verifier, throttle, metrics, publisher } = deps;
+  const { verifier, throttle, metrics, publisher, refusals } = deps;
 
   function rejected(
     session: SMTPServerSession,
@@ -43,9 +46,8 @@ export function createAuthenticator(deps: AuthenticatorDependencies) {
       metrics.authRejectedUnattributed++;
       return;
     }
-    publisher.publish({
+    refusals.record({
       organizationId: credential.organizationId,
-      type: "auth.rejected",
       credentialId: credential.credentialId,
       username: credential.username,
       remoteAddress: session.remoteAddress,

@@ -4,11 +4,13 @@ import {
   createLastUsedRecorder,
   createLoginThrottle,
   createMessageIntake,
+  createRefusalAggregator,
   createSmtpVerifier,
   type EventBus,
   type EventPublisher,
   type LoginThrottleOptions,
   type PasswordHasher,
+  type RefusalAggregatorOptions,
   type RelayEvent,
 } from "@relaypost/core";
 import type { Database } from "@relaypost/db";
@@ -34,6 +36,7 @@ export interface SmtpServiceOptions {
   /** How long shutdown waits for sessions to finish before closing them with `421`. */
   closeTimeoutMs?: number;
   throttle?: LoginThrottleOptions;
+  refusals?: RefusalAggregatorOptions;
   messageRetentionMs?: number;
   pruneIntervalMs?: number;
 }
@@ -67,11 +70,13 @@ export async function startSmtpService(options: SmtpServiceOptions, deps: SmtpSe
   const lastUsed = createLastUsedRecorder(deps.db, { onError: (error) => deps.onError("last-used recorder", error) });
   const intake = createMessageIntake(deps.db, { retentionMs: options.messageRetentionMs });
   const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  const refusals = createRefusalAggregator(deps.publisher, options.refusals);
   const authenticate = createAuthenticator({
     verifier,
     throttle,
     lastUsed,
     publisher: deps.publisher,
+    refusals,
     metrics,
   });
   const submission = createSubmission({
@@ -187,12 +192,17 @@ export async function startSmtpService(options: SmtpServiceOptions, deps: SmtpSe
       port,
       smtpsPort,
       metrics,
-      /** Stops accepting, lets open sessions finish within the close timeout, then writes pending last-used times. */
+      refusals,
+      /**
+       * Stops accepting, lets open sessions finish within the close timeout, then hands the refusals counted in open
+       * windows to the publisher and writes pending last-used times.
+       */
       close(): Promise<void> {
         closing ??= (async () => {
           unsubscribe();
           clearInterval(pruneTimer);
           await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+          refusals.close();
           await lastUsed.flush();
         })();
         return closing;
@@ -201,6 +211,7 @@ export async function startSmtpService(options: SmtpServiceOptions, deps: SmtpSe
   } catch (error) {
     unsubscribe();
     clearInterval(pruneTimer);
+    refusals.close();
     await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
     throw error;
   }

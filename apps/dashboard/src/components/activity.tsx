@@ -1,5 +1,5 @@
 import { createMemo, createUniqueId, For, Index, Show } from "solid-js";
-import { CHART_MINUTES, type LoginEvent } from "../lib/live";
+import { CHART_MINUTES, type LoginEvent, loginCount } from "../lib/live";
 import { live } from "../lib/session";
 import { formatClock, now } from "../lib/time";
 import { EmptyState, Icon, RelativeTime } from "./ui";
@@ -117,6 +117,11 @@ export function ActivityFeed(props: { credentialId?: string | undefined; limit?:
                     <Show when={!accepted}>
                       <span class="feed-reason" data-testid="feed-reason">
                         {rejectionReason(event)}
+                      </span>
+                    </Show>
+                    <Show when={loginCount(event) > 1}>
+                      <span class="feed-count" data-testid="feed-count" title="Refused logins counted in this entry">
+                        ×{loginCount(event).toLocaleString()}
                       </span>
                     </Show>
                   </div>

@@ -35,6 +35,10 @@ export interface MinuteCount {
   rejected: number;
 }
 
+/** How many logins an event stands for: refusals flooding in from one address arrive counted in one event. */
+export const loginCount = (event: LoginEvent): number =>
+  typeof event.data.count === "number" && event.data.count > 1 ? event.data.count : 1;
+
 const isLogin = (event: LiveEvent): event is LoginEvent =>
   event.type === "auth.succeeded" || event.type === "auth.rejected";
 
@@ -65,7 +69,7 @@ export function createLive(api: Api) {
     counts.set(key, series);
     const bucket = series.get(minute) ?? { minute, accepted: 0, rejected: 0 };
     if (event.type === "auth.succeeded") bucket.accepted++;
-    else bucket.rejected++;
+    else bucket.rejected += loginCount(event);
     series.set(minute, bucket);
     const oldest = minute - CHART_MINUTES * MINUTE;
     for (const key of series.keys()) if (key < oldest) series.delete(key);

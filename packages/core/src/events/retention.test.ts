@@ -3,6 +3,7 @@ import { createTestDatabase, type TestDatabase } from "@relaypost/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pruneEvents } from "./retention";
 import { appendEvents, readEvents } from "./store";
+import type { EventType } from "./types";
 
 describe("event retention", () => {
   let database: TestDatabase;
@@ -22,9 +23,9 @@ describe("event retention", () => {
   });
   afterAll(() => database.destroy());
 
-  const event = (organizationId: string, username: string) => ({
+  const event = (organizationId: string, username: string, type: EventType = "auth.succeeded") => ({
     organizationId,
-    type: "auth.succeeded" as const,
+    type,
     credentialId: null,
     username,
     remoteAddress: null,
@@ -34,7 +35,11 @@ describe("event retention", () => {
     await database.db.transaction((tx) =>
       appendEvents(tx, [...Array.from({ length: 8 }, (_, i) => event(orgA, `a${i}`)), event(orgB, "b0")]),
     );
-    const removed = await pruneEvents(database.db, { maxAgeMs: 60_000, maxPerOrganization: 3 });
+    const removed = await pruneEvents(database.db, {
+      maxAgeMs: 60_000,
+      maxPerOrganization: 3,
+      maxRejectedPerOrganization: 3,
+    });
     expect(removed).toBe(5);
     const left = await readEvents(database.db, { afterId: 0, limit: 100 });
     expect(left.map((e) => e.username)).toEqual(["a5", "a6", "a7", "b0"]);
@@ -45,8 +50,32 @@ describe("event retention", () => {
     await database.db
       .insert(schema.events)
       .values({ ...event(orgB, "ancient"), createdAt: new Date(Date.now() - 86_400_000) });
-    await pruneEvents(database.db, { maxAgeMs: 3_600_000, maxPerOrganization: 100 });
+    await pruneEvents(database.db, { maxAgeMs: 3_600_000, maxPerOrganization: 100, maxRejectedPerOrganization: 100 });
     const left = await readEvents(database.db, { afterId: 0, organizationId: orgB, limit: 100 });
     expect(left.map((e) => e.username)).toEqual(["b0", "fresh"]);
+  });
+
+  it("never evicts an organization's other events for refused logins, however many there are", async () => {
+    const [org] = await database.db.insert(schema.organizations).values({ name: "C", slug: "c" }).returning();
+    const orgC = org?.id ?? "";
+    const real = [
+      event(orgC, "created", "credential.created"),
+      event(orgC, "login"),
+      event(orgC, "sent", "message.accepted"),
+      event(orgC, "deactivated", "credential.deactivated"),
+    ];
+    const flood = Array.from({ length: 50 }, (_, i) => event(orgC, `refused${i}`, "auth.rejected"));
+    await database.db.transaction((tx) => appendEvents(tx, [...real, ...flood]));
+    const removed = await pruneEvents(database.db, {
+      maxAgeMs: 3_600_000,
+      maxPerOrganization: 4,
+      maxRejectedPerOrganization: 10,
+    });
+    expect(removed).toBe(40);
+    const left = await readEvents(database.db, { afterId: 0, organizationId: orgC, limit: 100 });
+    expect(left.filter((e) => e.type !== "auth.rejected").map((e) => e.username)).toEqual(real.map((e) => e.username));
+    expect(left.filter((e) => e.type === "auth.rejected").map((e) => e.username)).toEqual(
+      flood.slice(-10).map((e) => e.username),
+    );
   });
 });
