@@ -89,10 +89,7 @@ describe("secrets never leave after creation", () => {
     await record("organizations.list", () => owner.organizations.list());
     await record("organizations.create", () => owner.organizations.create({ name: "Second" }));
     await record("organizations.rename", () => owner.organizations.rename({ name: "Renamed" }));
-    await record("members.add", () => owner.members.add({ email: "newcomer@example.com", role: "viewer" }));
     await record("members.list", () => owner.members.list());
-    await record("members.setRole", () => owner.members.setRole({ userId: signUp.user.id, role: "admin" }));
-    await record("members.remove", () => owner.members.remove({ userId: signUp.user.id }));
     const invited = await owner.members.invite({ role: "viewer" });
     called.add("members.invite");
     secrets.add(invited.token);
@@ -104,6 +101,8 @@ describe("secrets never leave after creation", () => {
     await record("members.previewInvitation", () => invitee.members.previewInvitation({ token: invited.token }));
     await record("members.acceptInvitation", () => invitee.members.acceptInvitation({ token: invited.token }));
     await record("members.acceptInvitation", () => invitee.members.acceptInvitation({ token: invited.token }));
+    await record("members.setRole", () => owner.members.setRole({ userId: signUp.user.id, role: "admin" }));
+    await record("members.remove", () => owner.members.remove({ userId: signUp.user.id }));
     await record("members.revokeInvitation", () => owner.members.revokeInvitation({ id: second.invitation.id }));
     await record("auditLog.list", () => owner.auditLog.list({ limit: 200 }));
     await record("events.recent", () => owner.events.recent({ limit: 500 }));

@@ -1,3 +1,4 @@
+import { operatorScope } from "@relaypost/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { startTestServer, type TestServer } from "../testing";
@@ -52,8 +53,8 @@ describe("HTTP endpoints", () => {
       name: "Fields",
       owner: { email: "fields@example.com", password: "fields-password" },
     });
-    const actor = { type: "system" as const, id: null, label: "test", remoteAddress: null };
-    const { token } = await server.core.apiKeys.create(org.organization.id, actor, { name: "k", role: "admin" });
+    const scope = operatorScope(org.organization.id, "test");
+    const { token } = await server.core.apiKeys.create(scope, { name: "k", role: "admin" });
     const response = await fetch(`${server.url}/trpc/smtpCredentials.create`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
@@ -73,8 +74,8 @@ describe("HTTP endpoints", () => {
       name: "Settings",
       owner: { email: "settings@example.com", password: "settings-password" },
     });
-    const actor = { type: "system" as const, id: null, label: "test", remoteAddress: null };
-    const { token } = await server.core.apiKeys.create(org.organization.id, actor, { name: "k", role: "viewer" });
+    const scope = operatorScope(org.organization.id, "test");
+    const { token } = await server.core.apiKeys.create(scope, { name: "k", role: "viewer" });
     const response = await fetch(`${server.url}/trpc/smtpCredentials.connectionSettings`, {
       headers: { authorization: `Bearer ${token}` },
     });

@@ -1,5 +1,5 @@
 import { type AppRouter, DEFAULT_SMTP_ENDPOINT } from "@relaypost/api";
-import { type RelayEvent, systemActor } from "@relaypost/core";
+import { operatorScope, type RelayEvent } from "@relaypost/core";
 import { createTRPCClient, createWSClient, wsLink } from "@trpc/client";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -195,27 +195,31 @@ describe("events over WebSocket: every kind of caller, own and foreign organizat
       name,
       owner: { email: `${name}-${crypto.randomUUID()}@example.com`, password: "password-123456" },
     });
-    const actor = systemActor("test");
+    const scope = operatorScope(organization.id, "test");
     const memberToken = async (role: "admin" | "viewer") => {
       const user = await server.core.users.create({
         email: `${role}-${crypto.randomUUID()}@example.com`,
         password: "password-123456",
       });
-      await server.core.members.add(organization.id, actor, user.email, role);
+      const { token } = await server.core.invitations.create(scope, role);
+      await server.core.invitations.accept(
+        { type: "user", id: user.id, label: user.email, remoteAddress: null },
+        token,
+      );
       return (await server.core.sessions.create(user.id)).token;
     };
     return {
       id: organization.id,
-      scope: { organizationId: organization.id, actor },
+      scope,
       callers: {
         owner: { sessionToken: (await server.core.sessions.create(owner.id)).token },
         admin: { sessionToken: await memberToken("admin") },
         viewer: { sessionToken: await memberToken("viewer") },
         "apiKey:admin": {
-          apiKey: (await server.core.apiKeys.create(organization.id, actor, { name: "a", role: "admin" })).token,
+          apiKey: (await server.core.apiKeys.create(scope, { name: "a", role: "admin" })).token,
         },
         "apiKey:viewer": {
-          apiKey: (await server.core.apiKeys.create(organization.id, actor, { name: "v", role: "viewer" })).token,
+          apiKey: (await server.core.apiKeys.create(scope, { name: "v", role: "viewer" })).token,
         },
       } as Record<string, Record<string, string>>,
     };

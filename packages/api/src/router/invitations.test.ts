@@ -100,6 +100,9 @@ describe("members invitations", () => {
     const admin = await h.asSession((await h.addMember(org.id, "admin")).sessionToken, org.id);
     await expect(admin.members.invite({ role: "owner" })).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(admin.members.invite({ role: "admin" })).resolves.toMatchObject({ invitation: { role: "admin" } });
+    const adminKey = await h.asApiKey((await h.createApiKey(org.id, "admin")).token);
+    await expect(adminKey.members.invite({ role: "owner" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect((await admin.members.invitations()).map((i) => i.role)).not.toContain("owner");
   });
 
   it("revokes a link so it no longer admits anyone, and hides other organizations' links", async () => {

@@ -7,7 +7,7 @@ import type { PasswordHasher } from "../hashing";
 import { BASE62, randomString } from "../random";
 import { hashToken } from "../tokens";
 import type { Organization } from "./organizations";
-import type { Role } from "./roles";
+import { assertMayGrant, type Role, type RoleScope } from "./roles";
 import { createUser, type User } from "./users";
 
 export const INVITATION_PREFIX = "rpinv_";
@@ -41,11 +41,12 @@ export const generateInvitationToken = () => `${INVITATION_PREFIX}${randomString
 /** Creates a single-use link token; like every token it is kept only as a hash, so it is shown this once. */
 export async function createInvitation(
   db: Database,
-  organizationId: string,
-  actor: Actor,
+  scope: RoleScope,
   role: Role,
   now = new Date(),
 ): Promise<{ invitation: Invitation; token: string }> {
+  const { organizationId, actor } = scope;
+  assertMayGrant(scope.role, role);
   const token = generateInvitationToken();
   return db.transaction(async (tx) => {
     const [invitation] = await tx

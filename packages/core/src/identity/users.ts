@@ -61,11 +61,3 @@ export async function authenticateUser(
   if (!(await hasher.verify(row.passwordHash, password))) return undefined;
   return { id: row.id, email: row.email, name: row.name };
 }
-
-export async function findUserByEmail(db: Database, email: string): Promise<User | undefined> {
-  const [row] = await db
-    .select({ id: t.id, email: t.email, name: t.name })
-    .from(t)
-    .where(eq(sql`lower(${t.email})`, normalizeEmail(email)));
-  return row;
-}
