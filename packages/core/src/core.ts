@@ -14,7 +14,6 @@ import {
   listInvitations,
   previewInvitation,
   revokeInvitation,
-  signUpWithInvitation,
 } from "./identity/invitations";
 import { listMembers, membershipRole, removeMember, setMemberRole } from "./identity/members";
 import {
@@ -25,6 +24,7 @@ import {
 } from "./identity/organizations";
 import type { Role, RoleScope } from "./identity/roles";
 import { createSession, resolveSession, revokeSession } from "./identity/sessions";
+import { type SignUpInput, signUp } from "./identity/sign-up";
 import { authenticateUser, createUser } from "./identity/users";
 import { createCredentialLifecycle } from "./smtp-credentials/lifecycle";
 import { getCredential, type ListQuery, listCredentials } from "./smtp-credentials/listing";
@@ -53,6 +53,7 @@ export function createCore({ db, hasher = createPasswordHasher(), bus }: CoreOpt
     users: {
       create: (input: { email: string; password: string; name?: string }) => createUser(db, hasher, input),
       authenticate: (email: string, password: string) => authenticateUser(db, hasher, email, password),
+      signUp: (input: SignUpInput, remoteAddress: string | null) => signUp(db, hasher, input, remoteAddress),
     },
     sessions: {
       create: (userId: string) => createSession(db, userId),
@@ -78,8 +79,6 @@ export function createCore({ db, hasher = createPasswordHasher(), bus }: CoreOpt
       revoke: (organizationId: string, actor: Actor, id: string) => revokeInvitation(db, organizationId, actor, id),
       preview: (token: string) => previewInvitation(db, token),
       accept: (actor: Actor & { type: "user"; id: string }, token: string) => acceptInvitation(db, actor, token),
-      signUp: (input: Parameters<typeof signUpWithInvitation>[2], token: string, remoteAddress: string | null) =>
-        signUpWithInvitation(db, hasher, input, token, remoteAddress),
     },
     apiKeys: {
       create: (scope: RoleScope, input: { name: string; role: ApiKeyRole }) => createApiKey(db, scope, input),

@@ -20,15 +20,20 @@ describe("HTTP endpoints", () => {
   });
 
   it("serves tRPC over HTTP with a session cookie, and refuses a cross-site style mutation without the CSRF header", async () => {
+    const account = { email: "http@example.com", password: "http-password-1" };
     const signUp = await fetch(`${server.url}/trpc/auth.signUp`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        json: { email: "http@example.com", password: "http-password-1", organizationName: "Over HTTP" },
-      }),
+      body: JSON.stringify({ json: { ...account, organizationName: "Over HTTP" } }),
     });
     expect(signUp.status).toBe(200);
-    const cookie = (signUp.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+    const signIn = await fetch(`${server.url}/trpc/auth.signIn`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ json: account }),
+    });
+    expect(signIn.status).toBe(200);
+    const cookie = (signIn.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
     expect(cookie).toMatch(/^relaypost_session=.+/);
 
     const forged = await fetch(`${server.url}/trpc/smtpCredentials.create`, {

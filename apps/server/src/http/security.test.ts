@@ -70,20 +70,18 @@ describe("sessions and CSRF over real HTTP", () => {
   });
   afterAll(() => server.stop());
 
+  /** Signs up, then signs in as the dashboard does; the sign-in's answer carries the session cookie. */
   async function signUp(headers: Record<string, string> = {}) {
-    const email = `csrf-${crypto.randomUUID()}@example.com`;
-    const response = await post(
-      server,
-      "auth.signUp",
-      json({ email, password: "password-123456", organizationName: "Csrf" }),
-      { "content-type": "application/json", "x-relaypost-csrf": "1", ...headers },
-    );
+    const account = { email: `csrf-${crypto.randomUUID()}@example.com`, password: "password-123456" };
+    const sent = { "content-type": "application/json", "x-relaypost-csrf": "1", ...headers };
+    const signedUp = await post(server, "auth.signUp", json({ ...account, organizationName: "Csrf" }), sent);
+    expect(signedUp.status).toBe(200);
+    expect(signedUp.headers.get("set-cookie")).toBeNull();
+    const response = await post(server, "auth.signIn", json(account), sent);
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { result: { data: { json: { organization: { id: string } } } } };
-    return {
-      setCookie: response.headers.get("set-cookie") ?? "",
-      organizationId: body.result.data.json.organization.id,
-    };
+    const body = (await response.json()) as { result: { data: { json: { user: { id: string } } } } };
+    const [organization] = await server.core.organizations.listForUser(body.result.data.json.user.id);
+    return { setCookie: response.headers.get("set-cookie") ?? "", organizationId: organization?.id ?? "" };
   }
 
   async function credentialCount(): Promise<number> {
@@ -108,14 +106,12 @@ describe("sessions and CSRF over real HTTP", () => {
 
   it("marks the cookie Secure when the request itself arrived over HTTPS", async () => {
     const app = createHttpApp({ core: server.core, smtpEndpoint: DEFAULT_SMTP_ENDPOINT });
-    const request = new Request("https://relaypost.example/trpc/auth.signUp", {
+    const account = { email: `tls-${crypto.randomUUID()}@example.com`, password: "password-123456" };
+    await server.core.organizations.create({ name: "T", owner: account });
+    const request = new Request("https://relaypost.example/trpc/auth.signIn", {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: json({
-        email: `tls-${crypto.randomUUID()}@example.com`,
-        password: "password-123456",
-        organizationName: "T",
-      }),
+      body: json(account),
     });
     const response = await app.fetch(request, { incoming: { socket: { remoteAddress: "203.0.113.5" } } });
     expect(response.status).toBe(200);

@@ -12,6 +12,13 @@ export interface User {
   name: string;
 }
 
+/** The address already has an account. Sign-up keeps this to itself (docs/security.md); other callers report it. */
+export class EmailTakenError extends DomainError {
+  constructor() {
+    super("CONFLICT", "An account with this email already exists", "email");
+  }
+}
+
 const t = schema.users;
 const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
@@ -37,7 +44,7 @@ export async function createUser(
     return row;
   } catch (error) {
     if (violatedUniqueConstraint(error) === "users_email_lower_key") {
-      throw new DomainError("CONFLICT", "An account with this email already exists", "email");
+      throw new EmailTakenError();
     }
     throw error;
   }
