@@ -139,6 +139,29 @@ test.describe("API keys, members and audit log", () => {
     await expect(page.getByRole("dialog", { name: "Invite by link" }).locator('option[value="owner"]')).toHaveCount(0);
   });
 
+  test("an existing account follows a link, signs in, and is brought back to the invitation to accept it", async ({
+    browser,
+  }) => {
+    const owner = await newPage(browser);
+    await signUp(owner, "Sign-in Co");
+    await owner.getByRole("link", { name: "Members" }).click();
+    await owner.getByRole("button", { name: "Invite by link" }).click();
+    const invite = owner.getByRole("dialog", { name: "Invite by link" });
+    await invite.getByRole("button", { name: "Create link" }).click();
+    const link = await invite.getByTestId("invitation-link").inputValue();
+
+    const existing = await signUp(await newPage(browser));
+    const page = await newPage(browser);
+    await page.goto(link);
+    await page.getByRole("link", { name: "Sign in to accept" }).click();
+    await page.getByLabel("Email").fill(existing.email);
+    await page.getByLabel("Password").fill(existing.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("heading", { name: "Join Sign-in Co" })).toBeVisible();
+    await page.getByRole("button", { name: "Accept invitation" }).click();
+    await expect(page.getByRole("heading", { name: "SMTP Credentials", exact: true })).toBeVisible();
+  });
+
   test("works at phone width, shows refusals where they belong, and signs out", async ({ browser }) => {
     const page = await newPage(browser, { width: 390, height: 844 });
     await signUp(page);

@@ -86,8 +86,10 @@ export function SignInPage() {
           event.preventDefault();
           void submission.run(async () => {
             await baseApi.client.auth.signIn.mutate({ email: email(), password: password() });
+            // Read before `me` changes: the signed-in app leaves this page, and its `next`, at once.
+            const destination = nextPath();
             await refreshMe();
-            navigate(nextPath(), { replace: true });
+            navigate(destination, { replace: true });
           });
         }}
       >
@@ -158,7 +160,7 @@ export function SignUpPage() {
             });
             // Sign-up answers alike for new and taken addresses; signing in is what tells whether the account is ours.
             await baseApi.client.auth.signIn.mutate({ email: email(), password: password() });
-            // Decided before `me` changes: the signed-in app leaves the sign-up page, and its `next`, at once.
+            // Decided before `me` changes, like on the sign-in page.
             const destination =
               token !== undefined && !(await invitationOpen(token)) ? "/settings/smtp-credentials" : nextPath();
             const signedIn = await refreshMe();
