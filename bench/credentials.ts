@@ -3,7 +3,7 @@
  * Run: pnpm --filter @relaypost/bench credentials [-- --postgres postgres://postgres@127.0.0.1:5432/postgres]
  */
 import { createRelayPostClient } from "@relaypost/client";
-import { generateLookupId, systemActor } from "@relaypost/core";
+import { generateLookupId, operatorScope } from "@relaypost/core";
 import { queryRows, schema } from "@relaypost/db";
 import { loadConfig, startServer } from "@relaypost/server";
 import { sql } from "drizzle-orm";
@@ -28,7 +28,7 @@ const { organization } = await core.organizations.create({
   name: "Bench",
   owner: { email: "bench@example.com", password: "bench-password" },
 });
-const { token } = await core.apiKeys.create(organization.id, systemActor("bench"), { name: "bench", role: "admin" });
+const { token } = await core.apiKeys.create(operatorScope(organization.id, "bench"), { name: "bench", role: "admin" });
 const client = createRelayPostClient({ url: `http://127.0.0.1:${server.httpPort}`, apiKey: token });
 
 // Seeding goes straight to the table: 10,000 argon2id hashes would measure argon2, not the list.

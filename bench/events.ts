@@ -4,7 +4,7 @@
  * Run: pnpm --filter @relaypost/bench events -- --postgres postgres://postgres@127.0.0.1:5432/postgres
  */
 import { createRelayPostClient, type RelayPostClient } from "@relaypost/client";
-import { createCore, systemActor } from "@relaypost/core";
+import { createCore, operatorScope } from "@relaypost/core";
 import { createTestDatabase } from "@relaypost/db/testing";
 import { benchArgs } from "./lib/args";
 import { type ServerProcess, startServerProcess } from "./lib/processes";
@@ -50,8 +50,8 @@ async function run(mode: "same process" | "two processes") {
       name: `Bench ${o}`,
       owner: { email: `bench-${o}@example.com`, password: "bench-password" },
     });
-    const scope = { organizationId: organization.id, actor: systemActor("bench") };
-    tokens.push((await core.apiKeys.create(organization.id, scope.actor, { name: "watch", role: "viewer" })).token);
+    const scope = operatorScope(organization.id, "bench");
+    tokens.push((await core.apiKeys.create(scope, { name: "watch", role: "viewer" })).token);
     for (let c = 0; c < perOrg; c++) {
       const { credential, password } = await core.smtpCredentials.create(scope, {});
       credentials.push({

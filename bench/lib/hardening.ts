@@ -1,4 +1,4 @@
-import { type Core, systemActor } from "@relaypost/core";
+import { type Core, operatorScope } from "@relaypost/core";
 
 /** An organization with credentials and a viewer API key, made through core against the server's database. */
 export async function seedOrganization(core: Core, name: string, credentials: number) {
@@ -9,9 +9,9 @@ export async function seedOrganization(core: Core, name: string, credentials: nu
       password: "bench-password",
     },
   });
-  const scope = { organizationId: organization.id, actor: systemActor("bench") };
-  const admin = await core.apiKeys.create(organization.id, scope.actor, { name: "bench admin", role: "admin" });
-  const viewer = await core.apiKeys.create(organization.id, scope.actor, { name: "bench viewer", role: "viewer" });
+  const scope = operatorScope(organization.id, "bench");
+  const admin = await core.apiKeys.create(scope, { name: "bench admin", role: "admin" });
+  const viewer = await core.apiKeys.create(scope, { name: "bench viewer", role: "viewer" });
   const created = [];
   for (let i = 0; i < credentials; i++) {
     const { credential, password } = await core.smtpCredentials.create(scope, {});

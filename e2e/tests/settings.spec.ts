@@ -96,6 +96,72 @@ test.describe("API keys, members and audit log", () => {
     await screenshot(owner, "11-audit-log");
   });
 
+  test("signing up with a taken address creates nothing and answers like a wrong password; with the right one the link waits to be accepted, and an admin cannot remove an owner", async ({
+    browser,
+  }) => {
+    const owner = await newPage(browser);
+    const ownerAccount = await signUp(owner, "Consent Co");
+    await owner.getByRole("link", { name: "Members" }).click();
+    await expect(owner.getByRole("button", { name: /add member/i })).toHaveCount(0);
+    await owner.getByRole("button", { name: "Invite by link" }).click();
+    const invite = owner.getByRole("dialog", { name: "Invite by link" });
+    await invite.getByLabel("Role").selectOption("admin");
+    await invite.getByRole("button", { name: "Create link" }).click();
+    const link = await invite.getByTestId("invitation-link").inputValue();
+    await invite.getByRole("button", { name: "Done" }).click();
+
+    const existing = await signUp(await newPage(browser), "Existing's own");
+    const page = await newPage(browser);
+    await page.goto(link);
+    await page.getByRole("link", { name: "Create an account" }).click();
+    await page.getByLabel("Work email").fill(existing.email);
+    await page.getByLabel("Password").fill("not-the-owners-password");
+    await page.getByRole("button", { name: "Create account" }).click();
+    await expect(page.getByText("Email or password is incorrect")).toBeVisible();
+    await owner.reload();
+    await expect(owner.getByTestId("member-row")).toHaveCount(1);
+
+    await page.getByLabel("Password").fill(existing.password);
+    await page.getByRole("button", { name: "Create account" }).click();
+    await expect(page.getByRole("heading", { name: "Join Consent Co" })).toBeVisible();
+    await page.getByRole("button", { name: "Accept invitation" }).click();
+    await expect(page.getByRole("heading", { name: "SMTP Credentials", exact: true })).toBeVisible();
+    await expect(page.getByTestId("organization-switcher").locator('option:not([value="__new"])')).toHaveText([
+      "Consent Co",
+      "Existing's own",
+    ]);
+
+    await page.getByRole("link", { name: "Members" }).click();
+    const ownerRow = page.getByTestId("member-row").filter({ hasText: ownerAccount.email });
+    await expect(ownerRow).toBeVisible();
+    await expect(ownerRow.getByRole("button", { name: "Remove" })).toHaveCount(0);
+    await page.getByRole("button", { name: "Invite by link" }).click();
+    await expect(page.getByRole("dialog", { name: "Invite by link" }).locator('option[value="owner"]')).toHaveCount(0);
+  });
+
+  test("an existing account follows a link, signs in, and is brought back to the invitation to accept it", async ({
+    browser,
+  }) => {
+    const owner = await newPage(browser);
+    await signUp(owner, "Sign-in Co");
+    await owner.getByRole("link", { name: "Members" }).click();
+    await owner.getByRole("button", { name: "Invite by link" }).click();
+    const invite = owner.getByRole("dialog", { name: "Invite by link" });
+    await invite.getByRole("button", { name: "Create link" }).click();
+    const link = await invite.getByTestId("invitation-link").inputValue();
+
+    const existing = await signUp(await newPage(browser));
+    const page = await newPage(browser);
+    await page.goto(link);
+    await page.getByRole("link", { name: "Sign in to accept" }).click();
+    await page.getByLabel("Email").fill(existing.email);
+    await page.getByLabel("Password").fill(existing.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("heading", { name: "Join Sign-in Co" })).toBeVisible();
+    await page.getByRole("button", { name: "Accept invitation" }).click();
+    await expect(page.getByRole("heading", { name: "SMTP Credentials", exact: true })).toBeVisible();
+  });
+
   test("works at phone width, shows refusals where they belong, and signs out", async ({ browser }) => {
     const page = await newPage(browser, { width: 390, height: 844 });
     await signUp(page);

@@ -1,54 +1,61 @@
-import type { Role } from "@relaypost/core";
+import { ROLES, type Role } from "@relaypost/core";
 import { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CSRF_HEADER, createContext, ORGANIZATION_HEADER, SESSION_COOKIE } from "./context";
-import { procedurePaths } from "./procedures.test-support";
+import { inputKeys, procedurePaths } from "./procedures.test-support";
 import { appRouter } from "./root";
 import { type ApiHarness, type Caller, createApiHarness, type TestOrganization } from "./testing";
 
 /**
- * A generated matrix: every procedure × every kind of caller × its own organization's ids or another's. The
- * expectation of each cell follows from one rule per procedure (who may call it), not from a hand-kept table of
+ * A generated matrix: every procedure × every kind of caller × its own organization's ids or another's, and for
+ * every input that takes a role, every role value; for every procedure that acts on a member, a member of every
+ * rank. The expectation of each cell follows from one rule per procedure (who may call it) and the role ladder
+ * (nobody grants a role above their own or acts on a member who ranks above them), not from a hand-kept table of
  * outcomes, and every cell asserts the exact code. tenancy.test.ts holds the hand-written cases this generalizes.
  */
 type Requirement = "public" | "user" | Role;
 
-interface Targets {
-  organizationId: string;
-  credentialId: string;
-  apiKeyId: string;
-  userId: string;
-  invitationId: string;
-  newMemberEmail: string;
+/** The kind of organization data a call names by id. */
+type TargetKind = "credential" | "apiKey" | "member" | "invitation";
+
+/** One cell's inputs: the target's id, the role the input carries, and the rank of the member acted on. */
+interface Variant {
+  id: string;
+  role: Role;
+  rank: Role;
 }
 
 interface Spec {
   requires: Requirement;
-  /** Whether the call names an id of organization data (a foreign one must look like an unknown one). */
-  takesId: boolean;
+  /** The organization data the call names by id, if any (a foreign id must look like an unknown one). */
+  target?: TargetKind;
   /** The id only filters a listing: a foreign one matches nothing, so the answer is an empty success. */
   filtersById?: true;
-  call: (c: Caller, t: Targets) => Promise<unknown>;
+  /** The roles this input accepts; every role is tried, and the others must be refused as bad input. */
+  roles?: readonly Role[];
+  call: (c: Caller, v: Variant) => Promise<unknown>;
 }
 
 const SPECS: Record<string, Spec> = {
-  "apiKeys.create": { requires: "admin", takesId: false, call: (c) => c.apiKeys.create({ name: "k", role: "viewer" }) },
-  "apiKeys.list": { requires: "viewer", takesId: false, call: (c) => c.apiKeys.list() },
-  "apiKeys.revoke": { requires: "admin", takesId: true, call: (c, t) => c.apiKeys.revoke({ id: t.apiKeyId }) },
-  "auditLog.list": { requires: "viewer", takesId: false, call: (c) => c.auditLog.list() },
-  "auth.me": { requires: "public", takesId: false, call: (c) => c.auth.me() },
+  "apiKeys.create": {
+    requires: "admin",
+    roles: ["admin", "viewer"],
+    call: (c, v) => c.apiKeys.create({ name: "k", role: v.role as "admin" | "viewer" }),
+  },
+  "apiKeys.list": { requires: "viewer", call: (c) => c.apiKeys.list() },
+  "apiKeys.revoke": { requires: "admin", target: "apiKey", call: (c, v) => c.apiKeys.revoke({ id: v.id }) },
+  "auditLog.list": { requires: "viewer", call: (c) => c.auditLog.list() },
+  "auth.me": { requires: "public", call: (c) => c.auth.me() },
   "auth.signIn": {
     requires: "public",
-    takesId: false,
     call: (c) => c.auth.signIn({ email: "nobody@example.com", password: "wrong-password" }).catch(() => null),
   },
-  "auth.signOut": { requires: "user", takesId: false, call: (c) => c.auth.signOut() },
+  "auth.signOut": { requires: "user", call: (c) => c.auth.signOut() },
   "auth.signUp": {
     requires: "public",
-    takesId: false,
     call: (c) =>
       c.auth.signUp({
         email: `su-${crypto.randomUUID()}@example.com`,
@@ -58,13 +65,12 @@ const SPECS: Record<string, Spec> = {
   },
   "events.recent": {
     requires: "viewer",
-    takesId: true,
+    target: "credential",
     filtersById: true,
-    call: (c, t) => c.events.recent({ credentialId: t.credentialId }),
+    call: (c, v) => c.events.recent({ credentialId: v.id }),
   },
   "events.subscribe": {
     requires: "viewer",
-    takesId: false,
     call: async (c) => {
       const stream = await c.events.subscribe({});
       await stream[Symbol.asyncIterator]().return?.();
@@ -72,72 +78,61 @@ const SPECS: Record<string, Spec> = {
   },
   "members.acceptInvitation": {
     requires: "user",
-    takesId: false,
     call: (c) => c.members.acceptInvitation({ token: "rpinv_unknown" }).catch(notFoundIsFine),
   },
-  "members.add": {
-    requires: "admin",
-    takesId: false,
-    call: (c, t) => c.members.add({ email: t.newMemberEmail, role: "viewer" }),
-  },
-  "members.invitations": { requires: "admin", takesId: false, call: (c) => c.members.invitations() },
-  "members.invite": { requires: "admin", takesId: false, call: (c) => c.members.invite({ role: "viewer" }) },
-  "members.list": { requires: "viewer", takesId: false, call: (c) => c.members.list() },
+  "members.invitations": { requires: "admin", call: (c) => c.members.invitations() },
+  "members.invite": { requires: "admin", roles: ROLES, call: (c, v) => c.members.invite({ role: v.role }) },
+  "members.list": { requires: "viewer", call: (c) => c.members.list() },
   "members.previewInvitation": {
     requires: "user",
-    takesId: false,
     call: (c) => c.members.previewInvitation({ token: "rpinv_unknown" }).catch(notFoundIsFine),
   },
-  "members.remove": { requires: "admin", takesId: true, call: (c, t) => c.members.remove({ userId: t.userId }) },
+  "members.remove": { requires: "admin", target: "member", call: (c, v) => c.members.remove({ userId: v.id }) },
   "members.revokeInvitation": {
     requires: "admin",
-    takesId: true,
-    call: (c, t) => c.members.revokeInvitation({ id: t.invitationId }),
+    target: "invitation",
+    call: (c, v) => c.members.revokeInvitation({ id: v.id }),
   },
   "members.setRole": {
     requires: "owner",
-    takesId: true,
-    call: (c, t) => c.members.setRole({ userId: t.userId, role: "admin" }),
+    target: "member",
+    roles: ROLES,
+    call: (c, v) => c.members.setRole({ userId: v.id, role: v.role }),
   },
-  "organizations.create": { requires: "user", takesId: false, call: (c) => c.organizations.create({ name: "Mine 2" }) },
-  "organizations.current": { requires: "viewer", takesId: false, call: (c) => c.organizations.current() },
-  "organizations.list": { requires: "user", takesId: false, call: (c) => c.organizations.list() },
-  "organizations.rename": {
-    requires: "owner",
-    takesId: false,
-    call: (c) => c.organizations.rename({ name: "Renamed" }),
-  },
+  "organizations.create": { requires: "user", call: (c) => c.organizations.create({ name: "Mine 2" }) },
+  "organizations.current": { requires: "viewer", call: (c) => c.organizations.current() },
+  "organizations.list": { requires: "user", call: (c) => c.organizations.list() },
+  "organizations.rename": { requires: "owner", call: (c) => c.organizations.rename({ name: "Renamed" }) },
   "smtpCredentials.connectionSettings": {
     requires: "viewer",
-    takesId: false,
     call: (c) => c.smtpCredentials.connectionSettings(),
   },
-  "smtpCredentials.create": { requires: "admin", takesId: false, call: (c) => c.smtpCredentials.create({}) },
+  "smtpCredentials.create": { requires: "admin", call: (c) => c.smtpCredentials.create({}) },
   "smtpCredentials.delete": {
     requires: "admin",
-    takesId: true,
-    call: (c, t) => c.smtpCredentials.delete({ id: t.credentialId }),
+    target: "credential",
+    call: (c, v) => c.smtpCredentials.delete({ id: v.id }),
   },
   "smtpCredentials.get": {
     requires: "viewer",
-    takesId: true,
-    call: (c, t) => c.smtpCredentials.get({ id: t.credentialId }),
+    target: "credential",
+    call: (c, v) => c.smtpCredentials.get({ id: v.id }),
   },
-  "smtpCredentials.list": { requires: "viewer", takesId: false, call: (c) => c.smtpCredentials.list() },
+  "smtpCredentials.list": { requires: "viewer", call: (c) => c.smtpCredentials.list() },
   "smtpCredentials.regeneratePassword": {
     requires: "admin",
-    takesId: true,
-    call: (c, t) => c.smtpCredentials.regeneratePassword({ id: t.credentialId }),
+    target: "credential",
+    call: (c, v) => c.smtpCredentials.regeneratePassword({ id: v.id }),
   },
   "smtpCredentials.setActive": {
     requires: "admin",
-    takesId: true,
-    call: (c, t) => c.smtpCredentials.setActive({ id: t.credentialId, active: false }),
+    target: "credential",
+    call: (c, v) => c.smtpCredentials.setActive({ id: v.id, active: false }),
   },
   "smtpCredentials.update": {
     requires: "admin",
-    takesId: true,
-    call: (c, t) => c.smtpCredentials.update({ id: t.credentialId, description: "changed" }),
+    target: "credential",
+    call: (c, v) => c.smtpCredentials.update({ id: v.id, description: "changed" }),
   },
 };
 
@@ -192,20 +187,42 @@ function httpCaller(core: ApiHarness["core"], headers: Record<string, string>): 
 
 type Transport = "caller" | "http";
 
-type CallerKind = "owner" | "admin" | "viewer" | "apiKey:admin" | "apiKey:viewer" | "anonymous";
-const CALLER_KINDS: CallerKind[] = ["owner", "admin", "viewer", "apiKey:admin", "apiKey:viewer", "anonymous"];
+type CallerKind = "owner" | "admin" | "viewer" | "apiKey:admin" | "apiKey:viewer" | "anonymous" | "outsider";
+const CALLER_KINDS: CallerKind[] = [
+  "owner",
+  "admin",
+  "viewer",
+  "apiKey:admin",
+  "apiKey:viewer",
+  "anonymous",
+  "outsider",
+];
 const RANK: Record<Role, number> = { viewer: 0, admin: 1, owner: 2 };
 
-function expectedCode(spec: Spec, kind: CallerKind, scope: "own" | "foreign"): string {
+/** Every role for a role-taking input, a member of every rank for a call that acts on one; one cell otherwise. */
+function variantsOf(spec: Spec): Array<Omit<Variant, "id">> {
+  const roles = spec.roles ? ROLES : (["viewer"] as const);
+  const ranks = spec.target === "member" ? ROLES : (["viewer"] as const);
+  return roles.flatMap((role) => ranks.map((rank) => ({ role, rank })));
+}
+
+function expectedCode(spec: Spec, kind: CallerKind, scope: "own" | "foreign", variant: Omit<Variant, "id">): string {
   if (spec.requires === "public") return "OK";
   if (kind === "anonymous") return "UNAUTHORIZED";
   const isKey = kind.startsWith("apiKey:");
   if (spec.requires === "user") return isKey ? "UNAUTHORIZED" : "OK";
+  // Signed in but a member of no organization: whichever one it names is not found.
+  if (kind === "outsider") return "NOT_FOUND";
   const role = (isKey ? kind.slice("apiKey:".length) : kind) as Role;
   // Another organization named outright (header) is not found; its ids inside one's own are not found either.
-  if (scope === "foreign" && !spec.takesId) return "NOT_FOUND";
+  if (scope === "foreign" && !spec.target) return "NOT_FOUND";
   if (RANK[role] < RANK[spec.requires]) return "FORBIDDEN";
-  return scope === "foreign" && !spec.filtersById ? "NOT_FOUND" : "OK";
+  if (spec.roles && !spec.roles.includes(variant.role)) return "BAD_REQUEST";
+  if (scope === "foreign") return spec.filtersById ? "OK" : "NOT_FOUND";
+  // The ladder: no granting a role above one's own, no acting on a member who ranks above oneself.
+  const granted = spec.roles ? RANK[variant.role] : -1;
+  const actedOn = spec.target === "member" ? RANK[variant.rank] : -1;
+  return Math.max(granted, actedOn) > RANK[role] ? "FORBIDDEN" : "OK";
 }
 
 async function codeOf(call: Promise<unknown>): Promise<string> {
@@ -218,33 +235,48 @@ async function codeOf(call: Promise<unknown>): Promise<string> {
   }
 }
 
-describe("authorization matrix: every procedure × caller × own or foreign ids", () => {
+/** Ids of another organization's data: a member of every rank, and one of everything else. */
+interface ForeignIds {
+  credential: string;
+  apiKey: string;
+  invitation: string;
+  member: Record<Role, string>;
+}
+
+describe("authorization matrix: every procedure × caller × own or foreign ids × every role and rank", () => {
   let h: ApiHarness;
   let mine: TestOrganization;
   let theirs: TestOrganization;
-  let members: { admin: string; viewer: string };
-  let foreign: Targets;
+  let members: { admin: string; viewer: string; outsider: string };
+  let foreign: ForeignIds;
   let foreignSnapshot: string;
 
-  /** Fresh targets in `org` for one call, so a call that deletes or revokes spoils nothing for the next. */
-  async function targetsIn(org: TestOrganization): Promise<Targets> {
+  /** A fresh target in `org` for one call, so a call that deletes or revokes spoils nothing for the next. */
+  async function targetIn(org: TestOrganization, kind: TargetKind, rank: Role): Promise<string> {
     const owner = await h.asSession(org.owner.sessionToken, org.id);
-    const { credential } = await owner.smtpCredentials.create({});
-    const { apiKey } = await h.createApiKey(org.id, "viewer");
-    const member = await h.addMember(org.id, "viewer");
-    await owner.members.invite({ role: "viewer" });
-    const [invitation] = await owner.members.invitations();
-    const email = `new-${crypto.randomUUID()}@example.com`;
-    await h.core.users.create({ email, password: "password-123" });
+    switch (kind) {
+      case "credential":
+        return (await owner.smtpCredentials.create({})).credential.id;
+      case "apiKey":
+        return (await h.createApiKey(org.id, "viewer")).apiKey.id;
+      case "member":
+        return (await h.addMember(org.id, rank)).id;
+      case "invitation":
+        return (await owner.members.invite({ role: "viewer" })).invitation.id;
+    }
+  }
+
+  async function foreignIdsIn(org: TestOrganization): Promise<ForeignIds> {
+    const member = async (rank: Role) => targetIn(org, "member", rank);
     return {
-      organizationId: org.id,
-      credentialId: credential.id,
-      apiKeyId: apiKey.id,
-      userId: member.id,
-      invitationId: invitation?.id ?? "",
-      newMemberEmail: email,
+      credential: await targetIn(org, "credential", "viewer"),
+      apiKey: await targetIn(org, "apiKey", "viewer"),
+      invitation: await targetIn(org, "invitation", "viewer"),
+      member: { owner: await member("owner"), admin: await member("admin"), viewer: await member("viewer") },
     };
   }
+
+  const foreignIdOf = (kind: TargetKind, rank: Role) => (kind === "member" ? foreign.member[rank] : foreign[kind]);
 
   /** A new caller of `kind` in `mine`, asking to act in `organizationId` when it is not its own. */
   async function callerOf(kind: CallerKind, organizationId: string, transport: Transport): Promise<Caller> {
@@ -253,7 +285,7 @@ describe("authorization matrix: every procedure × caller × own or foreign ids"
       const { token } = await h.createApiKey(mine.id, kind === "apiKey:admin" ? "admin" : "viewer");
       headers.authorization = `Bearer ${token}`;
     } else if (kind !== "anonymous") {
-      const userId = kind === "owner" ? mine.owner.id : members[kind as "admin" | "viewer"];
+      const userId = kind === "owner" ? mine.owner.id : members[kind as "admin" | "viewer" | "outsider"];
       const { token } = await h.core.sessions.create(userId);
       Object.assign(headers, {
         cookie: `${SESSION_COOKIE}=${token}`,
@@ -279,17 +311,31 @@ describe("authorization matrix: every procedure × caller × own or foreign ids"
     h = await createApiHarness();
     mine = await h.createOrganization("Mine");
     theirs = await h.createOrganization("Theirs");
+    const outsider = await h.core.users.create({ email: "outsider@example.com", password: "outsider-password" });
     members = {
       admin: (await h.addMember(mine.id, "admin")).id,
       viewer: (await h.addMember(mine.id, "viewer")).id,
+      outsider: outsider.id,
     };
-    foreign = await targetsIn(theirs);
+    foreign = await foreignIdsIn(theirs);
     foreignSnapshot = await snapshot(theirs);
   });
   afterAll(() => h.destroy());
 
   it("has a rule for every procedure of the router", () => {
     expect(Object.keys(SPECS).sort()).toEqual(procedurePaths());
+  });
+
+  it("tries every role value on every input that takes a role, and every rank on every call acting on a member", () => {
+    const taking = (key: string) => procedurePaths().filter((path) => inputKeys(path).includes(key));
+    const specsWith = (has: (spec: Spec) => boolean) =>
+      Object.keys(SPECS)
+        .filter((path) => has(SPECS[path] as Spec))
+        .sort();
+    expect(taking("role")).toEqual(specsWith((spec) => spec.roles !== undefined));
+    expect(taking("userId")).toEqual(specsWith((spec) => spec.target === "member"));
+    for (const path of taking("role"))
+      expect(variantsOf(SPECS[path] as Spec).map((v) => v.role)).toEqual(expect.arrayContaining([...ROLES]));
   });
 
   const cases = Object.keys(SPECS)
@@ -300,23 +346,38 @@ describe("authorization matrix: every procedure × caller × own or foreign ids"
   for (const [path, transport] of cases) {
     const spec = SPECS[path] as Spec;
     it(`${path} (${transport}): each caller gets exactly what its role allows, and nothing of another organization`, async () => {
-      const cells: Array<{ kind: CallerKind; scope: string; code: string }> = [];
-      const expected: typeof cells = [];
-      for (const kind of CALLER_KINDS) {
-        for (const scope of ["own", "foreign"] as const) {
-          const targets = scope === "own" ? await targetsIn(mine) : foreign;
-          // A foreign id is tried from inside one's own organization; a foreign organization is named by header.
-          const caller = await callerOf(kind, scope === "foreign" && !spec.takesId ? theirs.id : mine.id, transport);
-          let output = "";
-          const code = await codeOf(
-            spec.call(caller, targets).then((result) => {
-              output = JSON.stringify(result) ?? "";
-            }),
-          );
-          cells.push({ kind, scope, code });
-          expected.push({ kind, scope, code: expectedCode(spec, kind, scope) });
-          for (const id of [foreign.credentialId, foreign.apiKeyId, foreign.userId, foreign.invitationId, theirs.id]) {
-            expect(output).not.toContain(id);
+      type Cell = { kind: CallerKind; scope: string; role?: Role; rank?: Role; code: string };
+      const cells: Cell[] = [];
+      const expected: Cell[] = [];
+      for (const variant of variantsOf(spec)) {
+        const shown = {
+          ...(spec.roles ? { role: variant.role } : {}),
+          ...(spec.target === "member" ? { rank: variant.rank } : {}),
+        };
+        for (const kind of CALLER_KINDS) {
+          for (const scope of ["own", "foreign"] as const) {
+            const id = !spec.target
+              ? ""
+              : scope === "own"
+                ? await targetIn(mine, spec.target, variant.rank)
+                : foreignIdOf(spec.target, variant.rank);
+            // A foreign id is tried from inside one's own organization; a foreign organization is named by header.
+            const caller = await callerOf(kind, scope === "foreign" && !spec.target ? theirs.id : mine.id, transport);
+            let output = "";
+            const code = await codeOf(
+              spec.call(caller, { ...variant, id }).then((result) => {
+                output = JSON.stringify(result) ?? "";
+              }),
+            );
+            cells.push({ kind, scope, ...shown, code });
+            expected.push({ kind, scope, ...shown, code: expectedCode(spec, kind, scope, variant) });
+            const foreignIds = [
+              foreign.credential,
+              foreign.apiKey,
+              foreign.invitation,
+              ...Object.values(foreign.member),
+            ];
+            for (const foreignId of [...foreignIds, theirs.id]) expect(output).not.toContain(foreignId);
           }
         }
       }

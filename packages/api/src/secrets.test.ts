@@ -44,19 +44,14 @@ describe("secrets never leave after creation", () => {
     const owner = await h.asSession(org.owner.sessionToken, org.id);
     const anonymous = await h.anonymous();
 
-    const signUp = (await anonymous.auth.signUp({
-      email: "newcomer@example.com",
-      password: "newcomer-password-1",
-      organizationName: "Newcomer Ltd",
-    })) as { user: { id: string } };
-    called.add("auth.signUp");
     secrets.add("newcomer-password-1");
+    const account = { email: "newcomer@example.com", password: "newcomer-password-1" };
+    await record("auth.signUp", () => anonymous.auth.signUp({ ...account, organizationName: "Newcomer Ltd" }));
+    await record("auth.signUp", () => anonymous.auth.signUp({ ...account, organizationName: "Taken address" }));
     await record("auth.signIn", () =>
       anonymous.auth.signIn({ email: "newcomer@example.com", password: "wrong-password-1" }),
     );
-    await record("auth.signIn", () =>
-      anonymous.auth.signIn({ email: "newcomer@example.com", password: "newcomer-password-1" }),
-    );
+    const signedIn = (await record("auth.signIn", () => anonymous.auth.signIn(account))) as { user: { id: string } };
     await record("auth.me", () => owner.auth.me());
 
     const created = await owner.smtpCredentials.create({ username: "leak_check", description: "d" });
@@ -89,10 +84,7 @@ describe("secrets never leave after creation", () => {
     await record("organizations.list", () => owner.organizations.list());
     await record("organizations.create", () => owner.organizations.create({ name: "Second" }));
     await record("organizations.rename", () => owner.organizations.rename({ name: "Renamed" }));
-    await record("members.add", () => owner.members.add({ email: "newcomer@example.com", role: "viewer" }));
     await record("members.list", () => owner.members.list());
-    await record("members.setRole", () => owner.members.setRole({ userId: signUp.user.id, role: "admin" }));
-    await record("members.remove", () => owner.members.remove({ userId: signUp.user.id }));
     const invited = await owner.members.invite({ role: "viewer" });
     called.add("members.invite");
     secrets.add(invited.token);
@@ -100,10 +92,12 @@ describe("secrets never leave after creation", () => {
     called.add("members.invite");
     secrets.add(second.token);
     await record("members.invitations", () => owner.members.invitations());
-    const invitee = await h.asSession((await h.core.sessions.create(signUp.user.id)).token);
+    const invitee = await h.asSession((await h.core.sessions.create(signedIn.user.id)).token);
     await record("members.previewInvitation", () => invitee.members.previewInvitation({ token: invited.token }));
     await record("members.acceptInvitation", () => invitee.members.acceptInvitation({ token: invited.token }));
     await record("members.acceptInvitation", () => invitee.members.acceptInvitation({ token: invited.token }));
+    await record("members.setRole", () => owner.members.setRole({ userId: signedIn.user.id, role: "admin" }));
+    await record("members.remove", () => owner.members.remove({ userId: signedIn.user.id }));
     await record("members.revokeInvitation", () => owner.members.revokeInvitation({ id: second.invitation.id }));
     await record("auditLog.list", () => owner.auditLog.list({ limit: 200 }));
     await record("events.recent", () => owner.events.recent({ limit: 500 }));

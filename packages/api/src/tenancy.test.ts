@@ -143,7 +143,7 @@ describe("tenant isolation and authorization", () => {
         () => caller.smtpCredentials.delete({ id: credential.id }),
         () => caller.apiKeys.create({ name: "k", role: "admin" }),
         () => caller.apiKeys.revoke({ id: crypto.randomUUID() }),
-        () => caller.members.add({ email: "x@example.com", role: "admin" }),
+        () => caller.members.invite({ role: "viewer" }),
         () => caller.members.setRole({ userId: viewer.id, role: "owner" }),
         () => caller.members.remove({ userId: mine.owner.id }),
         () => caller.organizations.rename({ name: "hijacked" }),
@@ -162,6 +162,67 @@ describe("tenant isolation and authorization", () => {
     const admin = await h.addMember(mine.id, "admin");
     const caller = await h.asSession(admin.sessionToken, mine.id);
     expect(await codeOf(caller.members.setRole({ userId: admin.id, role: "owner" }))).toBe("FORBIDDEN");
+  });
+
+  /** The callers ranked admin: a member's session and an admin API key. */
+  const admins = async () => [
+    await h.asSession((await h.addMember(mine.id, "admin")).sessionToken, mine.id),
+    await h.asApiKey((await h.createApiKey(mine.id, "admin")).token),
+  ];
+
+  it("refuses an admin, by session or by API key, removing an owner, inviting one, or touching the owner's role", async () => {
+    const owner = await h.addMember(mine.id, "owner");
+    for (const admin of await admins()) {
+      expect(await codeOf(admin.members.remove({ userId: owner.id }))).toBe("FORBIDDEN");
+      expect(await codeOf(admin.members.remove({ userId: mine.owner.id }))).toBe("FORBIDDEN");
+      expect(await codeOf(admin.members.invite({ role: "owner" }))).toBe("FORBIDDEN");
+      expect(await codeOf(admin.members.setRole({ userId: owner.id, role: "viewer" }))).toBe("FORBIDDEN");
+    }
+    const roles = (await (await h.asSession(mine.owner.sessionToken, mine.id)).members.list()).map((m) => m.role);
+    expect(roles.filter((role) => role === "owner")).toHaveLength(2);
+  });
+
+  it("makes the two-call takeover impossible: an admin can neither bring in an owner nor remove one", async () => {
+    const victim = await h.createOrganization();
+    const admin = await h.addMember(victim.id, "admin");
+    const attacker = await h.asSession(admin.sessionToken, victim.id);
+    const accomplice = { email: `accomplice-${crypto.randomUUID()}@example.com`, password: "accomplice-password" };
+    await h.core.users.create(accomplice);
+    // The first of the two calls the issue named: adding an account the attacker controls, as owner.
+    const direct = attacker.members as unknown as Record<string, (input: unknown) => Promise<unknown>>;
+    const add = Promise.resolve().then(() => direct.add?.({ email: accomplice.email, role: "owner" }));
+    expect(await codeOf(add)).toBe("NOT_FOUND");
+    expect(await codeOf(attacker.members.invite({ role: "owner" }))).toBe("FORBIDDEN");
+    expect(await codeOf(attacker.members.setRole({ userId: admin.id, role: "owner" }))).toBe("FORBIDDEN");
+    expect(await codeOf(attacker.members.remove({ userId: victim.owner.id }))).toBe("FORBIDDEN");
+    const owner = await h.asSession(victim.owner.sessionToken, victim.id);
+    expect((await owner.members.list()).map((m) => [m.email, m.role]).sort()).toEqual(
+      [
+        [victim.owner.email, "owner"],
+        [admin.email, "admin"],
+      ].sort(),
+    );
+    expect(procedurePaths()).not.toContain("members.add");
+  });
+
+  it("lets an owner invite an owner, and demote and remove another owner", async () => {
+    const owner = await h.asSession(mine.owner.sessionToken, mine.id);
+    expect(await codeOf(owner.members.invite({ role: "owner" }))).toBe("OK");
+    const first = await h.addMember(mine.id, "owner");
+    const second = await h.addMember(mine.id, "owner");
+    expect(await codeOf(owner.members.setRole({ userId: first.id, role: "viewer" }))).toBe("OK");
+    expect(await codeOf(owner.members.remove({ userId: second.id }))).toBe("OK");
+    const roles = new Map((await owner.members.list()).map((m) => [m.userId, m.role]));
+    expect([roles.get(first.id), roles.get(second.id)]).toEqual(["viewer", undefined]);
+  });
+
+  it("lets an admin remove only members of its own rank or below", async () => {
+    for (const admin of await admins()) {
+      const viewer = await h.addMember(mine.id, "viewer");
+      const peer = await h.addMember(mine.id, "admin");
+      expect(await codeOf(admin.members.remove({ userId: viewer.id }))).toBe("OK");
+      expect(await codeOf(admin.members.remove({ userId: peer.id }))).toBe("OK");
+    }
   });
 
   it("rejects a revoked API key with UNAUTHORIZED on its very next call", async () => {

@@ -1,4 +1,4 @@
-import { attemptStoreFor, type Core, createCore, systemActor } from "@relaypost/core";
+import { attemptStoreFor, type Core, createCore, operatorScope, type Role } from "@relaypost/core";
 import { createTestDatabase, type TestDatabase } from "@relaypost/db/testing";
 import { CSRF_HEADER, createContext, ORGANIZATION_HEADER, SESSION_COOKIE } from "./context";
 import { appRouter } from "./root";
@@ -62,17 +62,18 @@ export async function createApiHarness() {
       return { id: organization.id, slug: organization.slug, owner: { id: owner.id, email, sessionToken: token } };
     },
 
-    /** A user with `role` in the organization, signed in. */
-    async addMember(organizationId: string, role: "owner" | "admin" | "viewer") {
+    /** A user with `role` in the organization, signed in; they joined the only way there is, by an invitation. */
+    async addMember(organizationId: string, role: Role) {
       const email = `${role}-${unique()}@example.com`;
       const user = await core.users.create({ email, password: "member-password-1" });
-      await core.members.add(organizationId, systemActor("test"), email, role);
+      const { token: link } = await core.invitations.create(operatorScope(organizationId, "test"), role);
+      await core.invitations.accept({ type: "user", id: user.id, label: email, remoteAddress: null }, link);
       const { token } = await core.sessions.create(user.id);
       return { id: user.id, email, sessionToken: token };
     },
 
     async createApiKey(organizationId: string, role: "admin" | "viewer" = "admin") {
-      return core.apiKeys.create(organizationId, systemActor("test"), { name: `key ${unique()}`, role });
+      return core.apiKeys.create(operatorScope(organizationId, "test"), { name: `key ${unique()}`, role });
     },
 
     destroy: () => database.destroy(),

@@ -11,7 +11,8 @@ export async function organizationWithClient(server: TestServer, name: string) {
     },
   });
   const actor = { type: "system" as const, id: null, label: "test", remoteAddress: null };
-  const { apiKey, token } = await server.core.apiKeys.create(organization.id, actor, { name: "test", role: "admin" });
+  const scope = { organizationId: organization.id, actor, role: "owner" as const };
+  const { apiKey, token } = await server.core.apiKeys.create(scope, { name: "test", role: "admin" });
   const client = createRelayPostClient({ url: server.url, apiKey: token });
   return { organization, apiKey, token, client };
 }

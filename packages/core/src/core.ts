@@ -15,18 +15,18 @@ import {
   listInvitations,
   previewInvitation,
   revokeInvitation,
-  signUpWithInvitation,
 } from "./identity/invitations";
-import { addMember, listMembers, membershipRole, removeMember, setMemberRole } from "./identity/members";
+import { listMembers, membershipRole, removeMember, setMemberRole } from "./identity/members";
 import {
   createOrganization,
   findOrganization,
   listUserOrganizations,
   renameOrganization,
 } from "./identity/organizations";
-import type { Role } from "./identity/roles";
+import type { Role, RoleScope } from "./identity/roles";
 import { createSession, resolveSession, revokeSession } from "./identity/sessions";
 import { createSignIn } from "./identity/sign-in";
+import { type SignUpInput, signUp } from "./identity/sign-up";
 import { createUser } from "./identity/users";
 import { createCredentialLifecycle } from "./smtp-credentials/lifecycle";
 import { getCredential, type ListQuery, listCredentials } from "./smtp-credentials/listing";
@@ -80,6 +80,7 @@ export function createCore({
       /** Checks a dashboard sign-in, throttled per client address and per account. */
       signIn: signIn.signIn,
       pruneSignInAttempts: signIn.prune,
+      signUp: (input: SignUpInput, remoteAddress: string | null) => signUp(db, hasher, input, remoteAddress),
     },
     sessions: {
       create: (userId: string) => createSession(db, userId),
@@ -96,24 +97,18 @@ export function createCore({
     members: {
       role: (organizationId: string, userId: string) => membershipRole(db, organizationId, userId),
       list: (organizationId: string) => listMembers(db, organizationId),
-      add: (organizationId: string, actor: Actor, email: string, role: Role) =>
-        addMember(db, organizationId, actor, email, role),
-      setRole: (organizationId: string, actor: Actor, userId: string, role: Role) =>
-        setMemberRole(db, organizationId, actor, userId, role),
-      remove: (organizationId: string, actor: Actor, userId: string) => removeMember(db, organizationId, actor, userId),
+      setRole: (scope: RoleScope, userId: string, role: Role) => setMemberRole(db, scope, userId, role),
+      remove: (scope: RoleScope, userId: string) => removeMember(db, scope, userId),
     },
     invitations: {
-      create: (organizationId: string, actor: Actor, role: Role) => createInvitation(db, organizationId, actor, role),
+      create: (scope: RoleScope, role: Role) => createInvitation(db, scope, role),
       list: (organizationId: string) => listInvitations(db, organizationId),
       revoke: (organizationId: string, actor: Actor, id: string) => revokeInvitation(db, organizationId, actor, id),
       preview: (token: string) => previewInvitation(db, token),
       accept: (actor: Actor & { type: "user"; id: string }, token: string) => acceptInvitation(db, actor, token),
-      signUp: (input: Parameters<typeof signUpWithInvitation>[2], token: string, remoteAddress: string | null) =>
-        signUpWithInvitation(db, hasher, input, token, remoteAddress),
     },
     apiKeys: {
-      create: (organizationId: string, actor: Actor, input: { name: string; role: ApiKeyRole }) =>
-        createApiKey(db, organizationId, actor, input),
+      create: (scope: RoleScope, input: { name: string; role: ApiKeyRole }) => createApiKey(db, scope, input),
       list: (organizationId: string) => listApiKeys(db, organizationId),
       revoke: (organizationId: string, actor: Actor, id: string) => revokeApiKey(db, organizationId, actor, id),
       resolve: (token: string) => resolveApiKey(db, token),

@@ -86,8 +86,10 @@ export function SignInPage() {
           event.preventDefault();
           void submission.run(async () => {
             await baseApi.client.auth.signIn.mutate({ email: email(), password: password() });
+            // Read before `me` changes: the signed-in app leaves this page, and its `next`, at once.
+            const destination = nextPath();
             await refreshMe();
-            navigate(nextPath(), { replace: true });
+            navigate(destination, { replace: true });
           });
         }}
       >
@@ -113,6 +115,16 @@ const invitationToken = () => {
   const match = /^\/invite\/([^/?#]+)$/.exec(nextPath());
   return match?.[1] ? decodeURIComponent(match[1]) : undefined;
 };
+
+/**
+ * Whether the link is still unused after signing up: it is when the address already had an account (sign-up then
+ * creates nothing), and the invite page offers to accept it now that its owner is signed in.
+ */
+const invitationOpen = (token: string) =>
+  baseApi.client.members.previewInvitation.query({ token }).then(
+    () => true,
+    () => false,
+  );
 
 export function SignUpPage() {
   const [name, setName] = createSignal("");
@@ -140,15 +152,21 @@ export function SignUpPage() {
           event.preventDefault();
           const token = invitationToken();
           void submission.run(async () => {
-            const result = await baseApi.client.auth.signUp.mutate({
+            await baseApi.client.auth.signUp.mutate({
               name: name().trim() || undefined,
               email: email(),
               password: password(),
               ...(token ? { invitationToken: token } : { organizationName: organizationName() }),
             });
-            chooseOrganization(result.organization.id);
-            await refreshMe();
-            navigate(token ? "/settings/smtp-credentials" : nextPath(), { replace: true });
+            // Sign-up answers alike for new and taken addresses; signing in is what tells whether the account is ours.
+            await baseApi.client.auth.signIn.mutate({ email: email(), password: password() });
+            // Decided before `me` changes, like on the sign-in page.
+            const destination =
+              token !== undefined && !(await invitationOpen(token)) ? "/settings/smtp-credentials" : nextPath();
+            const signedIn = await refreshMe();
+            const [only, ...others] = signedIn?.organizations ?? [];
+            if (only && others.length === 0) chooseOrganization(only.id);
+            navigate(destination, { replace: true });
           });
         }}
       >

@@ -90,7 +90,8 @@ export function MembersPage() {
                     </td>
                     <td>{formatDate(member.createdAt)}</td>
                     <td class="cell-actions">
-                      <Show when={canWrite() && member.userId !== selfId()}>
+                      {/* Nobody acts on a member who ranks above them: admins cannot remove owners. */}
+                      <Show when={canWrite() && member.userId !== selfId() && (isOwner() || member.role !== "owner")}>
                         <RowDangerButton label="Remove" onClick={() => setRemoving(member)} />
                       </Show>
                     </td>

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { type ApiKeyRole, type Core, createCore, DomainError, systemActor } from "@relaypost/core";
+import { type ApiKeyRole, type Core, createCore, DomainError, operatorScope } from "@relaypost/core";
 import type { Config } from "../config";
 import { DataDirInUseError } from "../data-dir-lock";
 import { openDatabase } from "../database";
@@ -62,7 +62,7 @@ async function apiKeyCreate(config: Config, args: string[]) {
   const token = await withCore(config, async (core) => {
     const organization = await core.organizations.find(org);
     if (!organization) throw new DomainError("NOT_FOUND", `No organization with id or slug "${org}"`);
-    const created = await core.apiKeys.create(organization.id, systemActor("cli"), {
+    const created = await core.apiKeys.create(operatorScope(organization.id, "cli"), {
       name,
       role: role as ApiKeyRole,
     });

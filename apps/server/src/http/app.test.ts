@@ -1,3 +1,4 @@
+import { operatorScope } from "@relaypost/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { startTestServer, type TestServer } from "../testing";
@@ -19,15 +20,20 @@ describe("HTTP endpoints", () => {
   });
 
   it("serves tRPC over HTTP with a session cookie, and refuses a cross-site style mutation without the CSRF header", async () => {
+    const account = { email: "http@example.com", password: "http-password-1" };
     const signUp = await fetch(`${server.url}/trpc/auth.signUp`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        json: { email: "http@example.com", password: "http-password-1", organizationName: "Over HTTP" },
-      }),
+      body: JSON.stringify({ json: { ...account, organizationName: "Over HTTP" } }),
     });
     expect(signUp.status).toBe(200);
-    const cookie = (signUp.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+    const signIn = await fetch(`${server.url}/trpc/auth.signIn`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ json: account }),
+    });
+    expect(signIn.status).toBe(200);
+    const cookie = (signIn.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
     expect(cookie).toMatch(/^relaypost_session=.+/);
 
     const forged = await fetch(`${server.url}/trpc/smtpCredentials.create`, {
@@ -52,8 +58,8 @@ describe("HTTP endpoints", () => {
       name: "Fields",
       owner: { email: "fields@example.com", password: "fields-password" },
     });
-    const actor = { type: "system" as const, id: null, label: "test", remoteAddress: null };
-    const { token } = await server.core.apiKeys.create(org.organization.id, actor, { name: "k", role: "admin" });
+    const scope = operatorScope(org.organization.id, "test");
+    const { token } = await server.core.apiKeys.create(scope, { name: "k", role: "admin" });
     const response = await fetch(`${server.url}/trpc/smtpCredentials.create`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
@@ -73,8 +79,8 @@ describe("HTTP endpoints", () => {
       name: "Settings",
       owner: { email: "settings@example.com", password: "settings-password" },
     });
-    const actor = { type: "system" as const, id: null, label: "test", remoteAddress: null };
-    const { token } = await server.core.apiKeys.create(org.organization.id, actor, { name: "k", role: "viewer" });
+    const scope = operatorScope(org.organization.id, "test");
+    const { token } = await server.core.apiKeys.create(scope, { name: "k", role: "viewer" });
     const response = await fetch(`${server.url}/trpc/smtpCredentials.connectionSettings`, {
       headers: { authorization: `Bearer ${token}` },
     });

@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { DEFAULT_SMTP_ENDPOINT } from "@relaypost/api";
-import { type Core, createCore, createEventBus, type Role, systemActor } from "@relaypost/core";
+import { type Core, createCore, createEventBus, operatorScope, type Role, systemActor } from "@relaypost/core";
 import { createDatabase, queryRows } from "@relaypost/db";
 import { createTestDatabase } from "@relaypost/db/testing";
 import { sql } from "drizzle-orm";
@@ -28,7 +28,10 @@ async function member(core: Core, organizationIds: string[], role: Role) {
     email: `${role}-${crypto.randomUUID()}@example.com`,
     password: "password-123456",
   });
-  for (const organizationId of organizationIds) await core.members.add(organizationId, actor, user.email, role);
+  for (const organizationId of organizationIds) {
+    const { token } = await core.invitations.create(operatorScope(organizationId, "test"), role);
+    await core.invitations.accept({ type: "user", id: user.id, label: user.email, remoteAddress: null }, token);
+  }
   return { user, token: (await core.sessions.create(user.id)).token };
 }
 
@@ -71,7 +74,10 @@ describe("a WebSocket call after revocation, with no revocation notice delivered
 
   it("refuses a revoked API key's next mutation (minting a new key), then closes the socket as revoked", async () => {
     const org = await organization(server.core, "key-call");
-    const { apiKey, token } = await server.core.apiKeys.create(org.id, actor, { name: "ci", role: "admin" });
+    const { apiKey, token } = await server.core.apiKeys.create(operatorScope(org.id, "test"), {
+      name: "ci",
+      role: "admin",
+    });
     const connection = await rawConnection(server.url, { apiKey: token });
     expect(await connection.call("query", "apiKeys.list")).toMatchObject({ ok: true });
 
@@ -109,7 +115,10 @@ describe("live subscriptions of a revoked party end with no notice and no call",
 
   it("closes a revoked API key's subscription", async () => {
     const org = await organization(server.core, "key-sweep");
-    const { apiKey, token } = await server.core.apiKeys.create(org.id, actor, { name: "ci", role: "viewer" });
+    const { apiKey, token } = await server.core.apiKeys.create(operatorScope(org.id, "test"), {
+      name: "ci",
+      role: "viewer",
+    });
     const connection = await subscribe({ apiKey: token });
     await server.core.apiKeys.revoke(org.id, actor, apiKey.id);
     expect(await within(connection.closed, CLOSE_BOUND_MS, "revoked socket closed")).toBe(4401);
@@ -122,7 +131,7 @@ describe("live subscriptions of a revoked party end with no notice and no call",
     const inChanged = await subscribe({ sessionToken: token, organizationId: changed.id });
     const inOther = await subscribe({ sessionToken: token, organizationId: other.id });
 
-    await server.core.members.setRole(changed.id, actor, user.id, "viewer");
+    await server.core.members.setRole(operatorScope(changed.id, "test"), user.id, "viewer");
     expect(await within(inChanged.closed, CLOSE_BOUND_MS, "socket of the changed role closed")).toBe(4401);
     // The check that closed the first socket looked at the second too: it answers, so it was left open.
     expect(await inOther.call("query", "smtpCredentials.list", {})).toMatchObject({ ok: true });
@@ -186,7 +195,7 @@ describe.skipIf(!onPostgres)("revocation reaches a process whose LISTEN connecti
 
   it("closes the socket of an API key revoked through process B, and refuses the key's calls", async () => {
     const org = await organization(a.core, "key-across");
-    const { apiKey, token } = await a.core.apiKeys.create(org.id, actor, { name: "ci", role: "admin" });
+    const { apiKey, token } = await a.core.apiKeys.create(operatorScope(org.id, "test"), { name: "ci", role: "admin" });
     const connection = await subscribeOnA({ apiKey: token });
     await takeDownListenerOfA();
     await b.core.apiKeys.revoke(org.id, actor, apiKey.id);
@@ -216,7 +225,7 @@ describe.skipIf(!onPostgres)("revocation reaches a process whose LISTEN connecti
     const { user, token } = await member(a.core, [org.id], "viewer");
     const connection = await subscribeOnA({ sessionToken: token, organizationId: org.id });
     await takeDownListenerOfA();
-    await b.core.members.remove(org.id, actor, user.id);
+    await b.core.members.remove(operatorScope(org.id, "test"), user.id);
     expect(await within(connection.closed, CLOSE_BOUND_MS, "removed member's socket on A closed")).toBe(4401);
     const again = await rawConnection(a.url, { sessionToken: token, organizationId: org.id });
     expect(await again.call("query", "smtpCredentials.list", {})).toEqual({ ok: false, code: "NOT_FOUND" });
@@ -233,7 +242,10 @@ describe.skipIf(!onPostgres)("a process whose LISTEN connection comes back (Post
 
   it("checks its open connections at once, closing one whose key was revoked while LISTEN was down", async () => {
     const org = await organization(server.core, "listen-back");
-    const { apiKey, token } = await server.core.apiKeys.create(org.id, actor, { name: "ci", role: "viewer" });
+    const { apiKey, token } = await server.core.apiKeys.create(operatorScope(org.id, "test"), {
+      name: "ci",
+      role: "viewer",
+    });
     const connection = await rawConnection(server.url, { apiKey: token });
     expect(await connection.call("subscription", "events.subscribe", {})).toEqual({ ok: true, data: "started" });
     const down = await listenersDown(server.databaseUrl, [server]);

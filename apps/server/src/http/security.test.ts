@@ -1,5 +1,5 @@
 import { type AppRouter, DEFAULT_SMTP_ENDPOINT } from "@relaypost/api";
-import { type RelayEvent, systemActor } from "@relaypost/core";
+import { operatorScope, type RelayEvent } from "@relaypost/core";
 import { createTRPCClient, createWSClient, wsLink } from "@trpc/client";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -70,20 +70,18 @@ describe("sessions and CSRF over real HTTP", () => {
   });
   afterAll(() => server.stop());
 
+  /** Signs up, then signs in as the dashboard does; the sign-in's answer carries the session cookie. */
   async function signUp(headers: Record<string, string> = {}) {
-    const email = `csrf-${crypto.randomUUID()}@example.com`;
-    const response = await post(
-      server,
-      "auth.signUp",
-      json({ email, password: "password-123456", organizationName: "Csrf" }),
-      { "content-type": "application/json", "x-relaypost-csrf": "1", ...headers },
-    );
+    const account = { email: `csrf-${crypto.randomUUID()}@example.com`, password: "password-123456" };
+    const sent = { "content-type": "application/json", "x-relaypost-csrf": "1", ...headers };
+    const signedUp = await post(server, "auth.signUp", json({ ...account, organizationName: "Csrf" }), sent);
+    expect(signedUp.status).toBe(200);
+    expect(signedUp.headers.get("set-cookie")).toBeNull();
+    const response = await post(server, "auth.signIn", json(account), sent);
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { result: { data: { json: { organization: { id: string } } } } };
-    return {
-      setCookie: response.headers.get("set-cookie") ?? "",
-      organizationId: body.result.data.json.organization.id,
-    };
+    const body = (await response.json()) as { result: { data: { json: { user: { id: string } } } } };
+    const [organization] = await server.core.organizations.listForUser(body.result.data.json.user.id);
+    return { setCookie: response.headers.get("set-cookie") ?? "", organizationId: organization?.id ?? "" };
   }
 
   async function credentialCount(): Promise<number> {
@@ -108,14 +106,12 @@ describe("sessions and CSRF over real HTTP", () => {
 
   it("marks the cookie Secure when the request itself arrived over HTTPS", async () => {
     const app = createHttpApp({ core: server.core, smtpEndpoint: DEFAULT_SMTP_ENDPOINT });
-    const request = new Request("https://relaypost.example/trpc/auth.signUp", {
+    const account = { email: `tls-${crypto.randomUUID()}@example.com`, password: "password-123456" };
+    await server.core.organizations.create({ name: "T", owner: account });
+    const request = new Request("https://relaypost.example/trpc/auth.signIn", {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: json({
-        email: `tls-${crypto.randomUUID()}@example.com`,
-        password: "password-123456",
-        organizationName: "T",
-      }),
+      body: json(account),
     });
     const response = await app.fetch(request, { incoming: { socket: { remoteAddress: "203.0.113.5" } } });
     expect(response.status).toBe(200);
@@ -195,27 +191,31 @@ describe("events over WebSocket: every kind of caller, own and foreign organizat
       name,
       owner: { email: `${name}-${crypto.randomUUID()}@example.com`, password: "password-123456" },
     });
-    const actor = systemActor("test");
+    const scope = operatorScope(organization.id, "test");
     const memberToken = async (role: "admin" | "viewer") => {
       const user = await server.core.users.create({
         email: `${role}-${crypto.randomUUID()}@example.com`,
         password: "password-123456",
       });
-      await server.core.members.add(organization.id, actor, user.email, role);
+      const { token } = await server.core.invitations.create(scope, role);
+      await server.core.invitations.accept(
+        { type: "user", id: user.id, label: user.email, remoteAddress: null },
+        token,
+      );
       return (await server.core.sessions.create(user.id)).token;
     };
     return {
       id: organization.id,
-      scope: { organizationId: organization.id, actor },
+      scope,
       callers: {
         owner: { sessionToken: (await server.core.sessions.create(owner.id)).token },
         admin: { sessionToken: await memberToken("admin") },
         viewer: { sessionToken: await memberToken("viewer") },
         "apiKey:admin": {
-          apiKey: (await server.core.apiKeys.create(organization.id, actor, { name: "a", role: "admin" })).token,
+          apiKey: (await server.core.apiKeys.create(scope, { name: "a", role: "admin" })).token,
         },
         "apiKey:viewer": {
-          apiKey: (await server.core.apiKeys.create(organization.id, actor, { name: "v", role: "viewer" })).token,
+          apiKey: (await server.core.apiKeys.create(scope, { name: "v", role: "viewer" })).token,
         },
       } as Record<string, Record<string, string>>,
     };

@@ -1,5 +1,5 @@
 import type { AppRouter } from "@relaypost/api";
-import { systemActor } from "@relaypost/core";
+import { operatorScope, systemActor } from "@relaypost/core";
 import { createTRPCClient, createWSClient, wsLink } from "@trpc/client";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -67,11 +67,16 @@ describe("WebSocket access", () => {
   it("ends a removed member's subscriptions", async () => {
     const { organization } = await organizationWithCredential("removed");
     const member = await server.core.users.create({ email: "member-removed@example.com", password: "password-123456" });
-    await server.core.members.add(organization.id, systemActor("test"), member.email, "viewer");
+    const operator = operatorScope(organization.id, "test");
+    const { token: link } = await server.core.invitations.create(operator, "viewer");
+    await server.core.invitations.accept(
+      { type: "user", id: member.id, label: member.email, remoteAddress: null },
+      link,
+    );
     const { token } = await server.core.sessions.create(member.id);
     const subscriber = sessionSubscriber(server, token, organization.id);
     await subscriber.started;
-    await server.core.members.remove(organization.id, systemActor("test"), member.id);
+    await server.core.members.remove(operator, member.id);
     expect(await subscriber.end).toBe("NOT_FOUND");
     subscriber.close();
   });
@@ -82,7 +87,7 @@ describe("WebSocket access", () => {
       name: "Slow",
       owner: { email: "slow@example.com", password: "password-123456" },
     });
-    const { token } = await slowServer.core.apiKeys.create(organization.id, systemActor("test"), {
+    const { token } = await slowServer.core.apiKeys.create(operatorScope(organization.id, "test"), {
       name: "slow",
       role: "viewer",
     });

@@ -6,7 +6,7 @@ export const apiKeysRouter = router({
 
   create: organizationProcedure("admin")
     .input(z.object({ name: z.string().trim().min(1).max(100), role: z.enum(["admin", "viewer"]) }))
-    .mutation(({ ctx, input }) => ctx.core.apiKeys.create(ctx.scope.organizationId, ctx.scope.actor, input)),
+    .mutation(({ ctx, input }) => ctx.core.apiKeys.create(ctx.scope, input)),
 
   revoke: organizationProcedure("admin")
     .input(z.object({ id: z.uuid() }))

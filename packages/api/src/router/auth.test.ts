@@ -1,5 +1,6 @@
-import { TRPCError } from "@trpc/server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { schema } from "@relaypost/db";
+import type { TRPCError } from "@trpc/server";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { CSRF_HEADER, createContext, SESSION_COOKIE } from "../context";
 import { appRouter } from "../root";
 import { type ApiHarness, createApiHarness } from "../testing";
@@ -26,38 +27,75 @@ describe("auth", () => {
   const sessionFrom = (resHeaders: Headers) =>
     /relaypost_session=([^;]*)/.exec(resHeaders.get("set-cookie") ?? "")?.[1];
 
-  it("signs up a user with an organization they own and sets an HttpOnly, SameSite=Lax session cookie", async () => {
-    const { caller, resHeaders } = await withResponse();
-    const result = await caller.auth.signUp({
+  /** Signs up, then signs in as the dashboard does next; the sign-in's response carries the session cookie. */
+  async function signUpAndIn(input: { email: string; password: string; organizationName: string }, secure = false) {
+    const signUp = await withResponse({}, secure);
+    await signUp.caller.auth.signUp(input);
+    const signIn = await withResponse({}, secure);
+    await signIn.caller.auth.signIn({ email: input.email, password: input.password });
+    return { signUp, signIn, token: sessionFrom(signIn.resHeaders) ?? "" };
+  }
+
+  it("signs up a user with an organization they own; signing in sets an HttpOnly, SameSite=Lax session cookie", async () => {
+    const { signUp, signIn, token } = await signUpAndIn({
       email: "Ada@Example.com",
       password: "analytical-engine",
       organizationName: "Analytical Engines",
     });
-    expect(result.organization).toMatchObject({ name: "Analytical Engines", slug: "analytical-engines" });
-    const cookie = resHeaders.get("set-cookie") ?? "";
+    expect(signUp.resHeaders.get("set-cookie")).toBeNull();
+    const cookie = signIn.resHeaders.get("set-cookie") ?? "";
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Lax/);
     expect(cookie).not.toMatch(/Secure/);
-    const token = sessionFrom(resHeaders) ?? "";
     const me = await (await h.callerFor({ cookie: `${SESSION_COOKIE}=${token}` })).auth.me();
     expect(me?.user.email).toBe("ada@example.com");
-    expect(me?.organizations).toEqual([expect.objectContaining({ role: "owner", slug: "analytical-engines" })]);
+    expect(me?.organizations).toEqual([
+      expect.objectContaining({ role: "owner", name: "Analytical Engines", slug: "analytical-engines" }),
+    ]);
   });
 
   it("marks the cookie Secure when the request arrived over HTTPS", async () => {
-    const { caller, resHeaders } = await withResponse({}, true);
-    await caller.auth.signUp({ email: "secure@example.com", password: "secure-password", organizationName: "Sec" });
-    expect(resHeaders.get("set-cookie")).toMatch(/Secure/);
+    const { signIn } = await signUpAndIn(
+      { email: "secure@example.com", password: "secure-password", organizationName: "Sec" },
+      true,
+    );
+    expect(signIn.resHeaders.get("set-cookie")).toMatch(/Secure/);
   });
 
-  it("refuses a second account with the same email, case-insensitively, on the email field", async () => {
+  /** How many rows every table a sign-up could write holds. */
+  const rowCounts = async () => {
+    const { db } = h.core;
+    const tables = [schema.users, schema.organizations, schema.memberships, schema.invitations, schema.auditLog];
+    return Promise.all(tables.map((table) => db.$count(table)));
+  };
+
+  it("answers a taken address, in any case, exactly what a new address gets, with the same hashing, and creates nothing", async () => {
+    await signUpAndIn({ email: "taken@example.com", password: "owner-password-1", organizationName: "Taken" });
+    const hashing = vi.spyOn(h.core.hasher, "hash");
+    const probe = { password: "attacker-password", organizationName: "Probe" };
+    const fresh = await withResponse();
+    const freshAnswer = await fresh.caller.auth.signUp({ ...probe, email: "brand-new@example.com" });
+    const freshHashes = hashing.mock.calls.length;
+    expect(freshHashes).toBe(1);
+    const before = await rowCounts();
+    const taken = await withResponse();
+    const takenAnswer = await taken.caller.auth.signUp({ ...probe, email: "TAKEN@example.com" });
+    expect(takenAnswer).toEqual(freshAnswer);
+    expect([...taken.resHeaders]).toEqual([...fresh.resHeaders]);
+    expect(hashing.mock.calls.length - freshHashes).toBe(freshHashes);
+    hashing.mockRestore();
+    expect(await rowCounts()).toEqual(before);
+
     const { caller } = await withResponse();
-    await caller.auth.signUp({ email: "dup@example.com", password: "password-123", organizationName: "A" });
-    const error = await caller.auth
-      .signUp({ email: "DUP@example.com", password: "password-123", organizationName: "B" })
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(TRPCError);
-    expect((error as TRPCError).code).toBe("CONFLICT");
+    const wrong = await caller.auth.signIn({ email: "taken@example.com", password: probe.password }).catch((e) => e);
+    const unknown = await caller.auth.signIn({ email: "nobody@example.com", password: probe.password }).catch((e) => e);
+    expect(wrong).toMatchObject({ code: "UNAUTHORIZED", message: (unknown as TRPCError).message });
+    const owner = await caller.auth.signIn({ email: "taken@example.com", password: "owner-password-1" });
+    expect(owner.user.email).toBe("taken@example.com");
+    const signedIn = await withResponse();
+    await signedIn.caller.auth.signIn({ email: "taken@example.com", password: "owner-password-1" });
+    const me = await (await h.callerFor({ cookie: `${SESSION_COOKIE}=${sessionFrom(signedIn.resHeaders)}` })).auth.me();
+    expect(me?.organizations.map((o) => o.name)).toEqual(["Taken"]);
   });
 
   it("rejects short passwords and invalid emails with BAD_REQUEST", async () => {
@@ -73,7 +111,7 @@ describe("auth", () => {
 
   it("signs in with the right password only, with one message for unknown email and wrong password", async () => {
     const { caller } = await withResponse();
-    await caller.auth.signUp({ email: "grace@example.com", password: "cobol-is-fine", organizationName: "Navy" });
+    await signUpAndIn({ email: "grace@example.com", password: "cobol-is-fine", organizationName: "Navy" });
     const wrong = await caller.auth
       .signIn({ email: "grace@example.com", password: "fortran-is-fine" })
       .catch((e: TRPCError) => e);
@@ -90,9 +128,11 @@ describe("auth", () => {
   });
 
   it("signing out kills the session token everywhere and clears the cookie", async () => {
-    const { caller, resHeaders } = await withResponse();
-    await caller.auth.signUp({ email: "out@example.com", password: "password-out-1", organizationName: "Out" });
-    const token = sessionFrom(resHeaders) ?? "";
+    const { token } = await signUpAndIn({
+      email: "out@example.com",
+      password: "password-out-1",
+      organizationName: "Out",
+    });
     const signedIn = await withResponse({ cookie: `${SESSION_COOKIE}=${token}`, [CSRF_HEADER]: "1" });
     await signedIn.caller.auth.signOut();
     expect(signedIn.resHeaders.get("set-cookie")).toMatch(/Max-Age=0/);

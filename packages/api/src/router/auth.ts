@@ -21,8 +21,10 @@ async function startSession(ctx: Context, userId: string) {
 
 export const authRouter = router({
   /**
-   * Creates a user and signs them in: with an organization of their own they own, or, following an invitation link,
-   * as a member of the organization that invited them (and no organization of their own).
+   * Creates a user with an organization of their own they own, or, following an invitation link, as a member of the
+   * organization that invited them (and no organization of their own). The answer is the same whether or not the
+   * address already had an account, and nobody is signed in here: the dashboard signs in next with the same email
+   * and password, which is where a taken address fails like any wrong password (docs/security.md).
    */
   signUp: publicProcedure
     .input(
@@ -47,13 +49,11 @@ export const authRouter = router({
     )
     .mutation(async ({ ctx, input }) => {
       const account = { email: input.email, password: input.password, name: input.name ?? "" };
-      const { organization, user } = input.invitationToken
-        ? await ctx.core.invitations.signUp(account, input.invitationToken, ctx.request.remoteAddress)
-        : await ctx.core.organizations
-            .create({ name: input.organizationName ?? "", owner: account })
-            .then(({ organization, owner }) => ({ organization, user: owner }));
-      await startSession(ctx, user.id);
-      return { user, organization };
+      const joins = input.invitationToken
+        ? { invitationToken: input.invitationToken }
+        : { organizationName: input.organizationName ?? "" };
+      await ctx.core.users.signUp({ account, joins }, ctx.request.remoteAddress);
+      return { status: "ok" as const };
     }),
 
   signIn: publicProcedure.input(z.object({ email, password })).mutation(async ({ ctx, input }) => {

@@ -39,26 +39,59 @@ describe("members invitations", () => {
     expect(actions).toEqual(expect.arrayContaining(["invitation.created", "member.joined"]));
   });
 
+  /** Signs in as the dashboard does right after sign-up; the session and the user come from the sign-in. */
+  async function signIn(email: string, password: string) {
+    const resHeaders = new Headers();
+    const { user } = await (await h.callerFor({}, "198.51.100.9", resHeaders)).auth.signIn({ email, password });
+    const session = /relaypost_session=([^;]*)/.exec(resHeaders.get("set-cookie") ?? "")?.[1] ?? "";
+    return { user, caller: await h.asSession(session) };
+  }
+
   it("signs a newcomer up straight into the inviting organization, with no organization of their own", async () => {
     const owner = await h.asSession(org.owner.sessionToken, org.id);
     const { token } = await owner.members.invite({ role: "admin" });
-    const resHeaders = new Headers();
-    const caller = await h.callerFor({}, "198.51.100.9", resHeaders);
-    const signedUp = await caller.auth.signUp({
-      email: "Newcomer@Example.com",
-      password: "newcomer-password",
-      invitationToken: token,
-    });
-    expect(signedUp.organization).toMatchObject({ id: org.id });
-    const session = /relaypost_session=([^;]*)/.exec(resHeaders.get("set-cookie") ?? "")?.[1] ?? "";
-    const me = await (await h.asSession(session)).auth.me();
+    const caller = await h.callerFor({}, "198.51.100.9");
+    const account = { email: "Newcomer@Example.com", password: "newcomer-password" };
+    await expect(caller.auth.signUp({ ...account, invitationToken: token })).resolves.toEqual({ status: "ok" });
+    const { user, caller: session } = await signIn(account.email, account.password);
+    const me = await session.auth.me();
     expect(me?.user.email).toBe("newcomer@example.com");
     expect(me?.organizations).toEqual([expect.objectContaining({ id: org.id, role: "admin" })]);
     expect(await owner.members.invitations()).toEqual([]);
     const joined = (await owner.auditLog.list({ limit: 50 })).items.find(
-      (e) => e.action === "member.joined" && e.targetId === signedUp.user.id,
+      (e) => e.action === "member.joined" && e.targetId === user.id,
     );
     expect(joined).toMatchObject({ actorLabel: "newcomer@example.com", remoteAddress: "198.51.100.9" });
+  });
+
+  it("answers a sign-up through a link with a taken address exactly like a new one, and leaves the link unspent", async () => {
+    const owner = await h.asSession(org.owner.sessionToken, org.id);
+    const existing = await h.createOrganization();
+    const link = await owner.members.invite({ role: "viewer" });
+    const probe = { password: "attacker-password", invitationToken: link.token };
+    const takenHeaders = new Headers();
+    const taken = await (await h.callerFor({}, "198.51.100.9", takenHeaders)).auth.signUp({
+      ...probe,
+      email: existing.owner.email.toUpperCase(),
+    });
+    expect((await owner.members.list()).map((m) => m.email)).not.toContain(existing.owner.email);
+    expect(await owner.members.invitations()).toEqual([expect.objectContaining({ id: link.invitation.id })]);
+
+    const freshHeaders = new Headers();
+    const fresh = await (await h.callerFor({}, "198.51.100.9", freshHeaders)).auth.signUp({
+      ...probe,
+      email: "fresh-invitee@example.com",
+    });
+    expect(taken).toEqual(fresh);
+    expect([...takenHeaders]).toEqual([...freshHeaders]);
+    // Both now face a spent link; the answer still cannot tell an existing address from a new one.
+    const spent = async (email: string) =>
+      (await h.anonymous()).auth.signUp({ ...probe, email }).catch((e: TRPCError) => [e.code, e.message]);
+    expect(await spent(existing.owner.email)).toEqual(await spent("another-new@example.com"));
+
+    await expect(signIn(existing.owner.email, probe.password)).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    const real = await signIn(existing.owner.email, "owner-password-1");
+    expect((await real.caller.auth.me())?.organizations.map((o) => o.id)).toEqual([existing.id]);
   });
 
   it("creates no account when the link is spent, so the same email can sign up later", async () => {
@@ -73,8 +106,10 @@ describe("members invitations", () => {
     await expect((await h.anonymous()).auth.signUp({ ...account, invitationToken: token })).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
-    const later = await (await h.anonymous()).auth.signUp({ ...account, organizationName: "Second's own" });
-    expect(later.user.email).toBe("second@example.com");
+    await expect(signIn(account.email, account.password)).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    await (await h.anonymous()).auth.signUp({ ...account, organizationName: "Second's own" });
+    const later = await signIn(account.email, account.password);
+    expect((await later.caller.auth.me())?.organizations.map((o) => o.name)).toEqual(["Second's own"]);
   });
 
   it("asks for an organization name without an invitation, and refuses both at once, on the name field", async () => {
@@ -100,6 +135,9 @@ describe("members invitations", () => {
     const admin = await h.asSession((await h.addMember(org.id, "admin")).sessionToken, org.id);
     await expect(admin.members.invite({ role: "owner" })).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(admin.members.invite({ role: "admin" })).resolves.toMatchObject({ invitation: { role: "admin" } });
+    const adminKey = await h.asApiKey((await h.createApiKey(org.id, "admin")).token);
+    await expect(adminKey.members.invite({ role: "owner" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect((await admin.members.invitations()).map((i) => i.role)).not.toContain("owner");
   });
 
   it("revokes a link so it no longer admits anyone, and hides other organizations' links", async () => {

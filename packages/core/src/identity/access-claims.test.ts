@@ -2,9 +2,9 @@ import { schema } from "@relaypost/db";
 import { createTestDatabase, type TestDatabase } from "@relaypost/db/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { systemActor } from "../actor";
 import { type Core, createCore } from "../core";
 import type { AccessClaim } from "./access-claims";
+import { operatorScope } from "./roles";
 
 describe("checking live connections' access again", () => {
   let database: TestDatabase;
@@ -16,16 +16,20 @@ describe("checking live connections' access again", () => {
   afterAll(() => database.destroy());
 
   it("names exactly the claims that lapsed: signed out, expired, revoked, removed, role changed", async () => {
-    const actor = systemActor("test");
+    const join = async (email: string, role: "admin" | "viewer") => {
+      const user = await core.users.create({ email, password: "password-123456" });
+      const { token } = await core.invitations.create(scope, role);
+      await core.invitations.accept({ type: "user", id: user.id, label: email, remoteAddress: null }, token);
+      return user;
+    };
     const { organization, owner } = await core.organizations.create({
       name: "Claims",
       owner: { email: "claims-owner@example.com", password: "password-123456" },
     });
     const organizationId = organization.id;
-    const admin = await core.users.create({ email: "claims-admin@example.com", password: "password-123456" });
-    const viewer = await core.users.create({ email: "claims-viewer@example.com", password: "password-123456" });
-    await core.members.add(organizationId, actor, admin.email, "admin");
-    await core.members.add(organizationId, actor, viewer.email, "viewer");
+    const scope = operatorScope(organizationId, "test");
+    const admin = await join("claims-admin@example.com", "admin");
+    const viewer = await join("claims-viewer@example.com", "viewer");
     const live = await core.sessions.create(owner.id);
     const signedOut = await core.sessions.create(owner.id);
     const expiring = await core.sessions.create(owner.id);
@@ -33,17 +37,17 @@ describe("checking live connections' access again", () => {
     const [liveId, signedOutId, expiredId] = await Promise.all(
       [live, signedOut, expiring].map((s) => sessionId(s.token)),
     );
-    const keptKey = await core.apiKeys.create(organizationId, actor, { name: "kept", role: "admin" });
-    const revokedKey = await core.apiKeys.create(organizationId, actor, { name: "revoked", role: "viewer" });
+    const keptKey = await core.apiKeys.create(scope, { name: "kept", role: "admin" });
+    const revokedKey = await core.apiKeys.create(scope, { name: "revoked", role: "viewer" });
 
     await core.sessions.revoke(signedOut.token);
     await database.db
       .update(schema.sessions)
       .set({ expiresAt: new Date(Date.now() - 1_000) })
       .where(eq(schema.sessions.id, expiredId ?? ""));
-    await core.apiKeys.revoke(organizationId, actor, revokedKey.apiKey.id);
-    await core.members.setRole(organizationId, actor, admin.id, "viewer");
-    await core.members.remove(organizationId, actor, viewer.id);
+    await core.apiKeys.revoke(organizationId, scope.actor, revokedKey.apiKey.id);
+    await core.members.setRole(scope, admin.id, "viewer");
+    await core.members.remove(scope, viewer.id);
 
     const claims: AccessClaim[] = [
       { kind: "session", sessionId: liveId ?? "" },

@@ -5,7 +5,7 @@ import { recordAudit } from "../audit/audit-log";
 import { DomainError, notFound } from "../errors";
 import { announceRevocation } from "../events/access";
 import { generateApiKeyToken, hashToken } from "../tokens";
-import type { Role } from "./roles";
+import { assertMayGrant, type Role, type RoleScope } from "./roles";
 
 export type ApiKeyRole = Extract<Role, "admin" | "viewer">;
 
@@ -51,10 +51,11 @@ function validateName(name: string) {
 
 export async function createApiKey(
   db: Database,
-  organizationId: string,
-  actor: Actor,
+  scope: RoleScope,
   input: { name: string; role: ApiKeyRole },
 ): Promise<{ apiKey: ApiKey; token: string }> {
+  const { organizationId, actor } = scope;
+  assertMayGrant(scope.role, input.role);
   const name = validateName(input.name);
   const token = generateApiKeyToken();
   return db.transaction(async (tx) => {

@@ -31,8 +31,10 @@ describe("invitations", () => {
   });
   afterAll(() => database.destroy());
 
+  const ownerScope = () => ({ organizationId, actor: owner, role: "owner" as const });
+
   it("stores only a hash of the token and lists the link until it is used", async () => {
-    const { invitation, token } = await core.invitations.create(organizationId, owner, "viewer");
+    const { invitation, token } = await core.invitations.create(ownerScope(), "viewer");
     expect(token).toMatch(/^rpinv_[A-Za-z0-9]{43}$/);
     const [row] = await database.db.select().from(schema.invitations).where(eq(schema.invitations.id, invitation.id));
     expect(row?.tokenHash).toBe(hashToken(token));
@@ -43,7 +45,7 @@ describe("invitations", () => {
   });
 
   it("admits exactly one user with the invited role, then refuses the spent link", async () => {
-    const { invitation, token } = await core.invitations.create(organizationId, owner, "admin");
+    const { invitation, token } = await core.invitations.create(ownerScope(), "admin");
     const first = await newUser();
     await expect(core.invitations.accept(first, token)).resolves.toEqual({ organizationId, role: "admin" });
     expect(await core.members.role(organizationId, first.id)).toBe("admin");
@@ -59,7 +61,7 @@ describe("invitations", () => {
   });
 
   it("keeps the link usable when an existing member opens it", async () => {
-    const { token } = await core.invitations.create(organizationId, owner, "viewer");
+    const { token } = await core.invitations.create(ownerScope(), "viewer");
     await expect(core.invitations.accept(owner, token)).rejects.toMatchObject({
       code: "CONFLICT",
     });
@@ -67,12 +69,12 @@ describe("invitations", () => {
   });
 
   it("refuses revoked, expired and unknown links alike", async () => {
-    const revoked = await core.invitations.create(organizationId, owner, "viewer");
+    const revoked = await core.invitations.create(ownerScope(), "viewer");
     await core.invitations.revoke(organizationId, owner, revoked.invitation.id);
     await expect(core.invitations.revoke(organizationId, owner, revoked.invitation.id)).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
-    const expired = await core.invitations.create(organizationId, owner, "viewer");
+    const expired = await core.invitations.create(ownerScope(), "viewer");
     await database.db
       .update(schema.invitations)
       .set({ expiresAt: new Date(Date.now() - 1000) })
@@ -86,7 +88,7 @@ describe("invitations", () => {
 
   it("cannot revoke another organization's link", async () => {
     const other = await core.organizations.create({ name: "Other", owner: { userId: owner.id } });
-    const { invitation } = await core.invitations.create(organizationId, owner, "viewer");
+    const { invitation } = await core.invitations.create(ownerScope(), "viewer");
     await expect(core.invitations.revoke(other.organization.id, owner, invitation.id)).rejects.toMatchObject({
       code: "NOT_FOUND",
     });

@@ -6,9 +6,8 @@ import { DomainError, notFound } from "../errors";
 import type { PasswordHasher } from "../hashing";
 import { BASE62, randomString } from "../random";
 import { hashToken } from "../tokens";
-import type { Organization } from "./organizations";
-import type { Role } from "./roles";
-import { createUser, type User } from "./users";
+import { assertMayGrant, type Role, type RoleScope } from "./roles";
+import { createUser } from "./users";
 
 export const INVITATION_PREFIX = "rpinv_";
 /** Long enough to reach a colleague over a weekend, short enough that a forgotten link stops working soon. */
@@ -41,11 +40,12 @@ export const generateInvitationToken = () => `${INVITATION_PREFIX}${randomString
 /** Creates a single-use link token; like every token it is kept only as a hash, so it is shown this once. */
 export async function createInvitation(
   db: Database,
-  organizationId: string,
-  actor: Actor,
+  scope: RoleScope,
   role: Role,
   now = new Date(),
 ): Promise<{ invitation: Invitation; token: string }> {
+  const { organizationId, actor } = scope;
+  assertMayGrant(scope.role, role);
   const token = generateInvitationToken();
   return db.transaction(async (tx) => {
     const [invitation] = await tx
@@ -125,7 +125,9 @@ export function acceptInvitation(
 /**
  * Creates an account straight into the organization whose link the newcomer followed: account and membership are
  * made in one transaction, so a link that turns out spent leaves no account behind, and the invitee is not handed
- * an organization of their own they never asked for.
+ * an organization of their own they never asked for. The link is judged before the address, so an unusable link
+ * gets the same answer whether or not the address has an account; a taken address throws EmailTakenError after the
+ * same hashing work and leaves the link unspent.
  */
 export function signUpWithInvitation(
   db: Database,
@@ -134,21 +136,16 @@ export function signUpWithInvitation(
   token: string,
   remoteAddress: string | null,
   now = new Date(),
-): Promise<{ user: User; organization: Organization; role: Role }> {
+): Promise<void> {
   return db.transaction(async (tx) => {
+    const [usableLink] = await tx
+      .select({ id: t.id })
+      .from(t)
+      .where(and(eq(t.tokenHash, hashToken(token)), usable(now)))
+      .for("update");
+    if (!usableLink) throw invalidLink();
     const user = await createUser(tx, hasher, input);
-    const { organizationId, role } = await admit(
-      tx,
-      { type: "user", id: user.id, label: user.email, remoteAddress },
-      token,
-      now,
-    );
-    const [organization] = await tx
-      .select()
-      .from(schema.organizations)
-      .where(eq(schema.organizations.id, organizationId));
-    if (!organization) throw invalidLink();
-    return { user, organization, role };
+    await admit(tx, { type: "user", id: user.id, label: user.email, remoteAddress }, token, now);
   });
 }
 

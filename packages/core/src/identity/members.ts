@@ -4,8 +4,7 @@ import type { Actor } from "../actor";
 import { recordAudit } from "../audit/audit-log";
 import { DomainError, notFound } from "../errors";
 import { announceRevocation } from "../events/access";
-import type { Role } from "./roles";
-import { findUserByEmail } from "./users";
+import { assertMayActOn, assertMayGrant, type Role, type RoleScope } from "./roles";
 
 export interface Member {
   userId: string;
@@ -40,22 +39,6 @@ export async function listMembers(db: Database, organizationId: string): Promise
     .orderBy(asc(schema.users.email));
 }
 
-/** Adds an existing user (by email) to the organization. */
-export async function addMember(db: Database, organizationId: string, actor: Actor, email: string, role: Role) {
-  const user = await findUserByEmail(db, email);
-  if (!user) throw new DomainError("NOT_FOUND", "No account with this email; ask them to sign up first", "email");
-  return db.transaction(async (tx) => {
-    const inserted = await tx
-      .insert(m)
-      .values({ organizationId, userId: user.id, role })
-      .onConflictDoNothing()
-      .returning();
-    if (inserted.length === 0) throw new DomainError("CONFLICT", "Already a member", "email");
-    await audit(tx, organizationId, actor, "member.added", user.id, user.email, { role });
-    return user;
-  });
-}
-
 /** Organizations always keep an owner: the last one can be neither demoted nor removed. */
 async function assertNotLastOwner(tx: Transaction, organizationId: string, userId: string) {
   const owners = await tx
@@ -68,29 +51,39 @@ async function assertNotLastOwner(tx: Transaction, organizationId: string, userI
   }
 }
 
-export async function setMemberRole(db: Database, organizationId: string, actor: Actor, userId: string, role: Role) {
+/** The member's current role, locked until the transaction ends so the ladder judges what is really changed. */
+async function lockedRole(tx: Transaction, organizationId: string, userId: string): Promise<Role> {
+  const [row] = await tx
+    .select({ role: m.role })
+    .from(m)
+    .where(and(eq(m.organizationId, organizationId), eq(m.userId, userId)))
+    .for("update");
+  if (!row) throw notFound("Member");
+  return row.role;
+}
+
+export async function setMemberRole(db: Database, scope: RoleScope, userId: string, role: Role) {
+  const { organizationId, actor } = scope;
   return db.transaction(async (tx) => {
+    assertMayActOn(scope.role, await lockedRole(tx, organizationId, userId));
+    assertMayGrant(scope.role, role);
     if (role !== "owner") await assertNotLastOwner(tx, organizationId, userId);
-    const [row] = await tx
+    await tx
       .update(m)
       .set({ role })
-      .where(and(eq(m.organizationId, organizationId), eq(m.userId, userId)))
-      .returning();
-    if (!row) throw notFound("Member");
+      .where(and(eq(m.organizationId, organizationId), eq(m.userId, userId)));
     // Live connections hold the role they started with; end them so they reconnect with the new one.
     await announceRevocation(tx, { kind: "member", organizationId, userId });
     await audit(tx, organizationId, actor, "member.role_changed", userId, null, { role });
   });
 }
 
-export async function removeMember(db: Database, organizationId: string, actor: Actor, userId: string) {
+export async function removeMember(db: Database, scope: RoleScope, userId: string) {
+  const { organizationId, actor } = scope;
   return db.transaction(async (tx) => {
+    assertMayActOn(scope.role, await lockedRole(tx, organizationId, userId));
     await assertNotLastOwner(tx, organizationId, userId);
-    const [row] = await tx
-      .delete(m)
-      .where(and(eq(m.organizationId, organizationId), eq(m.userId, userId)))
-      .returning();
-    if (!row) throw notFound("Member");
+    await tx.delete(m).where(and(eq(m.organizationId, organizationId), eq(m.userId, userId)));
     await announceRevocation(tx, { kind: "member", organizationId, userId });
     await audit(tx, organizationId, actor, "member.removed", userId, null, {});
   });

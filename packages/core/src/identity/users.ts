@@ -12,6 +12,13 @@ export interface User {
   name: string;
 }
 
+/** The address already has an account. Sign-up keeps this to itself (docs/security.md); other callers report it. */
+export class EmailTakenError extends DomainError {
+  constructor() {
+    super("CONFLICT", "An account with this email already exists", "email");
+  }
+}
+
 const t = schema.users;
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
@@ -37,7 +44,7 @@ export async function createUser(
     return row;
   } catch (error) {
     if (violatedUniqueConstraint(error) === "users_email_lower_key") {
-      throw new DomainError("CONFLICT", "An account with this email already exists", "email");
+      throw new EmailTakenError();
     }
     throw error;
   }
@@ -60,12 +67,4 @@ export async function authenticateUser(
   }
   if (!(await hasher.verify(row.passwordHash, password))) return undefined;
   return { id: row.id, email: row.email, name: row.name };
-}
-
-export async function findUserByEmail(db: Database, email: string): Promise<User | undefined> {
-  const [row] = await db
-    .select({ id: t.id, email: t.email, name: t.name })
-    .from(t)
-    .where(eq(sql`lower(${t.email})`, normalizeEmail(email)));
-  return row;
 }
