@@ -1,3 +1,4 @@
 export * from "./context";
+export * from "./limits";
 export { type AppRouter, appRouter } from "./root";
 export { createCallerFactory } from "./trpc";

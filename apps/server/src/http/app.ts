@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { serveStatic } from "@hono/node-server/serve-static";
-import { appRouter, createContext, type SmtpEndpoint } from "@relaypost/api";
+import { appRouter, createContext, MAX_BATCH_CALLS, type SmtpEndpoint } from "@relaypost/api";
 import type { Core } from "@relaypost/core";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Hono } from "hono";
@@ -40,6 +40,7 @@ export function createHttpApp({ core, smtpEndpoint, dashboardDir }: HttpAppOptio
       endpoint: "/trpc",
       req: c.req.raw,
       router: appRouter,
+      maxBatchSize: MAX_BATCH_CALLS,
       createContext: ({ req, resHeaders }) =>
         createContext(
           core,

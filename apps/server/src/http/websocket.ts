@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server } from "node:http";
 import type { Http2SecureServer, Http2Server } from "node:http2";
 import type { Duplex } from "node:stream";
-import { appRouter, createContext, type Principal, type SmtpEndpoint } from "@relaypost/api";
+import { appRouter, createContext, MAX_BATCH_CALLS, type Principal, type SmtpEndpoint } from "@relaypost/api";
 import type { AccessRevocation, Core } from "@relaypost/core";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import { type WebSocket, WebSocketServer } from "ws";
@@ -73,6 +73,7 @@ export function attachWebSocket(server: Server | Http2Server | Http2SecureServer
   const handler = applyWSSHandler({
     wss,
     router: appRouter,
+    maxBatchSize: MAX_BATCH_CALLS,
     keepAlive: { enabled: true, pingMs: options.pingMs ?? 30_000, pongWaitMs: 5_000 },
     async createContext({ req, res, info }) {
       const context = await createContext(
