@@ -2,10 +2,11 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { serveStatic } from "@hono/node-server/serve-static";
-import { appRouter, createContext, MAX_BATCH_CALLS, type SmtpEndpoint } from "@relaypost/api";
+import { appRouter, createContext, MAX_BATCH_CALLS, MAX_REQUEST_BYTES, type SmtpEndpoint } from "@relaypost/api";
 import type { Core } from "@relaypost/core";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { logServerFault } from "../log";
 
 const READY_TIMEOUT_MS = 2_000;
@@ -35,6 +36,8 @@ export function createHttpApp({ core, smtpEndpoint, dashboardDir }: HttpAppOptio
     }
   });
 
+  // tRPC reads a whole body into memory before parsing it: refuse by Content-Length, or once a chunked body passes it.
+  app.use("/trpc/*", bodyLimit({ maxSize: MAX_REQUEST_BYTES }));
   app.all("/trpc/*", (c) =>
     fetchRequestHandler({
       endpoint: "/trpc",

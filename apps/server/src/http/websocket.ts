@@ -1,7 +1,14 @@
 import type { IncomingMessage, Server } from "node:http";
 import type { Http2SecureServer, Http2Server } from "node:http2";
 import type { Duplex } from "node:stream";
-import { appRouter, createContext, MAX_BATCH_CALLS, type Principal, type SmtpEndpoint } from "@relaypost/api";
+import {
+  appRouter,
+  createContext,
+  MAX_BATCH_CALLS,
+  MAX_REQUEST_BYTES,
+  type Principal,
+  type SmtpEndpoint,
+} from "@relaypost/api";
 import type { AccessRevocation, Core } from "@relaypost/core";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import { type WebSocket, WebSocketServer } from "ws";
@@ -58,7 +65,7 @@ const revokes = (principal: Principal, revocation: AccessRevocation): boolean =>
 /** tRPC over WebSocket on the HTTP server's own port and path. */
 export function attachWebSocket(server: Server | Http2Server | Http2SecureServer, options: WebSocketOptions) {
   const maxBufferedBytes = options.maxBufferedBytes ?? 4 * 1024 * 1024;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_REQUEST_BYTES });
   const principals = new Map<WebSocket, Principal>();
 
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
