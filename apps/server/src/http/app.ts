@@ -7,7 +7,7 @@ import type { Core } from "@relaypost/core";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { logServerFault } from "../log";
+import { type FaultLogger, logServerFault } from "../log";
 
 const READY_TIMEOUT_MS = 2_000;
 
@@ -16,9 +16,10 @@ export interface HttpAppOptions {
   smtpEndpoint: SmtpEndpoint;
   /** Built dashboard (index.html and assets); served from `/` when present. */
   dashboardDir?: string | undefined;
+  logFault?: FaultLogger;
 }
 
-export function createHttpApp({ core, smtpEndpoint, dashboardDir }: HttpAppOptions) {
+export function createHttpApp({ core, smtpEndpoint, dashboardDir, logFault = logServerFault }: HttpAppOptions) {
   const app = new Hono();
 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
@@ -56,7 +57,7 @@ export function createHttpApp({ core, smtpEndpoint, dashboardDir }: HttpAppOptio
           smtpEndpoint,
         ),
       onError: ({ error, path }) => {
-        if (error.code === "INTERNAL_SERVER_ERROR") logServerFault(`trpc ${path ?? "?"}`, error);
+        if (error.code === "INTERNAL_SERVER_ERROR") logFault(`trpc ${path ?? "?"}`, error);
       },
     }),
   );

@@ -38,10 +38,11 @@ function batch(calls: Array<{ path: string; input: unknown }>) {
 async function wsBatch(calls: Array<{ path: string; input: unknown }>) {
   const ws = new WebSocket(`${server.url.replace("http", "ws")}/trpc`);
   await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
-  const answers = new Map<number, { result?: unknown; error?: { json: { data: { code: string } } } }>();
+  type Answer = { id: number; result?: unknown; error?: { json: { data: { code: string } } } };
+  const answers = new Map<number, Answer>();
   const all = new Promise<void>((resolve) => {
     ws.on("message", (data) => {
-      const message = JSON.parse(String(data)) as { id: number } & Record<string, never>;
+      const message = JSON.parse(String(data)) as Answer;
       answers.set(message.id, message);
       if (answers.size === calls.length) resolve();
     });

@@ -12,7 +12,7 @@ import {
 import type { AccessRevocation, Core } from "@relaypost/core";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import { type WebSocket, WebSocketServer } from "ws";
-import { logServerFault } from "../log";
+import { type FaultLogger, logServerFault } from "../log";
 
 export interface WebSocketOptions {
   core: Core;
@@ -20,6 +20,7 @@ export interface WebSocketOptions {
   /** A client whose unsent data exceeds this is disconnected; it resumes by event id when it reconnects. */
   maxBufferedBytes?: number;
   pingMs?: number;
+  logFault?: FaultLogger;
 }
 
 const TRPC_PATH = "/trpc";
@@ -97,7 +98,7 @@ export function attachWebSocket(server: Server | Http2Server | Http2SecureServer
       return context;
     },
     onError: ({ error, path }) => {
-      if (error.code === "INTERNAL_SERVER_ERROR") logServerFault(`ws ${path ?? "?"}`, error);
+      if (error.code === "INTERNAL_SERVER_ERROR") (options.logFault ?? logServerFault)(`ws ${path ?? "?"}`, error);
     },
   });
 
