@@ -8,6 +8,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { type FaultLogger, logServerFault } from "../log";
+import { securityHeaders } from "./security-headers";
 
 const READY_TIMEOUT_MS = 2_000;
 
@@ -21,6 +22,7 @@ export interface HttpAppOptions {
 
 export function createHttpApp({ core, smtpEndpoint, dashboardDir, logFault = logServerFault }: HttpAppOptions) {
   const app = new Hono();
+  app.use(securityHeaders());
 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
 
