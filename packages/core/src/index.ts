@@ -16,6 +16,7 @@ export type { Organization, OrganizationMembership } from "./identity/organizati
 export * from "./identity/roles";
 export type { ResolvedSession } from "./identity/sessions";
 export { USER_PASSWORD_MIN_LENGTH, type User } from "./identity/users";
+export * from "./names";
 export * from "./smtp-auth";
 export type { SmtpCredential } from "./smtp-credentials/credential";
 export { type CredentialWithPassword, DESCRIPTION_MAX_LENGTH, type Scope } from "./smtp-credentials/lifecycle";
