@@ -2,7 +2,7 @@ import { type Core, operatorScope } from "@relaypost/core";
 
 /** An organization with credentials and a viewer API key, made through core against the server's database. */
 export async function seedOrganization(core: Core, name: string, credentials: number) {
-  const { organization } = await core.organizations.create({
+  const { organization, owner } = await core.organizations.create({
     name,
     owner: {
       email: `${name.toLowerCase().replace(/\W+/g, "-")}-${crypto.randomUUID()}@example.com`,
@@ -17,7 +17,7 @@ export async function seedOrganization(core: Core, name: string, credentials: nu
     const { credential, password } = await core.smtpCredentials.create(scope, {});
     created.push({ id: credential.id, username: credential.username, password });
   }
-  return { organization, scope, adminKey: admin.token, viewerKey: viewer.token, credentials: created };
+  return { organization, owner, scope, adminKey: admin.token, viewerKey: viewer.token, credentials: created };
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

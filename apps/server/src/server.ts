@@ -14,7 +14,7 @@ import type { Config } from "./config";
 import { openDatabase } from "./database";
 import { createHttpApp } from "./http/app";
 import { attachWebSocket } from "./http/websocket";
-import { logInfo, logServerFault } from "./log";
+import { type FaultSink, faultLogger, logInfo } from "./log";
 import { startMaintenance } from "./maintenance";
 import { startSmtp } from "./smtp";
 
@@ -33,29 +33,46 @@ export interface RelayPostServer {
   close(): Promise<void>;
 }
 
-/** Opens the database, applies migrations and starts every listener of one RelayPost process. */
-export async function startServer(config: Config): Promise<RelayPostServer> {
+/**
+ * Opens the database, applies migrations and starts every listener of one RelayPost process. Its fault lines go to
+ * `faultSink` (standard error by default).
+ */
+export async function startServer(
+  config: Config,
+  { faultSink }: { faultSink?: FaultSink } = {},
+): Promise<RelayPostServer> {
+  const logFault = faultLogger(faultSink);
   const database = await openDatabase(config);
-  const bus = createEventBus(database, { onError: (error) => logServerFault("event bus", error) });
+  const bus = createEventBus(database, { onError: (error) => logFault("event bus", error) });
   await bus.start();
   const publisher = createEventPublisher(database.db, {
-    onError: (error) => logServerFault("event publisher", error),
+    onError: (error) => logFault("event publisher", error),
     onCommitted: bus.offer,
   });
   const core = createCore({ db: database.db, bus, attempts: attemptStoreFor(database) });
-  const smtp = await startSmtp(config, { core, publisher, bus });
+  const smtp = await startSmtp(config, { core, publisher, bus, logFault });
   const smtpEndpoint = { host: config.SMTP_HOST ?? null, port: smtp.port, implicitTlsPort: smtp.smtpsPort ?? null };
-  const app = createHttpApp({ core, smtpEndpoint, dashboardDir: config.DASHBOARD_DIR ?? defaultDashboardDir });
+  const app = createHttpApp({
+    core,
+    smtpEndpoint,
+    dashboardDir: config.DASHBOARD_DIR ?? defaultDashboardDir,
+    logFault,
+  });
   const http = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST });
   await new Promise<void>((resolve, reject) => {
     http.once("listening", resolve);
     http.once("error", reject);
   });
-  const websocket = attachWebSocket(http, { core, smtpEndpoint, maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES });
+  const websocket = attachWebSocket(http, {
+    core,
+    smtpEndpoint,
+    maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
+    logFault,
+  });
   await websocket.listenForRevocations(database);
   const httpPort = (http.address() as AddressInfo).port;
   logInfo(`HTTP listening on http://${config.HOST}:${httpPort} (${database.description})`);
-  const stopMaintenance = startMaintenance(core);
+  const stopMaintenance = startMaintenance(core, logFault);
 
   let closing: Promise<void> | undefined;
   return {

@@ -1,12 +1,12 @@
 import type { Core, EventBus, EventPublisher } from "@relaypost/core";
 import { loadTlsMaterial, type SmtpService, startSmtpService } from "@relaypost/smtp";
 import type { Config } from "./config";
-import { logInfo, logServerFault } from "./log";
+import { type FaultLogger, logInfo } from "./log";
 
 /** Starts the embedded SMTP listeners on this process's database, argon2 gate, publisher and event bus. */
 export async function startSmtp(
   config: Config,
-  shared: { core: Core; publisher: EventPublisher; bus: EventBus },
+  shared: { core: Core; publisher: EventPublisher; bus: EventBus; logFault: FaultLogger },
 ): Promise<SmtpService> {
   const tls = await loadTlsMaterial({
     certPath: config.SMTP_TLS_CERT,
@@ -30,7 +30,7 @@ export async function startSmtp(
       attempts: shared.core.attempts,
       publisher: shared.publisher,
       bus: shared.bus,
-      onError: logServerFault,
+      onError: shared.logFault,
     },
   );
   const smtps = smtp.smtpsPort === undefined ? "" : `, implicit TLS on ${host}:${smtp.smtpsPort}`;

@@ -1,5 +1,6 @@
 import { createTestDatabase, type TestDatabase } from "@relaypost/db/testing";
 import { type Config, loadConfig } from "./config";
+import type { FaultSink } from "./log";
 import { type RelayPostServer, startServer } from "./server";
 
 export interface TestServer extends RelayPostServer {
@@ -12,10 +13,11 @@ export interface TestServer extends RelayPostServer {
 
 /**
  * A real RelayPost process in this test's process, on free ports: in-memory PGlite by default, or a fresh database
- * on the PostgreSQL server named by TEST_DATABASE_URL. Pass `databaseUrl` to start another process on the same one.
+ * on the PostgreSQL server named by TEST_DATABASE_URL. Pass `databaseUrl` to start another process on the same one,
+ * `faultSink` to collect the fault lines it would write to standard error.
  */
 export async function startTestServer(
-  options: { databaseUrl?: string; config?: Partial<Config> } = {},
+  options: { databaseUrl?: string; config?: Partial<Config>; faultSink?: FaultSink } = {},
 ): Promise<TestServer> {
   let owned: TestDatabase | undefined;
   let databaseUrl = options.databaseUrl;
@@ -32,7 +34,7 @@ export async function startTestServer(
     DATABASE_URL: databaseUrl,
     ...options.config,
   };
-  const server = await startServer(config);
+  const server = await startServer(config, { faultSink: options.faultSink });
   return {
     ...server,
     url: `http://127.0.0.1:${server.httpPort}`,

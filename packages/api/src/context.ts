@@ -48,10 +48,16 @@ export interface Context {
   actingAs?(organizationId: string, role: Role): void;
 }
 
+/** A cookie's value; one that is not valid percent-encoding (anyone can send one) reads as absent: signed out. */
 export function readCookie(headers: Headers, name: string): string | undefined {
   for (const part of (headers.get("cookie") ?? "").split(";")) {
     const [key, ...value] = part.trim().split("=");
-    if (key === name) return decodeURIComponent(value.join("="));
+    if (key !== name) continue;
+    try {
+      return decodeURIComponent(value.join("="));
+    } catch {
+      return undefined;
+    }
   }
   return undefined;
 }

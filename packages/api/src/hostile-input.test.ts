@@ -1,6 +1,7 @@
+import { DomainError } from "@relaypost/core";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ZodType } from "zod";
+import { ZodError, type ZodType } from "zod";
 import { procedurePaths } from "./procedures.test-support";
 import { appRouter } from "./root";
 import { type ApiHarness, type Caller, createApiHarness, type TestOrganization } from "./testing";
@@ -182,5 +183,82 @@ describe("hostile input to every tRPC procedure", () => {
     expect((await owner.smtpCredentials.get({ id: credential.id })).description).toBe(description);
     const found = await owner.smtpCredentials.list({ search: "html_desc" });
     expect(found.items.map((c) => c.description)).toEqual([description]);
+  });
+});
+
+const encodeCursor = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+const SOME_TIME = "2024-05-01T10:00:00.000Z";
+const SOME_ID = "3f2b8c1e-6d4a-4f7e-9b2c-1a5d8e7f6c3b";
+
+/**
+ * Forged list cursors: well-formed enough to pass a loose check and reach SQL (a non-UUID id of UUID length, dates
+ * JavaScript accepts and PostgreSQL does not), plus plain garbage. Each must be refused as BAD_REQUEST on `cursor`.
+ */
+const HOSTILE_CURSORS: Record<string, unknown[]> = {
+  "smtpCredentials.list": [
+    encodeCursor([SOME_TIME, "------------------------------------"]),
+    encodeCursor([SOME_TIME, "0000000000000000000000000000000000-0"]),
+    encodeCursor([SOME_TIME, "3f2b8c1e6d4a4f7e9b2c1a5d8e7f6c3b----"]),
+    encodeCursor([SOME_TIME, "' OR '1'='1"]),
+    encodeCursor(["+275760-09-13T00:00:00.000Z", SOME_ID]),
+    encodeCursor(["-271821-04-20T00:00:00.000Z", SOME_ID]),
+    encodeCursor(["0000-01-01T00:00:00.000Z", SOME_ID]),
+    encodeCursor(["+010000-01-01T00:00:00.000Z", SOME_ID]),
+    encodeCursor([8.64e15, SOME_ID]),
+    encodeCursor([0, SOME_ID]),
+    encodeCursor(["yesterday", SOME_ID]),
+    encodeCursor([SOME_TIME]),
+    encodeCursor([SOME_TIME, SOME_ID, "extra"]),
+    encodeCursor({ at: SOME_TIME, id: SOME_ID }),
+    encodeCursor(null),
+    encodeCursor("cursor"),
+    "not a cursor!",
+    "%E0%A4%A",
+    "A".repeat(200),
+    "A".repeat(201),
+    42,
+    { at: SOME_TIME, id: SOME_ID },
+  ],
+  "auditLog.list": [0, -1, 1.5, 2 ** 53, Number.MAX_VALUE, Number.NaN, "1", "9223372036854775808", [1], {}],
+};
+
+describe("hostile list cursors and session cookies", () => {
+  let h: ApiHarness;
+  let owner: Caller;
+  beforeAll(async () => {
+    h = await createApiHarness();
+    const org = await h.createOrganization();
+    owner = await h.asSession(org.owner.sessionToken, org.id);
+    await owner.smtpCredentials.create({ username: "cursor_target" });
+  });
+  afterAll(() => h.destroy());
+
+  for (const [path, cursors] of Object.entries(HOSTILE_CURSORS)) {
+    it(`${path} refuses every forged cursor as BAD_REQUEST on the cursor field`, async () => {
+      const outcomes = [];
+      for (const cursor of cursors) {
+        let outcome = "OK";
+        try {
+          await procedureFn(owner, path)({ cursor });
+        } catch (error) {
+          if (!(error instanceof TRPCError)) throw error;
+          const onField =
+            (error.cause instanceof ZodError && error.cause.issues.some((i) => i.path[0] === "cursor")) ||
+            (error.cause instanceof DomainError && error.cause.field === "cursor");
+          outcome = `${error.code}${onField ? " on cursor" : ""}`;
+        }
+        outcomes.push({ cursor: String(cursor).slice(0, 60), outcome });
+      }
+      expect(outcomes).toEqual(
+        cursors.map((cursor) => ({ cursor: String(cursor).slice(0, 60), outcome: "BAD_REQUEST on cursor" })),
+      );
+    });
+  }
+
+  it("reads a session cookie that is not valid percent-encoding as signed out", async () => {
+    for (const cookie of ["relaypost_session=%E0%A4%A", "relaypost_session=%", "relaypost_session=%FF"]) {
+      const caller = await h.callerFor({ cookie });
+      expect({ cookie, me: await caller.auth.me() }).toEqual({ cookie, me: null });
+    }
   });
 });

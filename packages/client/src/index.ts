@@ -1,4 +1,5 @@
 import type { AppRouter } from "@relaypost/api";
+import { MAX_BATCH_CALLS } from "@relaypost/api/limits";
 import {
   createTRPCClient,
   createWSClient,
@@ -10,7 +11,7 @@ import {
 } from "@trpc/client";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import superjson from "superjson";
-import WebSocket from "ws";
+import { BatchLimitedWebSocket } from "./batch-limited-websocket";
 
 export type { AppRouter };
 export type RelayPostInputs = inferRouterInputs<AppRouter>;
@@ -43,7 +44,7 @@ export function createRelayPostClient(options: RelayPostClientOptions): RelayPos
   const wsClient = createWSClient({
     url: `${base.replace(/^http/, "ws")}/trpc`,
     // Node 20 has no global WebSocket; `ws` implements the same interface.
-    WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+    WebSocket: BatchLimitedWebSocket as unknown as typeof globalThis.WebSocket,
     connectionParams: { apiKey: options.apiKey },
     lazy: { enabled: true, closeMs: 0 },
     retryDelayMs: (attempt) => Math.min(250 * 2 ** attempt, 10_000),
@@ -58,6 +59,8 @@ export function createRelayPostClient(options: RelayPostClientOptions): RelayPos
         false: httpBatchLink({
           url: `${base}/trpc`,
           transformer: superjson,
+          // The server refuses a larger batch whole; more calls in one tick go out as several requests.
+          maxItems: MAX_BATCH_CALLS,
           headers: { authorization: `Bearer ${options.apiKey}` },
         }),
       }),

@@ -19,10 +19,16 @@ export * from "./identity/roles";
 export type { ResolvedSession } from "./identity/sessions";
 export { ACCOUNT_BLOCK_AFTER, type SignInResult } from "./identity/sign-in";
 export { USER_PASSWORD_MIN_LENGTH, type User } from "./identity/users";
+export * from "./names";
 export * from "./smtp-auth";
 export type { SmtpCredential } from "./smtp-credentials/credential";
 export { type CredentialWithPassword, DESCRIPTION_MAX_LENGTH, type Scope } from "./smtp-credentials/lifecycle";
-export type { CredentialPage, ListQuery } from "./smtp-credentials/listing";
+export {
+  type CredentialCursor,
+  type CredentialPage,
+  decodeCredentialCursor,
+  type ListQuery,
+} from "./smtp-credentials/listing";
 export * from "./smtp-credentials/password";
 export * from "./smtp-credentials/username";
 export * from "./throttle";

@@ -2,11 +2,13 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { serveStatic } from "@hono/node-server/serve-static";
-import { appRouter, createContext, type SmtpEndpoint } from "@relaypost/api";
+import { appRouter, createContext, MAX_BATCH_CALLS, MAX_REQUEST_BYTES, type SmtpEndpoint } from "@relaypost/api";
 import type { Core } from "@relaypost/core";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Hono } from "hono";
-import { logServerFault } from "../log";
+import { bodyLimit } from "hono/body-limit";
+import { type FaultLogger, logServerFault } from "../log";
+import { securityHeaders } from "./security-headers";
 
 const READY_TIMEOUT_MS = 2_000;
 
@@ -15,10 +17,12 @@ export interface HttpAppOptions {
   smtpEndpoint: SmtpEndpoint;
   /** Built dashboard (index.html and assets); served from `/` when present. */
   dashboardDir?: string | undefined;
+  logFault?: FaultLogger;
 }
 
-export function createHttpApp({ core, smtpEndpoint, dashboardDir }: HttpAppOptions) {
+export function createHttpApp({ core, smtpEndpoint, dashboardDir, logFault = logServerFault }: HttpAppOptions) {
   const app = new Hono();
+  app.use(securityHeaders());
 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
 
@@ -35,11 +39,14 @@ export function createHttpApp({ core, smtpEndpoint, dashboardDir }: HttpAppOptio
     }
   });
 
+  // tRPC reads a whole body into memory before parsing it: refuse by Content-Length, or once a chunked body passes it.
+  app.use("/trpc/*", bodyLimit({ maxSize: MAX_REQUEST_BYTES }));
   app.all("/trpc/*", (c) =>
     fetchRequestHandler({
       endpoint: "/trpc",
       req: c.req.raw,
       router: appRouter,
+      maxBatchSize: MAX_BATCH_CALLS,
       createContext: ({ req, resHeaders }) =>
         createContext(
           core,
@@ -52,7 +59,7 @@ export function createHttpApp({ core, smtpEndpoint, dashboardDir }: HttpAppOptio
           smtpEndpoint,
         ),
       onError: ({ error, path }) => {
-        if (error.code === "INTERNAL_SERVER_ERROR") logServerFault(`trpc ${path ?? "?"}`, error);
+        if (error.code === "INTERNAL_SERVER_ERROR") logFault(`trpc ${path ?? "?"}`, error);
       },
     }),
   );

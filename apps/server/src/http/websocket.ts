@@ -1,12 +1,19 @@
 import type { IncomingMessage, Server } from "node:http";
 import type { Http2SecureServer, Http2Server } from "node:http2";
 import type { Duplex } from "node:stream";
-import { appRouter, type ConnectionAccess, openConnectionAccess, type SmtpEndpoint } from "@relaypost/api";
+import {
+  appRouter,
+  type ConnectionAccess,
+  MAX_BATCH_CALLS,
+  MAX_REQUEST_BYTES,
+  openConnectionAccess,
+  type SmtpEndpoint,
+} from "@relaypost/api";
 import { type AccessClaim, type AccessRevocation, type Core, listenForRevocations } from "@relaypost/core";
 import type { DatabaseHandle } from "@relaypost/db";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import { type WebSocket, WebSocketServer } from "ws";
-import { logServerFault } from "../log";
+import { type FaultLogger, logServerFault } from "../log";
 
 export interface WebSocketOptions {
   core: Core;
@@ -16,6 +23,7 @@ export interface WebSocketOptions {
   pingMs?: number;
   /** For tests only: how often open connections' access is checked (ACCESS_CHECK_INTERVAL_MS otherwise). */
   accessCheckIntervalMs?: number;
+  logFault?: FaultLogger;
 }
 
 /**
@@ -56,9 +64,10 @@ function sameOrigin(req: IncomingMessage): boolean {
 /** tRPC over WebSocket on the HTTP server's own port and path. */
 export function attachWebSocket(server: Server | Http2Server | Http2SecureServer, options: WebSocketOptions) {
   const maxBufferedBytes = options.maxBufferedBytes ?? 4 * 1024 * 1024;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_REQUEST_BYTES });
   const connections = new Map<WebSocket, ConnectionAccess>();
   const closeRevoked = (ws: WebSocket) => ws.close(CLOSE_REVOKED, "access revoked");
+  const logFault = options.logFault ?? logServerFault;
 
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
@@ -72,6 +81,7 @@ export function attachWebSocket(server: Server | Http2Server | Http2SecureServer
   const handler = applyWSSHandler({
     wss,
     router: appRouter,
+    maxBatchSize: MAX_BATCH_CALLS,
     keepAlive: { enabled: true, pingMs: options.pingMs ?? 30_000, pongWaitMs: 5_000 },
     async createContext({ req, res, info }) {
       res.once("close", () => connections.delete(res));
@@ -87,7 +97,7 @@ export function attachWebSocket(server: Server | Http2Server | Http2SecureServer
       return access.context;
     },
     onError: ({ error, path }) => {
-      if (error.code === "INTERNAL_SERVER_ERROR") logServerFault(`ws ${path ?? "?"}`, error);
+      if (error.code === "INTERNAL_SERVER_ERROR") logFault(`ws ${path ?? "?"}`, error);
     },
   });
 
@@ -111,7 +121,7 @@ export function attachWebSocket(server: Server | Http2Server | Http2SecureServer
       }
       for (const revocation of await options.core.access.lapsed([...claims.values()])) revoke(revocation);
     })()
-      .catch((error) => logServerFault("WebSocket access check", error))
+      .catch((error) => logFault("WebSocket access check", error))
       .finally(() => {
         checking = undefined;
       });

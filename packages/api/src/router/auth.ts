@@ -1,4 +1,4 @@
-import { USER_PASSWORD_MIN_LENGTH } from "@relaypost/core";
+import { organizationNameSchema, USER_PASSWORD_MIN_LENGTH, userNameSchema } from "@relaypost/core";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { type Context, SESSION_COOKIE } from "../context";
@@ -32,8 +32,8 @@ export const authRouter = router({
         .object({
           email,
           password: password.min(USER_PASSWORD_MIN_LENGTH, `At least ${USER_PASSWORD_MIN_LENGTH} characters`),
-          name: z.string().trim().max(100).optional(),
-          organizationName: z.string().trim().min(1, "Name your organization").max(100).optional(),
+          name: userNameSchema.optional(),
+          organizationName: organizationNameSchema.optional(),
           invitationToken: z.string().min(1).max(200).optional(),
         })
         .superRefine((input, ctx) => {

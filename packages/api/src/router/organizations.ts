@@ -1,3 +1,4 @@
+import { organizationNameSchema } from "@relaypost/core";
 import { z } from "zod";
 import { organizationProcedure, router, userProcedure } from "../trpc";
 
@@ -5,15 +6,13 @@ export const organizationsRouter = router({
   list: userProcedure.query(({ ctx }) => ctx.core.organizations.listForUser(ctx.principal.user.id)),
 
   /** Another organization for the signed-in user, who becomes its owner. */
-  create: userProcedure
-    .input(z.object({ name: z.string().trim().min(1).max(100) }))
-    .mutation(async ({ ctx, input }) => {
-      const { organization } = await ctx.core.organizations.create({
-        name: input.name,
-        owner: { userId: ctx.principal.user.id },
-      });
-      return organization;
-    }),
+  create: userProcedure.input(z.object({ name: organizationNameSchema })).mutation(async ({ ctx, input }) => {
+    const { organization } = await ctx.core.organizations.create({
+      name: input.name,
+      owner: { userId: ctx.principal.user.id },
+    });
+    return organization;
+  }),
 
   current: organizationProcedure("viewer").query(async ({ ctx }) => {
     const organization = await ctx.core.organizations.find(ctx.scope.organizationId);
@@ -21,6 +20,6 @@ export const organizationsRouter = router({
   }),
 
   rename: organizationProcedure("owner")
-    .input(z.object({ name: z.string().trim().min(1).max(100) }))
+    .input(z.object({ name: organizationNameSchema }))
     .mutation(({ ctx, input }) => ctx.core.organizations.rename(ctx.scope.organizationId, ctx.scope.actor, input.name)),
 });

@@ -1,8 +1,17 @@
-import { DESCRIPTION_MAX_LENGTH, USERNAME_PATTERN, USERNAME_RULES } from "@relaypost/core";
+import { DESCRIPTION_MAX_LENGTH, decodeCredentialCursor, USERNAME_PATTERN, USERNAME_RULES } from "@relaypost/core";
 import { z } from "zod";
 import { organizationProcedure, router } from "../trpc";
 
 const id = z.object({ id: z.uuid() });
+/** Decoded here, so a forged cursor is refused on its field and never reaches SQL. */
+const cursor = z
+  .string()
+  .max(200)
+  .transform((value, ctx) => {
+    const decoded = decodeCredentialCursor(value);
+    if (!decoded) ctx.addIssue({ code: "custom", message: "Invalid cursor" });
+    return decoded ?? z.NEVER;
+  });
 const description = z.string().trim().max(DESCRIPTION_MAX_LENGTH, `At most ${DESCRIPTION_MAX_LENGTH} characters`);
 
 export const smtpCredentialsRouter = router({
@@ -24,7 +33,7 @@ export const smtpCredentialsRouter = router({
       z
         .object({
           search: z.string().max(100).optional(),
-          cursor: z.string().max(200).nullish(),
+          cursor: cursor.nullish(),
           limit: z.number().int().min(1).max(100).default(50),
         })
         .default({ limit: 50 }),

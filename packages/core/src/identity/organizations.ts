@@ -5,6 +5,7 @@ import { recordAudit } from "../audit/audit-log";
 import { violatedUniqueConstraint } from "../db-errors";
 import { DomainError } from "../errors";
 import type { PasswordHasher } from "../hashing";
+import { organizationNameSchema } from "../names";
 import { BASE36, randomString } from "../random";
 import type { Role } from "./roles";
 import { createUser, type User } from "./users";
@@ -33,12 +34,11 @@ export function slugify(name: string): string {
   return base || "org";
 }
 
+/** The same rule as the API's, so the CLI cannot create a name the dashboard would refuse. */
 function validateName(name: string): string {
-  const trimmed = name.trim();
-  if (trimmed.length < 1 || trimmed.length > 100) {
-    throw new DomainError("BAD_REQUEST", "Organization name must be 1–100 characters", "name");
-  }
-  return trimmed;
+  const parsed = organizationNameSchema.safeParse(name);
+  if (!parsed.success) throw new DomainError("BAD_REQUEST", parsed.error.issues[0]?.message ?? "Invalid name", "name");
+  return parsed.data;
 }
 
 /**

@@ -1,13 +1,20 @@
 import { type Database, schema } from "@relaypost/db";
 import { and, desc, eq, ilike, or, type SQL, sql } from "drizzle-orm";
-import { DomainError, notFound } from "../errors";
+import { z } from "zod";
+import { notFound } from "../errors";
 import { type SmtpCredential, toSmtpCredential } from "./credential";
 
 const t = schema.smtpCredentials;
 
+/** Where a page starts: after this (created_at, id), newest first. */
+export interface CredentialCursor {
+  createdAt: Date;
+  id: string;
+}
+
 export interface ListQuery {
   search?: string | undefined;
-  cursor?: string | undefined;
+  cursor?: CredentialCursor | undefined;
   limit: number;
 }
 
@@ -16,19 +23,29 @@ export interface CredentialPage {
   nextCursor: string | null;
 }
 
+/**
+ * A cursor's content. JavaScript takes dates PostgreSQL refuses (years past 9999, before year 1) and a loose id
+ * check lets text of UUID length through, so only an ISO time no earlier than the epoch and a real UUID pass.
+ */
+const cursorContent = z
+  .tuple([z.iso.datetime(), z.uuid()])
+  .transform(([at, id]): CredentialCursor => ({ createdAt: new Date(at), id }))
+  .refine((cursor) => cursor.createdAt.getTime() >= 0);
+
 /** Opaque keyset cursor over (created_at, id), newest first: stable under inserts and deletes, O(limit) per page. */
 const encodeCursor = (c: SmtpCredential) =>
   Buffer.from(JSON.stringify([c.createdAt.toISOString(), c.id])).toString("base64url");
 
-function decodeCursor(cursor: string): [Date, string] {
+/** The position a cursor names, or undefined when it is not one this server could have issued. */
+export function decodeCredentialCursor(cursor: string): CredentialCursor | undefined {
+  let content: unknown;
   try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [string, string];
-    const date = new Date(at);
-    if (Number.isNaN(date.getTime()) || typeof id !== "string" || !/^[0-9a-f-]{36}$/.test(id)) throw new Error();
-    return [date, id];
+    content = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
   } catch {
-    throw new DomainError("BAD_REQUEST", "Invalid cursor", "cursor");
+    return undefined;
   }
+  const parsed = cursorContent.safeParse(content);
+  return parsed.success ? parsed.data : undefined;
 }
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -41,8 +58,8 @@ export async function listCredentials(db: Database, organizationId: string, quer
     filters.push(or(ilike(t.username, pattern), ilike(t.description, pattern)));
   }
   if (query.cursor) {
-    const [at, id] = decodeCursor(query.cursor);
-    filters.push(sql`(${t.createdAt}, ${t.id}) < (${at.toISOString()}::timestamptz, ${id}::uuid)`);
+    const { createdAt, id } = query.cursor;
+    filters.push(sql`(${t.createdAt}, ${t.id}) < (${createdAt.toISOString()}::timestamptz, ${id}::uuid)`);
   }
   const rows = await db
     .select()

@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { hasVisibleCharacter } from "./names";
+
+describe("visible names", () => {
+  it("finds no visible character in names made of controls, bidi and zero-width characters, separators or fillers", () => {
+    const invisible = [
+      "",
+      "\u200b",
+      "\u202e",
+      "\u202a\u202c",
+      "\u2066\u2069",
+      "\u200e\u200f",
+      "\u200c\u200d",
+      "\u2060",
+      "\u00ad",
+      "\ufeff",
+      "\u180e",
+      "\u3164",
+      "\u115f\u1160",
+      "\u{e0041}\u{e007f}",
+      "\u0007\u001b",
+      " \u00a0\u2007\u3000\u2028",
+      " \u200b \u202e ",
+    ];
+    expect(invisible.filter(hasVisibleCharacter)).toEqual([]);
+  });
+
+  it("finds one in ordinary names in any script, even with a zero-width or bidi character inside", () => {
+    const visible = ["Acme", "a", "Ünïcødé GmbH", "東京支社", "שלום", "🚀", "Acme\u200bCo", "\u202eAcme", "-", "."];
+    expect(visible.filter((name) => !hasVisibleCharacter(name))).toEqual([]);
+  });
+});
