@@ -23,8 +23,19 @@ import {
   listUserOrganizations,
   renameOrganization,
 } from "./identity/organizations";
+import { changePassword, type UserActor } from "./identity/password-change";
 import type { Role } from "./identity/roles";
-import { createSession, resolveSession, revokeSession } from "./identity/sessions";
+import {
+  createSession,
+  listUserSessions,
+  pruneExpiredSessions,
+  resolveSession,
+  revokeAllSessions,
+  revokeOtherSessions,
+  revokeSession,
+  revokeSessionById,
+  type SessionClient,
+} from "./identity/sessions";
 import { authenticateUser, createUser } from "./identity/users";
 import { createCredentialLifecycle } from "./smtp-credentials/lifecycle";
 import { getCredential, type ListQuery, listCredentials } from "./smtp-credentials/listing";
@@ -53,11 +64,18 @@ export function createCore({ db, hasher = createPasswordHasher(), bus }: CoreOpt
     users: {
       create: (input: { email: string; password: string; name?: string }) => createUser(db, hasher, input),
       authenticate: (email: string, password: string) => authenticateUser(db, hasher, email, password),
+      changePassword: (actor: UserActor, currentPassword: string, newPassword: string, keepSessionId: string) =>
+        changePassword(db, hasher, actor, currentPassword, newPassword, keepSessionId),
     },
     sessions: {
-      create: (userId: string) => createSession(db, userId),
+      create: (userId: string, client?: SessionClient) => createSession(db, userId, client),
       resolve: (token: string) => resolveSession(db, token),
       revoke: (token: string) => revokeSession(db, token),
+      listForUser: (userId: string, currentSessionId: string) => listUserSessions(db, userId, currentSessionId),
+      revokeOthers: (userId: string, keepSessionId: string) => revokeOtherSessions(db, userId, keepSessionId),
+      revokeAll: (userId: string) => revokeAllSessions(db, userId),
+      revokeById: (userId: string, sessionId: string) => revokeSessionById(db, userId, sessionId),
+      pruneExpired: () => pruneExpiredSessions(db),
     },
     organizations: {
       create: (input: Parameters<typeof createOrganization>[2]) => createOrganization(db, hasher, input),
