@@ -35,6 +35,24 @@ interface Spec {
 }
 
 const SPECS: Record<string, Spec> = {
+  "account.changePassword": {
+    requires: "user",
+    takesId: false,
+    call: (c) =>
+      c.account
+        .changePassword({ currentPassword: "not-the-password", newPassword: "another-password-1" })
+        .catch(wrongPasswordIsFine),
+  },
+  "account.endSession": {
+    requires: "user",
+    takesId: false,
+    call: async (c) => {
+      const other = (await c.account.sessions()).find((session) => !session.current);
+      return c.account.endSession({ id: other?.id ?? crypto.randomUUID() });
+    },
+  },
+  "account.sessions": { requires: "user", takesId: false, call: (c) => c.account.sessions() },
+  "account.signOutEverywhere": { requires: "user", takesId: false, call: (c) => c.account.signOutEverywhere() },
   "apiKeys.create": { requires: "admin", takesId: false, call: (c) => c.apiKeys.create({ name: "k", role: "viewer" }) },
   "apiKeys.list": { requires: "viewer", takesId: false, call: (c) => c.apiKeys.list() },
   "apiKeys.revoke": { requires: "admin", takesId: true, call: (c, t) => c.apiKeys.revoke({ id: t.apiKeyId }) },
@@ -147,6 +165,12 @@ function notFoundIsFine(error: unknown): null {
   throw error;
 }
 
+/** Nobody's password is known here: a refused current password shows the call got past authorization. */
+function wrongPasswordIsFine(error: unknown): null {
+  if (error instanceof TRPCError && error.code === "BAD_REQUEST") return null;
+  throw error;
+}
+
 const procedureTypes = appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>;
 
 /**
@@ -226,9 +250,14 @@ describe("authorization matrix: every procedure × caller × own or foreign ids"
   let foreign: Targets;
   let foreignSnapshot: string;
 
+  /** The owner on a session of its own: calls that end the caller's sessions end none a later call needs. */
+  async function asOwner(org: TestOrganization): Promise<Caller> {
+    return h.asSession((await h.core.sessions.create(org.owner.id)).token, org.id);
+  }
+
   /** Fresh targets in `org` for one call, so a call that deletes or revokes spoils nothing for the next. */
   async function targetsIn(org: TestOrganization): Promise<Targets> {
-    const owner = await h.asSession(org.owner.sessionToken, org.id);
+    const owner = await asOwner(org);
     const { credential } = await owner.smtpCredentials.create({});
     const { apiKey } = await h.createApiKey(org.id, "viewer");
     const member = await h.addMember(org.id, "viewer");
@@ -265,7 +294,7 @@ describe("authorization matrix: every procedure × caller × own or foreign ids"
   }
 
   async function snapshot(org: TestOrganization): Promise<string> {
-    const owner = await h.asSession(org.owner.sessionToken, org.id);
+    const owner = await asOwner(org);
     return JSON.stringify([
       await owner.organizations.current(),
       await owner.smtpCredentials.list({ limit: 100 }),
