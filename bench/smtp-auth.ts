@@ -114,27 +114,20 @@ const env: Record<string, string> = {
   UV_THREADPOOL_SIZE: threadpool,
   ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
 };
-const cli = (...args: string[]) =>
+const cli = (args: string[], extraEnv: Record<string, string> = {}) =>
   run(process.execPath, ["--import", "tsx", "apps/server/src/main.ts", ...args], {
     cwd: repoRoot,
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...env, ...extraEnv },
   });
 const org = JSON.parse(
   (
-    await cli(
-      "org",
-      "create",
-      "--name",
-      "Bench",
-      "--owner-email",
-      "bench@example.com",
-      "--owner-password",
-      "bench-password-1",
-    )
+    await cli(["org", "create", "--name", "Bench", "--owner-email", "bench@example.com"], {
+      RELAYPOST_OWNER_PASSWORD: "bench-password-1",
+    })
   ).stdout,
 ) as { id: string };
 const apiKey =
-  (await cli("api-key", "create", "--org", org.id, "--name", "bench", "--role", "admin")).stdout
+  (await cli(["api-key", "create", "--org", org.id, "--name", "bench", "--role", "admin"])).stdout
     .trim()
     .split("\n")
     .at(-1) ?? "";

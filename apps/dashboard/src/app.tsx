@@ -14,6 +14,7 @@ import {
   signedOut,
 } from "./lib/session";
 import { createSubmission } from "./lib/submission";
+import { AccountPage } from "./pages/account";
 import { ApiKeysPage } from "./pages/api-keys";
 import { AuditLogPage } from "./pages/audit-log";
 import { SignInPage, SignUpPage } from "./pages/auth";
@@ -22,6 +23,7 @@ import { InvitePage } from "./pages/invite";
 import { MembersPage } from "./pages/members";
 
 const HOME = "/settings/smtp-credentials";
+const ACCOUNT = "/account";
 const NAV: { href: string; label: string; icon: IconName }[] = [
   { href: HOME, label: "SMTP Credentials", icon: "mail" },
   { href: "/settings/api-keys", label: "API keys", icon: "key" },
@@ -33,6 +35,7 @@ const PAGES: Record<string, () => JSX.Element> = {
   "/settings/api-keys": ApiKeysPage,
   "/settings/members": MembersPage,
   "/settings/audit-log": AuditLogPage,
+  [ACCOUNT]: AccountPage,
 };
 
 const inviteToken = () => /^\/invite\/([^/]+)$/.exec(path())?.[1];
@@ -225,6 +228,13 @@ function Shell(props: { children: JSX.Element }) {
             <span class="account-email" data-testid="account-email">
               {me()?.user.email}
             </span>
+            <a
+              href={ACCOUNT}
+              class="button button-small button-ghost"
+              aria-current={path() === ACCOUNT ? "page" : undefined}
+            >
+              <Icon name="shield" /> Account
+            </a>
             <button
               type="button"
               class="button button-small button-ghost"

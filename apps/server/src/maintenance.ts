@@ -3,11 +3,18 @@ import { type FaultLogger, logServerFault } from "./log";
 
 const EVERY_MS = 10 * 60 * 1000;
 
+/** One pass of clean-up; each task's fault is logged and leaves the others to run. */
+export async function runMaintenance(core: Core, logFault: FaultLogger = logServerFault): Promise<void> {
+  await pruneEvents(core.db).catch((error) => logFault("event retention", error));
+  await core.sessions.pruneExpired().catch((error) => logFault("session pruning", error));
+  await core.pruneLoginAttempts().catch((error) => logFault("login attempt pruning", error));
+}
+
 /** Periodic clean-up that keeps stored data within its retention bounds; any process may run it. */
 export function startMaintenance(core: Core, logFault: FaultLogger = logServerFault): () => void {
-  const run = () => pruneEvents(core.db).catch((error) => logFault("event retention", error));
+  const run = () => void runMaintenance(core, logFault);
   const timer = setInterval(run, EVERY_MS);
   timer.unref();
-  void run();
+  run();
   return () => clearInterval(timer);
 }

@@ -40,6 +40,22 @@ interface Spec {
 }
 
 const SPECS: Record<string, Spec> = {
+  "account.changePassword": {
+    requires: "user",
+    call: (c) =>
+      c.account
+        .changePassword({ currentPassword: "not-the-password", newPassword: "another-password-1" })
+        .catch(wrongPasswordIsFine),
+  },
+  "account.endSession": {
+    requires: "user",
+    call: async (c) => {
+      const other = (await c.account.sessions()).find((session) => !session.current);
+      return c.account.endSession({ id: other?.id ?? crypto.randomUUID() });
+    },
+  },
+  "account.sessions": { requires: "user", call: (c) => c.account.sessions() },
+  "account.signOutEverywhere": { requires: "user", call: (c) => c.account.signOutEverywhere() },
   "apiKeys.create": {
     requires: "admin",
     roles: ["admin", "viewer"],
@@ -135,6 +151,12 @@ const SPECS: Record<string, Spec> = {
     call: (c, v) => c.smtpCredentials.update({ id: v.id, description: "changed" }),
   },
 };
+
+/** A refused current password is the caller's own business, not an authorization answer. */
+function wrongPasswordIsFine(error: unknown): null {
+  if (error instanceof TRPCError && error.code === "BAD_REQUEST") return null;
+  throw error;
+}
 
 /** An unknown invitation token is the caller's own business, not an authorization answer. */
 function notFoundIsFine(error: unknown): null {
@@ -251,9 +273,14 @@ describe("authorization matrix: every procedure × caller × own or foreign ids 
   let foreign: ForeignIds;
   let foreignSnapshot: string;
 
+  /** The owner on a session of its own: calls that end the caller's sessions end none a later call needs. */
+  async function asOwner(org: TestOrganization): Promise<Caller> {
+    return h.asSession((await h.core.sessions.create(org.owner.id)).token, org.id);
+  }
+
   /** A fresh target in `org` for one call, so a call that deletes or revokes spoils nothing for the next. */
   async function targetIn(org: TestOrganization, kind: TargetKind, rank: Role): Promise<string> {
-    const owner = await h.asSession(org.owner.sessionToken, org.id);
+    const owner = await asOwner(org);
     switch (kind) {
       case "credential":
         return (await owner.smtpCredentials.create({})).credential.id;
@@ -297,7 +324,7 @@ describe("authorization matrix: every procedure × caller × own or foreign ids 
   }
 
   async function snapshot(org: TestOrganization): Promise<string> {
-    const owner = await h.asSession(org.owner.sessionToken, org.id);
+    const owner = await asOwner(org);
     return JSON.stringify([
       await owner.organizations.current(),
       await owner.smtpCredentials.list({ limit: 100 }),

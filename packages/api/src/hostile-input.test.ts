@@ -87,11 +87,14 @@ describe("hostile input to every tRPC procedure", () => {
   const answered: Array<{ path: string; input: string; code: string }> = [];
 
   let owner: Caller;
+  /** A user of its own for the account procedures, which may change its password or end all its sessions. */
+  let accountUser: { id: string; sessionToken: string };
   /** The owner's caller; signing out gets a fresh session each time, so it spoils nothing for the others. */
   async function callerFor(path: string): Promise<Caller> {
     if (path === "auth.signIn" || path === "auth.signUp") return h.anonymous();
-    if (path !== "auth.signOut") return owner;
-    const { token } = await h.core.sessions.create(org.owner.id);
+    const userId = path.startsWith("account.") ? accountUser.id : org.owner.id;
+    if (path !== "auth.signOut" && userId === org.owner.id) return owner;
+    const { token } = await h.core.sessions.create(userId);
     return h.asSession(token, org.id);
   }
 
@@ -121,7 +124,11 @@ describe("hostile input to every tRPC procedure", () => {
     const invitation = await owner.members.invite({ role: "viewer" });
     const invitationId = (await owner.members.invitations())[0]?.id ?? "";
     const ids = { id: credential.id };
+    accountUser = await h.addMember(org.id, "viewer");
+    const accountSession = await h.core.sessions.resolve(accountUser.sessionToken);
     Object.assign(valid, {
+      "account.changePassword": { currentPassword: "member-password-1", newPassword: "another-password-1" },
+      "account.endSession": { id: accountSession?.sessionId },
       "apiKeys.create": { name: "key", role: "viewer" },
       "apiKeys.revoke": { id: apiKey.id },
       "auditLog.list": { limit: 10 },

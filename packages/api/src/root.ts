@@ -1,3 +1,4 @@
+import { accountRouter } from "./router/account";
 import { apiKeysRouter } from "./router/api-keys";
 import { auditLogRouter } from "./router/audit-log";
 import { authRouter } from "./router/auth";
@@ -9,6 +10,7 @@ import { router } from "./trpc";
 
 export const appRouter = router({
   auth: authRouter,
+  account: accountRouter,
   organizations: organizationsRouter,
   members: membersRouter,
   apiKeys: apiKeysRouter,

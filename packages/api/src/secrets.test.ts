@@ -1,3 +1,4 @@
+import { hashToken } from "@relaypost/core";
 import { schema } from "@relaypost/db";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -92,7 +93,10 @@ describe("secrets never leave after creation", () => {
     called.add("members.invite");
     secrets.add(second.token);
     await record("members.invitations", () => owner.members.invitations());
-    const invitee = await h.asSession((await h.core.sessions.create(signedIn.user.id)).token);
+    const inviteeToken = (await h.core.sessions.create(signedIn.user.id)).token;
+    secrets.add(inviteeToken);
+    secrets.add(hashToken(inviteeToken));
+    const invitee = await h.asSession(inviteeToken);
     await record("members.previewInvitation", () => invitee.members.previewInvitation({ token: invited.token }));
     await record("members.acceptInvitation", () => invitee.members.acceptInvitation({ token: invited.token }));
     await record("members.acceptInvitation", () => invitee.members.acceptInvitation({ token: invited.token }));
@@ -104,6 +108,24 @@ describe("secrets never leave after creation", () => {
     await record("smtpCredentials.delete", () => owner.smtpCredentials.delete({ id: created.credential.id }));
     await record("apiKeys.revoke", () => owner.apiKeys.revoke({ id: key.apiKey.id }));
     await record("smtpCredentials.list", () => service.smtpCredentials.list());
+    const spare = await h.core.sessions.create(signedIn.user.id);
+    secrets.add(spare.token);
+    secrets.add(hashToken(spare.token));
+    const sessions = (await record("account.sessions", () => invitee.account.sessions())) as Array<{
+      id: string;
+      current: boolean;
+    }>;
+    await record("account.endSession", () =>
+      invitee.account.endSession({ id: sessions.find((s) => !s.current)?.id ?? "" }),
+    );
+    await record("account.changePassword", () =>
+      invitee.account.changePassword({ currentPassword: "wrong-password-1", newPassword: "newcomer-password-2" }),
+    );
+    await record("account.changePassword", () =>
+      invitee.account.changePassword({ currentPassword: "newcomer-password-1", newPassword: "newcomer-password-2" }),
+    );
+    secrets.add("newcomer-password-2");
+    await record("account.signOutEverywhere", () => invitee.account.signOutEverywhere());
     await record("auth.signOut", () => owner.auth.signOut());
 
     const hashes = await h.core.db.select({ hash: schema.smtpCredentials.passwordHash }).from(schema.smtpCredentials);
@@ -114,6 +136,8 @@ describe("secrets never leave after creation", () => {
     for (const { hash } of invitationHashes) secrets.add(hash);
     const sessionHashes = await h.core.db.select({ hash: schema.sessions.tokenHash }).from(schema.sessions);
     for (const { hash } of sessionHashes) secrets.add(hash);
+    const passwordHashes = await h.core.db.select({ hash: schema.users.passwordHash }).from(schema.users);
+    for (const { hash } of passwordHashes) secrets.add(hash);
   });
   afterAll(async () => {
     vi.restoreAllMocks();

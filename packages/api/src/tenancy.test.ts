@@ -27,6 +27,7 @@ const foreignIdCalls: Record<string, (c: Caller, foreign: ForeignIds) => Promise
   "members.setRole": (c, f) => c.members.setRole({ userId: f.userId, role: "viewer" }),
   "members.remove": (c, f) => c.members.remove({ userId: f.userId }),
   "members.revokeInvitation": (c, f) => c.members.revokeInvitation({ id: f.invitationId }),
+  "account.endSession": (c, f) => c.account.endSession({ id: f.sessionId }),
 };
 
 interface ForeignIds {
@@ -34,6 +35,8 @@ interface ForeignIds {
   apiKeyId: string;
   userId: string;
   invitationId: string;
+  /** A session of the other organization's owner: a user's sessions are theirs alone. */
+  sessionId: string;
 }
 
 describe("tenant isolation and authorization", () => {
@@ -57,6 +60,7 @@ describe("tenant isolation and authorization", () => {
       apiKeyId: apiKey.id,
       userId: member.id,
       invitationId: invitation?.id ?? "",
+      sessionId: (await h.core.sessions.resolve(theirs.owner.sessionToken))?.sessionId ?? "",
     };
   });
   afterAll(() => h.destroy());
@@ -74,8 +78,10 @@ describe("tenant isolation and authorization", () => {
 
   for (const [path, call] of Object.entries(foreignIdCalls)) {
     it(`${path} with another organization's id answers NOT_FOUND, like an unknown id`, async () => {
-      // Role changes are for owners; API keys are at most admins, so only the owner's session reaches the lookup.
-      const eligible = path === "members.setRole" ? callers().slice(0, 1) : callers();
+      // Role changes are for owners and sessions belong to users; API keys are at most admins and no user, so only
+      // the owner's session reaches the lookup.
+      const sessionOnly = path === "members.setRole" || path === "account.endSession";
+      const eligible = sessionOnly ? callers().slice(0, 1) : callers();
       for (const [, makeCaller] of eligible) {
         const caller = await makeCaller();
         expect(await codeOf(call(caller, foreign))).toBe("NOT_FOUND");
@@ -84,6 +90,7 @@ describe("tenant isolation and authorization", () => {
           apiKeyId: crypto.randomUUID(),
           userId: crypto.randomUUID(),
           invitationId: crypto.randomUUID(),
+          sessionId: crypto.randomUUID(),
         };
         expect(await codeOf(call(caller, unknown))).toBe("NOT_FOUND");
       }
@@ -91,6 +98,7 @@ describe("tenant isolation and authorization", () => {
   }
 
   it("leaves the other organization's data untouched after every foreign call", async () => {
+    expect((await h.core.sessions.resolve(theirs.owner.sessionToken))?.sessionId).toBe(foreign.sessionId);
     const theirOwner = await h.asSession(theirs.owner.sessionToken, theirs.id);
     const credential = await theirOwner.smtpCredentials.get({ id: foreign.credentialId });
     expect(credential).toMatchObject({ username: "their_app", active: true, description: "" });

@@ -23,15 +23,26 @@ import {
   listUserOrganizations,
   renameOrganization,
 } from "./identity/organizations";
+import { changePassword, type UserActor } from "./identity/password-change";
 import type { Role, RoleScope } from "./identity/roles";
-import { createSession, resolveSession, revokeSession } from "./identity/sessions";
+import {
+  createSession,
+  listUserSessions,
+  pruneExpiredSessions,
+  resolveSession,
+  revokeAllSessions,
+  revokeOtherSessions,
+  revokeSession,
+  revokeSessionById,
+  type SessionClient,
+} from "./identity/sessions";
 import { createSignIn } from "./identity/sign-in";
 import { type SignUpInput, signUp } from "./identity/sign-up";
 import { createUser } from "./identity/users";
 import { createCredentialLifecycle } from "./smtp-credentials/lifecycle";
 import { getCredential, type ListQuery, listCredentials } from "./smtp-credentials/listing";
 import { type AttemptStore, createMemoryAttemptStore } from "./throttle/attempt-store";
-import type { ThrottlePolicy } from "./throttle/throttle";
+import { DEFAULT_THROTTLE_POLICY, type ThrottlePolicy } from "./throttle/throttle";
 
 export interface CoreOptions {
   db: Database;
@@ -66,6 +77,8 @@ export function createCore({
     hasher,
     smtpHasher,
     attempts,
+    /** Forgets login attempts (SMTP and sign-in) older than the throttles' window. */
+    pruneLoginAttempts: () => attempts.prune(Date.now(), DEFAULT_THROTTLE_POLICY.windowMs),
     /** Resolves when the database answers a query; rejects otherwise. */
     ping: async () => {
       await queryRows(db, sql`select 1 as ok`);
@@ -79,13 +92,19 @@ export function createCore({
       create: (input: { email: string; password: string; name?: string }) => createUser(db, hasher, input),
       /** Checks a dashboard sign-in, throttled per client address and per account. */
       signIn: signIn.signIn,
-      pruneSignInAttempts: signIn.prune,
       signUp: (input: SignUpInput, remoteAddress: string | null) => signUp(db, hasher, input, remoteAddress),
+      changePassword: (actor: UserActor, currentPassword: string, newPassword: string, keepSessionId: string) =>
+        changePassword(db, hasher, actor, currentPassword, newPassword, keepSessionId),
     },
     sessions: {
-      create: (userId: string) => createSession(db, userId),
+      create: (userId: string, client?: SessionClient) => createSession(db, userId, client),
       resolve: (token: string) => resolveSession(db, token),
       revoke: (token: string) => revokeSession(db, token),
+      listForUser: (userId: string, currentSessionId: string) => listUserSessions(db, userId, currentSessionId),
+      revokeOthers: (userId: string, keepSessionId: string) => revokeOtherSessions(db, userId, keepSessionId),
+      revokeAll: (userId: string) => revokeAllSessions(db, userId),
+      revokeById: (userId: string, sessionId: string) => revokeSessionById(db, userId, sessionId),
+      pruneExpired: () => pruneExpiredSessions(db),
     },
     organizations: {
       create: (input: Parameters<typeof createOrganization>[2]) => createOrganization(db, hasher, input),

@@ -225,6 +225,41 @@ export function Spinner(props: { label?: string }) {
   );
 }
 
+/** A labelled input with its hint, or the server's message about it in place of the hint. */
+export function Field(props: {
+  label: string;
+  type?: string;
+  autocomplete: string;
+  value: string;
+  onInput: (value: string) => void;
+  error?: string | undefined;
+  hint?: string;
+  optional?: boolean;
+}) {
+  const id = createUniqueId();
+  return (
+    <div class="field">
+      <label for={id}>{props.label}</label>
+      <input
+        id={id}
+        name={props.autocomplete}
+        type={props.type ?? "text"}
+        autocomplete={props.autocomplete}
+        value={props.value}
+        onInput={(e) => props.onInput(e.currentTarget.value)}
+        aria-invalid={Boolean(props.error)}
+        aria-describedby={props.error || props.hint ? `${id}-hint` : undefined}
+        required={!props.optional}
+      />
+      <Show when={props.error || props.hint}>
+        <span id={`${id}-hint`} class="hint" classList={{ "hint-error": Boolean(props.error) }}>
+          {props.error ?? props.hint}
+        </span>
+      </Show>
+    </div>
+  );
+}
+
 export function FormError(props: { message: string | null | undefined }) {
   return (
     <Show when={props.message}>
@@ -298,12 +333,13 @@ export function ConfirmDialog(props: {
 export function PageHeader(props: {
   title: string;
   lead: string;
+  eyebrow?: string;
   action?: { icon: IconName; label: string; onClick: () => void } | undefined;
 }) {
   return (
     <header class="page-header">
       <div>
-        <p class="eyebrow">Settings</p>
+        <p class="eyebrow">{props.eyebrow ?? "Settings"}</p>
         <h1>{props.title}</h1>
         <p class="lead">{props.lead}</p>
       </div>

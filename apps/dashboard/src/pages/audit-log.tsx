@@ -22,6 +22,7 @@ const ACTIONS: Record<string, string> = {
   "invitation.revoked": "Revoked an invitation link",
   "organization.created": "Created the organization",
   "organization.renamed": "Renamed the organization",
+  "user.password_changed": "Changed their password (other sessions signed out)",
 };
 
 export function AuditLogPage() {

@@ -1,5 +1,5 @@
-import { createSignal, createUniqueId, type JSX, Show } from "solid-js";
-import { FormError } from "../components/ui";
+import { createSignal, type JSX, Show } from "solid-js";
+import { Field, FormError } from "../components/ui";
 import { navigate, queryParam } from "../lib/router";
 import { baseApi, chooseOrganization, refreshMe } from "../lib/session";
 import { createSubmission } from "../lib/submission";
@@ -9,40 +9,6 @@ const nextPath = () => {
   const next = queryParam("next");
   return next?.startsWith("/") && !next.startsWith("//") ? next : "/settings/smtp-credentials";
 };
-
-function Field(props: {
-  label: string;
-  type?: string;
-  autocomplete: string;
-  value: string;
-  onInput: (value: string) => void;
-  error?: string | undefined;
-  hint?: string;
-  optional?: boolean;
-}) {
-  const id = createUniqueId();
-  return (
-    <div class="field">
-      <label for={id}>{props.label}</label>
-      <input
-        id={id}
-        name={props.autocomplete}
-        type={props.type ?? "text"}
-        autocomplete={props.autocomplete}
-        value={props.value}
-        onInput={(e) => props.onInput(e.currentTarget.value)}
-        aria-invalid={Boolean(props.error)}
-        aria-describedby={props.error || props.hint ? `${id}-hint` : undefined}
-        required={!props.optional}
-      />
-      <Show when={props.error || props.hint}>
-        <span id={`${id}-hint`} class="hint" classList={{ "hint-error": Boolean(props.error) }}>
-          {props.error ?? props.hint}
-        </span>
-      </Show>
-    </div>
-  );
-}
 
 function AuthLayout(props: { title: string; subtitle: string; children: JSX.Element; footer: JSX.Element }) {
   return (

@@ -3,8 +3,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createCore } from "@relaypost/core";
 import { createTestDatabase, type TestDatabase } from "@relaypost/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase } from "../database";
 
 const main = fileURLToPath(new URL("../main.ts", import.meta.url));
 const tsx = fileURLToPath(new URL("../../node_modules/tsx/dist/cli.mjs", import.meta.url));
@@ -34,12 +36,19 @@ describe("relaypost CLI", () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const cli = (...args: string[]) =>
+  /** Runs the CLI with `input` as its whole standard input (none unless given) and `extraEnv` added. */
+  const cliWith = (args: string[], input = "", extraEnv: NodeJS.ProcessEnv = {}) =>
     new Promise<Result>((resolve) => {
-      execFile(process.execPath, [tsx, main, ...args], { env }, (error, stdout, stderr) =>
-        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+      const child = execFile(
+        process.execPath,
+        [tsx, main, ...args],
+        { env: { ...env, ...extraEnv } },
+        (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
       );
+      child.stdin?.end(input);
     });
+  const cli = (...args: string[]) => cliWith(args);
+  const orgCreate = (name: string, email: string) => ["org", "create", "--name", name, "--owner-email", email];
 
   it("applies migrations", async () => {
     const result = await cli("migrate");
@@ -47,19 +56,41 @@ describe("relaypost CLI", () => {
     expect(result.stdout).toContain("Migrations applied");
   });
 
-  it("creates an organization and prints its id and slug as JSON", async () => {
-    const result = await cli(
-      "org",
-      "create",
-      "--name",
-      "Acme Mail",
-      "--owner-email",
-      "owner@acme.test",
-      "--owner-password",
-      "acme-password-1",
-    );
+  it("creates an organization with the owner's password read from standard input, and prints its id and slug", async () => {
+    const result = await cliWith(orgCreate("Acme Mail", "owner@acme.test"), "acme-password-1\n");
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({ id: expect.any(String), slug: "acme-mail", name: "Acme Mail" });
+  });
+
+  it("takes the owner's password from RELAYPOST_OWNER_PASSWORD when set, ignoring standard input", async () => {
+    const result = await cliWith(orgCreate("Env Mail", "owner@env.test"), "not-this-one\n", {
+      RELAYPOST_OWNER_PASSWORD: "env-password-1",
+    });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ slug: "env-mail" });
+  });
+
+  it("stored exactly the passwords given: each owner signs in with theirs", async () => {
+    const database = await openDatabase({ DATA_DIR: dataDir, DATABASE_URL: env.DATABASE_URL });
+    try {
+      const core = createCore({ db: database.db });
+      expect(await core.users.authenticate("owner@acme.test", "acme-password-1")).toBeDefined();
+      expect(await core.users.authenticate("owner@env.test", "env-password-1")).toBeDefined();
+      expect(await core.users.authenticate("owner@env.test", "not-this-one")).toBeUndefined();
+    } finally {
+      await database.close();
+    }
+  });
+
+  it("refuses --owner-password on the command line, says what to do instead, and creates nothing", async () => {
+    const result = await cli(...orgCreate("Argv Mail", "owner@argv.test"), "--owner-password", "argv-password-1");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--owner-password is refused/);
+    expect(result.stderr).toMatch(/RELAYPOST_OWNER_PASSWORD/);
+    expect(result.stderr).toMatch(/standard input/);
+    expect(result.stdout).toBe("");
+    const again = await cliWith(orgCreate("Argv Mail", "owner@argv.test"), "argv-password-2\n");
+    expect(JSON.parse(again.stdout)).toMatchObject({ slug: "argv-mail" });
   });
 
   it("creates an API key by slug and prints the token alone on the last line", async () => {
@@ -70,17 +101,19 @@ describe("relaypost CLI", () => {
   });
 
   it.each([
-    [["org", "create", "--name", "No Owner"], /Missing --owner-email/],
-    [["org", "create", "--name", "X", "--owner-email", "not-an-email", "--owner-password", "long-password"], /email/],
-    [["org", "create", "--name", "X", "--owner-email", "x@y.test", "--owner-password", "short"], /at least 10/],
-    [["api-key", "create", "--org", "no-such-org", "--name", "k"], /No organization/],
+    [["org", "create", "--name", "No Owner"], "long-password\n", /Missing --owner-email/],
+    [orgCreate("X", "not-an-email"), "long-password\n", /email/],
+    [orgCreate("X", "x@y.test"), "short\n", /at least 10/],
+    [orgCreate("X", "x@y.test"), "", /No owner password given/],
+    [["api-key", "create", "--org", "no-such-org", "--name", "k"], "", /No organization/],
     [
       ["api-key", "create", "--org", "acme-mail", "--name", "k", "--role", "superuser"],
+      "",
       /--role must be admin or viewer/,
     ],
-    [["frobnicate"], /Unknown command/],
-  ])("exits non-zero with a clear message for %j", async (args, message) => {
-    const result = await cli(...args);
+    [["frobnicate"], "", /Unknown command/],
+  ])("exits non-zero with a clear message for %j (standard input %j)", async (args, input, message) => {
+    const result = await cliWith(args, input);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(message);
     expect(result.stdout).toBe("");

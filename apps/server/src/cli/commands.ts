@@ -5,16 +5,22 @@ import { DataDirInUseError } from "../data-dir-lock";
 import { openDatabase } from "../database";
 import { logInfo, logServerFault } from "../log";
 import { startServer } from "../server";
+import { readSecret, SecretInputError } from "./secret-input";
 
 export class UsageError extends Error {}
+
+export const OWNER_PASSWORD_ENV = "RELAYPOST_OWNER_PASSWORD";
 
 export const USAGE = `Usage: relaypost <command>
 
 Commands:
   serve                                      Start the HTTP, WebSocket and SMTP listeners
   migrate                                    Apply database migrations and exit
-  org create --name <name> --owner-email <email> --owner-password <password>
-                                             Create an organization with its owner; prints {"id","slug"}
+  org create --name <name> --owner-email <email>
+                                             Create an organization with its owner; prints {"id","slug"}.
+                                             The owner's password comes from RELAYPOST_OWNER_PASSWORD or, when
+                                             that is unset, from the first line of standard input (asked for
+                                             without echo on a terminal); never from the command line
   api-key create --org <id|slug> --name <name> --role admin|viewer
                                              Create an organization API key; prints the token on the last line
 
@@ -40,10 +46,17 @@ async function orgCreate(config: Config, args: string[]) {
     args,
     options: { name: { type: "string" }, "owner-email": { type: "string" }, "owner-password": { type: "string" } },
   });
+  if (values["owner-password"] !== undefined) {
+    throw new UsageError(
+      `--owner-password is refused: the command line is visible to every user (ps) and kept in shell history. ` +
+        `Nothing was created. Set ${OWNER_PASSWORD_ENV}, or write the password to standard input ` +
+        `(or type it when asked); since this one was exposed, choose another.`,
+    );
+  }
   const name = required(values, "name");
   const email = required(values, "owner-email");
-  const password = required(values, "owner-password");
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new UsageError("--owner-email must be an email address");
+  const password = await readSecret(OWNER_PASSWORD_ENV, "Owner password");
   const { organization } = await withCore(config, (core) =>
     core.organizations.create({ name, owner: { email, password } }),
   );
@@ -114,7 +127,12 @@ export async function runCommand(config: Config, argv: string[]): Promise<void> 
     }
     throw new UsageError(`Unknown command: ${[command, sub].filter(Boolean).join(" ")}`);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof DomainError || error instanceof DataDirInUseError) {
+    if (
+      error instanceof UsageError ||
+      error instanceof SecretInputError ||
+      error instanceof DomainError ||
+      error instanceof DataDirInUseError
+    ) {
       console.error(`relaypost: ${error.message}`);
       if (error instanceof UsageError) console.error(`\n${USAGE}`);
       process.exitCode = 2;

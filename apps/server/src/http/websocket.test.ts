@@ -16,6 +16,7 @@ function sessionSubscriber(server: TestServer, sessionToken: string, organizatio
   });
   const client = createTRPCClient<AppRouter>({ links: [wsLink({ client: wsClient, transformer: superjson })] });
   const received: string[] = [];
+  const awaited = new Map<string, () => void>();
   let ended: (reason: string) => void = () => {};
   const end = new Promise<string>((resolve) => {
     ended = resolve;
@@ -29,12 +30,15 @@ function sessionSubscriber(server: TestServer, sessionToken: string, organizatio
     {
       onData: ({ data }) => {
         received.push(data.type);
+        awaited.get(data.type)?.();
         first();
       },
       onError: (error) => ended(error.data?.code ?? error.message),
     },
   );
-  return { received, started, end, close: () => wsClient.close() };
+  /** Resolves when the next event of `type` arrives (not one already received). */
+  const next = (type: string) => new Promise<void>((resolve) => awaited.set(type, resolve));
+  return { received, started, end, next, close: () => wsClient.close() };
 }
 
 describe("WebSocket access", () => {
@@ -62,6 +66,34 @@ describe("WebSocket access", () => {
     await server.core.sessions.revoke(token);
     expect(await subscriber.end).toBe("UNAUTHORIZED");
     subscriber.close();
+  });
+
+  it("ends the subscriptions of a user's other sessions when the password changes, and keeps this session's", async () => {
+    const { organization, owner } = await organizationWithCredential("password-change");
+    const [other, current] = await Promise.all([1, 2].map(() => server.core.sessions.create(owner.id)));
+    const otherSubscriber = sessionSubscriber(server, other?.token ?? "", organization.id);
+    const currentSubscriber = sessionSubscriber(server, current?.token ?? "", organization.id);
+    let currentEnded = false;
+    void currentSubscriber.end.then(() => {
+      currentEnded = true;
+    });
+    await Promise.all([otherSubscriber.started, currentSubscriber.started]);
+    const currentSession = await server.core.sessions.resolve(current?.token ?? "");
+    const actor = { type: "user" as const, id: owner.id, label: owner.email, remoteAddress: null };
+    await server.core.users.changePassword(
+      actor,
+      "password-123456",
+      "password-654321",
+      currentSession?.sessionId ?? "",
+    );
+    expect(await otherSubscriber.end).toBe("UNAUTHORIZED");
+    // An event committed after the revocation still reaches this session's subscription: it was left open.
+    const created = currentSubscriber.next("credential.created");
+    await server.core.smtpCredentials.create({ organizationId: organization.id, actor: systemActor("test") }, {});
+    await created;
+    expect(currentEnded).toBe(false);
+    otherSubscriber.close();
+    currentSubscriber.close();
   });
 
   it("ends a removed member's subscriptions", async () => {

@@ -1,23 +1,11 @@
 import { organizationNameSchema, USER_PASSWORD_MIN_LENGTH, userNameSchema } from "@relaypost/core";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { type Context, SESSION_COOKIE } from "../context";
 import { publicProcedure, router, userProcedure } from "../trpc";
+import { clearSessionCookie, startSession } from "./session-cookie";
 
 const email = z.email("Enter a valid email address").max(254);
 const password = z.string().max(200);
-
-function setSessionCookie(ctx: Context, value: string, maxAgeSeconds: number) {
-  const attributes = [`${SESSION_COOKIE}=${value}`, "Path=/", "HttpOnly", "SameSite=Lax", `Max-Age=${maxAgeSeconds}`];
-  if (ctx.request.secure) attributes.push("Secure");
-  ctx.request.resHeaders?.append("set-cookie", attributes.join("; "));
-}
-
-async function startSession(ctx: Context, userId: string) {
-  const session = await ctx.core.sessions.create(userId);
-  setSessionCookie(ctx, session.token, Math.floor((session.expiresAt.getTime() - Date.now()) / 1000));
-  return session;
-}
 
 export const authRouter = router({
   /**
@@ -68,7 +56,7 @@ export const authRouter = router({
 
   signOut: userProcedure.mutation(async ({ ctx }) => {
     await ctx.core.sessions.revoke(ctx.principal.sessionToken);
-    setSessionCookie(ctx, "", 0);
+    clearSessionCookie(ctx);
     return { signedOut: true };
   }),
 

@@ -42,6 +42,10 @@ export const sessions = pgTable(
     tokenHash: text().notNull().unique(),
     createdAt: createdAt(),
     expiresAt: timestamp({ withTimezone: true }).notNull(),
+    /** What lets a user recognise the session in their list; written at most once a minute, not per request. */
+    lastSeenAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    userAgent: text(),
+    remoteAddress: text(),
   },
   (t) => [index().on(t.userId)],
 );

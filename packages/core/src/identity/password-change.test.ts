@@ -1,0 +1,89 @@
+import { schema } from "@relaypost/db";
+import { createTestDatabase, type TestDatabase } from "@relaypost/db/testing";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Core, createCore } from "../core";
+import type { UserActor } from "./password-change";
+
+describe("changing one's password", () => {
+  let database: TestDatabase;
+  let core: Core;
+  let counter = 0;
+
+  /** An organization owner signed in on three devices; the first is the one changing the password. */
+  async function ownerOnThreeDevices(password: string) {
+    const email = `changer-${counter++}@example.com`;
+    const { organization, owner } = await core.organizations.create({
+      name: `Changer ${counter}`,
+      owner: { email, password },
+    });
+    const tokens = await Promise.all([1, 2, 3].map(async () => (await core.sessions.create(owner.id)).token));
+    const current = await core.sessions.resolve(tokens[0] ?? "");
+    const actor: UserActor = { type: "user", id: owner.id, label: email, remoteAddress: "192.0.2.9" };
+    return { organization, email, actor, tokens, currentSessionId: current?.sessionId ?? "" };
+  }
+
+  const resolving = (tokens: string[]) =>
+    Promise.all(tokens.map(async (token) => (await core.sessions.resolve(token)) !== undefined));
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    core = createCore({ db: database.db });
+  });
+  afterAll(() => database.destroy());
+
+  it("stores the new password, ends every other session and keeps the current one, and audits it", async () => {
+    const { organization, email, actor, tokens, currentSessionId } = await ownerOnThreeDevices("old-password-1");
+
+    const result = await core.users.changePassword(actor, "old-password-1", "new-password-1", currentSessionId);
+
+    expect(result).toEqual({ sessionsEnded: 2 });
+    expect(await resolving(tokens)).toEqual([true, false, false]);
+    expect(await core.users.signIn(email, "old-password-1", null)).toMatchObject({ ok: false, reason: "invalid" });
+    expect(await core.users.signIn(email, "new-password-1", null)).toMatchObject({ ok: true, user: { id: actor.id } });
+    const { items } = await core.auditLog.list(organization.id, { limit: 10 });
+    expect(items[0]).toMatchObject({
+      action: "user.password_changed",
+      actorLabel: email,
+      targetId: actor.id,
+      remoteAddress: "192.0.2.9",
+      metadata: { sessionsEnded: 2 },
+    });
+    expect(JSON.stringify(items)).not.toMatch(/new-password-1|old-password-1|argon2/);
+  });
+
+  it("refuses a wrong current password on its field and changes nothing", async () => {
+    const { organization, email, actor, tokens, currentSessionId } = await ownerOnThreeDevices("right-password-1");
+    const [before] = await database.db.select().from(schema.users).where(eq(schema.users.id, actor.id));
+
+    await expect(
+      core.users.changePassword(actor, "wrong-password-1", "new-password-1", currentSessionId),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST", field: "currentPassword" });
+
+    const [after] = await database.db.select().from(schema.users).where(eq(schema.users.id, actor.id));
+    expect(after?.passwordHash).toBe(before?.passwordHash);
+    expect(await resolving(tokens)).toEqual([true, true, true]);
+    expect(await core.users.signIn(email, "right-password-1", null)).toMatchObject({ ok: true });
+    const { items } = await core.auditLog.list(organization.id, { limit: 10 });
+    expect(items.map((i) => i.action)).not.toContain("user.password_changed");
+  });
+
+  it("refuses a new password below the minimum length on its field, keeping every session", async () => {
+    const { actor, tokens, currentSessionId } = await ownerOnThreeDevices("right-password-2");
+    await expect(core.users.changePassword(actor, "right-password-2", "short", currentSessionId)).rejects.toMatchObject(
+      { code: "BAD_REQUEST", field: "newPassword" },
+    );
+    expect(await resolving(tokens)).toEqual([true, true, true]);
+  });
+
+  it("refuses the second of two changes made with the same current password", async () => {
+    const { email, actor, currentSessionId } = await ownerOnThreeDevices("contested-password");
+    const results = await Promise.allSettled([
+      core.users.changePassword(actor, "contested-password", "first-new-password", currentSessionId),
+      core.users.changePassword(actor, "contested-password", "second-new-password", currentSessionId),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected"]);
+    const winner = results[0]?.status === "fulfilled" ? "first-new-password" : "second-new-password";
+    expect(await core.users.signIn(email, winner, null)).toMatchObject({ ok: true });
+  });
+});

@@ -1,0 +1,133 @@
+import { schema } from "@relaypost/db";
+import { createTestDatabase, type TestDatabase } from "@relaypost/db/testing";
+import { eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Core, createCore } from "../core";
+import { USER_AGENT_MAX_LENGTH } from "./sessions";
+
+describe("sessions", () => {
+  let database: TestDatabase;
+  let core: Core;
+  let counter = 0;
+
+  const newUser = () => core.users.create({ email: `session-${counter++}@example.com`, password: "session-password" });
+  const sessionIdOf = async (token: string) => (await core.sessions.resolve(token))?.sessionId ?? "";
+  const stillResolves = async (tokens: string[]) =>
+    Promise.all(tokens.map(async (token) => (await core.sessions.resolve(token)) !== undefined));
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    core = createCore({ db: database.db });
+  });
+  afterAll(() => database.destroy());
+
+  it("lists only the user's own sessions, with where they started, and marks the current one", async () => {
+    const user = await newUser();
+    const other = await newUser();
+    const laptop = await core.sessions.create(user.id, { userAgent: "Firefox on Linux", remoteAddress: "192.0.2.1" });
+    const phone = await core.sessions.create(user.id, { userAgent: "Safari on iOS", remoteAddress: "192.0.2.2" });
+    await core.sessions.create(other.id, { userAgent: "Someone else", remoteAddress: "192.0.2.3" });
+
+    const sessions = await core.sessions.listForUser(user.id, await sessionIdOf(phone.token));
+    expect(sessions).toHaveLength(2);
+    expect(sessions.find((s) => s.current)).toMatchObject({ userAgent: "Safari on iOS", remoteAddress: "192.0.2.2" });
+    expect(sessions.find((s) => !s.current)).toMatchObject({
+      id: await sessionIdOf(laptop.token),
+      userAgent: "Firefox on Linux",
+      remoteAddress: "192.0.2.1",
+    });
+    expect(JSON.stringify(sessions)).not.toContain(laptop.token);
+  });
+
+  it("keeps a truncated user agent", async () => {
+    const user = await newUser();
+    const { token } = await core.sessions.create(user.id, { userAgent: "x".repeat(5_000), remoteAddress: null });
+    const [session] = await core.sessions.listForUser(user.id, await sessionIdOf(token));
+    expect(session?.userAgent).toHaveLength(USER_AGENT_MAX_LENGTH);
+  });
+
+  it("writes last seen at most once a minute, not on every request", async () => {
+    const user = await newUser();
+    const { token } = await core.sessions.create(user.id);
+    const id = await sessionIdOf(token);
+    const lastSeen = async () =>
+      (await database.db.select().from(schema.sessions).where(eq(schema.sessions.id, id)))[0]?.lastSeenAt;
+    const backdate = (interval: string) =>
+      database.db
+        .update(schema.sessions)
+        .set({ lastSeenAt: sql`now() - ${interval}::interval` })
+        .where(eq(schema.sessions.id, id));
+
+    await backdate("30 seconds");
+    const recent = await lastSeen();
+    await core.sessions.resolve(token);
+    expect(await lastSeen()).toEqual(recent);
+
+    await backdate("2 minutes");
+    const stale = await lastSeen();
+    await core.sessions.resolve(token);
+    expect((await lastSeen())?.getTime()).toBeGreaterThan(stale?.getTime() ?? Number.POSITIVE_INFINITY);
+  });
+
+  it("ends one of the user's own sessions by id, and answers another user's session id as not found", async () => {
+    const user = await newUser();
+    const other = await newUser();
+    const mine = await core.sessions.create(user.id);
+    const theirs = await core.sessions.create(other.id);
+
+    await expect(core.sessions.revokeById(user.id, await sessionIdOf(theirs.token))).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    expect(await stillResolves([theirs.token])).toEqual([true]);
+
+    await core.sessions.revokeById(user.id, await sessionIdOf(mine.token));
+    expect(await stillResolves([mine.token])).toEqual([false]);
+  });
+
+  it("ends every other session of the user and keeps the one named, leaving other users alone", async () => {
+    const user = await newUser();
+    const other = await newUser();
+    const [current, second, third] = await Promise.all([1, 2, 3].map(() => core.sessions.create(user.id)));
+    const theirs = await core.sessions.create(other.id);
+
+    const ended = await core.sessions.revokeOthers(user.id, await sessionIdOf(current?.token ?? ""));
+    expect(ended).toBe(2);
+    expect(await stillResolves([current, second, third, theirs].map((s) => s?.token ?? ""))).toEqual([
+      true,
+      false,
+      false,
+      true,
+    ]);
+  });
+
+  it("signs out everywhere: every session of the user ends, the current one too", async () => {
+    const user = await newUser();
+    const other = await newUser();
+    const sessions = await Promise.all([1, 2].map(() => core.sessions.create(user.id)));
+    const theirs = await core.sessions.create(other.id);
+
+    expect(await core.sessions.revokeAll(user.id)).toBe(2);
+    expect(await stillResolves([...sessions, theirs].map((s) => s.token))).toEqual([false, false, true]);
+  });
+
+  it("prunes expired sessions and only those", async () => {
+    const user = await newUser();
+    const live = await core.sessions.create(user.id);
+    const expired = await core.sessions.create(user.id);
+    const expiredId = (
+      await database.db
+        .update(schema.sessions)
+        .set({ expiresAt: sql`now() - interval '1 second'` })
+        .where(
+          sql`${schema.sessions.id} <> ${await sessionIdOf(live.token)} and ${schema.sessions.userId} = ${user.id}`,
+        )
+        .returning({ id: schema.sessions.id })
+    )[0]?.id;
+    expect(expiredId).toBeDefined();
+
+    expect(await core.sessions.pruneExpired()).toBe(1);
+    const left = await database.db.select().from(schema.sessions).where(eq(schema.sessions.userId, user.id));
+    expect(left.map((s) => s.id)).toEqual([await sessionIdOf(live.token)]);
+    expect(await stillResolves([live.token, expired.token])).toEqual([true, false]);
+  });
+});
