@@ -74,9 +74,9 @@ describe("relaypost CLI", () => {
     const database = await openDatabase({ DATA_DIR: dataDir, DATABASE_URL: env.DATABASE_URL });
     try {
       const core = createCore({ db: database.db });
-      expect(await core.users.authenticate("owner@acme.test", "acme-password-1")).toBeDefined();
-      expect(await core.users.authenticate("owner@env.test", "env-password-1")).toBeDefined();
-      expect(await core.users.authenticate("owner@env.test", "not-this-one")).toBeUndefined();
+      expect(await core.users.signIn("owner@acme.test", "acme-password-1", null)).toMatchObject({ ok: true });
+      expect(await core.users.signIn("owner@env.test", "env-password-1", null)).toMatchObject({ ok: true });
+      expect(await core.users.signIn("owner@env.test", "not-this-one", null)).toMatchObject({ ok: false });
     } finally {
       await database.close();
     }
