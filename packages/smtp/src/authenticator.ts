@@ -55,9 +55,6 @@ export function createAuthenticator(deps: AuthenticatorDependencies) {
     });
   }
 
-  /** The credential a refused password names, for attribution only; an outage here just leaves it unattributed. */
-  const identify = (password: string) => verifier.identify(password).catch(() => undefined);
-
   function succeeded(session: SMTPServerSession, method: string, grant: SmtpGrant): AuthOutcome {
     deps.lastUsed.record(grant.credentialId);
     metrics.authSucceeded++;
@@ -72,13 +69,13 @@ export function createAuthenticator(deps: AuthenticatorDependencies) {
     return { ok: true, grant };
   }
 
-  function failed(session: SMTPServerSession, method: string, result: VerificationResult): AuthOutcome {
+  function answer(session: SMTPServerSession, method: string, result: VerificationResult): AuthOutcome {
     if (result.ok) return succeeded(session, method, result.grant);
     rejected(session, method, result.reason, result.credential);
     return { ok: false, reply: REPLIES.authInvalid };
   }
 
-  /** The login after the TLS rule; outages of the database or a full argon2 queue surface as errors. */
+  /** One login; outages of the database or a full argon2 queue surface as errors. */
   async function verify(auth: SMTPServerAuthentication, session: SMTPServerSession): Promise<AuthOutcome> {
     const attempt = {
       username: auth.username ?? "",
@@ -87,7 +84,7 @@ export function createAuthenticator(deps: AuthenticatorDependencies) {
     };
     const checked = await verifier.precheck(attempt);
     // Settled without argon2: a cached success, or a malformed password that can guess nothing and is not counted.
-    if (checked.settled) return failed(session, auth.method, checked.result);
+    if (checked.settled) return answer(session, auth.method, checked.result);
     const verified = await throttle.verify(
       { remoteAddress: session.remoteAddress, lookupId: checked.lookupId, ...attempt },
       checked.verify,
@@ -95,10 +92,10 @@ export function createAuthenticator(deps: AuthenticatorDependencies) {
     );
     if (verified.outcome === "blocked") {
       metrics.authThrottled++;
-      rejected(session, auth.method, "throttled", await identify(attempt.password));
+      rejected(session, auth.method, "throttled", checked.credential);
       return { ok: false, reply: REPLIES.throttled };
     }
-    const outcome = failed(session, auth.method, verified.value);
+    const outcome = answer(session, auth.method, verified.value);
     // Holding back the refusal is what slows a guesser; a success is never delayed.
     if (verified.outcome === "failed" && verified.delayMs > 0) await delay(verified.delayMs);
     return outcome;

@@ -92,7 +92,8 @@ describe("batch limit over real HTTP and WebSocket", () => {
       { path: "auth.signIn", input: account },
     ]);
     expect(response.status).toBe(200);
-    expect(response.headers.getSetCookie()).toHaveLength(MAX_BATCH_CALLS);
+    // Sign-up sets no cookie (it answers a taken address like a new one); the sign-in does.
+    expect(response.headers.getSetCookie()).toHaveLength(1);
     expect(await created(ups.map((u) => u.slug))).toBe(MAX_BATCH_CALLS - 1);
   });
 

@@ -132,14 +132,30 @@ describe("SMTP verifier", () => {
     expect(fixture.hasher.verifications).toBe(0);
   });
 
-  it("identifies the credential a password points at without verifying it", async () => {
+  it("names the credential a password points at before verifying it, and settles garbage without hashing", async () => {
     const credential = await fixture.createCredential();
-    expect(await verifier.identify(credential.password)).toEqual({
-      credentialId: credential.id,
-      organizationId: fixture.organizationId,
-      username: credential.username,
+    const checked = await verifier.precheck({ username: credential.username, password: credential.password });
+    expect(checked).toMatchObject({
+      settled: false,
+      credential: {
+        credentialId: credential.id,
+        organizationId: fixture.organizationId,
+        username: credential.username,
+      },
     });
-    expect(await verifier.identify("garbage")).toBeUndefined();
+    expect(await verifier.precheck({ username: "x", password: "garbage" })).toEqual({
+      settled: true,
+      result: { ok: false, reason: "bad_password" },
+    });
+    expect(fixture.hasher.verifications).toBe(0);
+  });
+
+  it("settles a password the cache vouches for without hashing", async () => {
+    const credential = await fixture.createCredential();
+    await verifier.verify({ username: credential.username, password: credential.password });
+    fixture.hasher.verifications = 0;
+    const checked = await verifier.precheck({ username: credential.username, password: credential.password });
+    expect(checked).toMatchObject({ settled: true, result: { ok: true } });
     expect(fixture.hasher.verifications).toBe(0);
   });
 

@@ -47,7 +47,13 @@ const identityMatches = (attempt: LoginAttempt, row: { username: string }) =>
 /** A login after the cheap checks: answered already, or waiting for the argon2 verification. */
 export type Precheck =
   | { settled: true; result: VerificationResult }
-  | { settled: false; lookupId: string; verify: () => Promise<VerificationResult> };
+  | {
+      settled: false;
+      lookupId: string;
+      /** The credential the password names, when its lookup id resolved: refusals before verifying name it. */
+      credential: CredentialRef | undefined;
+      verify: () => Promise<VerificationResult>;
+    };
 
 /**
  * DESIGN §4 steps 2–3: one indexed read by the lookup id inside the password (logins arriving together share it),
@@ -112,7 +118,8 @@ export function createSmtpVerifier({ db, hasher, cache = createVerificationCache
         result: { ok: true, grant: { ...credential, hashFingerprint: hashFingerprint(row.passwordHash) } },
       };
     }
-    return { settled: false, lookupId: parsed.lookupId, verify: () => verifyHashed(attempt, row) };
+    const credential = row && { credentialId: row.id, organizationId: row.organizationId, username: row.username };
+    return { settled: false, lookupId: parsed.lookupId, credential, verify: () => verifyHashed(attempt, row) };
   }
 
   return {
@@ -125,14 +132,6 @@ export function createSmtpVerifier({ db, hasher, cache = createVerificationCache
     async verify(attempt: LoginAttempt): Promise<VerificationResult> {
       const checked = await precheck(attempt);
       return checked.settled ? checked.result : checked.verify();
-    },
-
-    /** The credential a password points at, without verifying it: to attribute refusals that never verify. */
-    async identify(password: string): Promise<CredentialRef | undefined> {
-      const parsed = parseSmtpPassword(password);
-      if (!parsed) return undefined;
-      const row = await readByLookupId(parsed.lookupId);
-      return row ? { credentialId: row.id, organizationId: row.organizationId, username: row.username } : undefined;
     },
 
     /** Re-reads the granted credential: still there, active, and with the password the session logged in with. */
