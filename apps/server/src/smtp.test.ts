@@ -37,6 +37,8 @@ async function spawnServer(databaseUrl: string, dataDir: string) {
 async function login(port: number, username: string, password: string) {
   const client = await RawSmtpClient.connect(port);
   await client.command("EHLO app.example");
+  await client.startTls();
+  await client.command("EHLO app.example");
   const reply = await client.authPlain(username, password);
   return { client, reply };
 }

@@ -166,6 +166,8 @@ describe.skipIf(!onPostgres)("live events across processes (PostgreSQL)", () => 
     const feed = collectEvents(org.client, { lastEventId: "0", types: ["auth.succeeded"] });
     const smtp = await RawSmtpClient.connect(b.smtpPort);
     await smtp.command("EHLO app.example");
+    await smtp.startTls();
+    await smtp.command("EHLO app.example");
     expect((await smtp.authPlain("smtp_across", password))?.code).toBe(235);
     smtp.destroy();
     await feed.untilCount(1);
@@ -230,6 +232,8 @@ describe.skipIf(!onPostgres || !canStartThrowawayPostgres)("PostgreSQL restarts 
     let acceptedAfter = 0;
     const login = async () => {
       const smtp = await RawSmtpClient.connect(server.smtpPort);
+      await smtp.command("EHLO app.example");
+      await smtp.startTls();
       await smtp.command("EHLO app.example");
       const code = (await smtp.authPlain("through_restart", password))?.code ?? 0;
       smtp.destroy();
