@@ -1,12 +1,15 @@
 import { type Core, operatorScope } from "@relaypost/core";
 
+/** The seeded owner's dashboard password. */
+export const OWNER_PASSWORD = "bench-password";
+
 /** An organization with credentials and a viewer API key, made through core against the server's database. */
 export async function seedOrganization(core: Core, name: string, credentials: number) {
   const { organization, owner } = await core.organizations.create({
     name,
     owner: {
       email: `${name.toLowerCase().replace(/\W+/g, "-")}-${crypto.randomUUID()}@example.com`,
-      password: "bench-password",
+      password: OWNER_PASSWORD,
     },
   });
   const scope = operatorScope(organization.id, "bench");
