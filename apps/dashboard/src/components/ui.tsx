@@ -1,8 +1,9 @@
 import { createSignal, createUniqueId, For, type JSX, onCleanup, onMount, Show } from "solid-js";
 import { errorMessage } from "../lib/api";
-import { canWrite } from "../lib/session";
+import { useNow } from "../lib/clock";
+import { useSession } from "../lib/session";
 import { createSubmission } from "../lib/submission";
-import { formatDateTime, now, relativeTime } from "../lib/time";
+import { formatDateTime, relativeTime } from "../lib/time";
 
 /**
  * A modal built on `<dialog>`: `showModal()` makes the rest of the page inert (the focus trap) and Escape closes it;
@@ -95,6 +96,7 @@ export function Icon(props: { name: IconName; size?: number }) {
 
 /** A relative time that follows the shared clock, with the exact time on hover and for screen readers. */
 export function RelativeTime(props: { date: Date | null; never?: string }) {
+  const now = useNow();
   return (
     <Show when={props.date} fallback={<span class="muted">{props.never ?? "Never"}</span>}>
       {(date) => (
@@ -336,6 +338,7 @@ export function PageHeader(props: {
   eyebrow?: string;
   action?: { icon: IconName; label: string; onClick: () => void } | undefined;
 }) {
+  const { canWrite } = useSession();
   return (
     <header class="page-header">
       <div>

@@ -1,11 +1,14 @@
+import { useNavigate } from "@solidjs/router";
 import { createResource, Show } from "solid-js";
 import { ErrorState, FormError, RoleBadge, Spinner } from "../components/ui";
-import { navigate } from "../lib/router";
-import { baseApi, chooseOrganization, me, refreshMe } from "../lib/session";
+import { HOME } from "../lib/next-path";
+import { useSession } from "../lib/session";
 import { createSubmission } from "../lib/submission";
 
 /** `/invite/<token>`: a signed-in user sees where the link leads and joins; others sign in first and come back. */
 export function InvitePage(props: { token: string }) {
+  const { baseApi, chooseOrganization, me, refreshMe } = useSession();
+  const navigate = useNavigate();
   const here = () => `/invite/${encodeURIComponent(props.token)}`;
   const [preview] = createResource(
     () => (me() ? props.token : undefined),
@@ -54,7 +57,7 @@ export function InvitePage(props: { token: string }) {
                         const joined = await baseApi.client.members.acceptInvitation.mutate({ token: props.token });
                         chooseOrganization(joined.organizationId);
                         await refreshMe();
-                        navigate("/settings/smtp-credentials", { replace: true });
+                        navigate(HOME, { replace: true });
                       })
                     }
                   >
