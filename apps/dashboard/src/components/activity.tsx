@@ -3,7 +3,8 @@ import { useNow } from "../lib/clock";
 import { CHART_MINUTES, type LoginEvent, loginCount } from "../lib/live";
 import { useSession } from "../lib/session";
 import { formatClock } from "../lib/time";
-import { EmptyState, Icon, RelativeTime } from "./ui";
+import { Icon } from "./icon";
+import { EmptyState, RelativeTime } from "./ui";
 
 const REASONS: Record<string, string> = {
   bad_password: "Wrong password",

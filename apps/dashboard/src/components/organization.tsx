@@ -1,7 +1,8 @@
 import { createSignal, createUniqueId, For, Show } from "solid-js";
 import { useSession } from "../lib/session";
 import { createSubmission } from "../lib/submission";
-import { Dialog, DialogActions, FormError } from "./ui";
+import { Dialog, DialogActions } from "./dialog";
+import { FormError } from "./form";
 
 /** A user removed from every organization they belonged to can start a new one. */
 export function NoOrganization() {

@@ -1,5 +1,6 @@
 import { type Accessor, type JSX, Match, Switch } from "solid-js";
-import { EmptyState, ErrorState, type IconName, Spinner } from "./ui";
+import type { IconName } from "./icon";
+import { EmptyState, ErrorState, Spinner } from "./ui";
 
 /** The part of a query's state a view draws from (a `useQuery` or `useInfiniteQuery` result). */
 export interface QueryState<T> {
@@ -17,6 +18,8 @@ export interface QueryState<T> {
 export function QueryView<T>(props: {
   query: QueryState<T>;
   loadingLabel?: string;
+  /** False where asking again cannot help (an invitation link that is spent or unknown). */
+  retry?: boolean;
   isEmpty?: (data: T) => boolean;
   empty?: { icon: IconName; title: string; children?: JSX.Element };
   children: (data: Accessor<T>) => JSX.Element;
@@ -29,7 +32,10 @@ export function QueryView<T>(props: {
   return (
     <Switch fallback={<Spinner label={props.loadingLabel} />}>
       <Match when={props.query.isLoadingError}>
-        <ErrorState error={props.query.error} retry={() => void props.query.refetch()} />
+        <ErrorState
+          error={props.query.error}
+          retry={props.retry === false ? undefined : () => void props.query.refetch()}
+        />
       </Match>
       <Match when={empty() && props.empty}>
         {(view) => (

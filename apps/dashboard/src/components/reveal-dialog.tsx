@@ -1,5 +1,6 @@
 import type { JSX } from "solid-js";
-import { Dialog, Icon } from "./ui";
+import { Dialog } from "./dialog";
+import { Icon } from "./icon";
 
 /**
  * The one moment a secret (a password, an API key, an invitation link) is visible. It lives only in this dialog's

@@ -4,8 +4,9 @@ import { createEffect, For, type JSX, on, onCleanup, Show } from "solid-js";
 import { HOME } from "../lib/next-path";
 import { reconnected, retryFailedQueries } from "../lib/query";
 import { useSession } from "../lib/session";
+import { Icon, type IconName } from "./icon";
 import { OrganizationSwitcher } from "./organization";
-import { Icon, type IconName, RoleBadge } from "./ui";
+import { RoleBadge } from "./ui";
 
 export const ACCOUNT = "/account";
 const NAV: { href: string; label: string; icon: IconName }[] = [

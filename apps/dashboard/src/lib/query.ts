@@ -18,6 +18,7 @@ export const queryKeys = {
   invitations: (organizationId: string) => ["invitations", organizationId] as const,
   auditLog: (organizationId: string) => ["audit-log", organizationId] as const,
   sessions: () => ["account-sessions"] as const,
+  invitationPreview: (token: string) => ["invitation-preview", token] as const,
 };
 
 /** The live connection came back after a drop: what failed while it was down is worth asking again. */

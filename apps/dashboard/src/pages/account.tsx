@@ -1,8 +1,10 @@
 import { useNavigate } from "@solidjs/router";
 import { useQuery, useQueryClient } from "@tanstack/solid-query";
 import { createSignal, For, Show } from "solid-js";
+import { ConfirmDialog } from "../components/dialog";
+import { Field, FormError } from "../components/form";
 import { type QueryState, QueryView } from "../components/query-view";
-import { ConfirmDialog, Field, FormError, PageHeader, RelativeTime, RowDangerButton, Table } from "../components/ui";
+import { PageHeader, RelativeTime, RowDangerButton, Table } from "../components/ui";
 import type { Outputs } from "../lib/api";
 import { queryKeys } from "../lib/query";
 import { useSession } from "../lib/session";

@@ -1,19 +1,10 @@
 import { useQuery, useQueryClient } from "@tanstack/solid-query";
 import { createSignal, createUniqueId, For, Show } from "solid-js";
+import { ConfirmDialog, Dialog, DialogActions } from "../components/dialog";
+import { CopyField, FormError } from "../components/form";
 import { QueryView } from "../components/query-view";
 import { RevealDialog } from "../components/reveal-dialog";
-import {
-  ConfirmDialog,
-  CopyField,
-  Dialog,
-  DialogActions,
-  FormError,
-  PageHeader,
-  RelativeTime,
-  RoleBadge,
-  RowDangerButton,
-  Table,
-} from "../components/ui";
+import { PageHeader, RelativeTime, RoleBadge, RowDangerButton, Table } from "../components/ui";
 import type { Outputs } from "../lib/api";
 import { queryKeys } from "../lib/query";
 import { useSession } from "../lib/session";

@@ -1,6 +1,6 @@
 import { useNavigate, useSearchParams } from "@solidjs/router";
 import { createSignal, type JSX, Show } from "solid-js";
-import { Field, FormError } from "../components/ui";
+import { Field, FormError } from "../components/form";
 import type { Api } from "../lib/api";
 import { HOME, invitationToken, nextPath, withNext } from "../lib/next-path";
 import { useSession } from "../lib/session";

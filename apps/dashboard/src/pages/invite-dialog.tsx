@@ -1,6 +1,7 @@
 import { createSignal, createUniqueId, Show } from "solid-js";
+import { Dialog, DialogActions } from "../components/dialog";
+import { CopyField, FormError } from "../components/form";
 import { RevealDialog } from "../components/reveal-dialog";
-import { CopyField, Dialog, DialogActions, FormError } from "../components/ui";
 import type { Role } from "../lib/api";
 import { useSession } from "../lib/session";
 import { createSubmission } from "../lib/submission";

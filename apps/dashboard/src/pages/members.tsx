@@ -1,15 +1,9 @@
 import { useQuery, useQueryClient } from "@tanstack/solid-query";
 import { createSignal, For, Show } from "solid-js";
+import { ConfirmDialog } from "../components/dialog";
+import { FormError } from "../components/form";
 import { QueryView } from "../components/query-view";
-import {
-  ConfirmDialog,
-  FormError,
-  PageHeader,
-  RelativeTime,
-  RoleBadge,
-  RowDangerButton,
-  Table,
-} from "../components/ui";
+import { PageHeader, RelativeTime, RoleBadge, RowDangerButton, Table } from "../components/ui";
 import { errorMessage, type Outputs, type Role } from "../lib/api";
 import { queryKeys } from "../lib/query";
 import { useSession } from "../lib/session";

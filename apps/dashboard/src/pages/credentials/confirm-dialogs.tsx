@@ -1,4 +1,4 @@
-import { ConfirmDialog } from "../../components/ui";
+import { ConfirmDialog } from "../../components/dialog";
 import type { Credential } from "../../lib/api";
 import { useSession } from "../../lib/session";
 

@@ -1,5 +1,6 @@
 import { createMemo, createSignal, createUniqueId } from "solid-js";
-import { Dialog, DialogActions, FormError } from "../../components/ui";
+import { Dialog, DialogActions } from "../../components/dialog";
+import { FormError } from "../../components/form";
 import type { Credential } from "../../lib/api";
 import { useSession } from "../../lib/session";
 import { usernameProblem } from "../../lib/smtp";

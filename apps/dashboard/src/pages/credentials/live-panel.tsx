@@ -1,6 +1,6 @@
 import { For } from "solid-js";
 import { ActivityFeed, LoginChart } from "../../components/activity";
-import { Icon } from "../../components/ui";
+import { Icon } from "../../components/icon";
 import type { Credential } from "../../lib/api";
 
 /** Logins as they happen, for the organization or the one credential chosen in `filter`. */

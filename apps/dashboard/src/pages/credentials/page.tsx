@@ -1,7 +1,9 @@
 import { useSearchParams } from "@solidjs/router";
 import { createEffect, createMemo, createSignal, Match, on, onCleanup, Show, Switch } from "solid-js";
+import { FormError } from "../../components/form";
+import { Icon } from "../../components/icon";
 import { QueryView } from "../../components/query-view";
-import { FormError, Icon, PageHeader } from "../../components/ui";
+import { PageHeader } from "../../components/ui";
 import { type Credential, errorMessage } from "../../lib/api";
 import { allCredentials } from "../../lib/credential-cache";
 import { useSession } from "../../lib/session";

@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/solid-query";
+import { CopyField } from "../../components/form";
 import { RevealDialog } from "../../components/reveal-dialog";
-import { CopyField } from "../../components/ui";
 import type { Credential } from "../../lib/api";
 import { queryKeys } from "../../lib/query";
 import { useSession } from "../../lib/session";

@@ -1,5 +1,7 @@
 import { Show } from "solid-js";
-import { Icon, RelativeTime, Switch } from "../../components/ui";
+import { Switch } from "../../components/form";
+import { Icon } from "../../components/icon";
+import { RelativeTime } from "../../components/ui";
 import type { Credential } from "../../lib/api";
 import { formatDate } from "../../lib/time";
 import type { CredentialActions } from "./actions";

@@ -1,5 +1,6 @@
 import { createMemo, For, Show } from "solid-js";
-import { Icon, RelativeTime } from "../../components/ui";
+import { Icon } from "../../components/icon";
+import { RelativeTime } from "../../components/ui";
 import type { Credential } from "../../lib/api";
 import { useNow } from "../../lib/clock";
 import { formatDate } from "../../lib/time";
