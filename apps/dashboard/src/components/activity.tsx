@@ -1,6 +1,7 @@
 import { createMemo, createUniqueId, For, Index, Show } from "solid-js";
 import { useNow } from "../lib/clock";
-import { CHART_MINUTES, type LoginEvent, loginCount } from "../lib/live";
+import type { LoginEvent } from "../lib/live";
+import { CHART_MINUTES, loginCount } from "../lib/login-counts";
 import { useSession } from "../lib/session";
 import { formatClock } from "../lib/time";
 import { Icon } from "./icon";
