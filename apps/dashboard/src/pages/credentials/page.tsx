@@ -12,6 +12,7 @@ import { DeleteDialog, RegenerateDialog } from "./confirm-dialogs";
 import { CreateCredentialDialog } from "./create-dialog";
 import { LivePanel } from "./live-panel";
 import { PasswordReveal, type Reveal } from "./password-reveal";
+import { SearchBox } from "./search-box";
 import { SecurityFlags } from "./security-flags";
 import { CredentialTable } from "./table";
 import { useCredentials } from "./use-credentials";
@@ -27,10 +28,12 @@ type Params = { q?: string; credential?: string };
 
 export function CredentialsPage() {
   const session = useSession();
-  const [params, setParams] = useSearchParams<Params>();
+  const [params, setSearchParams] = useSearchParams<Params>();
+  // The page stays where it is: these only record its state in the address.
+  const setParams = (change: Params) => setSearchParams(change, { replace: true, scroll: false });
   const search = () => params.q ?? "";
   const filter = () => params.credential ?? "";
-  const setFilter = (id: string) => setParams({ credential: id || undefined }, { replace: true });
+  const setFilter = (id: string) => setParams({ credential: id || undefined });
   const { query, upsert, remove } = useCredentials(search);
   const credentials = createMemo(() => allCredentials(query.data));
   const work = createRowWork();
@@ -73,10 +76,7 @@ export function CredentialsPage() {
       <div class="layout-split">
         <section class="panel panel-flush" aria-label="Credentials">
           <div class="toolbar">
-            <SearchBox
-              value={search()}
-              onSearch={(q) => setParams({ q: q.trim() ? q : undefined }, { replace: true })}
-            />
+            <SearchBox value={search()} onSearch={(q) => setParams({ q: q.trim() ? q : undefined })} />
           </div>
           <FormError message={work.error()} />
           <QueryView
@@ -101,29 +101,6 @@ export function CredentialsPage() {
       </div>
       <CredentialDialogs open={open()} setOpen={setOpen} upsert={upsert} remove={remove} />
     </div>
-  );
-}
-
-function SearchBox(props: { value: string; onSearch: (value: string) => void }) {
-  const [text, setText] = createSignal(props.value);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  onCleanup(() => clearTimeout(timer));
-  return (
-    <label class="search">
-      <Icon name="search" />
-      <span class="visually-hidden">Search credentials</span>
-      <input
-        type="search"
-        placeholder="Search by username or description"
-        value={text()}
-        onInput={(e) => {
-          const value = e.currentTarget.value;
-          setText(value);
-          clearTimeout(timer);
-          timer = setTimeout(() => props.onSearch(value), 250);
-        }}
-      />
-    </label>
   );
 }
 
