@@ -11,9 +11,13 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     reporters: resultsDir ? ["default", ["json", { outputFile: join(resultsDir, "vitest.json") }]] : ["default"],
-    projects: workspaces.map((root) => ({
-      extends: true,
-      test: { name: root.split("/")[1], root, include: ["src/**/*.test.ts"] },
-    })),
+    projects: [
+      ...workspaces.map((root) => ({
+        extends: true,
+        test: { name: root.split("/")[1], root, include: ["src/**/*.test.ts"] },
+      })),
+      // Its own file: Solid's compiler and a DOM come from the dashboard's dependencies.
+      "apps/dashboard/vitest.config.ts",
+    ],
   },
 });

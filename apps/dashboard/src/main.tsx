@@ -1,12 +1,28 @@
+import { QueryClientProvider } from "@tanstack/solid-query";
 import { render } from "solid-js/web";
 import { App } from "./app";
-import { interceptLinks } from "./lib/router";
-import { refreshMe, signedOut } from "./lib/session";
+import { createApi } from "./lib/api";
+import { ClockContext, createClock } from "./lib/clock";
+import { createQueryClient } from "./lib/query";
+import { createSession, SessionContext } from "./lib/session";
 import "./styles.css";
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root");
-interceptLinks(root);
-// An unreachable server at start-up shows the sign-in page, which reports the problem when used.
-refreshMe().catch(signedOut);
-render(() => <App />, root);
+render(() => {
+  const session = createSession({ createApi, storage: localStorage });
+  // An unreachable server at start-up shows the sign-in page, which reports the problem when used.
+  session.refreshMe().catch(session.signedOut);
+  // Built once here: a JSX prop is a getter, so an expression written inline would run on every read.
+  const now = createClock();
+  const queryClient = createQueryClient();
+  return (
+    <SessionContext.Provider value={session}>
+      <ClockContext.Provider value={now}>
+        <QueryClientProvider client={queryClient}>
+          <App />
+        </QueryClientProvider>
+      </ClockContext.Provider>
+    </SessionContext.Provider>
+  );
+}, root);

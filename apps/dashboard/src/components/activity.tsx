@@ -1,8 +1,11 @@
 import { createMemo, createUniqueId, For, Index, Show } from "solid-js";
-import { CHART_MINUTES, type LoginEvent, loginCount } from "../lib/live";
-import { live } from "../lib/session";
-import { formatClock, now } from "../lib/time";
-import { EmptyState, Icon, RelativeTime } from "./ui";
+import { useNow } from "../lib/clock";
+import type { LoginEvent } from "../lib/live";
+import { CHART_MINUTES, loginCount } from "../lib/login-counts";
+import { useSession } from "../lib/session";
+import { formatClock } from "../lib/time";
+import { Icon } from "./icon";
+import { EmptyState, RelativeTime } from "./ui";
 
 const REASONS: Record<string, string> = {
   bad_password: "Wrong password",
@@ -19,6 +22,8 @@ export const rejectionReason = (event: LoginEvent) => {
 
 /** Accepted and rejected logins per minute as stacked bars, for one credential or the whole organization. */
 export function LoginChart(props: { credentialId?: string | undefined; title: string }) {
+  const { live } = useSession();
+  const now = useNow();
   const titleId = createUniqueId();
   const minutes = createMemo(() => live().perMinute(props.credentialId, now()));
   const totals = createMemo(() =>
@@ -88,6 +93,7 @@ export function LoginChart(props: { credentialId?: string | undefined; title: st
 
 /** Accepted and rejected SMTP logins as they arrive, newest first. */
 export function ActivityFeed(props: { credentialId?: string | undefined; limit?: number }) {
+  const { live } = useSession();
   const events = createMemo(() => {
     const all = live().feed();
     const filtered = props.credentialId ? all.filter((e) => e.credentialId === props.credentialId) : all;

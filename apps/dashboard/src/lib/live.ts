@@ -1,5 +1,6 @@
 import { batch, createSignal } from "solid-js";
 import type { Api, ConnectionState } from "./api";
+import { createLoginCounts, isLogin } from "./login-counts";
 
 /** An event as `events.subscribe` delivers it (DESIGN §5); `receive(envelope.data)` checks the server agrees. */
 export interface LiveEvent {
@@ -26,21 +27,6 @@ export type LoginEvent = LiveEvent & { type: "auth.succeeded" | "auth.rejected" 
 export type LiveStatus = ConnectionState | "offline";
 
 const FEED_LIMIT = 500;
-export const CHART_MINUTES = 30;
-const MINUTE = 60_000;
-
-export interface MinuteCount {
-  minute: number;
-  accepted: number;
-  rejected: number;
-}
-
-/** How many logins an event stands for: refusals flooding in from one address arrive counted in one event. */
-export const loginCount = (event: LoginEvent): number =>
-  typeof event.data.count === "number" && event.data.count > 1 ? event.data.count : 1;
-
-const isLogin = (event: LiveEvent): event is LoginEvent =>
-  event.type === "auth.succeeded" || event.type === "auth.rejected";
 
 /**
  * The organization's live events: one subscription feeding the activity feed, the per-minute counts and whichever
@@ -52,8 +38,7 @@ export function createLive(api: Api) {
   const [problem, setProblem] = createSignal<string | null>(null);
   const [feed, setFeed] = createSignal<LoginEvent[]>([]);
   const [countsVersion, setCountsVersion] = createSignal(0);
-  /** Per credential id (and "*" for the organization): minute start → counts. */
-  const counts = new Map<string, Map<number, MinuteCount>>();
+  const counts = createLoginCounts();
   const listeners = new Set<(event: LiveEvent) => void>();
   const fatalListeners = new Set<(error: unknown) => void>();
   let lastEventId: string | undefined;
@@ -63,24 +48,11 @@ export function createLive(api: Api) {
   let disposed = false;
   let historyLoaded = false;
 
-  function count(key: string, event: LoginEvent) {
-    const minute = Math.floor(event.createdAt.getTime() / MINUTE) * MINUTE;
-    const series = counts.get(key) ?? new Map<number, MinuteCount>();
-    counts.set(key, series);
-    const bucket = series.get(minute) ?? { minute, accepted: 0, rejected: 0 };
-    if (event.type === "auth.succeeded") bucket.accepted++;
-    else bucket.rejected += loginCount(event);
-    series.set(minute, bucket);
-    const oldest = minute - CHART_MINUTES * MINUTE;
-    for (const key of series.keys()) if (key < oldest) series.delete(key);
-  }
-
   function receive(event: LiveEvent) {
     batch(() => {
       if (isLogin(event)) {
         setFeed((current) => [event, ...current].slice(0, FEED_LIMIT));
-        count("*", event);
-        if (event.credentialId) count(event.credentialId, event);
+        counts.add(event);
         setCountsVersion((v) => v + 1);
       }
       for (const listener of listeners) listener(event);
@@ -95,8 +67,7 @@ export function createLive(api: Api) {
         for (const event of recent.events) {
           if (!isLogin(event)) continue;
           setFeed((current) => [event, ...current].slice(0, FEED_LIMIT));
-          count("*", event);
-          if (event.credentialId) count(event.credentialId, event);
+          counts.add(event);
         }
         setCountsVersion((v) => v + 1);
       });
@@ -148,16 +119,9 @@ export function createLive(api: Api) {
     problem,
     feed,
     /** Logins per minute for the last CHART_MINUTES minutes ending at `at`, oldest first. */
-    perMinute(credentialId: string | undefined, at: number): MinuteCount[] {
+    perMinute(credentialId: string | undefined, at: number) {
       countsVersion();
-      const series = counts.get(credentialId ?? "*");
-      const end = Math.floor(at / MINUTE) * MINUTE;
-      return Array.from({ length: CHART_MINUTES }, (_, i) => {
-        const minute = end - (CHART_MINUTES - 1 - i) * MINUTE;
-        const bucket = series?.get(minute);
-        // Copies, so a screen holding the previous array never sees it change underneath.
-        return bucket ? { ...bucket } : { minute, accepted: 0, rejected: 0 };
-      });
+      return counts.perMinute(credentialId, at);
     },
     /** Calls `listener` with every event; returns the function that stops it. */
     listen(listener: (event: LiveEvent) => void) {

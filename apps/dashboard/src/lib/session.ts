@@ -1,64 +1,82 @@
-import { createMemo, createRoot, createSignal, onCleanup } from "solid-js";
-import { type Api, createApi, type Me, type Role } from "./api";
+import { type Accessor, createContext, createMemo, createSignal, onCleanup, useContext } from "solid-js";
+import type { Api, Me, Role } from "./api";
 import { createLive, type Live } from "./live";
 
 const STORAGE_KEY = "relaypost.organization";
 
-/** `undefined` while the first `auth.me` is in flight, so nothing is drawn for the wrong audience. */
-const [me, setMe] = createSignal<Me | null | undefined>(undefined);
-const [chosenOrganization, setChosenOrganization] = createSignal<string | null>(localStorage.getItem(STORAGE_KEY));
-
-/** Calls that need no organization (auth, invitations) go through this client. */
-export const baseApi = createApi(null);
-
-export async function refreshMe(): Promise<Me | null> {
-  const result = await baseApi.client.auth.me.query();
-  setMe(result);
-  return result;
+export interface SessionOptions {
+  /** Builds the client for one organization (null: calls that need none, such as auth and invitations). */
+  createApi: (organizationId: string | null) => Api;
+  /** Where the chosen organization survives a reload. */
+  storage: Pick<Storage, "getItem" | "setItem">;
+  /** Builds the live event stream of an organization's client; tests pass their own. */
+  createLive?: (api: Api) => Live;
 }
 
-export function chooseOrganization(id: string) {
-  localStorage.setItem(STORAGE_KEY, id);
-  setChosenOrganization(id);
-}
-
-export function signedOut() {
-  setMe(null);
-}
-
-const session = createRoot(() => {
+/**
+ * Who is signed in, which organization they work in, and that organization's client and live events. Create it
+ * inside a reactive owner (the app's render root): the organization's socket closes with it.
+ */
+export function createSession(options: SessionOptions) {
+  /** `undefined` while the first `auth.me` is in flight, so nothing is drawn for the wrong audience. */
+  const [me, setMe] = createSignal<Me | null | undefined>(undefined);
+  const [chosen, setChosen] = createSignal<string | null>(options.storage.getItem(STORAGE_KEY));
+  const baseApi = options.createApi(null);
   const organization = createMemo(() => {
     const current = me();
     if (!current) return undefined;
-    const chosen = chosenOrganization();
-    return current.organizations.find((o) => o.id === chosen) ?? current.organizations[0];
+    return current.organizations.find((o) => o.id === chosen()) ?? current.organizations[0];
   });
   const organizationId = createMemo(() => organization()?.id);
   /** Rebuilt when the organization changes; the old socket and its subscriptions close with it. */
   const scoped = createMemo(() => {
     const id = organizationId();
     if (!id) return undefined;
-    const api = createApi(id);
-    const live = createLive(api);
+    const api = options.createApi(id);
+    const live = (options.createLive ?? createLive)(api);
     onCleanup(() => {
       live.dispose();
       api.close();
     });
     return { api, live };
   });
-  return { organization, scoped };
-});
+  const current = () => {
+    const value = scoped();
+    if (!value) throw new Error("No organization selected");
+    return value;
+  };
+  const role = (): Role => organization()?.role ?? "viewer";
 
-export { me };
-export const organization = session.organization;
-export const role = (): Role => session.organization()?.role ?? "viewer";
-export const canWrite = () => role() !== "viewer";
-export const isOwner = () => role() === "owner";
-
-export function scoped(): { api: Api; live: Live } {
-  const value = session.scoped();
-  if (!value) throw new Error("No organization selected");
-  return value;
+  return {
+    me: me as Accessor<Me | null | undefined>,
+    baseApi,
+    organization,
+    organizationId,
+    role,
+    canWrite: () => role() !== "viewer",
+    isOwner: () => role() === "owner",
+    /** The selected organization's client; only inside screens drawn once an organization is chosen. */
+    api: () => current().api.client,
+    live: () => current().live,
+    async refreshMe(): Promise<Me | null> {
+      const result = await baseApi.client.auth.me.query();
+      setMe(result);
+      return result;
+    },
+    chooseOrganization(id: string) {
+      options.storage.setItem(STORAGE_KEY, id);
+      setChosen(id);
+    },
+    signedOut: () => setMe(null),
+  };
 }
-export const api = () => scoped().api.client;
-export const live = () => scoped().live;
+
+export type Session = ReturnType<typeof createSession>;
+
+export const SessionContext = createContext<Session>();
+
+export function useSession(): Session {
+  const session = useContext(SessionContext);
+  if (!session) throw new Error("useSession outside SessionContext");
+  return session;
+}

@@ -1,11 +1,3 @@
-import { createSignal } from "solid-js";
-
-/** One shared clock for every relative time on screen, so "2 minutes ago" stays true without re-rendering rows. */
-const [now, setNow] = createSignal(Date.now());
-setInterval(() => setNow(Date.now()), 10_000);
-
-export { now };
-
 const units: [Intl.RelativeTimeFormatUnit, number][] = [
   ["year", 365 * 24 * 3600],
   ["month", 30 * 24 * 3600],

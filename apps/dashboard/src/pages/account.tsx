@@ -1,18 +1,13 @@
-import { createResource, createSignal, For, type Resource, Show } from "solid-js";
-import {
-  ConfirmDialog,
-  ErrorState,
-  Field,
-  FormError,
-  PageHeader,
-  RelativeTime,
-  RowDangerButton,
-  Spinner,
-  Table,
-} from "../components/ui";
+import { useNavigate } from "@solidjs/router";
+import { useQuery, useQueryClient } from "@tanstack/solid-query";
+import { createSignal, For, Show } from "solid-js";
+import { ConfirmDialog } from "../components/dialog";
+import { Field, FormError } from "../components/form";
+import { type QueryState, QueryView } from "../components/query-view";
+import { PageHeader, RelativeTime, RowDangerButton, Table } from "../components/ui";
 import type { Outputs } from "../lib/api";
-import { navigate } from "../lib/router";
-import { baseApi, signedOut } from "../lib/session";
+import { queryKeys } from "../lib/query";
+import { useSession } from "../lib/session";
 import { createSubmission } from "../lib/submission";
 import { formatDateTime } from "../lib/time";
 import { describeUserAgent } from "../lib/user-agent";
@@ -21,7 +16,13 @@ type Session = Outputs["account"]["sessions"][number];
 
 /** The signed-in user's own password and sessions; the same in every organization they belong to. */
 export function AccountPage() {
-  const [sessions, { refetch }] = createResource(() => baseApi.client.account.sessions.query());
+  const { baseApi } = useSession();
+  const client = useQueryClient();
+  const sessions = useQuery(() => ({
+    queryKey: queryKeys.sessions(),
+    queryFn: () => baseApi.client.account.sessions.query(),
+  }));
+  const refetch = () => client.invalidateQueries({ queryKey: queryKeys.sessions() });
   return (
     <div class="page">
       <PageHeader
@@ -37,6 +38,7 @@ export function AccountPage() {
 }
 
 function ChangePasswordPanel(props: { onChanged: () => void }) {
+  const { baseApi } = useSession();
   const [currentPassword, setCurrentPassword] = createSignal("");
   const [newPassword, setNewPassword] = createSignal("");
   const [changed, setChanged] = createSignal<string | null>(null);
@@ -106,20 +108,21 @@ function ChangePasswordPanel(props: { onChanged: () => void }) {
 const signedOutCount = (n: number) =>
   n === 0 ? "You had no other sessions." : `${n} other session${n === 1 ? " was" : "s were"} signed out.`;
 
-function SessionsPanel(props: { sessions: Resource<Session[]>; refetch: () => void }) {
+function SessionsPanel(props: { sessions: QueryState<Session[]>; refetch: () => void }) {
+  const { baseApi } = useSession();
   const [ending, setEnding] = createSignal<Session | null>(null);
   return (
     <section class="panel panel-flush">
       <h2 class="panel-title panel-title-padded">Where you are signed in</h2>
-      <Show when={!props.sessions.loading || props.sessions.latest} fallback={<Spinner />}>
-        <Show when={!props.sessions.error} fallback={<ErrorState error={props.sessions.error} retry={props.refetch} />}>
+      <QueryView query={props.sessions}>
+        {(sessions) => (
           <Table caption="Your sessions" head={["Browser", "Address", "Signed in", "Last seen", ""]}>
-            <For each={props.sessions.latest}>
+            <For each={sessions()}>
               {(session) => <SessionRow session={session} onEnd={() => setEnding(session)} />}
             </For>
           </Table>
-        </Show>
-      </Show>
+        )}
+      </QueryView>
       <Show when={ending()}>
         {(session) => (
           <ConfirmDialog
@@ -164,6 +167,8 @@ function SessionRow(props: { session: Session; onEnd: () => void }) {
 }
 
 function SignOutEverywherePanel() {
+  const { baseApi, signedOut } = useSession();
+  const navigate = useNavigate();
   const [confirming, setConfirming] = createSignal(false);
   return (
     <section class="panel" aria-labelledby="everywhere-title">

@@ -1,32 +1,24 @@
-import { createResource, createSignal, createUniqueId, For, Show } from "solid-js";
-import {
-  ConfirmDialog,
-  CopyField,
-  Dialog,
-  DialogActions,
-  EmptyState,
-  ErrorState,
-  FormError,
-  Icon,
-  PageHeader,
-  RelativeTime,
-  RoleBadge,
-  RowDangerButton,
-  Spinner,
-  Table,
-} from "../components/ui";
+import { useQuery, useQueryClient } from "@tanstack/solid-query";
+import { createSignal, createUniqueId, For, Show } from "solid-js";
+import { ConfirmDialog, Dialog, DialogActions } from "../components/dialog";
+import { CopyField, FormError } from "../components/form";
+import { QueryView } from "../components/query-view";
+import { RevealDialog } from "../components/reveal-dialog";
+import { PageHeader, RelativeTime, RoleBadge, RowDangerButton, Table } from "../components/ui";
 import type { Outputs } from "../lib/api";
-import { api, canWrite, organization } from "../lib/session";
+import { queryKeys } from "../lib/query";
+import { useSession } from "../lib/session";
 import { createSubmission } from "../lib/submission";
 import { formatDate } from "../lib/time";
 
 type ApiKey = Outputs["apiKeys"]["list"][number];
 
 export function ApiKeysPage() {
-  const [keys, { refetch }] = createResource(
-    () => organization()?.id,
-    () => api().apiKeys.list.query(),
-  );
+  const session = useSession();
+  const client = useQueryClient();
+  const key = () => queryKeys.apiKeys(session.organizationId() ?? "");
+  const keys = useQuery(() => ({ queryKey: key(), queryFn: () => session.api().apiKeys.list.query() }));
+  const refetch = () => void client.invalidateQueries({ queryKey: key() });
   const [creating, setCreating] = createSignal(false);
   const [revealed, setRevealed] = createSignal<{ name: string; token: string } | null>(null);
   const [revoking, setRevoking] = createSignal<ApiKey | null>(null);
@@ -38,48 +30,23 @@ export function ApiKeysPage() {
         action={{ icon: "plus", label: "Create API key", onClick: () => setCreating(true) }}
       />
       <section class="panel panel-flush">
-        <Show when={!keys.loading || keys.latest} fallback={<Spinner />}>
-          <Show when={!keys.error} fallback={<ErrorState error={keys.error} retry={() => void refetch()} />}>
-            <Show
-              when={(keys.latest ?? []).length > 0}
-              fallback={
-                <EmptyState icon="key" title="No API keys">
-                  <p class="muted">Create a key for each service that calls the API, with the least role it needs.</p>
-                </EmptyState>
-              }
-            >
-              <Table caption="API keys" head={["Name", "Role", "Key", "Last used", "Created", ""]}>
-                <For each={keys.latest}>
-                  {(key) => (
-                    <tr classList={{ revoked: Boolean(key.revokedAt) }} data-testid="api-key-row">
-                      <td class="cell-main">{key.name}</td>
-                      <td>
-                        <RoleBadge role={key.role} />
-                      </td>
-                      <td class="mono muted">{key.prefix}…</td>
-                      <td>
-                        <RelativeTime date={key.lastUsedAt} />
-                      </td>
-                      <td>{formatDate(key.createdAt)}</td>
-                      <td class="cell-actions">
-                        <Show
-                          when={!key.revokedAt}
-                          fallback={
-                            <span class="badge badge-off">Revoked {formatDate(key.revokedAt ?? new Date())}</span>
-                          }
-                        >
-                          <Show when={canWrite()}>
-                            <RowDangerButton label="Revoke" onClick={() => setRevoking(key)} />
-                          </Show>
-                        </Show>
-                      </td>
-                    </tr>
-                  )}
-                </For>
-              </Table>
-            </Show>
-          </Show>
-        </Show>
+        <QueryView
+          query={keys}
+          isEmpty={(list) => list.length === 0}
+          empty={{
+            icon: "key",
+            title: "No API keys",
+            children: (
+              <p class="muted">Create a key for each service that calls the API, with the least role it needs.</p>
+            ),
+          }}
+        >
+          {(list) => (
+            <Table caption="API keys" head={["Name", "Role", "Key", "Last used", "Created", ""]}>
+              <For each={list()}>{(k) => <ApiKeyRow apiKey={k} onRevoke={() => setRevoking(k)} />}</For>
+            </Table>
+          )}
+        </QueryView>
       </section>
 
       <Show when={creating()}>
@@ -88,41 +55,37 @@ export function ApiKeysPage() {
           onCreated={(name, token) => {
             setCreating(false);
             setRevealed({ name, token });
-            void refetch();
+            refetch();
           }}
         />
       </Show>
       <Show when={revealed()}>
         {(r) => (
-          <Dialog title="API key created" onClose={() => setRevealed(null)} dismissible={false} wide>
-            <div class="dialog-body">
-              <div class="callout callout-warning" role="note">
-                <Icon name="alert" />
-                <p>
-                  <strong>Copy this key now. You will not see it again.</strong> Send it as{" "}
-                  <span class="mono">Authorization: Bearer …</span>.
-                </p>
-              </div>
-              <CopyField label={`Key for ${r().name}`} value={r().token} secret testId="revealed-api-key" />
-            </div>
-            <footer class="dialog-footer">
-              <button type="button" class="button button-primary" onClick={() => setRevealed(null)}>
-                I've saved the key
-              </button>
-            </footer>
-          </Dialog>
+          <RevealDialog
+            title="API key created"
+            notice={
+              <>
+                <strong>Copy this key now. You will not see it again.</strong> Send it as{" "}
+                <span class="mono">Authorization: Bearer …</span>.
+              </>
+            }
+            doneLabel="I've saved the key"
+            onClose={() => setRevealed(null)}
+          >
+            <CopyField label={`Key for ${r().name}`} value={r().token} secret testId="revealed-api-key" />
+          </RevealDialog>
         )}
       </Show>
       <Show when={revoking()}>
-        {(key) => (
+        {(k) => (
           <ConfirmDialog
-            title={`Revoke ${key().name}?`}
+            title={`Revoke ${k().name}?`}
             confirmLabel="Revoke key"
             onClose={() => setRevoking(null)}
             onConfirm={async () => {
-              await api().apiKeys.revoke.mutate({ id: key().id });
+              await session.api().apiKeys.revoke.mutate({ id: k().id });
               setRevoking(null);
-              void refetch();
+              refetch();
             }}
           >
             <p>Services using this key lose access immediately, including their live subscriptions.</p>
@@ -133,7 +96,36 @@ export function ApiKeysPage() {
   );
 }
 
+function ApiKeyRow(props: { apiKey: ApiKey; onRevoke: () => void }) {
+  const { canWrite } = useSession();
+  const key = () => props.apiKey;
+  return (
+    <tr classList={{ revoked: Boolean(key().revokedAt) }} data-testid="api-key-row">
+      <td class="cell-main">{key().name}</td>
+      <td>
+        <RoleBadge role={key().role} />
+      </td>
+      <td class="mono muted">{key().prefix}…</td>
+      <td>
+        <RelativeTime date={key().lastUsedAt} />
+      </td>
+      <td>{formatDate(key().createdAt)}</td>
+      <td class="cell-actions">
+        <Show
+          when={!key().revokedAt}
+          fallback={<span class="badge badge-off">Revoked {formatDate(key().revokedAt ?? new Date())}</span>}
+        >
+          <Show when={canWrite()}>
+            <RowDangerButton label="Revoke" onClick={props.onRevoke} />
+          </Show>
+        </Show>
+      </td>
+    </tr>
+  );
+}
+
 function CreateApiKeyDialog(props: { onClose: () => void; onCreated: (name: string, token: string) => void }) {
+  const { api } = useSession();
   const [name, setName] = createSignal("");
   const [role, setRole] = createSignal<"admin" | "viewer">("viewer");
   const submission = createSubmission(["name"]);

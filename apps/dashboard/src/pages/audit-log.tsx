@@ -1,7 +1,10 @@
-import { createEffect, createSignal, For, on, Show } from "solid-js";
-import { EmptyState, ErrorState, PageHeader, RelativeTime, Spinner, Table } from "../components/ui";
+import { useInfiniteQuery } from "@tanstack/solid-query";
+import { For, Show } from "solid-js";
+import { QueryView } from "../components/query-view";
+import { PageHeader, RelativeTime, Table } from "../components/ui";
 import type { Outputs } from "../lib/api";
-import { api, organization } from "../lib/session";
+import { queryKeys } from "../lib/query";
+import { useSession } from "../lib/session";
 
 type Entry = Outputs["auditLog"]["list"]["items"][number];
 
@@ -26,76 +29,64 @@ const ACTIONS: Record<string, string> = {
 };
 
 export function AuditLogPage() {
-  const [entries, setEntries] = createSignal<Entry[]>([]);
-  const [cursor, setCursor] = createSignal<number | null>(null);
-  const [loading, setLoading] = createSignal(true);
-  const [error, setError] = createSignal<unknown>(null);
-  let generation = 0;
-
-  async function load(after: number | null) {
-    const mine = after === null ? ++generation : generation;
-    setLoading(true);
-    setError(null);
-    try {
-      const page = await api().auditLog.list.query({ cursor: after, limit: 50 });
-      if (mine !== generation) return;
-      setEntries((current) => (after === null ? page.items : [...current, ...page.items]));
-      setCursor(page.nextCursor);
-    } catch (e) {
-      if (mine === generation) setError(e);
-    } finally {
-      if (mine === generation) setLoading(false);
-    }
-  }
-  createEffect(
-    on(
-      () => organization()?.id,
-      () => {
-        setEntries([]);
-        void load(null);
-      },
-    ),
-  );
-
+  const session = useSession();
+  const log = useInfiniteQuery(() => ({
+    queryKey: queryKeys.auditLog(session.organizationId() ?? ""),
+    queryFn: ({ pageParam }) => session.api().auditLog.list.query({ cursor: pageParam, limit: 50 }),
+    initialPageParam: null as number | null,
+    getNextPageParam: (page) => page.nextCursor,
+  }));
+  const entries = () => log.data?.pages.flatMap((page) => page.items) ?? [];
   return (
     <div class="page">
       <PageHeader title="Audit log" lead="Every change in this organization: who made it, from where and when." />
       <section class="panel panel-flush">
-        <Show when={!error()} fallback={<ErrorState error={error()} retry={() => void load(null)} />}>
-          <Show when={entries().length > 0 || !loading()} fallback={<Spinner />}>
-            <Show when={entries().length > 0} fallback={<EmptyState icon="list" title="Nothing recorded yet" />}>
+        <QueryView
+          query={log}
+          isEmpty={(data) => data.pages.every((page) => page.items.length === 0)}
+          empty={{ icon: "list", title: "Nothing recorded yet" }}
+        >
+          {() => (
+            <>
               <Table caption="Audit log" head={["Time", "Actor", "Action", "Target", "Address"]} class="audit">
-                <For each={entries()}>
-                  {(entry) => (
-                    <tr data-testid="audit-row">
-                      <td class="nowrap">
-                        <RelativeTime date={entry.createdAt} />
-                      </td>
-                      <td>
-                        {entry.actorLabel}
-                        <Show when={entry.actorType !== "user"}>
-                          <span class="muted"> ({entry.actorType === "api_key" ? "API" : "system"})</span>
-                        </Show>
-                      </td>
-                      <td>{ACTIONS[entry.action] ?? entry.action}</td>
-                      <td class="mono">{entry.targetLabel ?? ""}</td>
-                      <td class="mono muted">{entry.remoteAddress ?? "—"}</td>
-                    </tr>
-                  )}
-                </For>
+                <For each={entries()}>{(entry) => <AuditRow entry={entry} />}</For>
               </Table>
               <footer class="list-footer">
                 <span class="muted">{entries().length} entries</span>
-                <Show when={cursor()}>
-                  <button type="button" class="button" disabled={loading()} onClick={() => void load(cursor())}>
-                    {loading() ? "Loading…" : "Load older entries"}
+                <Show when={log.hasNextPage}>
+                  <button
+                    type="button"
+                    class="button"
+                    disabled={log.isFetchingNextPage}
+                    onClick={() => void log.fetchNextPage()}
+                  >
+                    {log.isFetchingNextPage ? "Loading…" : "Load older entries"}
                   </button>
                 </Show>
               </footer>
-            </Show>
-          </Show>
-        </Show>
+            </>
+          )}
+        </QueryView>
       </section>
     </div>
+  );
+}
+
+function AuditRow(props: { entry: Entry }) {
+  return (
+    <tr data-testid="audit-row">
+      <td class="nowrap">
+        <RelativeTime date={props.entry.createdAt} />
+      </td>
+      <td>
+        {props.entry.actorLabel}
+        <Show when={props.entry.actorType !== "user"}>
+          <span class="muted"> ({props.entry.actorType === "api_key" ? "API" : "system"})</span>
+        </Show>
+      </td>
+      <td>{ACTIONS[props.entry.action] ?? props.entry.action}</td>
+      <td class="mono">{props.entry.targetLabel ?? ""}</td>
+      <td class="mono muted">{props.entry.remoteAddress ?? "—"}</td>
+    </tr>
   );
 }

@@ -1,14 +1,16 @@
+import { useNavigate, useSearchParams } from "@solidjs/router";
 import { createSignal, type JSX, Show } from "solid-js";
-import { Field, FormError } from "../components/ui";
-import { navigate, queryParam } from "../lib/router";
-import { baseApi, chooseOrganization, refreshMe } from "../lib/session";
+import { Field, FormError } from "../components/form";
+import type { Api } from "../lib/api";
+import { HOME, invitationToken, nextPath, withNext } from "../lib/next-path";
+import { useSession } from "../lib/session";
 import { createSubmission } from "../lib/submission";
 
-/** Only same-site paths are followed after sign-in, so a crafted `next` cannot send the user elsewhere. */
-const nextPath = () => {
-  const next = queryParam("next");
-  return next?.startsWith("/") && !next.startsWith("//") ? next : "/settings/smtp-credentials";
-};
+/** The `?next=` an auth page carries, and what signing in needs. */
+function useAuthPage() {
+  const [params] = useSearchParams<{ next?: string }>();
+  return { next: () => params.next, session: useSession(), navigate: useNavigate() };
+}
 
 function AuthLayout(props: { title: string; subtitle: string; children: JSX.Element; footer: JSX.Element }) {
   return (
@@ -27,12 +29,8 @@ function AuthLayout(props: { title: string; subtitle: string; children: JSX.Elem
   );
 }
 
-const withNext = (path: string) => {
-  const next = queryParam("next");
-  return next ? `${path}?next=${encodeURIComponent(next)}` : path;
-};
-
 export function SignInPage() {
+  const { next, session, navigate } = useAuthPage();
   const [email, setEmail] = createSignal("");
   const [password, setPassword] = createSignal("");
   const submission = createSubmission();
@@ -42,7 +40,7 @@ export function SignInPage() {
       subtitle="Manage your SMTP credentials and watch them work."
       footer={
         <>
-          New to RelayPost? <a href={withNext("/signup")}>Create an account</a>
+          New to RelayPost? <a href={withNext("/signup", next())}>Create an account</a>
         </>
       }
     >
@@ -51,10 +49,10 @@ export function SignInPage() {
         onSubmit={(event) => {
           event.preventDefault();
           void submission.run(async () => {
-            await baseApi.client.auth.signIn.mutate({ email: email(), password: password() });
+            await session.baseApi.client.auth.signIn.mutate({ email: email(), password: password() });
             // Read before `me` changes: the signed-in app leaves this page, and its `next`, at once.
-            const destination = nextPath();
-            await refreshMe();
+            const destination = nextPath(next());
+            await session.refreshMe();
             navigate(destination, { replace: true });
           });
         }}
@@ -76,23 +74,18 @@ export function SignInPage() {
   );
 }
 
-/** The invitation a sign-up continues to (`next=/invite/<token>`): the newcomer joins that organization. */
-const invitationToken = () => {
-  const match = /^\/invite\/([^/?#]+)$/.exec(nextPath());
-  return match?.[1] ? decodeURIComponent(match[1]) : undefined;
-};
-
 /**
  * Whether the link is still unused after signing up: it is when the address already had an account (sign-up then
  * creates nothing), and the invite page offers to accept it now that its owner is signed in.
  */
-const invitationOpen = (token: string) =>
+const invitationOpen = (baseApi: Api, token: string) =>
   baseApi.client.members.previewInvitation.query({ token }).then(
     () => true,
     () => false,
   );
 
 export function SignUpPage() {
+  const { next, session, navigate } = useAuthPage();
   const [name, setName] = createSignal("");
   const [email, setEmail] = createSignal("");
   const [password, setPassword] = createSignal("");
@@ -102,13 +95,13 @@ export function SignUpPage() {
     <AuthLayout
       title="Create your account"
       subtitle={
-        invitationToken()
+        invitationToken(next())
           ? "You'll join the organization that invited you."
           : "You get an organization of your own to hold your SMTP credentials."
       }
       footer={
         <>
-          Already have an account? <a href={withNext("/signin")}>Sign in</a>
+          Already have an account? <a href={withNext("/signin", next())}>Sign in</a>
         </>
       }
     >
@@ -116,22 +109,22 @@ export function SignUpPage() {
         class="form"
         onSubmit={(event) => {
           event.preventDefault();
-          const token = invitationToken();
+          const token = invitationToken(next());
           void submission.run(async () => {
-            await baseApi.client.auth.signUp.mutate({
+            await session.baseApi.client.auth.signUp.mutate({
               name: name().trim() || undefined,
               email: email(),
               password: password(),
               ...(token ? { invitationToken: token } : { organizationName: organizationName() }),
             });
             // Sign-up answers alike for new and taken addresses; signing in is what tells whether the account is ours.
-            await baseApi.client.auth.signIn.mutate({ email: email(), password: password() });
+            await session.baseApi.client.auth.signIn.mutate({ email: email(), password: password() });
             // Decided before `me` changes, like on the sign-in page.
             const destination =
-              token !== undefined && !(await invitationOpen(token)) ? "/settings/smtp-credentials" : nextPath();
-            const signedIn = await refreshMe();
+              token !== undefined && !(await invitationOpen(session.baseApi, token)) ? HOME : nextPath(next());
+            const signedIn = await session.refreshMe();
             const [only, ...others] = signedIn?.organizations ?? [];
-            if (only && others.length === 0) chooseOrganization(only.id);
+            if (only && others.length === 0) session.chooseOrganization(only.id);
             navigate(destination, { replace: true });
           });
         }}
@@ -161,7 +154,7 @@ export function SignUpPage() {
           error={submission.fieldError("password")}
           hint="At least 10 characters."
         />
-        <Show when={!invitationToken()}>
+        <Show when={!invitationToken(next())}>
           <Field
             label="Organization name"
             autocomplete="organization"

@@ -1,16 +1,24 @@
-import { createResource, Show } from "solid-js";
-import { ErrorState, FormError, RoleBadge, Spinner } from "../components/ui";
-import { navigate } from "../lib/router";
-import { baseApi, chooseOrganization, me, refreshMe } from "../lib/session";
+import { useNavigate } from "@solidjs/router";
+import { useQuery } from "@tanstack/solid-query";
+import { Show } from "solid-js";
+import { FormError } from "../components/form";
+import { QueryView } from "../components/query-view";
+import { RoleBadge } from "../components/ui";
+import { HOME } from "../lib/next-path";
+import { queryKeys } from "../lib/query";
+import { useSession } from "../lib/session";
 import { createSubmission } from "../lib/submission";
 
 /** `/invite/<token>`: a signed-in user sees where the link leads and joins; others sign in first and come back. */
 export function InvitePage(props: { token: string }) {
+  const { baseApi, chooseOrganization, me, refreshMe } = useSession();
+  const navigate = useNavigate();
   const here = () => `/invite/${encodeURIComponent(props.token)}`;
-  const [preview] = createResource(
-    () => (me() ? props.token : undefined),
-    (token) => baseApi.client.members.previewInvitation.query({ token }),
-  );
+  const preview = useQuery(() => ({
+    queryKey: queryKeys.invitationPreview(props.token),
+    queryFn: () => baseApi.client.members.previewInvitation.query({ token: props.token }),
+    enabled: Boolean(me()),
+  }));
   const submission = createSubmission();
   return (
     <main class="auth">
@@ -36,34 +44,32 @@ export function InvitePage(props: { token: string }) {
             </>
           }
         >
-          <Show when={!preview.loading} fallback={<Spinner label="Checking the invitation…" />}>
-            <Show when={preview()} fallback={<ErrorState error={preview.error} />}>
-              {(invitation) => (
-                <>
-                  <h1>Join {invitation().organizationName}</h1>
-                  <p class="muted">
-                    You'll join as <RoleBadge role={invitation().role} />, signed in as {me()?.user.email}.
-                  </p>
-                  <FormError message={submission.error()} />
-                  <button
-                    type="button"
-                    class="button button-primary button-block"
-                    disabled={submission.busy()}
-                    onClick={() =>
-                      void submission.run(async () => {
-                        const joined = await baseApi.client.members.acceptInvitation.mutate({ token: props.token });
-                        chooseOrganization(joined.organizationId);
-                        await refreshMe();
-                        navigate("/settings/smtp-credentials", { replace: true });
-                      })
-                    }
-                  >
-                    {submission.busy() ? "Joining…" : "Accept invitation"}
-                  </button>
-                </>
-              )}
-            </Show>
-          </Show>
+          <QueryView query={preview} loadingLabel="Checking the invitation…" retry={false}>
+            {(invitation) => (
+              <>
+                <h1>Join {invitation().organizationName}</h1>
+                <p class="muted">
+                  You'll join as <RoleBadge role={invitation().role} />, signed in as {me()?.user.email}.
+                </p>
+                <FormError message={submission.error()} />
+                <button
+                  type="button"
+                  class="button button-primary button-block"
+                  disabled={submission.busy()}
+                  onClick={() =>
+                    void submission.run(async () => {
+                      const joined = await baseApi.client.members.acceptInvitation.mutate({ token: props.token });
+                      chooseOrganization(joined.organizationId);
+                      await refreshMe();
+                      navigate(HOME, { replace: true });
+                    })
+                  }
+                >
+                  {submission.busy() ? "Joining…" : "Accept invitation"}
+                </button>
+              </>
+            )}
+          </QueryView>
         </Show>
       </div>
     </main>

@@ -1,54 +1,48 @@
-import { createResource, createSignal, createUniqueId, For, Show } from "solid-js";
-import {
-  ConfirmDialog,
-  CopyField,
-  Dialog,
-  DialogActions,
-  ErrorState,
-  FormError,
-  Icon,
-  PageHeader,
-  RelativeTime,
-  RoleBadge,
-  RowDangerButton,
-  Spinner,
-  Table,
-} from "../components/ui";
+import { useQuery, useQueryClient } from "@tanstack/solid-query";
+import { createSignal, For, Show } from "solid-js";
+import { ConfirmDialog } from "../components/dialog";
+import { FormError } from "../components/form";
+import { QueryView } from "../components/query-view";
+import { PageHeader, RelativeTime, RoleBadge, RowDangerButton, Table } from "../components/ui";
 import { errorMessage, type Outputs, type Role } from "../lib/api";
-import { api, canWrite, isOwner, me, organization, refreshMe } from "../lib/session";
-import { createSubmission } from "../lib/submission";
+import { queryKeys } from "../lib/query";
+import { useSession } from "../lib/session";
 import { formatDate, formatDateTime } from "../lib/time";
+import { InviteDialog } from "./invite-dialog";
 
 type Member = Outputs["members"]["list"][number];
 type Invitation = Outputs["members"]["invitations"][number];
 
-const inviteUrl = (token: string) => `${location.origin}/invite/${encodeURIComponent(token)}`;
-
 export function MembersPage() {
-  const [members, { refetch }] = createResource(
-    () => organization()?.id,
-    () => api().members.list.query(),
-  );
-  // Viewers may not list invitations; the source stays false for them so the query never runs.
-  const [invitations, invitationsActions] = createResource(
-    () => canWrite() && organization()?.id,
-    () => api().members.invitations.query(),
-  );
+  const session = useSession();
+  const client = useQueryClient();
+  const organizationId = () => session.organizationId() ?? "";
+  const members = useQuery(() => ({
+    queryKey: queryKeys.members(organizationId()),
+    queryFn: () => session.api().members.list.query(),
+  }));
+  // Viewers may not list invitations; the query stays disabled for them so it never runs.
+  const invitations = useQuery(() => ({
+    queryKey: queryKeys.invitations(organizationId()),
+    queryFn: () => session.api().members.invitations.query(),
+    enabled: session.canWrite(),
+  }));
+  const reloadMembers = () => client.invalidateQueries({ queryKey: queryKeys.members(organizationId()) });
+  const reloadInvitations = () => void client.invalidateQueries({ queryKey: queryKeys.invitations(organizationId()) });
   const [inviting, setInviting] = createSignal(false);
   const [removing, setRemoving] = createSignal<Member | null>(null);
   const [revoking, setRevoking] = createSignal<Invitation | null>(null);
   const [error, setError] = createSignal<string | null>(null);
-  const selfId = () => me()?.user.id;
 
   async function changeRole(member: Member, role: Role) {
     setError(null);
     try {
-      await api().members.setRole.mutate({ userId: member.userId, role });
-      await refetch();
-      if (member.userId === selfId()) await refreshMe();
+      await session.api().members.setRole.mutate({ userId: member.userId, role });
+      await reloadMembers();
+      if (member.userId === session.me()?.user.id) await session.refreshMe();
     } catch (e) {
       setError(errorMessage(e));
-      await refetch();
+      await reloadMembers();
     }
   }
 
@@ -61,67 +55,29 @@ export function MembersPage() {
       />
       <FormError message={error()} />
       <section class="panel panel-flush">
-        <Show when={!members.loading || members.latest} fallback={<Spinner />}>
-          <Show when={!members.error} fallback={<ErrorState error={members.error} retry={() => void refetch()} />}>
+        <QueryView query={members}>
+          {(list) => (
             <Table caption="Members" head={["Member", "Role", "Joined", ""]}>
-              <For each={members.latest}>
+              <For each={list()}>
                 {(member) => (
-                  <tr data-testid="member-row">
-                    <td class="cell-main">
-                      <span>{member.name || member.email}</span>
-                      <Show when={member.name}>
-                        <span class="description">{member.email}</span>
-                      </Show>
-                    </td>
-                    <td>
-                      <Show when={isOwner()} fallback={<RoleBadge role={member.role} />}>
-                        <label class="compact-field">
-                          <span class="visually-hidden">Role of {member.email}</span>
-                          <select
-                            value={member.role}
-                            onChange={(e) => void changeRole(member, e.currentTarget.value as Role)}
-                          >
-                            <option value="owner">Owner</option>
-                            <option value="admin">Admin</option>
-                            <option value="viewer">Viewer</option>
-                          </select>
-                        </label>
-                      </Show>
-                    </td>
-                    <td>{formatDate(member.createdAt)}</td>
-                    <td class="cell-actions">
-                      {/* Nobody acts on a member who ranks above them: admins cannot remove owners. */}
-                      <Show when={canWrite() && member.userId !== selfId() && (isOwner() || member.role !== "owner")}>
-                        <RowDangerButton label="Remove" onClick={() => setRemoving(member)} />
-                      </Show>
-                    </td>
-                  </tr>
+                  <MemberRow
+                    member={member}
+                    onRole={(role) => changeRole(member, role)}
+                    onRemove={() => setRemoving(member)}
+                  />
                 )}
               </For>
             </Table>
-          </Show>
-        </Show>
+          )}
+        </QueryView>
       </section>
 
-      <Show when={canWrite() && (invitations.latest ?? []).length > 0}>
+      <Show when={session.canWrite() && (invitations.data ?? []).length > 0}>
         <section class="panel panel-flush">
           <h2 class="panel-title panel-title-padded">Open invitation links</h2>
           <Table caption="Open invitation links" head={["Role", "Created", "Expires", ""]}>
-            <For each={invitations.latest}>
-              {(invitation) => (
-                <tr>
-                  <td>
-                    <RoleBadge role={invitation.role} />
-                  </td>
-                  <td>
-                    <RelativeTime date={invitation.createdAt} />
-                  </td>
-                  <td>{formatDateTime(invitation.expiresAt)}</td>
-                  <td class="cell-actions">
-                    <RowDangerButton label="Revoke" onClick={() => setRevoking(invitation)} />
-                  </td>
-                </tr>
-              )}
+            <For each={invitations.data}>
+              {(invitation) => <InvitationRow invitation={invitation} onRevoke={() => setRevoking(invitation)} />}
             </For>
           </Table>
         </section>
@@ -131,7 +87,7 @@ export function MembersPage() {
         <InviteDialog
           onClose={() => {
             setInviting(false);
-            void invitationsActions.refetch();
+            reloadInvitations();
           }}
         />
       </Show>
@@ -142,9 +98,9 @@ export function MembersPage() {
             confirmLabel="Remove member"
             onClose={() => setRemoving(null)}
             onConfirm={async () => {
-              await api().members.remove.mutate({ userId: member().userId });
+              await session.api().members.remove.mutate({ userId: member().userId });
               setRemoving(null);
-              void refetch();
+              void reloadMembers();
             }}
           >
             <p>They lose access to this organization at once, including any open dashboard.</p>
@@ -158,9 +114,9 @@ export function MembersPage() {
             confirmLabel="Revoke link"
             onClose={() => setRevoking(null)}
             onConfirm={async () => {
-              await api().members.revokeInvitation.mutate({ id: invitation().id });
+              await session.api().members.revokeInvitation.mutate({ id: invitation().id });
               setRevoking(null);
-              void invitationsActions.refetch();
+              reloadInvitations();
             }}
           >
             <p>Nobody can join with it any more.</p>
@@ -171,73 +127,64 @@ export function MembersPage() {
   );
 }
 
-function InviteDialog(props: { onClose: () => void }) {
-  const [role, setRole] = createSignal<Role>("viewer");
-  const [link, setLink] = createSignal<{ url: string; role: Role; expiresAt: Date } | null>(null);
-  const submission = createSubmission();
-  const roleId = createUniqueId();
+function MemberRow(props: { member: Member; onRole: (role: Role) => Promise<void>; onRemove: () => void }) {
+  const session = useSession();
+  const m = () => props.member;
+  // Nobody acts on a member who ranks above them: admins cannot remove owners.
+  const removable = () =>
+    session.canWrite() && m().userId !== session.me()?.user.id && (session.isOwner() || m().role !== "owner");
   return (
-    <Dialog title="Invite by link" onClose={props.onClose} wide>
-      <Show
-        when={link()}
-        fallback={
-          <form
-            class="dialog-body form"
-            onSubmit={(event) => {
-              event.preventDefault();
-              void submission.run(async () => {
-                const result = await api().members.invite.mutate({ role: role() });
-                setLink({
-                  url: inviteUrl(result.token),
-                  role: result.invitation.role,
-                  expiresAt: result.invitation.expiresAt,
+    <tr data-testid="member-row">
+      <td class="cell-main">
+        <span>{m().name || m().email}</span>
+        <Show when={m().name}>
+          <span class="description">{m().email}</span>
+        </Show>
+      </td>
+      <td>
+        <Show when={session.isOwner()} fallback={<RoleBadge role={m().role} />}>
+          <label class="compact-field">
+            <span class="visually-hidden">Role of {m().email}</span>
+            <select
+              value={m().role}
+              onChange={(e) => {
+                const select = e.currentTarget;
+                // A refused change leaves the list as it was, so the menu shows the role the member still has.
+                void props.onRole(select.value as Role).then(() => {
+                  select.value = m().role;
                 });
-              });
-            }}
-          >
-            <p class="muted">
-              Anyone with the link can join once, after signing in or creating an account. Links expire after 7 days.
-            </p>
-            <div class="field">
-              <label for={roleId}>Role</label>
-              <select id={roleId} value={role()} onChange={(e) => setRole(e.currentTarget.value as Role)}>
-                <option value="viewer">Viewer — read-only</option>
-                <option value="admin">Admin — manages credentials, keys and members</option>
-                <Show when={isOwner()}>
-                  <option value="owner">Owner — everything, including roles</option>
-                </Show>
-              </select>
-            </div>
-            <FormError message={submission.error()} />
-            <DialogActions
-              onCancel={props.onClose}
-              label="Create link"
-              busyLabel="Creating…"
-              busy={submission.busy()}
-            />
-          </form>
-        }
-      >
-        {(created) => (
-          <>
-            <div class="dialog-body">
-              <div class="callout callout-warning" role="note">
-                <Icon name="alert" />
-                <p>
-                  <strong>Copy the link now; it is shown only once.</strong> It admits one person as {created().role}{" "}
-                  until {formatDateTime(created().expiresAt)}.
-                </p>
-              </div>
-              <CopyField label="Invitation link" value={created().url} testId="invitation-link" />
-            </div>
-            <footer class="dialog-footer">
-              <button type="button" class="button button-primary" onClick={() => props.onClose()}>
-                Done
-              </button>
-            </footer>
-          </>
-        )}
-      </Show>
-    </Dialog>
+              }}
+            >
+              <option value="owner">Owner</option>
+              <option value="admin">Admin</option>
+              <option value="viewer">Viewer</option>
+            </select>
+          </label>
+        </Show>
+      </td>
+      <td>{formatDate(m().createdAt)}</td>
+      <td class="cell-actions">
+        <Show when={removable()}>
+          <RowDangerButton label="Remove" onClick={props.onRemove} />
+        </Show>
+      </td>
+    </tr>
+  );
+}
+
+function InvitationRow(props: { invitation: Invitation; onRevoke: () => void }) {
+  return (
+    <tr>
+      <td>
+        <RoleBadge role={props.invitation.role} />
+      </td>
+      <td>
+        <RelativeTime date={props.invitation.createdAt} />
+      </td>
+      <td>{formatDateTime(props.invitation.expiresAt)}</td>
+      <td class="cell-actions">
+        <RowDangerButton label="Revoke" onClick={props.onRevoke} />
+      </td>
+    </tr>
   );
 }

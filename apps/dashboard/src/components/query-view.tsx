@@ -1,0 +1,50 @@
+import { type Accessor, type JSX, Match, Switch } from "solid-js";
+import type { IconName } from "./icon";
+import { EmptyState, ErrorState, Spinner } from "./ui";
+
+/** The part of a query's state a view draws from (a `useQuery` or `useInfiniteQuery` result). */
+export interface QueryState<T> {
+  data: T | undefined;
+  isLoadingError: boolean;
+  error: unknown;
+  refetch: () => unknown;
+}
+
+/**
+ * One loading / error / empty / content ladder for every list: a spinner until the first answer, the failure with a
+ * retry, the empty state when there is nothing, else the content. Later failures (a next page, a refetch) keep the
+ * rows on screen.
+ */
+export function QueryView<T>(props: {
+  query: QueryState<T>;
+  loadingLabel?: string;
+  /** False where asking again cannot help (an invitation link that is spent or unknown). */
+  retry?: boolean;
+  isEmpty?: (data: T) => boolean;
+  empty?: { icon: IconName; title: string; children?: JSX.Element };
+  children: (data: Accessor<T>) => JSX.Element;
+}) {
+  const data = () => props.query.data;
+  const empty = () => {
+    const value = data();
+    return value !== undefined && props.empty !== undefined && (props.isEmpty?.(value) ?? false);
+  };
+  return (
+    <Switch fallback={<Spinner label={props.loadingLabel} />}>
+      <Match when={props.query.isLoadingError}>
+        <ErrorState
+          error={props.query.error}
+          retry={props.retry === false ? undefined : () => void props.query.refetch()}
+        />
+      </Match>
+      <Match when={empty() && props.empty}>
+        {(view) => (
+          <EmptyState icon={view().icon} title={view().title}>
+            {view().children}
+          </EmptyState>
+        )}
+      </Match>
+      <Match when={data() !== undefined}>{props.children(data as Accessor<T>)}</Match>
+    </Switch>
+  );
+}

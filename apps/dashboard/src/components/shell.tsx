@@ -1,0 +1,123 @@
+import { useLocation, useNavigate } from "@solidjs/router";
+import { useQueryClient } from "@tanstack/solid-query";
+import { createEffect, For, type JSX, on, onCleanup, Show } from "solid-js";
+import { HOME } from "../lib/next-path";
+import { reconnected, retryFailedQueries } from "../lib/query";
+import { useSession } from "../lib/session";
+import { Icon, type IconName } from "./icon";
+import { OrganizationSwitcher } from "./organization";
+import { RoleBadge } from "./ui";
+
+export const ACCOUNT = "/account";
+const NAV: { href: string; label: string; icon: IconName }[] = [
+  { href: HOME, label: "SMTP Credentials", icon: "mail" },
+  { href: "/settings/api-keys", label: "API keys", icon: "key" },
+  { href: "/settings/members", label: "Members", icon: "users" },
+  { href: "/settings/audit-log", label: "Audit log", icon: "list" },
+];
+
+/** The signed-in frame around every settings page: navigation, organization, connection and account. */
+export function Shell(props: { children: JSX.Element }) {
+  const session = useSession();
+  const client = useQueryClient();
+  const location = useLocation();
+  const current = (href: string) => (location.pathname === href ? "page" : undefined);
+  // A subscription refused for lack of access means the session or membership ended elsewhere: re-read who we are.
+  createEffect(() => {
+    const stop = session.live().onAccessLost(() => void session.refreshMe());
+    onCleanup(stop);
+  });
+  // Whatever failed to load while the connection was down is asked again once it is back.
+  createEffect(
+    on(
+      () => session.live().status(),
+      (status, previous) => {
+        if (reconnected(previous, status)) void retryFailedQueries(client);
+      },
+    ),
+  );
+  return (
+    <div class="shell">
+      <aside class="sidebar">
+        <a class="brand" href={HOME}>
+          <span class="brand-mark" aria-hidden="true" />
+          RelayPost
+        </a>
+        <OrganizationSwitcher />
+        <nav aria-label="Settings">
+          <p class="nav-heading">Settings</p>
+          <ul>
+            <For each={NAV}>
+              {(item) => (
+                <li>
+                  <a href={item.href} class="nav-link" aria-current={current(item.href)}>
+                    <Icon name={item.icon} /> {item.label}
+                  </a>
+                </li>
+              )}
+            </For>
+          </ul>
+        </nav>
+      </aside>
+      <div class="main">
+        <header class="topbar">
+          <ConnectionIndicator />
+          <AccountMenu current={current(ACCOUNT)} />
+        </header>
+        <Show when={!session.canWrite()}>
+          <p class="readonly-banner" role="note">
+            You have read-only access to this organization. Ask an owner or admin to make changes.
+          </p>
+        </Show>
+        <main class="content">{props.children}</main>
+      </div>
+    </div>
+  );
+}
+
+function AccountMenu(props: { current: "page" | undefined }) {
+  const session = useSession();
+  const navigate = useNavigate();
+  return (
+    <div class="account">
+      <RoleBadge role={session.role()} />
+      <span class="account-email" data-testid="account-email">
+        {session.me()?.user.email}
+      </span>
+      <a href={ACCOUNT} class="button button-small button-ghost" aria-current={props.current}>
+        <Icon name="shield" /> Account
+      </a>
+      <button
+        type="button"
+        class="button button-small button-ghost"
+        onClick={async () => {
+          await session.baseApi.client.auth.signOut.mutate().catch(() => undefined);
+          session.signedOut();
+          navigate("/signin", { replace: true });
+        }}
+      >
+        <Icon name="out" /> Sign out
+      </button>
+    </div>
+  );
+}
+
+const LABELS = { live: "Live", connecting: "Connecting…", reconnecting: "Reconnecting…", offline: "Offline" };
+
+function ConnectionIndicator() {
+  const session = useSession();
+  const status = () => session.live().status();
+  return (
+    <div class="connection" data-state={status()} data-testid="connection">
+      <span class="connection-dot" aria-hidden="true" />
+      <span role="status" aria-live="polite">
+        {LABELS[status()]}
+      </span>
+      <Show when={status() === "reconnecting" || status() === "offline"}>
+        <button type="button" class="link-button" onClick={() => session.live().reconnect()}>
+          Retry now
+        </button>
+      </Show>
+    </div>
+  );
+}

@@ -1,0 +1,93 @@
+import { describe, expect, test } from "vitest";
+import type { Credential } from "./api";
+import {
+  allCredentials,
+  applyLiveEvent,
+  type CredentialList,
+  needsRead,
+  removeCredential,
+  upsertCredential,
+} from "./credential-cache";
+import type { LiveEvent } from "./live";
+
+const at = new Date("2026-11-01T12:00:00Z");
+
+const credential = (id: string, username: string, description = ""): Credential => ({
+  id,
+  username,
+  description,
+  active: true,
+  lastUsedAt: null,
+  passwordChangedAt: at,
+  createdAt: at,
+  updatedAt: at,
+});
+
+/** Two pages, as after "Load more": the events must reach a credential on either. */
+const list = (...pages: Credential[][]): CredentialList => ({
+  pages: pages.map((items, i) => ({ items, nextCursor: i < pages.length - 1 ? `c${i}` : null })),
+  pageParams: pages.map((_, i) => (i === 0 ? null : `c${i - 1}`)),
+});
+
+const event = (type: LiveEvent["type"], credentialId: string | null): LiveEvent => ({
+  id: 1,
+  organizationId: "org",
+  type,
+  credentialId,
+  username: null,
+  remoteAddress: null,
+  data: {},
+  createdAt: new Date("2026-11-02T08:30:00Z"),
+});
+
+const alpha = credential("a", "alpha_app", "Production Rails app");
+const beta = credential("b", "beta_app");
+
+describe("live events merged into the cached credential list", () => {
+  test("an accepted login sets the last-used time of that credential only, on whichever page it is", () => {
+    const merged = applyLiveEvent(list([alpha], [beta]), event("auth.succeeded", "b"));
+    expect(allCredentials(merged).map((c) => c.lastUsedAt)).toEqual([null, new Date("2026-11-02T08:30:00Z")]);
+  });
+
+  test("activation and deactivation flip the status without reading the credential again", () => {
+    const off = applyLiveEvent(list([alpha, beta]), event("credential.deactivated", "a"));
+    expect(allCredentials(off).map((c) => c.active)).toEqual([false, true]);
+    const on = applyLiveEvent(off, event("credential.activated", "a"));
+    expect(allCredentials(on).map((c) => c.active)).toEqual([true, true]);
+  });
+
+  test("a deletion removes the row; events naming no credential change nothing", () => {
+    const original = list([alpha], [beta]);
+    expect(allCredentials(applyLiveEvent(original, event("credential.deleted", "a")))).toEqual([beta]);
+    expect(applyLiveEvent(original, event("auth.rejected", null))).toBe(original);
+  });
+
+  test("the cached list is never changed in place, so a screen holding it never sees it change underneath", () => {
+    const original = list([alpha]);
+    applyLiveEvent(original, event("credential.deactivated", "a"));
+    expect(original.pages[0]?.items[0]?.active).toBe(true);
+  });
+
+  test("a created credential goes first only into lists whose search it matches", () => {
+    const created = credential("c", "rails_worker");
+    expect(allCredentials(upsertCredential(list([alpha]), created, "", true))).toEqual([created, alpha]);
+    expect(allCredentials(upsertCredential(list([alpha]), created, "rails", true))).toEqual([created, alpha]);
+    expect(allCredentials(upsertCredential(list([alpha]), created, "beta", true))).toEqual([alpha]);
+  });
+
+  test("a changed credential replaces its row, and is not added where it was not shown", () => {
+    const renamed = { ...alpha, description: "Staging" };
+    expect(allCredentials(upsertCredential(list([beta], [alpha]), renamed, "", false))).toEqual([beta, renamed]);
+    expect(allCredentials(upsertCredential(list([beta]), renamed, "", false))).toEqual([beta]);
+    expect(allCredentials(removeCredential(list([alpha, beta]), "b"))).toEqual([alpha]);
+  });
+
+  test("only changes the event cannot carry are read from the server", () => {
+    const lists = [list([alpha])];
+    expect(needsRead(lists, event("credential.created", "c"))).toBe(true);
+    expect(needsRead(lists, event("credential.created", "a"))).toBe(false);
+    expect(needsRead(lists, event("credential.updated", "a"))).toBe(true);
+    expect(needsRead(lists, event("credential.password_regenerated", "c"))).toBe(false);
+    expect(needsRead(lists, event("credential.deactivated", "a"))).toBe(false);
+  });
+});

@@ -1,0 +1,30 @@
+import { QueryClient } from "@tanstack/solid-query";
+import type { LiveStatus } from "./live";
+
+/**
+ * Failures are shown at once with a "Try again" button rather than retried behind a spinner, and nothing refetches
+ * on focus: live events keep the cached lists current.
+ */
+export const createQueryClient = () =>
+  new QueryClient({ defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false } } });
+
+/** Every cached query is keyed by the organization it belongs to, so switching never shows another's rows. */
+export const queryKeys = {
+  credentials: (organizationId: string) => ["credentials", organizationId] as const,
+  credentialList: (organizationId: string, search: string) => ["credentials", organizationId, search] as const,
+  connectionSettings: (organizationId: string) => ["connection-settings", organizationId] as const,
+  apiKeys: (organizationId: string) => ["api-keys", organizationId] as const,
+  members: (organizationId: string) => ["members", organizationId] as const,
+  invitations: (organizationId: string) => ["invitations", organizationId] as const,
+  auditLog: (organizationId: string) => ["audit-log", organizationId] as const,
+  sessions: () => ["account-sessions"] as const,
+  invitationPreview: (token: string) => ["invitation-preview", token] as const,
+};
+
+/** The live connection came back after a drop: what failed while it was down is worth asking again. */
+export const reconnected = (previous: LiveStatus | undefined, next: LiveStatus) =>
+  next === "live" && (previous === "reconnecting" || previous === "offline");
+
+export function retryFailedQueries(client: QueryClient) {
+  return client.refetchQueries({ type: "active", predicate: (query) => query.state.status === "error" });
+}

@@ -1,0 +1,46 @@
+import { ConfirmDialog } from "../../components/dialog";
+import type { Credential } from "../../lib/api";
+import { useSession } from "../../lib/session";
+
+export function RegenerateDialog(props: {
+  credential: Credential;
+  onClose: () => void;
+  onDone: (result: { credential: Credential; password: string }) => void;
+}) {
+  const { api } = useSession();
+  return (
+    <ConfirmDialog
+      title={`Regenerate the password of ${props.credential.username}?`}
+      confirmLabel="Regenerate password"
+      onClose={props.onClose}
+      onConfirm={async () => {
+        props.onDone(await api().smtpCredentials.regeneratePassword.mutate({ id: props.credential.id }));
+      }}
+    >
+      <p>
+        <strong>The current password stops working immediately.</strong> Every application using it fails to log in
+        until you give it the new password, which is shown once.
+      </p>
+    </ConfirmDialog>
+  );
+}
+
+export function DeleteDialog(props: { credential: Credential; onClose: () => void; onDone: () => void }) {
+  const { api } = useSession();
+  return (
+    <ConfirmDialog
+      title={`Delete ${props.credential.username}?`}
+      confirmLabel="Delete credential"
+      onClose={props.onClose}
+      onConfirm={async () => {
+        await api().smtpCredentials.delete.mutate({ id: props.credential.id });
+        props.onDone();
+      }}
+    >
+      <p>
+        This is permanent. Applications using <span class="mono">{props.credential.username}</span> can no longer log
+        in. Its history stays in the audit log. To pause it instead, deactivate it.
+      </p>
+    </ConfirmDialog>
+  );
+}

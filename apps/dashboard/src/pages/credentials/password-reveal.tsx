@@ -1,0 +1,54 @@
+import { useQuery } from "@tanstack/solid-query";
+import { CopyField } from "../../components/form";
+import { RevealDialog } from "../../components/reveal-dialog";
+import type { Credential } from "../../lib/api";
+import { queryKeys } from "../../lib/query";
+import { useSession } from "../../lib/session";
+import { smtpSettings } from "../../lib/smtp";
+
+export type Reveal = { credential: Credential; password: string; regenerated: boolean };
+
+/** A new password once, with the SMTP settings to paste beside it. */
+export function PasswordReveal(props: { reveal: Reveal; onClose: () => void }) {
+  const session = useSession();
+  const endpoint = useQuery(() => ({
+    queryKey: queryKeys.connectionSettings(session.organizationId() ?? ""),
+    queryFn: () => session.api().smtpCredentials.connectionSettings.query(),
+    staleTime: Number.POSITIVE_INFINITY,
+  }));
+  const settings = () => smtpSettings(endpoint.data);
+  return (
+    <RevealDialog
+      title={props.reveal.regenerated ? "New password generated" : "Credential created"}
+      notice={
+        <>
+          <strong>Copy this password now. You will not see it again.</strong>{" "}
+          {props.reveal.regenerated
+            ? "The previous password has stopped working."
+            : "RelayPost keeps only a hash of it."}
+        </>
+      }
+      doneLabel="I've saved the password"
+      onClose={props.onClose}
+    >
+      <CopyField label="Password" value={props.reveal.password} secret testId="revealed-password" />
+      <h3 class="subhead">SMTP settings</h3>
+      <dl class="settings-grid">
+        <dt>Host</dt>
+        <dd class="mono">{settings().host}</dd>
+        <dt>Port</dt>
+        <dd class="mono" data-testid="revealed-port">
+          {settings().port}
+        </dd>
+        <dt>TLS</dt>
+        <dd>{settings().tls}</dd>
+        <dt>Username</dt>
+        <dd class="mono" data-testid="revealed-username">
+          {props.reveal.credential.username}
+        </dd>
+        <dt>Authentication</dt>
+        <dd>PLAIN or LOGIN</dd>
+      </dl>
+    </RevealDialog>
+  );
+}

@@ -1,0 +1,82 @@
+import { Show } from "solid-js";
+import { Switch } from "../../components/form";
+import { Icon } from "../../components/icon";
+import { RelativeTime } from "../../components/ui";
+import type { Credential } from "../../lib/api";
+import { formatDate } from "../../lib/time";
+import type { CredentialActions } from "./actions";
+
+export function CredentialRow(props: { credential: Credential; actions: CredentialActions }) {
+  const c = () => props.credential;
+  return (
+    <tr data-testid="credential-row" data-username={c().username}>
+      <td class="cell-main">
+        <span class="mono username">{c().username}</span>
+        <Show when={c().description}>
+          <span class="description">{c().description}</span>
+        </Show>
+      </td>
+      <td class="cell-status">
+        <span class="status">
+          <Switch
+            checked={c().active}
+            label={`${c().username} active`}
+            disabled={!props.actions.canWrite()}
+            busy={props.actions.busy(c().id)}
+            onChange={(active) => props.actions.setActive(c(), active)}
+          />
+          <span class="badge" classList={{ "badge-ok": c().active, "badge-off": !c().active }} data-testid="status">
+            {c().active ? "Active" : "Inactive"}
+          </span>
+        </span>
+      </td>
+      <td class="cell-used" data-label="Last used" data-testid="last-used">
+        <RelativeTime date={c().lastUsedAt} />
+      </td>
+      <td class="cell-created nowrap" data-label="Created">
+        <time datetime={c().createdAt.toISOString()}>{formatDate(c().createdAt)}</time>
+      </td>
+      <td class="cell-actions">
+        <RowButtons credential={c()} actions={props.actions} />
+      </td>
+    </tr>
+  );
+}
+
+function RowButtons(props: { credential: Credential; actions: CredentialActions }) {
+  const c = () => props.credential;
+  return (
+    <div class="row-actions">
+      <button
+        type="button"
+        class="icon-button"
+        aria-pressed={props.actions.filter() === c().id}
+        onClick={() => props.actions.toggleFilter(c().id)}
+        aria-label={`Show activity of ${c().username}`}
+        title="Show its activity"
+      >
+        <Icon name="activity" />
+      </button>
+      <Show when={props.actions.canWrite()}>
+        <button
+          type="button"
+          class="button button-small"
+          onClick={() => props.actions.regenerate(c())}
+          aria-label="Regenerate password"
+          title="Regenerate password"
+        >
+          <Icon name="refresh" /> Regenerate
+        </button>
+        <button
+          type="button"
+          class="icon-button icon-button-danger"
+          onClick={() => props.actions.remove(c())}
+          aria-label={`Delete ${c().username}`}
+          title="Delete"
+        >
+          <Icon name="trash" />
+        </button>
+      </Show>
+    </div>
+  );
+}

@@ -1,0 +1,26 @@
+import { createSignal, onCleanup } from "solid-js";
+import { Icon } from "../../components/icon";
+
+/** Searches once typing pauses, not on every key. */
+export function SearchBox(props: { value: string; onSearch: (value: string) => void }) {
+  const [text, setText] = createSignal(props.value);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  onCleanup(() => clearTimeout(timer));
+  return (
+    <label class="search">
+      <Icon name="search" />
+      <span class="visually-hidden">Search credentials</span>
+      <input
+        type="search"
+        placeholder="Search by username or description"
+        value={text()}
+        onInput={(e) => {
+          const value = e.currentTarget.value;
+          setText(value);
+          clearTimeout(timer);
+          timer = setTimeout(() => props.onSearch(value), 250);
+        }}
+      />
+    </label>
+  );
+}

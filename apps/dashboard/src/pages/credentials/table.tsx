@@ -1,0 +1,50 @@
+import { For, Show } from "solid-js";
+import type { Credential } from "../../lib/api";
+import type { CredentialActions } from "./actions";
+import { CredentialRow } from "./row";
+import { PAGE_SIZE } from "./use-credentials";
+
+export function CredentialTable(props: {
+  credentials: Credential[];
+  actions: CredentialActions;
+  search: string;
+  hasMore: boolean;
+  loadingMore: boolean;
+  onLoadMore: () => void;
+}) {
+  const count = () => props.credentials.length;
+  return (
+    <>
+      <div class="table-wrap">
+        <table class="credentials" data-testid="credentials-table">
+          <caption class="visually-hidden">SMTP credentials</caption>
+          <thead>
+            <tr>
+              <th scope="col">Username</th>
+              <th scope="col">Status</th>
+              <th scope="col">Last used</th>
+              <th scope="col">Created</th>
+              <th scope="col">
+                <span class="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            <For each={props.credentials}>{(c) => <CredentialRow credential={c} actions={props.actions} />}</For>
+          </tbody>
+        </table>
+      </div>
+      <footer class="list-footer">
+        <span class="muted">
+          Showing {count()} credential{count() === 1 ? "" : "s"}
+          {props.hasMore ? "" : props.search ? " matching" : ""}
+        </span>
+        <Show when={props.hasMore}>
+          <button type="button" class="button" disabled={props.loadingMore} onClick={() => props.onLoadMore()}>
+            {props.loadingMore ? "Loading…" : `Load ${PAGE_SIZE} more`}
+          </button>
+        </Show>
+      </footer>
+    </>
+  );
+}
