@@ -1,5 +1,5 @@
 import { createDatabase, queryRows } from "@relaypost/db";
-import { canStartThrowawayPostgres, startThrowawayPostgres } from "@relaypost/db/testing";
+import { canStartThrowawayPostgres, startThrowawayPostgres, testServerUrl } from "@relaypost/db/testing";
 import { startTestServer, type TestServer } from "@relaypost/server/testing";
 import { RawSmtpClient } from "@relaypost/smtp/testing";
 import { sql } from "drizzle-orm";
@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRelayPostClient } from "./index";
 import { collectEvents, organizationWithClient } from "./test-support";
 
-const onPostgres = Boolean(process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL);
+const onPostgres = Boolean(testServerUrl);
 
 describe("live events over the WebSocket", () => {
   let server: TestServer;
