@@ -1,4 +1,4 @@
-import { createTestDatabase, type TestDatabase } from "@relaypost/db/testing";
+import { createTestDatabase, type TestDatabase, testServerUrl } from "@relaypost/db/testing";
 import { type Config, loadConfig } from "./config";
 import type { FaultSink } from "./log";
 import { type RelayPostServer, startServer } from "./server";
@@ -21,7 +21,7 @@ export async function startTestServer(
 ): Promise<TestServer> {
   let owned: TestDatabase | undefined;
   let databaseUrl = options.databaseUrl;
-  if (!databaseUrl && (process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL)) {
+  if (!databaseUrl && testServerUrl) {
     owned = await createTestDatabase();
     databaseUrl = owned.url;
     await owned.close();

@@ -1,5 +1,5 @@
 import { createDatabase, queryRows } from "@relaypost/db";
-import { canStartThrowawayPostgres, startThrowawayPostgres } from "@relaypost/db/testing";
+import { canStartThrowawayPostgres, startThrowawayPostgres, testServerUrl } from "@relaypost/db/testing";
 import { startTestServer, type TestServer } from "@relaypost/server/testing";
 import { RawSmtpClient } from "@relaypost/smtp/testing";
 import { sql } from "drizzle-orm";
@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRelayPostClient } from "./index";
 import { collectEvents, organizationWithClient } from "./test-support";
 
-const onPostgres = Boolean(process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL);
+const onPostgres = Boolean(testServerUrl);
 
 describe("live events over the WebSocket", () => {
   let server: TestServer;
@@ -117,16 +117,15 @@ describe("live events over the WebSocket", () => {
     org.client.close();
   });
 
-  it("ends a revoked API key's subscription at once", async () => {
+  // How soon it ends is a timing figure: bench/revocation.ts (docs/reliability.md).
+  it("ends a revoked API key's subscription, telling the client it is no longer authorized", async () => {
     const org = await organizationWithClient(server, "Revoked");
     const feed = collectEvents(org.client, { lastEventId: "0" });
     await org.client.smtpCredentials.create.mutate({ username: "still_here" });
     await feed.untilCount(1);
     const actor = { type: "system" as const, id: null, label: "test", remoteAddress: null };
-    const revokedAt = Date.now();
     await server.core.apiKeys.revoke(org.organization.id, actor, org.apiKey.id);
     await feed.untilEnded();
-    expect(Date.now() - revokedAt).toBeLessThan(1_000);
     expect(String(feed.error)).toMatch(/UNAUTHORIZED|revoked|Sign in/i);
     org.client.close();
   });
@@ -137,7 +136,11 @@ describe.skipIf(!onPostgres)("live events across processes (PostgreSQL)", () => 
   let b: TestServer;
   beforeAll(async () => {
     a = await startTestServer();
-    b = await startTestServer({ databaseUrl: a.databaseUrl ?? "" });
+    // Plaintext AUTH from loopback, as in development: the raw client below speaks no TLS.
+    b = await startTestServer({
+      databaseUrl: a.databaseUrl ?? "",
+      config: { SMTP_ALLOW_INSECURE_LOOPBACK_AUTH: true },
+    });
     first = a;
   });
   let first: TestServer;
@@ -212,7 +215,7 @@ describe.skipIf(!onPostgres || !canStartThrowawayPostgres)("PostgreSQL restarts 
   let watcher: TestServer;
   beforeAll(async () => {
     cluster = await startThrowawayPostgres();
-    server = await startTestServer({ databaseUrl: cluster.url });
+    server = await startTestServer({ databaseUrl: cluster.url, config: { SMTP_ALLOW_INSECURE_LOOPBACK_AUTH: true } });
     watcher = await startTestServer({ databaseUrl: cluster.url });
   });
   afterAll(async () => {
@@ -230,6 +233,10 @@ describe.skipIf(!onPostgres || !canStartThrowawayPostgres)("PostgreSQL restarts 
     const replies: number[] = [];
     let phase: "before" | "down" | "after" = "before";
     let acceptedAfter = 0;
+    let twentyAccepted: () => void = () => {};
+    let outageAnswered: () => void = () => {};
+    const warmedUp = new Promise<void>((resolve) => (twentyAccepted = resolve));
+    const outageSeen = new Promise<void>((resolve) => (outageAnswered = resolve));
     const login = async () => {
       const smtp = await RawSmtpClient.connect(server.smtpPort);
       await smtp.command("EHLO app.example");
@@ -238,16 +245,19 @@ describe.skipIf(!onPostgres || !canStartThrowawayPostgres)("PostgreSQL restarts 
       const code = (await smtp.authPlain("through_restart", password))?.code ?? 0;
       smtp.destroy();
       replies.push(code);
+      if (replies.filter((c) => c === 235).length === 20) twentyAccepted();
+      if (phase === "down" && code === 454) outageAnswered();
       if (phase === "after" && code === 235) acceptedAfter++;
     };
     const logins = (async () => {
       while (acceptedAfter < 20) await login();
     })();
 
-    while (replies.filter((code) => code === 235).length < 20) await new Promise((r) => setTimeout(r, 20));
+    await warmedUp;
     cluster.stop();
     phase = "down";
-    await new Promise((r) => setTimeout(r, 1_500));
+    // The database stays down until a login has run into the outage.
+    await outageSeen;
     cluster.start();
     phase = "after";
     await logins;

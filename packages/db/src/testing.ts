@@ -7,8 +7,11 @@ import { join } from "node:path";
 import postgres from "postgres";
 import { createDatabase, type DatabaseHandle } from "./client";
 
-/** The PostgreSQL server tests run against, when one is configured; otherwise tests use in-memory PGlite. */
-export const testServerUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
+/**
+ * The PostgreSQL server tests run against, when TEST_DATABASE_URL names one; otherwise tests use in-memory PGlite.
+ * Never DATABASE_URL: that names a real server's database, where tests would create and drop databases.
+ */
+export const testServerUrl = process.env.TEST_DATABASE_URL || undefined;
 
 export interface TestDatabase extends DatabaseHandle {
   /** The postgres:// URL of this test's own database, when running on PostgreSQL (for a second process). */

@@ -29,8 +29,9 @@ export interface AuthenticatorDependencies {
 export type AuthOutcome = { ok: true; grant: SmtpGrant } | { ok: false; reply: Reply };
 
 /**
- * DESIGN §4 for one AUTH PLAIN / AUTH LOGIN exchange that smtp-server has already parsed. Every refusal is one of
- * the fixed replies; which check failed is told only to the organization's event stream, never to the client.
+ * The SMTP login path (docs/architecture.md) for one AUTH PLAIN / AUTH LOGIN exchange that smtp-server has already
+ * parsed. Every refusal is one of the fixed replies; which check failed is told only to the organization's event
+ * stream, never to the client.
  */
 export function createAuthenticator(deps: AuthenticatorDependencies) {
   const { verifier, throttle, metrics, publisher, refusals } = deps;

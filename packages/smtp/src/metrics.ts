@@ -1,4 +1,7 @@
-/** Counters of one SMTP listener set; failures that name no organization are visible only here (DESIGN §5). */
+/**
+ * Counters of one SMTP listener set; failures that name no organization are visible only here (see the SMTP login
+ * path in docs/architecture.md).
+ */
 export function createSmtpMetrics() {
   return {
     authSucceeded: 0,

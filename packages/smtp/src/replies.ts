@@ -2,7 +2,7 @@ import type { SMTPServerError } from "smtp-server";
 
 /**
  * Every reply RelayPost chooses, with its enhanced status code written out. smtp-server passes an error's text to
- * the client verbatim (DESIGN §4.8), so nothing built from input or from an exception ever becomes a reply.
+ * the client verbatim, so nothing built from input or from an exception ever becomes a reply.
  */
 export const REPLIES = {
   authInvalid: [535, "5.7.8 Authentication credentials invalid"],

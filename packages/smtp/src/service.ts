@@ -53,7 +53,7 @@ export interface SmtpServiceDependencies {
   onError: (where: string, error: unknown) => void;
 }
 
-/** Lifecycle events after which a credential's open sessions must end (DESIGN §3, §4.5). */
+/** Lifecycle events after which a credential's open sessions must end (docs/architecture.md, Revocation). */
 const REVOKING_EVENTS = new Set<RelayEvent["type"]>([
   "credential.password_regenerated",
   "credential.deactivated",

@@ -25,7 +25,10 @@ export function createSubmission(deps: SubmissionDependencies) {
   const { verifier, intake, metrics } = deps;
 
   return {
-    /** DESIGN §4.5: a session whose credential was revoked on any process submits nothing, notified or not. */
+    /**
+     * A session whose credential was revoked on any process submits nothing, notified or not (see Revocation in
+     * docs/architecture.md).
+     */
     async mailFrom(session: SMTPServerSession): Promise<SubmissionOutcome> {
       const grant = grantOf(session);
       if (!grant) return { ok: false, reply: REPLIES.authRequired };

@@ -2,7 +2,10 @@ import { batch, createSignal } from "solid-js";
 import type { Api, ConnectionState } from "./api";
 import { createLoginCounts, isLogin } from "./login-counts";
 
-/** An event as `events.subscribe` delivers it (DESIGN §5); `receive(envelope.data)` checks the server agrees. */
+/**
+ * An event as `events.subscribe` delivers it (see Events and ordering in docs/architecture.md);
+ * `receive(envelope.data)` checks the server agrees.
+ */
 export interface LiveEvent {
   id: number;
   organizationId: string;

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createCore } from "@relaypost/core";
-import { createTestDatabase, type TestDatabase } from "@relaypost/db/testing";
+import { createTestDatabase, type TestDatabase, testServerUrl } from "@relaypost/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../database";
 
@@ -24,8 +24,7 @@ describe("relaypost CLI", () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), "relaypost-cli-"));
-    const onPostgres = Boolean(process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL);
-    if (onPostgres) {
+    if (testServerUrl) {
       database = await createTestDatabase();
       await database.close();
     }

@@ -3,14 +3,14 @@ import type { AddressInfo } from "node:net";
 import { DEFAULT_SMTP_ENDPOINT } from "@relaypost/api";
 import { type Core, createCore, createEventBus, operatorScope, type Role, systemActor } from "@relaypost/core";
 import { createDatabase, queryRows } from "@relaypost/db";
-import { createTestDatabase } from "@relaypost/db/testing";
+import { createTestDatabase, testServerUrl } from "@relaypost/db/testing";
 import { sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../testing";
 import { attachWebSocket } from "./websocket";
 import { rawConnection, within } from "./websocket.test-support";
 
-const onPostgres = Boolean(process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL);
+const onPostgres = Boolean(testServerUrl);
 const actor = systemActor("test");
 /** Generous: the periodic check runs every second. The wait ends as soon as the socket closes. */
 const CLOSE_BOUND_MS = 2_000;
@@ -147,7 +147,7 @@ describe("live subscriptions of a revoked party end with no notice and no call",
 async function listenersDown(databaseUrl: string | undefined, processes: Array<{ core: Core }>) {
   const name = new URL(databaseUrl ?? "").pathname.slice(1);
   // PostgreSQL refuses to close a database to connections from a session connected to it: use the server's own.
-  const admin = createDatabase({ url: process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL, maxConnections: 1 });
+  const admin = createDatabase({ url: testServerUrl, maxConnections: 1 });
   await Promise.all(processes.flatMap((server) => Array.from({ length: 4 }, () => server.core.ping())));
   await admin.db.execute(sql.raw(`alter database "${name}" allow_connections false`));
   const ended = await queryRows<{ ended: boolean }>(

@@ -26,14 +26,18 @@ function collector(bus: EventBus) {
 /** Raw NOTIFY payloads on the events channel, as another process would receive them. */
 async function payloads(database: TestDatabase) {
   const received: string[] = [];
-  const unlisten = await database.listen(EVENTS_CHANNEL, (payload) => received.push(payload));
+  const waiting: Array<(payload: string) => void> = [];
+  const unlisten = await database.listen(EVENTS_CHANNEL, (payload) => {
+    const waiter = waiting.shift();
+    if (waiter) waiter(payload);
+    else received.push(payload);
+  });
   return {
-    received,
-    async next(): Promise<string> {
-      for (let i = 0; i < 200 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    /** The next notification: one already received, or the first to arrive. */
+    next(): Promise<string> {
       const payload = received.shift();
-      if (payload === undefined) throw new Error("no notification arrived");
-      return payload;
+      if (payload !== undefined) return Promise.resolve(payload);
+      return new Promise((resolve) => waiting.push(resolve));
     },
     unlisten,
   };

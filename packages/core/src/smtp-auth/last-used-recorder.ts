@@ -10,9 +10,9 @@ export interface LastUsedRecorderOptions {
 const t = schema.smtpCredentials;
 
 /**
- * DESIGN §4.7: a login storm on one credential must not become a write storm on its row. Logins note the time in
- * memory; once per interval one UPDATE writes the latest time of every credential seen since, and never moves a
- * `last_used_at` backwards (another process may have written a later one).
+ * A login storm on one credential must not become a write storm on its row. Logins note the time in memory; once
+ * per interval one UPDATE writes the latest time of every credential seen since, and never moves a `last_used_at`
+ * backwards (another process may have written a later one).
  */
 export function createLastUsedRecorder(db: Database, options: LastUsedRecorderOptions = {}) {
   const intervalMs = options.intervalMs ?? 1_000;

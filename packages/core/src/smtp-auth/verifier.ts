@@ -56,10 +56,10 @@ export type Precheck =
     };
 
 /**
- * DESIGN §4 steps 2–3: one indexed read by the lookup id inside the password (logins arriving together share it),
- * then argon2id unless the cache vouches
- * for this password against the very hash just read. Every failure that reaches the database costs one argon2
- * verification (a dummy one for unknown lookup ids), so the reply time says nothing about which check failed.
+ * Steps 2 and 4 of the SMTP login path (docs/architecture.md): one indexed read by the lookup id inside the password
+ * (logins arriving together share it), then argon2id unless the cache vouches for this password against the very
+ * hash just read. Every failure that reaches the database costs one argon2 verification (a dummy one for unknown
+ * lookup ids), so the reply time says nothing about which check failed.
  */
 export function createSmtpVerifier({ db, hasher, cache = createVerificationCache() }: SmtpVerifierOptions) {
   // Prepared once: the login path is the hottest query of the product and its text never changes.

@@ -61,7 +61,9 @@ describe("PGlite on a worker thread", () => {
       insideStarted();
       // Issued while the transaction is open: on a single session it would otherwise run inside it.
       outside = pg.query("insert into items values (2, 'outside')");
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      // Requests reach the thread in order: once this answers, an outside insert sent straight to the thread would
+      // have run inside the transaction.
+      await tx.query("select 1");
       throw new Error("changed my mind");
     });
     await started;
@@ -91,9 +93,15 @@ describe("PGlite on a worker thread", () => {
 
   it("delivers notifications to listeners until they stop listening", async () => {
     const received: string[] = [];
-    const unlisten = await pg.listen("things", (payload) => received.push(payload));
+    let delivered: () => void = () => {};
+    const first = new Promise<void>((resolve) => (delivered = resolve));
+    const unlisten = await pg.listen("things", (payload) => {
+      received.push(payload);
+      delivered();
+    });
     await pg.query("select pg_notify('things', 'first')");
-    await expect.poll(() => received).toEqual(["first"]);
+    await first;
+    expect(received).toEqual(["first"]);
     await unlisten();
     await pg.query("select pg_notify('things', 'second')");
     await pg.query("select 1");
