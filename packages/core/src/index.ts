@@ -21,6 +21,7 @@ export type { ResolvedSession, SessionClient, SessionSummary } from "./identity/
 export { ACCOUNT_BLOCK_AFTER, type SignInResult } from "./identity/sign-in";
 export { USER_PASSWORD_MIN_LENGTH, type User } from "./identity/users";
 export * from "./names";
+export * from "./runtime";
 export * from "./smtp-auth";
 export type { SmtpCredential } from "./smtp-credentials/credential";
 export { type CredentialWithPassword, DESCRIPTION_MAX_LENGTH, type Scope } from "./smtp-credentials/lifecycle";
@@ -32,5 +33,6 @@ export {
 } from "./smtp-credentials/listing";
 export * from "./smtp-credentials/password";
 export * from "./smtp-credentials/username";
+export * from "./smtp-submission";
 export * from "./throttle";
 export * from "./tokens";

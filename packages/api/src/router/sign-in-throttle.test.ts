@@ -67,7 +67,7 @@ describe("dashboard sign-in against online guessing", () => {
     const held = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const gate = h.core.hasher.concurrency;
+    const gate = h.hasher.concurrency;
     const occupied = Array.from({ length: gate.limit + 64 }, () => gate.run(() => held));
     try {
       expect(await signIn("192.0.2.31", email, "the-right-password")).toBe("TOO_MANY_REQUESTS");

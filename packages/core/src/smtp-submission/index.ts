@@ -1,0 +1,2 @@
+export type { IncomingMessage } from "./message-intake";
+export type { MailFromOutcome, SmtpSubmission, SubmissionOutcome } from "./submission";
