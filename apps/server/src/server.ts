@@ -58,7 +58,7 @@ export async function startServer(
     maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
     logFault,
   });
-  await websocket.listenForRevocations(database);
+  await websocket.listenForRevocations(runtime.revocations);
   const httpPort = (http.address() as AddressInfo).port;
   logInfo(`HTTP listening on http://${config.HOST}:${httpPort} (${database.description})`);
   runtime.startMaintenance();

@@ -5,6 +5,7 @@ import { createEventPublisher } from "./events/publisher";
 import { createRefusalAggregator, type RefusalAggregatorOptions } from "./events/refusal-aggregator";
 import { pruneEvents } from "./events/retention";
 import { createSmtpHasher, type PasswordHasher } from "./hashing";
+import { listenForRevocations, type RevocationFeed } from "./identity/revocation";
 import { createLastUsedRecorder } from "./smtp-auth/last-used-recorder";
 import { createSmtpLogin } from "./smtp-auth/login";
 import { createLoginThrottle, type LoginThrottleOptions } from "./smtp-auth/login-throttle";
@@ -38,7 +39,7 @@ const MAINTENANCE_EVERY_MS = 10 * 60 * 1000;
 
 /**
  * Everything one RelayPost process runs on a database: the core services, the event bus and publisher (whose
- * committed batches the bus delivers at once), the SMTP login and submission use cases, and maintenance. The server,
+ * committed batches the bus delivers at once), revocation notices, the SMTP login and submission use cases, and maintenance. The server,
  * the test harnesses and the benches all build it here, so tests run what production runs.
  */
 export async function createRuntime(
@@ -77,6 +78,10 @@ export async function createRuntime(
     await intake.prune().catch((error) => onError("pruning SMTP messages", error));
   }
 
+  const revocations: RevocationFeed = {
+    listen: (onRevocation, onListening) => listenForRevocations(database, onRevocation, onListening),
+  };
+
   let maintenance: NodeJS.Timeout | undefined;
   let closing: Promise<void> | undefined;
   return {
@@ -87,6 +92,8 @@ export async function createRuntime(
     smtpSubmission,
     refusals,
     lastUsed,
+    /** Revocations announced on any process: live connections of the revoked party must end. */
+    revocations,
     runMaintenance,
     /** Periodic clean-up that keeps stored data within its retention bounds; any process may run it. */
     startMaintenance(): void {
