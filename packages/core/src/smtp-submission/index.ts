@@ -1,2 +1,0 @@
-export type { IncomingMessage } from "./message-intake";
-export type { MailFromOutcome, SmtpSubmission, SubmissionOutcome } from "./submission";
