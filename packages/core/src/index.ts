@@ -11,27 +11,21 @@ export {
   type RefusalAggregatorOptions,
 } from "./events/refusal-aggregator";
 export { EVENT_TYPES, type RelayEvent } from "./events/types";
-export {
-  ARGON2ID_PARAMS,
-  createAccountHasher,
-  createPasswordHasher,
-  HasherBusyError,
-  type PasswordHasher,
-} from "./hashing";
+export { ARGON2ID_PARAMS, createAccountHasher, createPasswordHasher, HasherBusyError } from "./hashing";
 export type { AccessClaim } from "./identity/access-claims";
 export type { ApiKey, ApiKeyRole, ResolvedApiKey } from "./identity/api-keys";
 export type { Member } from "./identity/members";
 export type { Organization, OrganizationMembership } from "./identity/organizations";
 export type { UserActor } from "./identity/password-change";
 export type { AccessRevocation, RevocationFeed } from "./identity/revocation";
-export { operatorScope, ROLES, type Role, type RoleScope, roleAllows } from "./identity/roles";
+export { operatorScope, ROLES, type Role, roleAllows } from "./identity/roles";
 export type { ResolvedSession, SessionClient, SessionSummary } from "./identity/sessions";
 export { ACCOUNT_BLOCK_AFTER, type SignInResult } from "./identity/sign-in";
 export { USER_PASSWORD_MIN_LENGTH, type User } from "./identity/users";
 export { organizationNameSchema, userNameSchema } from "./names";
-export { createRuntime, type FaultReporter, type Runtime, type RuntimeConfig } from "./runtime";
+export { createRuntime, type Runtime, type RuntimeConfig } from "./runtime";
 export type { SmtpGrant } from "./smtp-auth/grant";
-export type { LoginOutcome, LoginSession, SmtpLogin } from "./smtp-auth/login";
+export type { LoginOutcome, SmtpLogin } from "./smtp-auth/login";
 export type { LoginThrottleOptions } from "./smtp-auth/login-throttle";
 export type { SmtpCredential } from "./smtp-credentials/credential";
 export { type CredentialWithPassword, DESCRIPTION_MAX_LENGTH, type Scope } from "./smtp-credentials/lifecycle";
@@ -43,7 +37,6 @@ export {
 } from "./smtp-credentials/listing";
 export { formatSmtpPassword, generateLookupId, parseSmtpPassword } from "./smtp-credentials/password";
 export { USERNAME_PATTERN, USERNAME_RULES } from "./smtp-credentials/username";
-export type { IncomingMessage } from "./smtp-submission/message-intake";
-export type { MailFromOutcome, SmtpSubmission, SubmissionOutcome } from "./smtp-submission/submission";
+export type { SmtpSubmission } from "./smtp-submission/submission";
 export { DEFAULT_THROTTLE_POLICY, type ThrottlePolicy } from "./throttle/throttle";
 export { hashToken } from "./tokens";

@@ -31,16 +31,14 @@ export interface RuntimeConfig {
   busPollIntervalMs?: number;
   /** argon2 for account work; a test passes its own to watch or fill it. */
   hasher?: PasswordHasher;
-  /** argon2 for SMTP logins; likewise. */
-  smtpHasher?: PasswordHasher;
 }
 
 const MAINTENANCE_EVERY_MS = 10 * 60 * 1000;
 
 /**
  * Everything one RelayPost process runs on a database: the core services, the event bus and publisher (whose
- * committed batches the bus delivers at once), revocation notices, the SMTP login and submission use cases, and maintenance. The server,
- * the test harnesses and the benches all build it here, so tests run what production runs.
+ * committed batches the bus delivers at once), revocation notices, the SMTP login and submission use cases, and
+ * maintenance. The server and the test harnesses all build it here, so tests run what production runs.
  */
 export async function createRuntime(
   database: Pick<DatabaseHandle, "db" | "driver" | "listen">,
@@ -59,10 +57,7 @@ export async function createRuntime(
   });
   const attempts = attemptStoreFor(database);
   const core = createCore({ db, bus, attempts, hasher: config.hasher, signInThrottle: config.signInThrottle });
-  const verifier = createSmtpVerifier({
-    db,
-    hasher: config.smtpHasher ?? createSmtpHasher(),
-  });
+  const verifier = createSmtpVerifier({ db, hasher: createSmtpHasher() });
   const refusals = createRefusalAggregator(publisher, config.refusals);
   const lastUsed = createLastUsedRecorder(db, { onError: (error) => onError("last-used recorder", error) });
   const throttle = createLoginThrottle(attempts, config.smtpThrottle);
