@@ -16,7 +16,15 @@ const INVALID = { code: 535, text: "535 5.7.8 Authentication credentials invalid
 async function spawnServer(databaseUrl: string, dataDir: string) {
   const child = spawn("pnpm", ["exec", "tsx", "src/main.ts", "serve"], {
     cwd: serverDir,
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: "0", SMTP_PORT: "0", DATA_DIR: dataDir },
+    // The test client logs in without TLS, which needs the loopback development switch.
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PORT: "0",
+      SMTP_PORT: "0",
+      DATA_DIR: dataDir,
+      SMTP_ALLOW_INSECURE_LOOPBACK_AUTH: "true",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
