@@ -23,7 +23,7 @@ const server = await startServer({
   DATA_DIR: "memory://",
   DATABASE_URL: databaseUrl,
 });
-const { core } = server;
+const { core, database } = server;
 const { organization } = await core.organizations.create({
   name: "Bench",
   owner: { email: "bench@example.com", password: "bench-password" },
@@ -33,7 +33,7 @@ const client = createRelayPostClient({ url: `http://127.0.0.1:${server.httpPort}
 
 // Seeding goes straight to the table: 10,000 argon2id hashes would measure argon2, not the list.
 await client.smtpCredentials.create.mutate({ username: "seed_template" });
-const [template] = await core.db.select().from(schema.smtpCredentials);
+const [template] = await database.db.select().from(schema.smtpCredentials);
 const seedStart = performance.now();
 for (let offset = 1; offset < total; offset += 1000) {
   const rows = Array.from({ length: Math.min(1000, total - offset) }, (_, i) => {
@@ -47,7 +47,7 @@ for (let offset = 1; offset < total; offset += 1000) {
       createdAt: new Date(Date.now() - (total - n) * 1000),
     };
   });
-  await core.db.insert(schema.smtpCredentials).values(rows);
+  await database.db.insert(schema.smtpCredentials).values(rows);
 }
 const seedMs = performance.now() - seedStart;
 
@@ -61,7 +61,7 @@ const results: Summary[] = [];
 results.push(
   await measure("baseline: raw SQL, first 50 rows by created_at (no HTTP, no API)", 300, () =>
     queryRows(
-      core.db,
+      database.db,
       sql`select * from smtp_credentials where organization_id = ${organization.id} order by created_at desc, id desc limit 51`,
     ),
   ),

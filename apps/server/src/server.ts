@@ -1,27 +1,21 @@
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
-import {
-  attemptStoreFor,
-  type Core,
-  createCore,
-  createEventBus,
-  createEventPublisher,
-  type EventBus,
-  type EventPublisher,
-} from "@relaypost/core";
+import { type Core, createRuntime, type EventBus, type EventPublisher } from "@relaypost/core";
+import type { DatabaseHandle } from "@relaypost/db";
 import type { Config } from "./config";
 import { openDatabase } from "./database";
 import { createHttpApp } from "./http/app";
 import { attachWebSocket } from "./http/websocket";
 import { type FaultSink, faultLogger, logInfo } from "./log";
-import { startMaintenance } from "./maintenance";
 import { startSmtp } from "./smtp";
 
 export const defaultDashboardDir = fileURLToPath(new URL("../../dashboard/dist", import.meta.url));
 
 export interface RelayPostServer {
   core: Core;
+  /** This process's database, for tests and benches that seed or read rows no API shows. */
+  database: DatabaseHandle;
   bus: EventBus;
   publisher: EventPublisher;
   httpPort: number;
@@ -43,14 +37,9 @@ export async function startServer(
 ): Promise<RelayPostServer> {
   const logFault = faultLogger(faultSink);
   const database = await openDatabase(config);
-  const bus = createEventBus(database, { onError: (error) => logFault("event bus", error) });
-  await bus.start();
-  const publisher = createEventPublisher(database.db, {
-    onError: (error) => logFault("event publisher", error),
-    onCommitted: bus.offer,
-  });
-  const core = createCore({ db: database.db, bus, attempts: attemptStoreFor(database) });
-  const smtp = await startSmtp(config, { core, publisher, bus, logFault });
+  const runtime = await createRuntime(database, { onError: logFault });
+  const { core, bus, publisher } = runtime;
+  const smtp = await startSmtp(config, { runtime, logFault });
   const smtpEndpoint = { host: config.SMTP_HOST ?? null, port: smtp.port, implicitTlsPort: smtp.smtpsPort ?? null };
   const app = createHttpApp({
     core,
@@ -69,14 +58,15 @@ export async function startServer(
     maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
     logFault,
   });
-  await websocket.listenForRevocations(database);
+  await websocket.listenForRevocations(runtime.revocations);
   const httpPort = (http.address() as AddressInfo).port;
   logInfo(`HTTP listening on http://${config.HOST}:${httpPort} (${database.description})`);
-  const stopMaintenance = startMaintenance(core, logFault);
+  runtime.startMaintenance();
 
   let closing: Promise<void> | undefined;
   return {
     core,
+    database,
     bus,
     publisher,
     httpPort,
@@ -85,15 +75,13 @@ export async function startServer(
     databaseLost: database.lost,
     close() {
       closing ??= (async () => {
-        stopMaintenance();
         await smtp.close();
         await websocket.close();
         await new Promise<void>((resolve) => {
           http.close(() => resolve());
           if ("closeAllConnections" in http) http.closeAllConnections();
         });
-        await publisher.flush();
-        await bus.stop();
+        await runtime.close();
         await database.close();
       })();
       return closing;

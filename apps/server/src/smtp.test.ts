@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { schema } from "@relaypost/db";
+import { createDatabase, type DatabaseHandle, schema } from "@relaypost/db";
 import { testServerUrl } from "@relaypost/db/testing";
 import { RawSmtpClient } from "@relaypost/smtp/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -22,7 +22,7 @@ async function spawnServer(databaseUrl: string, dataDir: string) {
       PORT: "0",
       SMTP_PORT: "0",
       DATA_DIR: dataDir,
-      // The raw client speaks no TLS: plaintext AUTH from loopback, as in development.
+      // Plaintext AUTH from loopback, as in development (the test client also uses STARTTLS; either works).
       SMTP_ALLOW_INSECURE_LOOPBACK_AUTH: "true",
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -65,13 +65,16 @@ describe.skipIf(!testServerUrl)(
     let a: TestServer;
     let b: Awaited<ReturnType<typeof spawnServer>>;
     let dataDir: string;
+    /** The test's own connection to the servers' database, for rows no API shows. */
+    let database: DatabaseHandle;
     let scope: { organizationId: string; actor: { type: "system"; id: null; label: string; remoteAddress: null } };
 
     beforeAll(async () => {
       a = await startTestServer();
       dataDir = await mkdtemp(join(tmpdir(), "relaypost-b-"));
       b = await spawnServer(a.databaseUrl ?? "", dataDir);
-      const [organization] = await a.core.db
+      database = createDatabase({ url: a.databaseUrl ?? "", maxConnections: 1 });
+      const [organization] = await database.db
         .insert(schema.organizations)
         .values({ name: "Acme", slug: `acme-${Date.now()}` })
         .returning();
@@ -83,6 +86,7 @@ describe.skipIf(!testServerUrl)(
     });
     afterAll(async () => {
       if (b.child.exitCode === null) b.child.kill("SIGKILL");
+      await database.close();
       await a.stop();
       await rm(dataDir, { recursive: true, force: true });
     });
@@ -129,7 +133,7 @@ describe.skipIf(!testServerUrl)(
       expect((await client.command("Subject: bye\r\n\r\nsent while the server stops\r\n."))?.code).toBe(250);
       await client.quit();
       expect(await b.exited).toBe(0);
-      const stored = await a.core.db
+      const stored = await database.db
         .select({ credentialId: schema.smtpMessages.credentialId })
         .from(schema.smtpMessages);
       expect(stored.filter((m) => m.credentialId === credential.id)).toHaveLength(1);

@@ -1,12 +1,12 @@
-import type { Core, EventBus, EventPublisher } from "@relaypost/core";
+import type { Runtime } from "@relaypost/core";
 import { loadTlsMaterial, type SmtpService, startSmtpService } from "@relaypost/smtp";
 import type { Config } from "./config";
 import { type FaultLogger, logInfo } from "./log";
 
-/** Starts the embedded SMTP listeners on this process's database, argon2 gate, publisher and event bus. */
+/** Starts the embedded SMTP listeners on this process's runtime: its login and submission use cases and event bus. */
 export async function startSmtp(
   config: Config,
-  shared: { core: Core; publisher: EventPublisher; bus: EventBus; logFault: FaultLogger },
+  { runtime, logFault }: { runtime: Runtime; logFault: FaultLogger },
 ): Promise<SmtpService> {
   const tls = await loadTlsMaterial({
     certPath: config.SMTP_TLS_CERT,
@@ -25,12 +25,10 @@ export async function startSmtp(
       proxyProtocol: config.SMTP_PROXY_PROTOCOL,
     },
     {
-      db: shared.core.db,
-      hasher: shared.core.smtpHasher,
-      attempts: shared.core.attempts,
-      publisher: shared.publisher,
-      bus: shared.bus,
-      onError: shared.logFault,
+      smtpLogin: runtime.smtpLogin,
+      smtpSubmission: runtime.smtpSubmission,
+      bus: runtime.bus,
+      onError: logFault,
     },
   );
   const smtps = smtp.smtpsPort === undefined ? "" : `, implicit TLS on ${host}:${smtp.smtpsPort}`;

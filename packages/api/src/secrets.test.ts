@@ -128,15 +128,19 @@ describe("secrets never leave after creation", () => {
     await record("account.signOutEverywhere", () => invitee.account.signOutEverywhere());
     await record("auth.signOut", () => owner.auth.signOut());
 
-    const hashes = await h.core.db.select({ hash: schema.smtpCredentials.passwordHash }).from(schema.smtpCredentials);
+    const hashes = await h.database.db
+      .select({ hash: schema.smtpCredentials.passwordHash })
+      .from(schema.smtpCredentials);
     for (const { hash } of hashes) secrets.add(hash);
-    const tokenHashes = await h.core.db.select({ hash: schema.apiKeys.tokenHash }).from(schema.apiKeys);
+    const tokenHashes = await h.database.db.select({ hash: schema.apiKeys.tokenHash }).from(schema.apiKeys);
     for (const { hash } of tokenHashes) secrets.add(hash);
-    const invitationHashes = await h.core.db.select({ hash: schema.invitations.tokenHash }).from(schema.invitations);
+    const invitationHashes = await h.database.db
+      .select({ hash: schema.invitations.tokenHash })
+      .from(schema.invitations);
     for (const { hash } of invitationHashes) secrets.add(hash);
-    const sessionHashes = await h.core.db.select({ hash: schema.sessions.tokenHash }).from(schema.sessions);
+    const sessionHashes = await h.database.db.select({ hash: schema.sessions.tokenHash }).from(schema.sessions);
     for (const { hash } of sessionHashes) secrets.add(hash);
-    const passwordHashes = await h.core.db.select({ hash: schema.users.passwordHash }).from(schema.users);
+    const passwordHashes = await h.database.db.select({ hash: schema.users.passwordHash }).from(schema.users);
     for (const { hash } of passwordHashes) secrets.add(hash);
   });
   afterAll(async () => {

@@ -1,4 +1,4 @@
-import { attemptStoreFor, type Core, createCore, operatorScope, type Role } from "@relaypost/core";
+import { createAccountHasher, createRuntime, operatorScope, type Role } from "@relaypost/core";
 import { createTestDatabase, type TestDatabase } from "@relaypost/db/testing";
 import { CSRF_HEADER, createContext, ORGANIZATION_HEADER, SESSION_COOKIE } from "./context";
 import { appRouter } from "./root";
@@ -19,14 +19,15 @@ export const SIGN_IN_THROTTLE = { baseDelayMs: 1, maxDelayMs: 4 };
 let counter = 0;
 const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}`;
 
-/** A real database built from the migrations, a core bound to it, and helpers that make callers the way HTTP would. */
+/**
+ * A real database built from the migrations, the runtime production builds on it, and helpers that make callers the
+ * way HTTP would. `hasher` is the runtime's account argon2 gate, kept here so a test can watch or fill it.
+ */
 export async function createApiHarness() {
   const database: TestDatabase = await createTestDatabase();
-  const core: Core = createCore({
-    db: database.db,
-    attempts: attemptStoreFor(database),
-    signInThrottle: SIGN_IN_THROTTLE,
-  });
+  const hasher = createAccountHasher();
+  const runtime = await createRuntime(database, { signInThrottle: SIGN_IN_THROTTLE, hasher });
+  const { core } = runtime;
 
   /** `resHeaders` receives the response headers (Set-Cookie) as the HTTP adapter would send them. */
   async function callerFor(
@@ -40,6 +41,7 @@ export async function createApiHarness() {
   return {
     core,
     database,
+    hasher,
     /** A caller with no credentials. */
     anonymous: () => callerFor({}),
     /** A caller signed in with a session cookie, acting in `organizationId` (CSRF header included). */
@@ -76,7 +78,10 @@ export async function createApiHarness() {
       return core.apiKeys.create(operatorScope(organizationId, "test"), { name: `key ${unique()}`, role });
     },
 
-    destroy: () => database.destroy(),
+    async destroy() {
+      await runtime.close();
+      await database.destroy();
+    },
   };
 }
 

@@ -6,7 +6,7 @@ import type { EventBus } from "./events/bus";
 import { recentEvents } from "./events/store";
 import { type StreamOptions, streamEvents } from "./events/stream";
 import type { RelayEvent } from "./events/types";
-import { createPasswordHasher, type PasswordHasher } from "./hashing";
+import { createAccountHasher, type PasswordHasher } from "./hashing";
 import { type AccessClaim, lapsedAccess } from "./identity/access-claims";
 import { type ApiKeyRole, createApiKey, listApiKeys, resolveApiKey, revokeApiKey } from "./identity/api-keys";
 import {
@@ -48,8 +48,6 @@ export interface CoreOptions {
   db: Database;
   /** argon2 for account and API work: user passwords, new SMTP passwords. */
   hasher?: PasswordHasher;
-  /** argon2 for SMTP logins: a gate and queue of its own, so neither class of caller can starve the other. */
-  smtpHasher?: PasswordHasher;
   /** Where login attempts are counted; `attemptStoreFor(database)` shares them across processes on PostgreSQL. */
   attempts?: AttemptStore;
   /** Sign-in throttle settings (tests shorten its delays). */
@@ -59,24 +57,15 @@ export interface CoreOptions {
 }
 
 /** The domain, bound to one database: what every transport calls. */
-/** Waiting argon2 work past which callers hear "busy" at once instead of queueing without bound. */
-const MAX_QUEUED_ACCOUNT_HASHES = 64;
-const MAX_QUEUED_SMTP_HASHES = 512;
-
 export function createCore({
   db,
-  hasher = createPasswordHasher({ maxQueued: MAX_QUEUED_ACCOUNT_HASHES }),
-  smtpHasher = createPasswordHasher({ maxQueued: MAX_QUEUED_SMTP_HASHES }),
+  hasher = createAccountHasher(),
   attempts = createMemoryAttemptStore(),
   signInThrottle,
   bus,
 }: CoreOptions) {
   const signIn = createSignIn(db, hasher, attempts, signInThrottle);
   return {
-    db,
-    hasher,
-    smtpHasher,
-    attempts,
     /** Forgets login attempts (SMTP and sign-in) older than the throttles' window. */
     pruneLoginAttempts: () => attempts.prune(Date.now(), DEFAULT_THROTTLE_POLICY.windowMs),
     /** Resolves when the database answers a query; rejects otherwise. */

@@ -89,3 +89,13 @@ export function createPasswordHasher(options: PasswordHasherOptions = {}): Passw
     },
   };
 }
+
+/** Waiting argon2 work past which callers hear "busy" at once instead of queueing without bound. */
+const MAX_QUEUED_ACCOUNT_HASHES = 64;
+const MAX_QUEUED_SMTP_HASHES = 512;
+
+/** argon2 for account and API work: user passwords, new SMTP passwords. */
+export const createAccountHasher = () => createPasswordHasher({ maxQueued: MAX_QUEUED_ACCOUNT_HASHES });
+
+/** argon2 for SMTP logins: a gate and queue of its own, so neither class of caller can starve the other. */
+export const createSmtpHasher = () => createPasswordHasher({ maxQueued: MAX_QUEUED_SMTP_HASHES });

@@ -1,27 +1,32 @@
-export * from "./actor";
+// The public API of @relaypost/core, by name: what the transports, tests and benches use. Everything else is internal.
+export { type Actor, systemActor } from "./actor";
 export type { AuditEntry } from "./audit/audit-log";
-export * from "./core";
-export * from "./errors";
-export * from "./events/access";
-export * from "./events/bus";
-export * from "./events/publisher";
-export * from "./events/refusal-aggregator";
-export * from "./events/retention";
-export * from "./events/store";
-export * from "./events/stream";
-export * from "./events/types";
-export * from "./hashing";
+export { type Core, createCore } from "./core";
+export { DomainError } from "./errors";
+export type { EventBus } from "./events/bus";
+export type { EventPublisher } from "./events/publisher";
+export {
+  REFUSAL_EVENTS_PER_ADDRESS,
+  REFUSAL_WINDOW_MS,
+  type RefusalAggregatorOptions,
+} from "./events/refusal-aggregator";
+export { EVENT_TYPES, type RelayEvent } from "./events/types";
+export { ARGON2ID_PARAMS, createAccountHasher, createPasswordHasher, HasherBusyError } from "./hashing";
 export type { AccessClaim } from "./identity/access-claims";
 export type { ApiKey, ApiKeyRole, ResolvedApiKey } from "./identity/api-keys";
 export type { Member } from "./identity/members";
 export type { Organization, OrganizationMembership } from "./identity/organizations";
 export type { UserActor } from "./identity/password-change";
-export * from "./identity/roles";
+export type { AccessRevocation, RevocationFeed } from "./identity/revocation";
+export { operatorScope, ROLES, type Role, roleAllows } from "./identity/roles";
 export type { ResolvedSession, SessionClient, SessionSummary } from "./identity/sessions";
 export { ACCOUNT_BLOCK_AFTER, type SignInResult } from "./identity/sign-in";
 export { USER_PASSWORD_MIN_LENGTH, type User } from "./identity/users";
-export * from "./names";
-export * from "./smtp-auth";
+export { organizationNameSchema, userNameSchema } from "./names";
+export { createRuntime, type Runtime, type RuntimeConfig } from "./runtime";
+export type { SmtpGrant } from "./smtp-auth/grant";
+export type { LoginOutcome, SmtpLogin } from "./smtp-auth/login";
+export type { LoginThrottleOptions } from "./smtp-auth/login-throttle";
 export type { SmtpCredential } from "./smtp-credentials/credential";
 export { type CredentialWithPassword, DESCRIPTION_MAX_LENGTH, type Scope } from "./smtp-credentials/lifecycle";
 export {
@@ -30,7 +35,8 @@ export {
   decodeCredentialCursor,
   type ListQuery,
 } from "./smtp-credentials/listing";
-export * from "./smtp-credentials/password";
-export * from "./smtp-credentials/username";
-export * from "./throttle";
-export * from "./tokens";
+export { formatSmtpPassword, generateLookupId, parseSmtpPassword } from "./smtp-credentials/password";
+export { USERNAME_PATTERN, USERNAME_RULES } from "./smtp-credentials/username";
+export type { SmtpSubmission } from "./smtp-submission/submission";
+export { DEFAULT_THROTTLE_POLICY, type ThrottlePolicy } from "./throttle/throttle";
+export { hashToken } from "./tokens";

@@ -59,7 +59,7 @@ describe("a password guesser against one credential", () => {
     ]);
     expect(legit).toEqual(Array<number>(GUESSES).fill(235));
 
-    h.service.refusals.flush();
+    h.runtime.refusals.flush();
     const events = (await h.events()).filter((e) => e.credentialId === credential.id);
     const rejected = events.filter((e) => e.type === "auth.rejected");
     // Each failure that reached the verifier is an event; the first 421 is one and the rest are counted into one.

@@ -17,8 +17,7 @@ describe("when the database is unreachable", () => {
     await h.database.close();
   });
   afterAll(async () => {
-    await h.service.close();
-    await h.bus.stop();
+    await h.shutdown();
     // The database is already closed; on PostgreSQL this still drops it.
     await h.database.destroy().catch(() => {});
   });

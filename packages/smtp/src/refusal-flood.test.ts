@@ -96,7 +96,7 @@ describe("one blocked address logging in again and again (421, no hashing)", () 
     const live = await history(h);
     expect(live.rejected.map((e) => e.data.reason)).toEqual(["bad_password", "bad_password", "throttled"]);
     clock.skip(REFUSAL_WINDOW_MS);
-    h.service.refusals.tick();
+    h.runtime.refusals.tick();
     const closed = await history(h);
     expect(closed.rejected.length).toBeLessThanOrEqual(4);
     expect(closed.rejected.at(-1)?.data).toMatchObject({ reason: "throttled", count: FLOOD - 1 });
@@ -143,7 +143,7 @@ describe("expensive refusals from one address", () => {
     expect((await history(h, "198.51.100.7")).rejected).toHaveLength(1);
 
     clock.skip(REFUSAL_WINDOW_MS);
-    h.service.refusals.tick();
+    h.runtime.refusals.tick();
     const closed = await history(h, "203.0.113.9");
     expect(closed.rejected).toHaveLength(REFUSAL_EVENTS_PER_ADDRESS + 1);
     expect(closed.rejected.at(-1)?.data).toMatchObject({ reason: "bad_password", count: extra });
@@ -173,7 +173,7 @@ describe("refusals counted when the service stops", () => {
     expect(new Set(codes)).toEqual(new Set([421]));
     const before = (await history(h)).rejected.filter((e) => e.data.reason === "throttled");
     expect(before).toHaveLength(1);
-    await h.service.close();
+    await h.shutdown();
     const written = (await history(h)).rejected.filter((e) => e.data.reason === "throttled");
     expect(written.map((e) => e.data.count)).toEqual([undefined, 49]);
   });

@@ -1,19 +1,5 @@
 import type { AddressInfo } from "node:net";
-import {
-  type AttemptStore,
-  createLastUsedRecorder,
-  createLoginThrottle,
-  createMessageIntake,
-  createRefusalAggregator,
-  createSmtpVerifier,
-  type EventBus,
-  type EventPublisher,
-  type LoginThrottleOptions,
-  type PasswordHasher,
-  type RefusalAggregatorOptions,
-  type RelayEvent,
-} from "@relaypost/core";
-import type { Database } from "@relaypost/db";
+import type { EventBus, RelayEvent, SmtpLogin, SmtpSubmission } from "@relaypost/core";
 import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from "smtp-server";
 import { createAuthenticator } from "./authenticator";
 import { createSmtpMetrics } from "./metrics";
@@ -35,19 +21,12 @@ export interface SmtpServiceOptions {
   maxMessageBytes?: number;
   /** How long shutdown waits for sessions to finish before closing them with `421`. */
   closeTimeoutMs?: number;
-  throttle?: LoginThrottleOptions;
-  refusals?: RefusalAggregatorOptions;
-  messageRetentionMs?: number;
-  pruneIntervalMs?: number;
 }
 
+/** The runtime's SMTP use cases (see createRuntime in @relaypost/core); this package only answers and owns sockets. */
 export interface SmtpServiceDependencies {
-  db: Database;
-  /** The SMTP class's own argon2 gate, so API sign-ins and SMTP logins never starve each other. */
-  hasher: PasswordHasher;
-  /** Where failed logins are counted: shared by every process on PostgreSQL. */
-  attempts: AttemptStore;
-  publisher: Pick<EventPublisher, "publish">;
+  smtpLogin: Pick<SmtpLogin, "login">;
+  smtpSubmission: Pick<SmtpSubmission, "mailFrom" | "submit">;
   /** Committed events of every process: revocations close this process's affected sessions. */
   bus: Pick<EventBus, "subscribe">;
   onError: (where: string, error: unknown) => void;
@@ -62,27 +41,13 @@ const REVOKING_EVENTS = new Set<RelayEvent["type"]>([
 
 const DEFAULT_MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
 
-/** The embedded SMTP authenticator: smtp-server listeners wired to core's verifier, throttle and message intake. */
+/** The embedded SMTP authenticator: smtp-server listeners wired to core's login and submission use cases. */
 export async function startSmtpService(options: SmtpServiceOptions, deps: SmtpServiceDependencies) {
   const metrics = createSmtpMetrics();
-  const verifier = createSmtpVerifier({ db: deps.db, hasher: deps.hasher });
-  const throttle = createLoginThrottle(deps.attempts, options.throttle);
-  const lastUsed = createLastUsedRecorder(deps.db, { onError: (error) => deps.onError("last-used recorder", error) });
-  const intake = createMessageIntake(deps.db, { retentionMs: options.messageRetentionMs });
   const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
-  const refusals = createRefusalAggregator(deps.publisher, options.refusals);
-  const authenticate = createAuthenticator({
-    verifier,
-    throttle,
-    lastUsed,
-    publisher: deps.publisher,
-    refusals,
-    metrics,
-  });
+  const authenticate = createAuthenticator(deps.smtpLogin, metrics);
   const submission = createSubmission({
-    verifier,
-    intake,
-    publisher: deps.publisher,
+    submission: deps.smtpSubmission,
     metrics,
     maxMessageBytes,
     onError: deps.onError,
@@ -179,11 +144,6 @@ export async function startSmtpService(options: SmtpServiceOptions, deps: SmtpSe
     if (REVOKING_EVENTS.has(event.type) && event.credentialId) closeSessionsOf(event.credentialId);
   });
 
-  const prune = () => void intake.prune().catch((error) => deps.onError("pruning SMTP messages", error));
-  const pruneTimer = setInterval(prune, options.pruneIntervalMs ?? 60 * 60_000);
-  pruneTimer.unref();
-  prune();
-
   try {
     const port = await listen(false, options.port);
     const smtpsPort = options.smtpsPort === undefined ? undefined : await listen(true, options.smtpsPort);
@@ -192,26 +152,17 @@ export async function startSmtpService(options: SmtpServiceOptions, deps: SmtpSe
       port,
       smtpsPort,
       metrics,
-      refusals,
-      /**
-       * Stops accepting, lets open sessions finish within the close timeout, then hands the refusals counted in open
-       * windows to the publisher and writes pending last-used times.
-       */
+      /** Stops accepting and lets open sessions finish within the close timeout. */
       close(): Promise<void> {
         closing ??= (async () => {
           unsubscribe();
-          clearInterval(pruneTimer);
           await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
-          refusals.close();
-          await lastUsed.flush();
         })();
         return closing;
       },
     };
   } catch (error) {
     unsubscribe();
-    clearInterval(pruneTimer);
-    refusals.close();
     await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
     throw error;
   }

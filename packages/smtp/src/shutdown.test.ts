@@ -18,7 +18,7 @@ describe("graceful shutdown", () => {
       expect((await sending.command("DATA"))?.code).toBe(354);
       const idle = await RawSmtpClient.connect(h.service.port);
 
-      const closed = h.service.close();
+      const closed = h.shutdown();
       const refused = await new Promise<string>((resolve) => {
         const socket = connect(h.service.port, "127.0.0.1");
         socket.once("connect", () => resolve("connected"));

@@ -1,18 +1,11 @@
-import {
-  CredentialStoreUnavailableError,
-  type EventPublisher,
-  type MessageIntake,
-  type SmtpVerifier,
-} from "@relaypost/core";
+import type { SmtpSubmission } from "@relaypost/core";
 import type { SMTPServerDataStream, SMTPServerSession } from "smtp-server";
 import type { SmtpMetrics } from "./metrics";
 import { queuedReply, REPLIES, type Reply } from "./replies";
 import { grantOf } from "./session";
 
 export interface SubmissionDependencies {
-  verifier: SmtpVerifier;
-  intake: MessageIntake;
-  publisher: Pick<EventPublisher, "publish">;
+  submission: Pick<SmtpSubmission, "mailFrom" | "submit">;
   metrics: SmtpMetrics;
   maxMessageBytes: number;
   onError: (where: string, error: unknown) => void;
@@ -20,24 +13,21 @@ export interface SubmissionDependencies {
 
 export type SubmissionOutcome = { ok: true; reply?: string } | { ok: false; reply: Reply };
 
-/** What an authenticated session may do: MAIL FROM re-checks its credential, DATA stores and counts the message. */
+const MAIL_FROM_REPLIES = {
+  allowed: { ok: true },
+  revoked: { ok: false, reply: REPLIES.credentialRevoked },
+  unavailable: { ok: false, reply: REPLIES.authTemporary },
+} as const satisfies Record<string, SubmissionOutcome>;
+
+/** An authenticated session's MAIL FROM and DATA, handed to core's submission use case and answered. */
 export function createSubmission(deps: SubmissionDependencies) {
-  const { verifier, intake, metrics } = deps;
+  const { submission, metrics } = deps;
 
   return {
-    /**
-     * A session whose credential was revoked on any process submits nothing, notified or not (see Revocation in
-     * docs/architecture.md).
-     */
     async mailFrom(session: SMTPServerSession): Promise<SubmissionOutcome> {
       const grant = grantOf(session);
       if (!grant) return { ok: false, reply: REPLIES.authRequired };
-      try {
-        return (await verifier.stillValid(grant)) ? { ok: true } : { ok: false, reply: REPLIES.credentialRevoked };
-      } catch (error) {
-        if (!(error instanceof CredentialStoreUnavailableError)) throw error;
-        return { ok: false, reply: REPLIES.authTemporary };
-      }
+      return MAIL_FROM_REPLIES[(await submission.mailFrom(grant)).kind];
     },
 
     async data(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<SubmissionOutcome> {
@@ -53,26 +43,18 @@ export function createSubmission(deps: SubmissionDependencies) {
       const envelope = session.envelope;
       if (!grant || !envelope.mailFrom) return { ok: false, reply: REPLIES.authRequired };
       try {
-        const result = await intake.accept({
+        const result = await submission.submit({
           grant,
           mailFrom: envelope.mailFrom.address,
           rcptTo: envelope.rcptTo.map((r) => r.address),
           raw: Buffer.concat(chunks, size),
           remoteAddress: session.remoteAddress,
         });
-        if (!result.accepted) {
+        if (result.kind === "revoked") {
           metrics.messagesRefused++;
           return { ok: false, reply: REPLIES.credentialRevoked };
         }
         metrics.messagesAccepted++;
-        deps.publisher.publish({
-          organizationId: grant.organizationId,
-          type: "message.accepted",
-          credentialId: grant.credentialId,
-          username: grant.username,
-          remoteAddress: session.remoteAddress,
-          data: { messageId: result.messageId, size, recipients: envelope.rcptTo.length },
-        });
         return { ok: true, reply: queuedReply(result.messageId) };
       } catch (error) {
         deps.onError("storing a message", error);
@@ -81,5 +63,3 @@ export function createSubmission(deps: SubmissionDependencies) {
     },
   };
 }
-
-export type Submission = ReturnType<typeof createSubmission>;

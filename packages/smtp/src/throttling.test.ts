@@ -26,7 +26,7 @@ describe("throttling failed logins", () => {
     await later.command("EHLO guesser.example");
     expect(await later.authPlain(credential.username, credential.password)).toEqual(THROTTLED);
     await later.whenClosed();
-    h.service.refusals.flush();
+    h.runtime.refusals.flush();
     const throttled = (await h.events()).filter((e) => e.type === "auth.rejected" && e.data.reason === "throttled");
     // The first 421 is written at once, the second counted into the event that closes the window.
     expect(throttled.map((e) => [e.credentialId, e.data.count])).toEqual([
@@ -154,7 +154,7 @@ describe("SMTP logins while account work fills its own argon2 queue", () => {
     const held = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const gate = h.core.hasher.concurrency;
+    const gate = h.accountHasher.concurrency;
     const occupied = Array.from({ length: gate.limit + 64 }, () => gate.run(() => held));
     try {
       const client = await RawSmtpClient.connect(h.service.port);

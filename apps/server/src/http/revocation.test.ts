@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { DEFAULT_SMTP_ENDPOINT } from "@relaypost/api";
-import { type Core, createCore, createEventBus, operatorScope, type Role, systemActor } from "@relaypost/core";
+import { type Core, createRuntime, operatorScope, type Role, systemActor } from "@relaypost/core";
 import { createDatabase, queryRows } from "@relaypost/db";
 import { createTestDatabase, testServerUrl } from "@relaypost/db/testing";
 import { sql } from "drizzle-orm";
@@ -41,13 +41,12 @@ async function member(core: Core, organizationIds: string[], role: Role) {
  */
 async function endpoint(accessCheckIntervalMs: number, listening = false) {
   const database = await createTestDatabase();
-  const bus = createEventBus(database);
-  await bus.start();
-  const core = createCore({ db: database.db, bus });
+  const runtime = await createRuntime(database);
+  const { core } = runtime;
   const http = createServer();
   await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
   const websocket = attachWebSocket(http, { core, smtpEndpoint: DEFAULT_SMTP_ENDPOINT, accessCheckIntervalMs });
-  if (listening) await websocket.listenForRevocations(database);
+  if (listening) await websocket.listenForRevocations(runtime.revocations);
   return {
     core,
     databaseUrl: database.url,
@@ -55,7 +54,7 @@ async function endpoint(accessCheckIntervalMs: number, listening = false) {
     async stop() {
       await websocket.close();
       await new Promise((resolve) => http.close(resolve));
-      await bus.stop();
+      await runtime.close();
       await database.destroy();
     },
   };

@@ -9,8 +9,7 @@ import {
   openConnectionAccess,
   type SmtpEndpoint,
 } from "@relaypost/api";
-import { type AccessClaim, type AccessRevocation, type Core, listenForRevocations } from "@relaypost/core";
-import type { DatabaseHandle } from "@relaypost/db";
+import type { AccessClaim, AccessRevocation, Core, RevocationFeed } from "@relaypost/core";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import { type WebSocket, WebSocketServer } from "ws";
 import { type FaultLogger, logServerFault } from "../log";
@@ -136,8 +135,8 @@ export function attachWebSocket(server: Server | Http2Server | Http2SecureServer
      * Ends connections on the revocation notices of every process, and checks them all whenever LISTEN is in force
      * again: a notice sent while it was down is gone.
      */
-    async listenForRevocations(database: Pick<DatabaseHandle, "listen">): Promise<void> {
-      stopListening = await listenForRevocations(database, revoke, () => void checkAccess());
+    async listenForRevocations(revocations: RevocationFeed): Promise<void> {
+      stopListening = await revocations.listen(revoke, () => void checkAccess());
     },
     get connections() {
       return wss.clients.size;

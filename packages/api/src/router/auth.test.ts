@@ -64,14 +64,14 @@ describe("auth", () => {
 
   /** How many rows every table a sign-up could write holds. */
   const rowCounts = async () => {
-    const { db } = h.core;
+    const { db } = h.database;
     const tables = [schema.users, schema.organizations, schema.memberships, schema.invitations, schema.auditLog];
     return Promise.all(tables.map((table) => db.$count(table)));
   };
 
   it("answers a taken address, in any case, exactly what a new address gets, with the same hashing, and creates nothing", async () => {
     await signUpAndIn({ email: "taken@example.com", password: "owner-password-1", organizationName: "Taken" });
-    const hashing = vi.spyOn(h.core.hasher, "hash");
+    const hashing = vi.spyOn(h.hasher, "hash");
     const probe = { password: "attacker-password", organizationName: "Probe" };
     const fresh = await withResponse();
     const freshAnswer = await fresh.caller.auth.signUp({ ...probe, email: "brand-new@example.com" });

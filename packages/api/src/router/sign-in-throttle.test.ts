@@ -1,4 +1,4 @@
-import { ACCOUNT_BLOCK_AFTER, attemptStoreFor, createCore, DEFAULT_THROTTLE_POLICY } from "@relaypost/core";
+import { ACCOUNT_BLOCK_AFTER, createRuntime, DEFAULT_THROTTLE_POLICY } from "@relaypost/core";
 import { createDatabase } from "@relaypost/db";
 import { testServerUrl } from "@relaypost/db/testing";
 import { TRPCError } from "@trpc/server";
@@ -67,7 +67,7 @@ describe("dashboard sign-in against online guessing", () => {
     const held = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const gate = h.core.hasher.concurrency;
+    const gate = h.hasher.concurrency;
     const occupied = Array.from({ length: gate.limit + 64 }, () => gate.run(() => held));
     try {
       expect(await signIn("192.0.2.31", email, "the-right-password")).toBe("TOO_MANY_REQUESTS");
@@ -98,12 +98,9 @@ describe.skipIf(!testServerUrl)("dashboard sign-in on two processes sharing Post
     const url = h.database.url;
     if (!url) throw new Error("needs PostgreSQL");
     const peerDatabase = createDatabase({ url, maxConnections: 2 });
+    const peerRuntime = await createRuntime(peerDatabase, { signInThrottle: SIGN_IN_THROTTLE });
     try {
-      const peer = createCore({
-        db: peerDatabase.db,
-        attempts: attemptStoreFor(peerDatabase),
-        signInThrottle: SIGN_IN_THROTTLE,
-      });
+      const peer = peerRuntime.core;
       const email = "shared@example.com";
       await h.core.users.create({ email, password: "the-right-password" });
       const on = async (core: typeof peer, password: string) =>
@@ -119,6 +116,7 @@ describe.skipIf(!testServerUrl)("dashboard sign-in on two processes sharing Post
       expect(await on(h.core, "the-right-password")).toBe("TOO_MANY_REQUESTS");
       expect(await on(peer, "the-right-password")).toBe("TOO_MANY_REQUESTS");
     } finally {
+      await peerRuntime.close();
       await peerDatabase.close();
     }
   });

@@ -83,7 +83,7 @@ describe("smtpCredentials", () => {
 
     it("stores only an argon2id hash of the password", async () => {
       const { credential, password } = await admin.create({});
-      const [row] = await h.core.db
+      const [row] = await h.database.db
         .select()
         .from(schema.smtpCredentials)
         .where(eq(schema.smtpCredentials.id, credential.id));
@@ -99,25 +99,25 @@ describe("smtpCredentials", () => {
       const { credential: after, password: newPassword } = await admin.regeneratePassword({ id: credential.id });
       expect(newPassword).not.toBe(oldPassword);
       expect(after.passwordChangedAt.getTime()).toBeGreaterThanOrEqual(credential.passwordChangedAt.getTime());
-      const [row] = await h.core.db
+      const [row] = await h.database.db
         .select({ hash: schema.smtpCredentials.passwordHash })
         .from(schema.smtpCredentials)
         .where(eq(schema.smtpCredentials.id, credential.id));
       const hash = row?.hash ?? "";
-      expect(await h.core.hasher.verify(hash, oldPassword)).toBe(false);
-      expect(await h.core.hasher.verify(hash, newPassword)).toBe(true);
+      expect(await h.hasher.verify(hash, oldPassword)).toBe(false);
+      expect(await h.hasher.verify(hash, newPassword)).toBe(true);
     });
 
     it("deactivates and re-activates without changing the password", async () => {
       const { credential } = await admin.create({});
-      const before = await h.core.db
+      const before = await h.database.db
         .select({ hash: schema.smtpCredentials.passwordHash })
         .from(schema.smtpCredentials)
         .where(eq(schema.smtpCredentials.id, credential.id));
       expect((await admin.setActive({ id: credential.id, active: false })).active).toBe(false);
       expect((await admin.get({ id: credential.id })).active).toBe(false);
       expect((await admin.setActive({ id: credential.id, active: true })).active).toBe(true);
-      const after = await h.core.db
+      const after = await h.database.db
         .select({ hash: schema.smtpCredentials.passwordHash })
         .from(schema.smtpCredentials)
         .where(eq(schema.smtpCredentials.id, credential.id));

@@ -1,6 +1,6 @@
 import { type Database, queryRows } from "@relaypost/db";
 import { sql } from "drizzle-orm";
-import type { AccessRevocation } from "../events/access";
+import type { AccessRevocation } from "./revocation";
 import type { Role } from "./roles";
 
 /** What a live connection acts with, to be checked again while it stays open. */

@@ -3,8 +3,8 @@ import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
 import type { Actor } from "../actor";
 import { recordAudit } from "../audit/audit-log";
 import { DomainError, notFound } from "../errors";
-import { announceRevocation } from "../events/access";
 import { generateApiKeyToken, hashToken } from "../tokens";
+import { announceRevocation } from "./revocation";
 import { assertMayGrant, type Role, type RoleScope } from "./roles";
 
 export type ApiKeyRole = Extract<Role, "admin" | "viewer">;

@@ -3,7 +3,7 @@ import { and, asc, eq } from "drizzle-orm";
 import type { Actor } from "../actor";
 import { recordAudit } from "../audit/audit-log";
 import { DomainError, notFound } from "../errors";
-import { announceRevocation } from "../events/access";
+import { announceRevocation } from "./revocation";
 import { assertMayActOn, assertMayGrant, type Role, type RoleScope } from "./roles";
 
 export interface Member {

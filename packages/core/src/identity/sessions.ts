@@ -1,8 +1,8 @@
 import { type Database, type Executor, schema } from "@relaypost/db";
 import { and, desc, eq, gt, lt, lte, ne, sql } from "drizzle-orm";
 import { notFound } from "../errors";
-import { announceRevocation } from "../events/access";
 import { generateSessionToken, hashToken } from "../tokens";
+import { announceRevocation } from "./revocation";
 import type { User } from "./users";
 
 export const SESSION_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;

@@ -1,13 +1,12 @@
 import {
-  attemptStoreFor,
-  type Core,
-  createCore,
-  createEventBus,
-  createEventPublisher,
+  createAccountHasher,
+  createRuntime,
+  type LoginThrottleOptions,
+  type RefusalAggregatorOptions,
   type RelayEvent,
   systemActor,
 } from "@relaypost/core";
-import { createDatabase, type Database, schema } from "@relaypost/db";
+import { createDatabase, type DatabaseHandle, schema } from "@relaypost/db";
 import { createTestDatabase } from "@relaypost/db/testing";
 import { asc } from "drizzle-orm";
 import { type SmtpServiceOptions, startSmtpService } from "../service";
@@ -16,17 +15,24 @@ import { loadTlsMaterial } from "../tls";
 export interface HarnessOptions extends Partial<SmtpServiceOptions> {
   /** Leave the service deaf to the event bus, to show what holds before a change notification lands. */
   withoutBus?: boolean;
+  throttle?: LoginThrottleOptions;
+  refusals?: RefusalAggregatorOptions;
 }
 
-/** A real SMTP service on a free port, on a fresh real database, with one organization to create credentials in. */
+/**
+ * A real SMTP service on a free port, on a fresh real database and the runtime production builds on it, with one
+ * organization to create credentials in.
+ */
 export async function startHarness(options: HarnessOptions = {}) {
-  const { withoutBus, ...overrides } = options;
+  const { withoutBus, throttle, refusals, ...overrides } = options;
   const database = await createTestDatabase();
-  const core = createCore({ db: database.db, attempts: attemptStoreFor(database) });
-  const bus = createEventBus(database, { pollIntervalMs: 100 });
-  await bus.start();
-  const publisher = createEventPublisher(database.db);
   const faults: string[] = [];
+  const onError = (where: string, error: unknown) => faults.push(`${where}: ${String(error)}`);
+  // The account class's argon2 gate, kept here so a test can fill it and show SMTP logins do not wait on it.
+  const accountHasher = createAccountHasher();
+  const config = { onError, smtpThrottle: throttle, refusals, busPollIntervalMs: 100 };
+  const runtime = await createRuntime(database, { ...config, hasher: accountHasher });
+  const { core, bus, publisher } = runtime;
   const [organization] = await database.db
     .insert(schema.organizations)
     .values({ name: "Acme", slug: `acme-${Math.random().toString(36).slice(2, 10)}` })
@@ -34,7 +40,7 @@ export async function startHarness(options: HarnessOptions = {}) {
   if (!organization) throw new Error("insert returned no row");
   const scope = { organizationId: organization.id, actor: systemActor("test") };
   const tls = await loadTlsMaterial({ dataDir: "memory://" });
-  const start = (peer: { db: Database; core: Core }) =>
+  const start = (peer: Awaited<ReturnType<typeof createRuntime>>, deaf = false) =>
     startSmtpService(
       {
         host: "127.0.0.1",
@@ -46,40 +52,46 @@ export async function startHarness(options: HarnessOptions = {}) {
         ...overrides,
       },
       {
-        db: peer.db,
-        hasher: peer.core.smtpHasher,
-        attempts: peer.core.attempts,
-        publisher,
-        bus: withoutBus ? { subscribe: () => () => false } : bus,
-        onError: (where, error) => faults.push(`${where}: ${String(error)}`),
+        smtpLogin: peer.smtpLogin,
+        smtpSubmission: peer.smtpSubmission,
+        bus: deaf ? { subscribe: () => () => false } : peer.bus,
+        onError,
       },
     );
-  const service = await start({ db: database.db, core });
+  const service = await start(runtime, withoutBus);
+
+  /** Stops SMTP, then the runtime: what the server does at shutdown. The database is kept. */
+  async function shutdown() {
+    await service.close();
+    await runtime.close();
+  }
 
   return {
     database,
+    runtime,
     core,
     bus,
     publisher,
     service,
+    accountHasher,
     scope,
     organizationId: organization.id,
     faults,
+    shutdown,
     /**
-     * A second SMTP service on the same PostgreSQL database, with its own connections, core and throttle: another
-     * process, as far as anything shared goes.
+     * A second SMTP service on the same PostgreSQL database, with its own connections and runtime: another process,
+     * as far as anything shared goes.
      */
     async startPeer() {
       if (!database.url) throw new Error("a peer process needs PostgreSQL");
-      const peerDatabase = createDatabase({ url: database.url, maxConnections: 5 });
-      const peer = await start({
-        db: peerDatabase.db,
-        core: createCore({ db: peerDatabase.db, attempts: attemptStoreFor(peerDatabase) }),
-      });
+      const peerDatabase: DatabaseHandle = createDatabase({ url: database.url, maxConnections: 5 });
+      const peerRuntime = await createRuntime(peerDatabase, config);
+      const peer = await start(peerRuntime);
       return {
         port: peer.port,
         async close() {
           await peer.close();
+          await peerRuntime.close();
           await peerDatabase.close();
         },
       };
@@ -95,9 +107,7 @@ export async function startHarness(options: HarnessOptions = {}) {
       return rows.map((row) => ({ ...row, type: row.type as RelayEvent["type"] }));
     },
     async close() {
-      await service.close();
-      await publisher.flush();
-      await bus.stop();
+      await shutdown();
       await database.destroy();
     },
   };

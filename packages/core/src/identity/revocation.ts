@@ -14,6 +14,11 @@ export async function announceRevocation(executor: Executor, revocation: AccessR
   await executor.execute(sql`select pg_notify(${ACCESS_CHANNEL}, ${JSON.stringify(revocation)})`);
 }
 
+/** Where a transport hears of revocations: `listenForRevocations` bound to one database. */
+export interface RevocationFeed {
+  listen(onRevocation: (revocation: AccessRevocation) => void, onListening?: () => void): Promise<() => Promise<void>>;
+}
+
 /**
  * Delivers revocations announced on any process. A notice sent while the LISTEN connection was down is lost, so
  * `onListening` (called each time LISTEN is in force again) is the moment to check live connections against the

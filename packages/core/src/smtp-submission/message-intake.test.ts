@@ -1,10 +1,10 @@
 import { schema } from "@relaypost/db";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SmtpGrant } from "./grant";
+import type { SmtpGrant } from "../smtp-auth/grant";
+import { createSmtpAuthFixture, type SmtpAuthFixture, testScope } from "../smtp-auth/test-support";
+import { createSmtpVerifier } from "../smtp-auth/verifier";
 import { createMessageIntake } from "./message-intake";
-import { createSmtpAuthFixture, type SmtpAuthFixture, testScope } from "./test-support";
-import { createSmtpVerifier } from "./verifier";
 
 describe("message intake", () => {
   let fixture: SmtpAuthFixture;

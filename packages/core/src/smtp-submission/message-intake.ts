@@ -1,6 +1,6 @@
 import { type Database, schema } from "@relaypost/db";
 import { eq, inArray, lt, sql } from "drizzle-orm";
-import { grantHolds, type SmtpGrant } from "./grant";
+import { grantHolds, type SmtpGrant } from "../smtp-auth/grant";
 
 export interface MessageIntakeOptions {
   /** How long accepted messages (metadata and raw bytes) are kept. */

@@ -1,0 +1,117 @@
+import type { DatabaseHandle } from "@relaypost/db";
+import { createCore } from "./core";
+import { createEventBus } from "./events/bus";
+import { createEventPublisher } from "./events/publisher";
+import { createRefusalAggregator, type RefusalAggregatorOptions } from "./events/refusal-aggregator";
+import { pruneEvents } from "./events/retention";
+import { createSmtpHasher, type PasswordHasher } from "./hashing";
+import { listenForRevocations, type RevocationFeed } from "./identity/revocation";
+import { createLastUsedRecorder } from "./smtp-auth/last-used-recorder";
+import { createSmtpLogin } from "./smtp-auth/login";
+import { createLoginThrottle, type LoginThrottleOptions } from "./smtp-auth/login-throttle";
+import { createSmtpVerifier } from "./smtp-auth/verifier";
+import { createMessageIntake } from "./smtp-submission/message-intake";
+import { createSmtpSubmission } from "./smtp-submission/submission";
+import { attemptStoreFor } from "./throttle/attempt-store";
+import type { ThrottlePolicy } from "./throttle/throttle";
+
+export type FaultReporter = (where: string, error: unknown) => void;
+
+export interface RuntimeConfig {
+  /** Where background faults go (event bus, publisher, last-used writes, maintenance). */
+  onError?: FaultReporter;
+  /** SMTP login throttle settings (tests shorten its delays). */
+  smtpThrottle?: LoginThrottleOptions;
+  /** Sign-in throttle settings (tests shorten its delays). */
+  signInThrottle?: Partial<ThrottlePolicy>;
+  refusals?: RefusalAggregatorOptions;
+  /** How long accepted SMTP messages are kept. */
+  messageRetentionMs?: number;
+  /** How often the event bus reads committed events it may have missed. */
+  busPollIntervalMs?: number;
+  /** argon2 for account work; a test passes its own to watch or fill it. */
+  hasher?: PasswordHasher;
+}
+
+const MAINTENANCE_EVERY_MS = 10 * 60 * 1000;
+
+/**
+ * Everything one RelayPost process runs on a database: the core services, the event bus and publisher (whose
+ * committed batches the bus delivers at once), revocation notices, the SMTP login and submission use cases, and
+ * maintenance. The server and the test harnesses all build it here, so tests run what production runs.
+ */
+export async function createRuntime(
+  database: Pick<DatabaseHandle, "db" | "driver" | "listen">,
+  config: RuntimeConfig = {},
+) {
+  const onError: FaultReporter = config.onError ?? (() => {});
+  const { db } = database;
+  const bus = createEventBus(database, {
+    onError: (error) => onError("event bus", error),
+    pollIntervalMs: config.busPollIntervalMs,
+  });
+  await bus.start();
+  const publisher = createEventPublisher(db, {
+    onError: (error) => onError("event publisher", error),
+    onCommitted: bus.offer,
+  });
+  const attempts = attemptStoreFor(database);
+  const core = createCore({ db, bus, attempts, hasher: config.hasher, signInThrottle: config.signInThrottle });
+  const verifier = createSmtpVerifier({ db, hasher: createSmtpHasher() });
+  const refusals = createRefusalAggregator(publisher, config.refusals);
+  const lastUsed = createLastUsedRecorder(db, { onError: (error) => onError("last-used recorder", error) });
+  const throttle = createLoginThrottle(attempts, config.smtpThrottle);
+  const smtpLogin = createSmtpLogin({ verifier, throttle, lastUsed, publisher, refusals });
+  const intake = createMessageIntake(db, { retentionMs: config.messageRetentionMs });
+  const smtpSubmission = createSmtpSubmission({ verifier, intake, publisher });
+
+  /** One pass of clean-up; each task's fault is reported and leaves the others to run. */
+  async function runMaintenance(): Promise<void> {
+    await pruneEvents(db).catch((error) => onError("event retention", error));
+    await core.sessions.pruneExpired().catch((error) => onError("session pruning", error));
+    await core.pruneLoginAttempts().catch((error) => onError("login attempt pruning", error));
+    await intake.prune().catch((error) => onError("pruning SMTP messages", error));
+  }
+
+  const revocations: RevocationFeed = {
+    listen: (onRevocation, onListening) => listenForRevocations(database, onRevocation, onListening),
+  };
+
+  let maintenance: NodeJS.Timeout | undefined;
+  let closing: Promise<void> | undefined;
+  return {
+    core,
+    bus,
+    publisher,
+    smtpLogin,
+    smtpSubmission,
+    refusals,
+    lastUsed,
+    /** Revocations announced on any process: live connections of the revoked party must end. */
+    revocations,
+    runMaintenance,
+    /** Periodic clean-up that keeps stored data within its retention bounds; any process may run it. */
+    startMaintenance(): void {
+      if (maintenance) return;
+      maintenance = setInterval(() => void runMaintenance(), MAINTENANCE_EVERY_MS);
+      maintenance.unref();
+      void runMaintenance();
+    },
+    /**
+     * Call after the transports have stopped: hands the refusals counted in open windows to the publisher, writes
+     * pending last-used times and events, and stops the bus. The database stays open; its owner closes it.
+     */
+    close(): Promise<void> {
+      closing ??= (async () => {
+        clearInterval(maintenance);
+        refusals.close();
+        await lastUsed.flush();
+        await publisher.flush();
+        await bus.stop();
+      })();
+      return closing;
+    },
+  };
+}
+
+export type Runtime = Awaited<ReturnType<typeof createRuntime>>;
