@@ -41,8 +41,8 @@ export interface SmtpLoginDependencies {
 }
 
 /**
- * DESIGN §4 for one SMTP login: throttle, verify, attribute refusals, note last use, publish events. Which check
- * failed is told only to the organization's event stream, never in the outcome.
+ * The SMTP login path (docs/architecture.md) for one login: throttle, verify, attribute refusals, note last use,
+ * publish events. Which check failed is told only to the organization's event stream, never in the outcome.
  */
 export function createSmtpLogin(deps: SmtpLoginDependencies) {
   const { verifier, throttle, publisher, refusals } = deps;

@@ -16,7 +16,7 @@ export interface SmtpSubmissionDependencies {
 /** What an authenticated session may do: MAIL FROM re-checks its credential, DATA stores and counts the message. */
 export function createSmtpSubmission({ verifier, intake, publisher }: SmtpSubmissionDependencies) {
   return {
-    /** DESIGN §4.5: a session whose credential was revoked on any process submits nothing, notified or not. */
+    /** A session whose credential was revoked on any process submits nothing, notified or not (docs/architecture.md). */
     async mailFrom(grant: SmtpGrant): Promise<MailFromOutcome> {
       try {
         return (await verifier.stillValid(grant)) ? { kind: "allowed" } : { kind: "revoked" };
