@@ -40,7 +40,14 @@ export function createHttpApp({ core, smtpEndpoint, dashboardDir, logFault = log
   });
 
   // tRPC reads a whole body into memory before parsing it: refuse by Content-Length, or once a chunked body passes it.
-  app.use("/trpc/*", bodyLimit({ maxSize: MAX_REQUEST_BYTES }));
+  app.use(
+    "/trpc/*",
+    bodyLimit({
+      maxSize: MAX_REQUEST_BYTES,
+      // The refused body is never read, so the connection cannot carry another request: say so, and close it.
+      onError: (c) => c.text("Payload Too Large", 413, { Connection: "close" }),
+    }),
+  );
   app.all("/trpc/*", (c) =>
     fetchRequestHandler({
       endpoint: "/trpc",

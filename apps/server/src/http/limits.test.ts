@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { request } from "node:http";
+import { Agent, request } from "node:http";
 import { MAX_BATCH_CALLS, MAX_REQUEST_BYTES } from "@relaypost/api";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -155,6 +155,32 @@ describe("body limit over real HTTP and WebSocket", () => {
     expect(status).toBe(413);
     expect(sent).toBeLessThan(totalBytes);
     expect((await fetch(`${server.url}/trpc/auth.me`)).status).toBe(200);
+  });
+
+  it("closes the connection after a 413, so a client reusing it is not left reading the refused body", async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const send = (body: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(`${server.url}/trpc/auth.signIn`, {
+          method: "POST",
+          agent,
+          headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) },
+        });
+        req.on("response", (res) => {
+          res.resume();
+          res.on("end", () => resolve(res.statusCode ?? 0));
+        });
+        req.on("error", reject);
+        req.end(body);
+      });
+    try {
+      expect(await send("x".repeat(MAX_REQUEST_BYTES + 1))).toBe(413);
+      expect(await send(JSON.stringify({ json: { email: "nobody@example.com", password: "wrong-password" } }))).toBe(
+        401,
+      );
+    } finally {
+      agent.destroy();
+    }
   });
 
   it("closes a WebSocket whose message is over the limit with 1009 (message too big)", async () => {
