@@ -1,7 +1,8 @@
 /**
  * The layering of docs/architecture.md, checked by `pnpm check:imports` in CI: transports (apps/server, packages/api,
  * packages/smtp) call packages/core, core calls packages/db, nothing points back, and the dashboard and
- * @relaypost/client see only the API's types. Tests and their helpers may reach further (a transport's test builds
+ * @relaypost/client see only the API's types; what every side must agree on at run time is in @relaypost/contract,
+ * which imports no other workspace package. Tests and their helpers may reach further (a transport's test builds
  * its own database), so they are exempt.
  */
 const TEST_CODE = ["\\.test\\.tsx?$", "test-support\\.ts$", "/testing\\.ts$", "/testing/"];
@@ -28,8 +29,6 @@ const KNOWN_EXCEPTIONS = {
     // `import type { DatabaseHandle }`: the server exposes its handle, which bench/credentials.ts seeds rows through.
     "^apps/server/src/server\\.ts$",
   ],
-  // MAX_BATCH_CALLS and MAX_REQUEST_BYTES: runtime constants from a module that imports nothing.
-  contractRuntimeImports: ["^packages/api/src/limits\\.ts$", "^@relaypost/api/limits$"],
 };
 
 module.exports = {
@@ -47,6 +46,13 @@ module.exports = {
       severity: "error",
       from: { path: "^packages/core/", pathNot: TEST_CODE },
       to: { path: [APPS, target("packages/(api|smtp|client)", "api|smtp|client")] },
+    },
+    {
+      name: "contract-imports-no-workspace-package",
+      comment: "@relaypost/contract is bundled into the dashboard and the client: it stands alone.",
+      severity: "error",
+      from: { path: "^packages/contract/" },
+      to: { path: WORKSPACE, pathNot: target("packages/contract", "contract") },
     },
     {
       name: "db-imports-no-workspace-package",
@@ -76,7 +82,6 @@ module.exports = {
       from: { path: CONTRACT_CLIENTS, pathNot: TEST_CODE },
       to: {
         path: target("packages/api", "api"),
-        pathNot: KNOWN_EXCEPTIONS.contractRuntimeImports,
         dependencyTypesNot: ["type-only"],
       },
     },

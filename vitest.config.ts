@@ -1,7 +1,15 @@
 import { join } from "node:path";
 import { defineConfig } from "vitest/config";
 
-const workspaces = ["packages/db", "packages/core", "packages/api", "packages/smtp", "packages/client", "apps/server"];
+const workspaces = [
+  "packages/contract",
+  "packages/db",
+  "packages/core",
+  "packages/api",
+  "packages/smtp",
+  "packages/client",
+  "apps/server",
+];
 
 /** CI sets this to collect machine-readable results beside the usual output. */
 const resultsDir = process.env.RELAYPOST_RESULTS_DIR;

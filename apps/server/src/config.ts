@@ -1,3 +1,4 @@
+import { DEFAULT_SMTP_PORT } from "@relaypost/contract";
 import { z } from "zod";
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -9,7 +10,7 @@ const optionalString = z
 const schema = z.object({
   PORT: port.default(3000),
   HOST: z.string().min(1).default("127.0.0.1"),
-  SMTP_PORT: port.default(2525),
+  SMTP_PORT: port.default(DEFAULT_SMTP_PORT),
   SMTPS_PORT: port.optional(),
   SMTP_HOST: optionalString,
   DATABASE_URL: optionalString,

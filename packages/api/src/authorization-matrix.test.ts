@@ -1,10 +1,11 @@
+import { CSRF_HEADER, ORGANIZATION_HEADER, SESSION_COOKIE } from "@relaypost/contract";
 import { ROLES, type Role } from "@relaypost/core";
 import { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CSRF_HEADER, createContext, ORGANIZATION_HEADER, SESSION_COOKIE } from "./context";
+import { createContext } from "./context";
 import { inputKeys, procedurePaths } from "./procedures.test-support";
 import { appRouter } from "./root";
 import { type ApiHarness, type Caller, createApiHarness, type TestOrganization } from "./testing";

@@ -1,8 +1,5 @@
+import { DEFAULT_SMTP_PORT, ORGANIZATION_HEADER, SESSION_COOKIE } from "@relaypost/contract";
 import type { Actor, Core, ResolvedApiKey, Role, User } from "@relaypost/core";
-
-export const SESSION_COOKIE = "relaypost_session";
-export const ORGANIZATION_HEADER = "x-relaypost-organization";
-export const CSRF_HEADER = "x-relaypost-csrf";
 
 /** What a transport knows about a caller; HTTP and WebSocket adapters both reduce to this. */
 export interface RequestInfo {
@@ -31,7 +28,7 @@ export interface SmtpEndpoint {
   implicitTlsPort: number | null;
 }
 
-export const DEFAULT_SMTP_ENDPOINT: SmtpEndpoint = { host: null, port: 2525, implicitTlsPort: null };
+export const DEFAULT_SMTP_ENDPOINT: SmtpEndpoint = { host: null, port: DEFAULT_SMTP_PORT, implicitTlsPort: null };
 
 export interface Context {
   core: Core;

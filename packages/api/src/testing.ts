@@ -1,6 +1,7 @@
+import { CSRF_HEADER, ORGANIZATION_HEADER, SESSION_COOKIE } from "@relaypost/contract";
 import { createAccountHasher, createRuntime, operatorScope, type Role } from "@relaypost/core";
 import { createTestDatabase, type TestDatabase } from "@relaypost/db/testing";
-import { CSRF_HEADER, createContext, ORGANIZATION_HEADER, SESSION_COOKIE } from "./context";
+import { createContext } from "./context";
 import { appRouter } from "./root";
 import { createCallerFactory } from "./trpc";
 

@@ -1,8 +1,9 @@
+import { CSRF_HEADER } from "@relaypost/contract";
 import { DomainError, HasherBusyError, type Role, roleAllows } from "@relaypost/core";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError, z } from "zod";
-import { actorOf, type Context, CSRF_HEADER } from "./context";
+import { actorOf, type Context } from "./context";
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,

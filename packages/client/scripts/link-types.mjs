@@ -1,4 +1,4 @@
-// The published declarations include the API's, core's and db's (the router's types are built from them), emitted
+// The published declarations include the API's, the contract's, core's and db's (the router's types are built from them), emitted
 // by tsc beside the client's. Their imports of @relaypost/* name workspace packages a consumer does not have; this
 // points them at the emitted files instead, and gives relative imports the explicit `.js` that Node's ESM
 // resolution (moduleResolution node16/nodenext in a consumer) requires.
@@ -8,6 +8,7 @@ import { dirname, join, relative } from "node:path";
 const root = new URL("../dist/types", import.meta.url).pathname;
 const targets = {
   "@relaypost/api": "packages/api/src/index",
+  "@relaypost/contract": "packages/contract/src/index",
   "@relaypost/core": "packages/core/src/index",
   "@relaypost/db": "packages/db/src/index",
   "@relaypost/db/schema": "packages/db/src/schema/index",

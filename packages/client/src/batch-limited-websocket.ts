@@ -1,4 +1,4 @@
-import { MAX_BATCH_CALLS } from "@relaypost/api/limits";
+import { MAX_BATCH_CALLS } from "@relaypost/contract";
 import WebSocket from "ws";
 
 type Send = WebSocket["send"];

@@ -1,4 +1,4 @@
-import { MAX_BATCH_CALLS } from "@relaypost/api/limits";
+import { MAX_BATCH_CALLS } from "@relaypost/contract";
 import { startTestServer, type TestServer } from "@relaypost/server/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectEvents, organizationWithClient } from "./test-support";

@@ -1,5 +1,5 @@
 import type { AppRouter } from "@relaypost/api";
-import { MAX_BATCH_CALLS } from "@relaypost/api/limits";
+import { MAX_BATCH_CALLS } from "@relaypost/contract";
 import {
   createTRPCClient,
   createWSClient,

@@ -10,7 +10,7 @@ export {
   REFUSAL_WINDOW_MS,
   type RefusalAggregatorOptions,
 } from "./events/refusal-aggregator";
-export { EVENT_TYPES, type RelayEvent } from "./events/types";
+export type { RelayEvent } from "./events/types";
 export { ARGON2ID_PARAMS, createAccountHasher, createPasswordHasher, HasherBusyError } from "./hashing";
 export type { AccessClaim } from "./identity/access-claims";
 export type { ApiKey, ApiKeyRole, ResolvedApiKey } from "./identity/api-keys";
@@ -28,7 +28,7 @@ export type { SmtpGrant } from "./smtp-auth/grant";
 export type { LoginOutcome, SmtpLogin } from "./smtp-auth/login";
 export type { LoginThrottleOptions } from "./smtp-auth/login-throttle";
 export type { SmtpCredential } from "./smtp-credentials/credential";
-export { type CredentialWithPassword, DESCRIPTION_MAX_LENGTH, type Scope } from "./smtp-credentials/lifecycle";
+export type { CredentialWithPassword, Scope } from "./smtp-credentials/lifecycle";
 export {
   type CredentialCursor,
   type CredentialPage,
@@ -36,7 +36,6 @@ export {
   type ListQuery,
 } from "./smtp-credentials/listing";
 export { formatSmtpPassword, generateLookupId, parseSmtpPassword } from "./smtp-credentials/password";
-export { USERNAME_PATTERN, USERNAME_RULES } from "./smtp-credentials/username";
 export type { SmtpSubmission } from "./smtp-submission/submission";
 export { DEFAULT_THROTTLE_POLICY, type ThrottlePolicy } from "./throttle/throttle";
 export { hashToken } from "./tokens";

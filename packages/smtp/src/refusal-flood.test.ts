@@ -1,4 +1,10 @@
-import { formatSmtpPassword, parseSmtpPassword, REFUSAL_EVENTS_PER_ADDRESS, REFUSAL_WINDOW_MS } from "@relaypost/core";
+import {
+  formatSmtpPassword,
+  parseSmtpPassword,
+  REFUSAL_EVENTS_PER_ADDRESS,
+  REFUSAL_WINDOW_MS,
+  type RelayEvent,
+} from "@relaypost/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, startHarness } from "./testing/harness";
 import { RawSmtpClient } from "./testing/raw-client";
@@ -8,9 +14,10 @@ const CONNECTIONS = 8;
 
 /** The refusals from `remoteAddress` that the organization's history holds, and how many logins they stand for. */
 async function history(h: Harness, remoteAddress = "127.0.0.1") {
-  const rejected = (await h.events()).filter((e) => e.type === "auth.rejected" && e.remoteAddress === remoteAddress);
-  const count = (e: (typeof rejected)[number]) => (typeof e.data.count === "number" ? e.data.count : 1);
-  return { rejected, accounted: rejected.reduce((sum, e) => sum + count(e), 0) };
+  const rejected = (await h.events()).filter(
+    (e): e is RelayEvent<"auth.rejected"> => e.type === "auth.rejected" && e.remoteAddress === remoteAddress,
+  );
+  return { rejected, accounted: rejected.reduce((sum, e) => sum + (e.data.count ?? 1), 0) };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { formatSmtpPassword, generateLookupId } from "@relaypost/core";
+import { formatSmtpPassword, generateLookupId, type RelayEvent } from "@relaypost/core";
 import { testServerUrl } from "@relaypost/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, startHarness } from "./testing/harness";
@@ -27,7 +27,9 @@ describe("throttling failed logins", () => {
     expect(await later.authPlain(credential.username, credential.password)).toEqual(THROTTLED);
     await later.whenClosed();
     h.runtime.refusals.flush();
-    const throttled = (await h.events()).filter((e) => e.type === "auth.rejected" && e.data.reason === "throttled");
+    const throttled = (await h.events()).filter(
+      (e): e is RelayEvent<"auth.rejected"> => e.type === "auth.rejected" && e.data.reason === "throttled",
+    );
     // The first 421 is written at once, the second counted into the event that closes the window.
     expect(throttled.map((e) => [e.credentialId, e.data.count])).toEqual([
       [credential.id, undefined],

@@ -1,3 +1,4 @@
+import type { AuthRejectionReason } from "@relaypost/contract";
 import { createMemo, createUniqueId, For, Index, Show } from "solid-js";
 import { useNow } from "../lib/clock";
 import type { LoginEvent } from "../lib/live";
@@ -7,7 +8,7 @@ import { formatClock } from "../lib/time";
 import { Icon } from "./icon";
 import { EmptyState, RelativeTime } from "./ui";
 
-const REASONS: Record<string, string> = {
+const REASONS: Record<AuthRejectionReason, string> = {
   bad_password: "Wrong password",
   inactive: "Credential is deactivated",
   username_mismatch: "Username does not match the password",
@@ -15,10 +16,8 @@ const REASONS: Record<string, string> = {
   tls_required: "Sent without TLS",
 };
 
-export const rejectionReason = (event: LoginEvent) => {
-  const reason = typeof event.data.reason === "string" ? event.data.reason : "";
-  return REASONS[reason] ?? "Rejected";
-};
+export const rejectionReason = (event: LoginEvent) =>
+  event.type === "auth.rejected" ? REASONS[event.data.reason] : "";
 
 /** Accepted and rejected logins per minute as stacked bars, for one credential or the whole organization. */
 export function LoginChart(props: { credentialId?: string | undefined; title: string }) {

@@ -1,5 +1,5 @@
 import type { AppRouter } from "@relaypost/api";
-import { MAX_BATCH_CALLS } from "@relaypost/api/limits";
+import { CSRF_HEADER, MAX_BATCH_CALLS, ORGANIZATION_HEADER } from "@relaypost/contract";
 import {
   createTRPCClient,
   createWSClient,
@@ -55,8 +55,8 @@ export function createApi(organizationId: string | null): Api {
           maxItems: MAX_BATCH_CALLS,
           // The CSRF header is what lets the session cookie authorize a mutation (see the API's csrf middleware).
           headers: () => ({
-            "x-relaypost-csrf": "1",
-            ...(organizationId ? { "x-relaypost-organization": organizationId } : {}),
+            [CSRF_HEADER]: "1",
+            ...(organizationId ? { [ORGANIZATION_HEADER]: organizationId } : {}),
           }),
         }),
       }),

@@ -1,3 +1,4 @@
+import type { EventDataByType, EventPayload } from "@relaypost/contract";
 import { describe, expect, test } from "vitest";
 import type { Credential } from "./api";
 import {
@@ -29,14 +30,26 @@ const list = (...pages: Credential[][]): CredentialList => ({
   pageParams: pages.map((_, i) => (i === 0 ? null : `c${i - 1}`)),
 });
 
+const SAMPLE_DATA: EventDataByType = {
+  "auth.succeeded": { method: "PLAIN", tls: true },
+  "auth.rejected": { reason: "bad_password", method: "PLAIN", tls: true },
+  "message.accepted": { messageId: "m1", size: 100, recipients: 1 },
+  "credential.created": { actor: "admin", active: true },
+  "credential.updated": { actor: "admin", active: true },
+  "credential.password_regenerated": { actor: "admin", active: true },
+  "credential.activated": { actor: "admin", active: true },
+  "credential.deactivated": { actor: "admin", active: false },
+  "credential.deleted": { actor: "admin", active: true },
+};
+
 const event = (type: LiveEvent["type"], credentialId: string | null): LiveEvent => ({
   id: 1,
   organizationId: "org",
-  type,
+  // Each type is paired with its own sample, which the compiler cannot follow through the index.
+  ...({ type, data: SAMPLE_DATA[type] } as EventPayload),
   credentialId,
   username: null,
   remoteAddress: null,
-  data: {},
   createdAt: new Date("2026-11-02T08:30:00Z"),
 });
 

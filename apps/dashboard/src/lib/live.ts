@@ -1,31 +1,21 @@
+import type { EventPayload } from "@relaypost/contract";
 import { batch, createSignal } from "solid-js";
 import type { Api, ConnectionState } from "./api";
 import { createLoginCounts, isLogin } from "./login-counts";
 
 /**
- * An event as `events.subscribe` delivers it (see Events and ordering in docs/architecture.md);
- * `receive(envelope.data)` checks the server agrees.
+ * An event as `events.subscribe` delivers it (see Events and ordering in docs/architecture.md), its `data` typed by
+ * its `type`; `receive(envelope.data)` checks the server agrees.
  */
-export interface LiveEvent {
+export type LiveEvent = EventPayload & {
   id: number;
   organizationId: string;
-  type:
-    | "auth.succeeded"
-    | "auth.rejected"
-    | "message.accepted"
-    | "credential.created"
-    | "credential.updated"
-    | "credential.password_regenerated"
-    | "credential.activated"
-    | "credential.deactivated"
-    | "credential.deleted";
   credentialId: string | null;
   username: string | null;
   remoteAddress: string | null;
-  data: Record<string, unknown>;
   createdAt: Date;
-}
-export type LoginEvent = LiveEvent & { type: "auth.succeeded" | "auth.rejected" };
+};
+export type LoginEvent = Extract<LiveEvent, { type: "auth.succeeded" | "auth.rejected" }>;
 
 export type LiveStatus = ConnectionState | "offline";
 

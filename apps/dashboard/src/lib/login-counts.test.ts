@@ -8,15 +8,16 @@ const login = (
   type: LoginEvent["type"],
   at: number,
   credentialId: string | null,
-  data: Record<string, unknown> = {},
+  count: number | undefined = undefined,
 ): LoginEvent => ({
   id: 1,
   organizationId: "org",
-  type,
+  ...(type === "auth.succeeded"
+    ? { type, data: { method: "PLAIN", tls: true } }
+    : { type, data: { reason: "bad_password", method: "PLAIN", tls: true, ...(count ? { count } : {}) } }),
   credentialId,
   username: null,
   remoteAddress: "192.0.2.1",
-  data,
   createdAt: new Date(at),
 });
 
@@ -37,7 +38,7 @@ describe("logins per minute for the chart", () => {
 
   test("a flood of refusals reported as one counted event counts every refusal", () => {
     const counts = createLoginCounts();
-    counts.add(login("auth.rejected", noon, "a", { count: 250 }));
+    counts.add(login("auth.rejected", noon, "a", 250));
     expect(counts.perMinute("a", noon).at(-1)?.rejected).toBe(250);
   });
 

@@ -11,7 +11,7 @@ export interface MinuteCount {
 
 /** How many logins an event stands for: refusals flooding in from one address arrive counted in one event. */
 export const loginCount = (event: LoginEvent): number =>
-  typeof event.data.count === "number" && event.data.count > 1 ? event.data.count : 1;
+  event.type === "auth.rejected" && event.data.count !== undefined && event.data.count > 1 ? event.data.count : 1;
 
 export const isLogin = (event: LiveEvent): event is LoginEvent =>
   event.type === "auth.succeeded" || event.type === "auth.rejected";

@@ -1,3 +1,11 @@
+import {
+  DEFAULT_SMTP_PORT,
+  USERNAME_FORBIDDEN_CHARACTER,
+  USERNAME_MAX_LENGTH,
+  USERNAME_MIN_LENGTH,
+  USERNAME_PATTERN,
+  USERNAME_RULES,
+} from "@relaypost/contract";
 import type { Outputs } from "./api";
 
 type SmtpEndpoint = Outputs["smtpCredentials"]["connectionSettings"];
@@ -8,20 +16,22 @@ type SmtpEndpoint = Outputs["smtpCredentials"]["connectionSettings"];
  */
 export const smtpSettings = (endpoint: SmtpEndpoint | undefined) => ({
   host: endpoint?.host ?? location.hostname,
-  port: endpoint?.port ?? 2525,
+  port: endpoint?.port ?? DEFAULT_SMTP_PORT,
   tls: endpoint?.implicitTlsPort
     ? `STARTTLS (required before AUTH), or implicit TLS on port ${endpoint.implicitTlsPort}`
     : "STARTTLS (required before AUTH)",
 });
 
-export const USERNAME_PATTERN = /^[A-Za-z0-9_]{4,50}$/;
-
 /** The first rule a typed username breaks, in words, or null when it is valid (or blank: then one is generated). */
 export function usernameProblem(value: string): string | null {
   const username = value.trim();
   if (username === "") return null;
-  if (/[^A-Za-z0-9_]/.test(username)) return "Use only letters, numbers and underscores";
-  if (username.length < 4) return `At least 4 characters (${4 - username.length} more)`;
-  if (username.length > 50) return `At most 50 characters (${username.length - 50} too many)`;
-  return USERNAME_PATTERN.test(username) ? null : "Use 4–50 letters, numbers and underscores";
+  if (USERNAME_FORBIDDEN_CHARACTER.test(username)) return "Use only letters, numbers and underscores";
+  if (username.length < USERNAME_MIN_LENGTH) {
+    return `At least ${USERNAME_MIN_LENGTH} characters (${USERNAME_MIN_LENGTH - username.length} more)`;
+  }
+  if (username.length > USERNAME_MAX_LENGTH) {
+    return `At most ${USERNAME_MAX_LENGTH} characters (${username.length - USERNAME_MAX_LENGTH} too many)`;
+  }
+  return USERNAME_PATTERN.test(username) ? null : `Use ${USERNAME_RULES}`;
 }

@@ -1,3 +1,4 @@
+import type { AuditAction } from "@relaypost/contract";
 import { useInfiniteQuery } from "@tanstack/solid-query";
 import { For, Show } from "solid-js";
 import { QueryView } from "../components/query-view";
@@ -8,7 +9,7 @@ import { useSession } from "../lib/session";
 
 type Entry = Outputs["auditLog"]["list"]["items"][number];
 
-const ACTIONS: Record<string, string> = {
+const ACTIONS: Record<AuditAction, string> = {
   "credential.created": "Created SMTP credential",
   "credential.updated": "Updated SMTP credential",
   "credential.password_regenerated": "Regenerated password of",
@@ -84,7 +85,7 @@ function AuditRow(props: { entry: Entry }) {
           <span class="muted"> ({props.entry.actorType === "api_key" ? "API" : "system"})</span>
         </Show>
       </td>
-      <td>{ACTIONS[props.entry.action] ?? props.entry.action}</td>
+      <td>{ACTIONS[props.entry.action]}</td>
       <td class="mono">{props.entry.targetLabel ?? ""}</td>
       <td class="mono muted">{props.entry.remoteAddress ?? "—"}</td>
     </tr>

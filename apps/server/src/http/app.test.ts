@@ -1,3 +1,4 @@
+import { DEFAULT_SMTP_PORT } from "@relaypost/contract";
 import { operatorScope } from "@relaypost/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
@@ -86,7 +87,7 @@ describe("HTTP endpoints", () => {
     });
     const body = (await response.json()) as { result: { data: { json: unknown } } };
     expect(body.result.data.json).toEqual({ host: null, port: server.smtpPort, implicitTlsPort: null });
-    expect(server.smtpPort).not.toBe(2525);
+    expect(server.smtpPort).not.toBe(DEFAULT_SMTP_PORT);
   });
 
   it("refuses a WebSocket upgrade from another site's page", async () => {

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { Agent, request } from "node:http";
-import { MAX_BATCH_CALLS, MAX_REQUEST_BYTES } from "@relaypost/api";
+import { MAX_BATCH_CALLS, MAX_REQUEST_BYTES } from "@relaypost/contract";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";

@@ -147,7 +147,8 @@ describe("WebSocket access", () => {
           credentialId: null,
           username: "flood",
           remoteAddress: "192.0.2.9",
-          data: { reason: "bad_password", padding },
+          // An absurdly long method name makes each event big, so the socket backs up sooner.
+          data: { reason: "bad_password", method: padding, tls: false },
         });
       }
       await slowServer.publisher.flush();

@@ -1,14 +1,8 @@
 import type { IncomingMessage, Server } from "node:http";
 import type { Http2SecureServer, Http2Server } from "node:http2";
 import type { Duplex } from "node:stream";
-import {
-  appRouter,
-  type ConnectionAccess,
-  MAX_BATCH_CALLS,
-  MAX_REQUEST_BYTES,
-  openConnectionAccess,
-  type SmtpEndpoint,
-} from "@relaypost/api";
+import { appRouter, type ConnectionAccess, openConnectionAccess, type SmtpEndpoint } from "@relaypost/api";
+import { MAX_BATCH_CALLS, MAX_REQUEST_BYTES } from "@relaypost/contract";
 import type { AccessClaim, AccessRevocation, Core, RevocationFeed } from "@relaypost/core";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import { type WebSocket, WebSocketServer } from "ws";

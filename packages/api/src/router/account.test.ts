@@ -1,7 +1,8 @@
+import { CSRF_HEADER, SESSION_COOKIE } from "@relaypost/contract";
 import { DomainError } from "@relaypost/core";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CSRF_HEADER, createContext, SESSION_COOKIE } from "../context";
+import { createContext } from "../context";
 import { appRouter } from "../root";
 import { type ApiHarness, createApiHarness } from "../testing";
 import { createCallerFactory } from "../trpc";

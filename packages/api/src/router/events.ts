@@ -1,4 +1,4 @@
-import { EVENT_TYPES } from "@relaypost/core";
+import { EVENT_TYPES } from "@relaypost/contract";
 import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { organizationProcedure, router } from "../trpc";

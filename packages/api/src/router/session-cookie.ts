@@ -1,4 +1,5 @@
-import { type Context, SESSION_COOKIE } from "../context";
+import { SESSION_COOKIE } from "@relaypost/contract";
+import type { Context } from "../context";
 
 export function setSessionCookie(ctx: Context, value: string, maxAgeSeconds: number) {
   const attributes = [`${SESSION_COOKIE}=${value}`, "Path=/", "HttpOnly", "SameSite=Lax", `Max-Age=${maxAgeSeconds}`];

@@ -1,4 +1,5 @@
-import { DESCRIPTION_MAX_LENGTH, decodeCredentialCursor, USERNAME_PATTERN, USERNAME_RULES } from "@relaypost/core";
+import { descriptionSchema, requestedUsernameSchema } from "@relaypost/contract";
+import { decodeCredentialCursor } from "@relaypost/core";
 import { z } from "zod";
 import { organizationProcedure, router } from "../trpc";
 
@@ -12,18 +13,13 @@ const cursor = z
     if (!decoded) ctx.addIssue({ code: "custom", message: "Invalid cursor" });
     return decoded ?? z.NEVER;
   });
-const description = z.string().trim().max(DESCRIPTION_MAX_LENGTH, `At most ${DESCRIPTION_MAX_LENGTH} characters`);
 
 export const smtpCredentialsRouter = router({
   create: organizationProcedure("admin")
     .input(
       z.object({
-        username: z
-          .string()
-          .trim()
-          .refine((u) => u === "" || USERNAME_PATTERN.test(u), `Username must be ${USERNAME_RULES}`)
-          .optional(),
-        description: description.optional(),
+        username: requestedUsernameSchema.optional(),
+        description: descriptionSchema.optional(),
       }),
     )
     .mutation(({ ctx, input }) => ctx.core.smtpCredentials.create(ctx.scope, input)),
@@ -54,7 +50,7 @@ export const smtpCredentialsRouter = router({
     .query(({ ctx, input }) => ctx.core.smtpCredentials.get(ctx.scope.organizationId, input.id)),
 
   update: organizationProcedure("admin")
-    .input(id.extend({ description }))
+    .input(id.extend({ description: descriptionSchema }))
     .mutation(({ ctx, input }) => ctx.core.smtpCredentials.update(ctx.scope, input.id, input)),
 
   regeneratePassword: organizationProcedure("admin")

@@ -1,3 +1,4 @@
+import type { AuditAction } from "@relaypost/contract";
 import { type Database, type Executor, schema } from "@relaypost/db";
 import { and, desc, eq, lt } from "drizzle-orm";
 import type { Actor } from "../actor";
@@ -5,7 +6,7 @@ import type { Actor } from "../actor";
 export interface AuditEntryInput {
   organizationId: string;
   actor: Actor;
-  action: string;
+  action: AuditAction;
   targetType: string;
   targetId?: string | null;
   targetLabel?: string | null;
@@ -32,7 +33,7 @@ export interface AuditEntry {
   id: number;
   actorType: "user" | "api_key" | "system";
   actorLabel: string;
-  action: string;
+  action: AuditAction;
   targetType: string;
   targetId: string | null;
   targetLabel: string | null;
@@ -64,6 +65,7 @@ export async function listAudit(
     .where(and(eq(t.organizationId, organizationId), page.cursor ? lt(t.id, page.cursor) : undefined))
     .orderBy(desc(t.id))
     .limit(page.limit + 1);
-  const items = rows.slice(0, page.limit);
+  // Written only through recordAudit, so the column holds actions of the union.
+  const items = rows.slice(0, page.limit).map((row) => ({ ...row, action: row.action as AuditAction }));
   return { items, nextCursor: rows.length > page.limit ? (items.at(-1)?.id ?? null) : null };
 }

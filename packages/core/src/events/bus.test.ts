@@ -1,3 +1,4 @@
+import type { LoginData } from "@relaypost/contract";
 import { createDatabase, queryRows, schema } from "@relaypost/db";
 import { createTestDatabase, type TestDatabase, testServerUrl } from "@relaypost/db/testing";
 import { sql } from "drizzle-orm";
@@ -53,11 +54,12 @@ describe("event bus and publisher", () => {
   });
   afterAll(() => database.destroy());
 
-  const login = (i: number): NewEvent => ({
+  const login = (i: number, data: LoginData = { method: "PLAIN", tls: false }): NewEvent => ({
     organizationId,
     type: "auth.succeeded",
     credentialId: null,
     username: `user_${i}`,
+    data,
     remoteAddress: "192.0.2.1",
   });
 
@@ -85,7 +87,7 @@ describe("event bus and publisher", () => {
 
   it("carries a small batch inside its notification, exactly as the table holds it", async () => {
     const channel = await payloads(database);
-    const written = await appendEvents(database.db, [login(1), { ...login(2), data: { method: "LOGIN", tls: true } }]);
+    const written = await appendEvents(database.db, [login(1), login(2, { method: "LOGIN", tls: true })]);
     const payload = await channel.next();
     expect(Buffer.byteLength(payload)).toBeLessThanOrEqual(MAX_PAYLOAD_BYTES);
     const firstId = written[0]?.id ?? 0;
@@ -133,7 +135,7 @@ describe("event bus and publisher", () => {
     const bus = createEventBus(database, { pollIntervalMs: 60_000 });
     await bus.start();
     const seen = collector(bus);
-    const next = { ...login(40_000), id: bus.lastSeenId + 1, createdAt: new Date(), data: {} };
+    const next: RelayEvent = { ...login(40_000), id: bus.lastSeenId + 1, createdAt: new Date() };
     bus.offer([next]);
     // Synchronously: no read from the table, no wait for a notification.
     expect(seen.events).toEqual([next]);

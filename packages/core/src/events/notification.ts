@@ -1,4 +1,5 @@
-import { EVENT_TYPES, type EventType, type NewEvent, type RelayEvent } from "./types";
+import { EVENT_TYPES, type EventPayload, type EventType } from "@relaypost/contract";
+import { type NewEvent, type RelayEvent, storedPayload } from "./types";
 
 /**
  * A batch travels inside its NOTIFY when it fits in this many bytes, half of PostgreSQL's 8000-byte payload limit;
@@ -13,7 +14,7 @@ type EventRecord = [
   credentialId: string | null,
   username: string | null,
   remoteAddress: string | null,
-  data: Record<string, unknown>,
+  data: EventPayload["data"],
   createdAtMs: number,
 ];
 
@@ -27,7 +28,7 @@ export function encodeRecords(batch: readonly (NewEvent & { createdAt: Date })[]
         e.credentialId,
         e.username,
         e.remoteAddress,
-        e.data ?? {},
+        e.data,
         e.createdAt.getTime(),
       ],
     ),
@@ -65,11 +66,10 @@ export function readNotification(payload: string): Notification {
           return {
             id: ids[i] ?? 0,
             organizationId,
-            type,
+            ...storedPayload(type, data),
             credentialId,
             username,
             remoteAddress,
-            data,
             createdAt: new Date(at),
           };
         });

@@ -1,3 +1,4 @@
+import type { AuthRejectionReason } from "@relaypost/contract";
 import { describe, expect, it } from "vitest";
 import {
   createRefusalAggregator,
@@ -6,9 +7,12 @@ import {
   type Refusal,
   type RefusalAggregatorOptions,
 } from "./refusal-aggregator";
-import type { AuthRejectionReason, NewEvent } from "./types";
+import type { NewEvent } from "./types";
 
 const START = Date.parse("2024-06-01T12:00:00Z");
+
+/** How many refusals a written event counts, when it is a counted one. */
+const countOf = (event: NewEvent | undefined) => (event?.type === "auth.rejected" ? event.data.count : undefined);
 
 /** An aggregator on a clock the test moves, writing into an array; windows close only when the test ticks. */
 function setUp(options: RefusalAggregatorOptions = {}) {
@@ -25,7 +29,7 @@ function setUp(options: RefusalAggregatorOptions = {}) {
       clock += ms;
     },
     /** Refusals the written events stand for: one each, or their count. */
-    accounted: () => written.reduce((sum, e) => sum + (typeof e.data?.count === "number" ? e.data.count : 1), 0),
+    accounted: () => written.reduce((sum, e) => sum + (countOf(e) ?? 1), 0),
   };
 }
 
@@ -89,9 +93,9 @@ describe("refusal aggregator", () => {
     advance(REFUSAL_WINDOW_MS);
     aggregator.record(refusal("throttled"));
     // The closed window is written before the refusal that opens the next one, which is written at once.
-    expect(written.slice(4).map((e) => e.data?.count)).toEqual([2, undefined]);
+    expect(written.slice(4).map(countOf)).toEqual([2, undefined]);
     aggregator.tick();
-    expect(written.slice(6).map((e) => e.data?.count)).toEqual([2, 2, 2]);
+    expect(written.slice(6).map(countOf)).toEqual([2, 2, 2]);
     expect(accounted()).toBe(13);
   });
 
@@ -99,7 +103,7 @@ describe("refusal aggregator", () => {
     const { aggregator, written, advance, accounted } = setUp();
     for (let i = 0; i < REFUSAL_EVENTS_PER_ADDRESS + 30; i++) aggregator.record(refusal("bad_password"));
     expect(written).toHaveLength(REFUSAL_EVENTS_PER_ADDRESS);
-    expect(written.every((e) => e.data?.count === undefined)).toBe(true);
+    expect(written.every((e) => countOf(e) === undefined)).toBe(true);
     // Another address, or the same address in another organization, has a budget of its own.
     aggregator.record(refusal("bad_password", { remoteAddress: "198.51.100.1" }));
     aggregator.record(refusal("inactive", { organizationId: "org-2" }));
@@ -110,7 +114,7 @@ describe("refusal aggregator", () => {
     expect(accounted()).toBe(REFUSAL_EVENTS_PER_ADDRESS + 32);
     // The next window starts with a fresh budget.
     aggregator.record(refusal("bad_password"));
-    expect(written.at(-1)?.data?.count).toBeUndefined();
+    expect(countOf(written.at(-1))).toBeUndefined();
   });
 
   it("counts cheap refusals of new keys too once the address's budget is spent", () => {

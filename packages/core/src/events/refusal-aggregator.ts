@@ -1,5 +1,6 @@
+import type { AuthRejectionReason, RejectionData } from "@relaypost/contract";
 import type { EventPublisher } from "./publisher";
-import type { AuthRejectionReason, NewEvent } from "./types";
+import type { EventEnvelope } from "./types";
 
 /** How long refusals of one (organization, credential, address, reason) are counted into one event. */
 export const REFUSAL_WINDOW_MS = 60_000;
@@ -21,9 +22,7 @@ export const REFUSAL_TICK_MS = 1_000;
 const CHEAP_REASONS: ReadonlySet<AuthRejectionReason> = new Set(["tls_required", "throttled"]);
 
 /** A refused login attributed to a credential, as the SMTP authenticator reports it. */
-export type Refusal = Omit<NewEvent, "type" | "data" | "createdAt"> & {
-  data: { reason: AuthRejectionReason } & Record<string, unknown>;
-};
+export type Refusal = EventEnvelope & { data: RejectionData };
 
 export interface RefusalAggregatorOptions {
   windowMs?: number;

@@ -1,9 +1,9 @@
+import type { EventPayload } from "@relaypost/contract";
 import { schema } from "@relaypost/db";
 import { createTestDatabase, type TestDatabase } from "@relaypost/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pruneEvents } from "./retention";
 import { appendEvents, readEvents } from "./store";
-import type { EventType } from "./types";
 
 describe("event retention", () => {
   let database: TestDatabase;
@@ -23,9 +23,14 @@ describe("event retention", () => {
   });
   afterAll(() => database.destroy());
 
-  const event = (organizationId: string, username: string, type: EventType = "auth.succeeded") => ({
-    organizationId,
+  const login: EventPayload = { type: "auth.succeeded", data: { method: "PLAIN", tls: true } };
+  const change = (type: "credential.created" | "credential.deactivated"): EventPayload => ({
     type,
+    data: { actor: "admin", active: type === "credential.created" },
+  });
+  const event = (organizationId: string, username: string, payload: EventPayload = login) => ({
+    organizationId,
+    ...payload,
     credentialId: null,
     username,
     remoteAddress: null,
@@ -59,12 +64,17 @@ describe("event retention", () => {
     const [org] = await database.db.insert(schema.organizations).values({ name: "C", slug: "c" }).returning();
     const orgC = org?.id ?? "";
     const real = [
-      event(orgC, "created", "credential.created"),
+      event(orgC, "created", change("credential.created")),
       event(orgC, "login"),
-      event(orgC, "sent", "message.accepted"),
-      event(orgC, "deactivated", "credential.deactivated"),
+      event(orgC, "sent", { type: "message.accepted", data: { messageId: "m", size: 10, recipients: 1 } }),
+      event(orgC, "deactivated", change("credential.deactivated")),
     ];
-    const flood = Array.from({ length: 50 }, (_, i) => event(orgC, `refused${i}`, "auth.rejected"));
+    const flood = Array.from({ length: 50 }, (_, i) =>
+      event(orgC, `refused${i}`, {
+        type: "auth.rejected",
+        data: { reason: "bad_password", method: "PLAIN", tls: true },
+      }),
+    );
     await database.db.transaction((tx) => appendEvents(tx, [...real, ...flood]));
     const removed = await pruneEvents(database.db, {
       maxAgeMs: 3_600_000,

@@ -1,7 +1,8 @@
+import type { EventType } from "@relaypost/contract";
 import { type Database, type Executor, queryRows, schema } from "@relaypost/db";
 import { and, asc, desc, eq, gt, inArray, lte, type SQL, sql } from "drizzle-orm";
 import { encodeRecords, MAX_PAYLOAD_BYTES } from "./notification";
-import type { EventType, NewEvent, RelayEvent } from "./types";
+import { type NewEvent, type RelayEvent, storedPayload } from "./types";
 
 export const EVENTS_CHANNEL = "relaypost_events";
 
@@ -22,7 +23,7 @@ const EVENT_ORDER_LOCK = 0x7270_6576;
  */
 export async function appendEvents(executor: Executor, batch: NewEvent[]): Promise<RelayEvent[]> {
   if (batch.length === 0) return [];
-  const stamped = batch.map((e) => ({ ...e, data: e.data ?? {}, createdAt: e.createdAt ?? new Date() }));
+  const stamped = batch.map((e) => ({ ...e, createdAt: e.createdAt ?? new Date() }));
   const records = encodeRecords(stamped);
   // One statement text for every batch size, so each connection plans it once rather than once per size.
   const [row] = await queryRows<{ ids: string }>(
@@ -111,11 +112,10 @@ function toRelayEvent(row: typeof schema.events.$inferSelect): RelayEvent {
   return {
     id: row.id,
     organizationId: row.organizationId,
-    type: row.type as EventType,
+    ...storedPayload(row.type, row.data),
     credentialId: row.credentialId,
     username: row.username,
     remoteAddress: row.remoteAddress,
-    data: row.data,
     createdAt: row.createdAt,
   };
 }

@@ -1,7 +1,8 @@
+import type { EventType } from "@relaypost/contract";
 import type { Database } from "@relaypost/db";
 import type { EventBus } from "./bus";
 import { readEvents } from "./store";
-import type { EventType, RelayEvent } from "./types";
+import type { RelayEvent } from "./types";
 
 export interface StreamOptions {
   organizationId: string;

@@ -1,37 +1,25 @@
-export const AUTH_REJECTION_REASONS = [
-  "bad_password",
-  "inactive",
-  "username_mismatch",
-  "throttled",
-  "tls_required",
-] as const;
-export type AuthRejectionReason = (typeof AUTH_REJECTION_REASONS)[number];
+import type { EventPayload, EventType } from "@relaypost/contract";
 
-export const EVENT_TYPES = [
-  "auth.succeeded",
-  "auth.rejected",
-  "message.accepted",
-  "credential.created",
-  "credential.updated",
-  "credential.password_regenerated",
-  "credential.activated",
-  "credential.deactivated",
-  "credential.deleted",
-] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
-
-export interface NewEvent {
+export interface EventEnvelope {
   organizationId: string;
-  type: EventType;
   credentialId: string | null;
   username: string | null;
   remoteAddress: string | null;
-  data?: Record<string, unknown>;
-  /** When it happened; now when omitted. */
-  createdAt?: Date;
 }
 
+/** An event to publish: its `data` is the shape its `type` carries. */
+export type NewEvent = EventEnvelope &
+  EventPayload & {
+    /** When it happened; now when omitted. */
+    createdAt?: Date;
+  };
+
 /** An event as subscribers see it; `id` increases monotonically and is the resume point. */
-export interface RelayEvent extends Required<NewEvent> {
-  id: number;
-}
+export type RelayEvent<T extends EventType = EventType> = EventEnvelope &
+  EventPayload<T> & { id: number; createdAt: Date };
+
+/**
+ * A type and data read back from the events table or a notification. Both are written only from typed events
+ * (`appendEvents`), so the pair is trusted rather than checked again.
+ */
+export const storedPayload = (type: string, data: unknown) => ({ type, data }) as EventPayload;

@@ -1,3 +1,4 @@
+import type { AuditAction } from "@relaypost/contract";
 import { type Database, schema, type Transaction } from "@relaypost/db";
 import { and, asc, eq } from "drizzle-orm";
 import type { Actor } from "../actor";
@@ -93,7 +94,7 @@ function audit(
   tx: Transaction,
   organizationId: string,
   actor: Actor,
-  action: string,
+  action: AuditAction,
   userId: string,
   label: string | null,
   metadata: Record<string, unknown>,

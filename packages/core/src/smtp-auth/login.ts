@@ -1,7 +1,7 @@
 import { setTimeout as delay } from "node:timers/promises";
+import type { AuthRejectionReason } from "@relaypost/contract";
 import type { EventPublisher } from "../events/publisher";
 import type { RefusalAggregator } from "../events/refusal-aggregator";
-import type { AuthRejectionReason } from "../events/types";
 import { HasherBusyError } from "../hashing";
 import type { CredentialRef, SmtpGrant } from "./grant";
 import type { LastUsedRecorder } from "./last-used-recorder";

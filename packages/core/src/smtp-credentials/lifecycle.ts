@@ -1,3 +1,4 @@
+import { type CredentialEventType, descriptionSchema, USERNAME_PATTERN, USERNAME_RULES } from "@relaypost/contract";
 import { type Database, schema, type Transaction } from "@relaypost/db";
 import { and, eq } from "drizzle-orm";
 import type { Actor } from "../actor";
@@ -5,13 +6,10 @@ import { recordAudit } from "../audit/audit-log";
 import { violatedUniqueConstraint } from "../db-errors";
 import { DomainError, notFound } from "../errors";
 import { appendEvents } from "../events/store";
-import type { EventType } from "../events/types";
 import type { PasswordHasher } from "../hashing";
 import { type SmtpCredential, toSmtpCredential } from "./credential";
 import { formatSmtpPassword, generateLookupId } from "./password";
-import { generateUsername, USERNAME_PATTERN, USERNAME_RULES } from "./username";
-
-export const DESCRIPTION_MAX_LENGTH = 500;
+import { generateUsername } from "./username";
 
 /** The organization a call acts in and who acts; every operation is confined to this organization. */
 export interface Scope {
@@ -32,7 +30,7 @@ export function createCredentialLifecycle(db: Database, hasher: PasswordHasher) 
   /** Runs one mutation with its audit entry and event in a single transaction. */
   async function mutate(
     scope: Scope,
-    action: EventType,
+    action: CredentialEventType,
     change: (tx: Transaction) => Promise<typeof t.$inferSelect | undefined>,
     metadata?: Record<string, unknown>,
   ): Promise<SmtpCredential> {
@@ -139,21 +137,15 @@ export function createCredentialLifecycle(db: Database, hasher: PasswordHasher) 
 export type CredentialLifecycle = ReturnType<typeof createCredentialLifecycle>;
 
 function normalizeDescription(description: string | undefined): string {
-  const trimmed = (description ?? "").trim();
-  if (trimmed.length > DESCRIPTION_MAX_LENGTH) {
-    throw new DomainError(
-      "BAD_REQUEST",
-      `Description must be at most ${DESCRIPTION_MAX_LENGTH} characters`,
-      "description",
-    );
-  }
-  return trimmed;
+  const parsed = descriptionSchema.safeParse(description ?? "");
+  if (!parsed.success) throw new DomainError("BAD_REQUEST", parsed.error.issues[0]?.message ?? "", "description");
+  return parsed.data;
 }
 
 async function recordChange(
   tx: Transaction,
   scope: Scope,
-  action: EventType,
+  action: CredentialEventType,
   row: typeof t.$inferSelect,
   metadata?: Record<string, unknown>,
 ) {

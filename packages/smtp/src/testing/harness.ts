@@ -1,3 +1,4 @@
+import type { EventPayload } from "@relaypost/contract";
 import {
   createAccountHasher,
   createRuntime,
@@ -104,7 +105,8 @@ export async function startHarness(options: HarnessOptions = {}) {
     async events(): Promise<RelayEvent[]> {
       await publisher.flush();
       const rows = await database.db.select().from(schema.events).orderBy(asc(schema.events.id));
-      return rows.map((row) => ({ ...row, type: row.type as RelayEvent["type"] }));
+      // Written only by the code under test, so each row's type and data belong together.
+      return rows.map(({ type, data, ...row }) => ({ ...row, ...({ type, data } as EventPayload) }));
     },
     async close() {
       await shutdown();

@@ -1,0 +1,22 @@
+/** Every action the audit log holds, each named by the dashboard. */
+export const AUDIT_ACTIONS = [
+  "credential.created",
+  "credential.updated",
+  "credential.password_regenerated",
+  "credential.activated",
+  "credential.deactivated",
+  "credential.deleted",
+  "api_key.created",
+  "api_key.revoked",
+  // No longer recorded (members join through invitations), but still in the logs of older organizations.
+  "member.added",
+  "member.joined",
+  "member.role_changed",
+  "member.removed",
+  "invitation.created",
+  "invitation.revoked",
+  "organization.created",
+  "organization.renamed",
+  "user.password_changed",
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -1,0 +1,4 @@
+export * from "./audit";
+export * from "./credentials";
+export * from "./events";
+export * from "./transport";
