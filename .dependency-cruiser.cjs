@@ -102,7 +102,8 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: "node_modules" },
-    exclude: { path: "(^|/)(node_modules|dist)/" },
+    // Examples are consumers of the built client, outside the layers (and its dist/ is not built when this runs).
+    exclude: { path: "(^|/)(node_modules|dist)/|^packages/client/examples/" },
     // `import type` is kept, so the contract rule can tell type-only imports from runtime ones.
     tsPreCompilationDeps: true,
     // Workspace packages resolve through their package.json `exports` to the source files.
