@@ -1,11 +1,9 @@
+import { CREDENTIAL_EVENT_TYPES } from "./events";
+
 /** Every action the audit log holds, each named by the dashboard. */
 export const AUDIT_ACTIONS = [
-  "credential.created",
-  "credential.updated",
-  "credential.password_regenerated",
-  "credential.activated",
-  "credential.deactivated",
-  "credential.deleted",
+  // A credential's lifecycle is audited under the names of its events.
+  ...CREDENTIAL_EVENT_TYPES,
   "api_key.created",
   "api_key.revoked",
   // No longer recorded (members join through invitations), but still in the logs of older organizations.
