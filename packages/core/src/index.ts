@@ -1,7 +1,7 @@
 // The public API of @relaypost/core, by name: what the transports, tests and benches use. Everything else is internal.
 export { type Actor, systemActor } from "./actor";
 export type { AuditEntry } from "./audit/audit-log";
-export { type Core, createCore } from "./core";
+export { createCore } from "./core";
 export { DomainError } from "./errors";
 export type { EventBus } from "./events/bus";
 export type { EventPublisher } from "./events/publisher";
@@ -24,6 +24,7 @@ export { ACCOUNT_BLOCK_AFTER, type SignInResult } from "./identity/sign-in";
 export { USER_PASSWORD_MIN_LENGTH, type User } from "./identity/users";
 export { organizationNameSchema, userNameSchema } from "./names";
 export { createRuntime, type Runtime, type RuntimeConfig } from "./runtime";
+export type { Core, NewOrganization, RecentEventsQuery } from "./services";
 export type { SmtpGrant } from "./smtp-auth/grant";
 export type { LoginOutcome, SmtpLogin } from "./smtp-auth/login";
 export type { LoginThrottleOptions } from "./smtp-auth/login-throttle";
