@@ -2,6 +2,13 @@
 export { type Actor, systemActor } from "./actor";
 export type { AuditEntry } from "./audit/audit-log";
 export { createCore } from "./core";
+export {
+  type DatabaseHandle,
+  type DatabaseLocation,
+  DataDirInUseError,
+  type OpenedDatabase,
+  openDatabase,
+} from "./database";
 export { DomainError } from "./errors";
 export type { EventBus } from "./events/bus";
 export type { EventPublisher } from "./events/publisher";
