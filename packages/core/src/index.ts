@@ -1,14 +1,15 @@
 // The public API of @relaypost/core, by name: what the transports, tests and benches use. Everything else is internal.
-export { type Actor, systemActor } from "./actor";
-export type { AuditEntry } from "./audit/audit-log";
-export { createCore } from "./core";
+
 export {
   type DatabaseHandle,
   type DatabaseLocation,
   DataDirInUseError,
   type OpenedDatabase,
   openDatabase,
-} from "./database";
+} from "@relaypost/db";
+export { type Actor, systemActor } from "./actor";
+export type { AuditEntry } from "./audit/audit-log";
+export { createCore } from "./core";
 export { DomainError } from "./errors";
 export type { EventBus } from "./events/bus";
 export type { EventPublisher } from "./events/publisher";

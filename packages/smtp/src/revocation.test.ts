@@ -10,6 +10,17 @@ async function openSession(h: Harness, credential: { username: string; password:
   return client;
 }
 
+/** The revoked credential's session is told and closed; the other credential's session goes on sending. */
+async function expectOnlyAffectedClosed(affected: RawSmtpClient, bystander: RawSmtpClient) {
+  expect(await affected.read()).toEqual({
+    code: 421,
+    text: "421 4.7.0 Credential no longer valid, closing connection",
+  });
+  await affected.whenClosed();
+  expect((await bystander.command("MAIL FROM:<app@example.com>"))?.code).toBe(250);
+  await bystander.quit();
+}
+
 describe("sessions of a revoked credential are closed by the revocation notice", () => {
   let h: Harness;
   beforeAll(async () => {
@@ -27,13 +38,7 @@ describe("sessions of a revoked credential are closed by the revocation notice",
     const affected = await openSession(h, credential);
     const bystander = await openSession(h, other);
     await revoke(h, credential.id);
-    expect(await affected.read()).toEqual({
-      code: 421,
-      text: "421 4.7.0 Credential no longer valid, closing connection",
-    });
-    await affected.whenClosed();
-    expect((await bystander.command("MAIL FROM:<app@example.com>"))?.code).toBe(250);
-    await bystander.quit();
+    await expectOnlyAffectedClosed(affected, bystander);
   });
 });
 
@@ -95,12 +100,6 @@ describe("when LISTEN is back after notices were lost", () => {
     const bystander = await openSession(h, other);
     await h.core.smtpCredentials.regeneratePassword(h.scope, revoked.id);
     listeningAgain();
-    expect(await affected.read()).toEqual({
-      code: 421,
-      text: "421 4.7.0 Credential no longer valid, closing connection",
-    });
-    await affected.whenClosed();
-    expect((await bystander.command("MAIL FROM:<app@example.com>"))?.code).toBe(250);
-    await bystander.quit();
+    await expectOnlyAffectedClosed(affected, bystander);
   });
 });
