@@ -23,6 +23,8 @@ export type { ResolvedSession, SessionClient, SessionSummary } from "./identity/
 export { ACCOUNT_BLOCK_AFTER, type SignInResult } from "./identity/sign-in";
 export { USER_PASSWORD_MIN_LENGTH, type User } from "./identity/users";
 export { organizationNameSchema, userNameSchema } from "./names";
+export { DEFAULT_LEASE_MS, DEFAULT_MAX_AGE_MS, type DeliveryOptions } from "./relay/delivery-worker";
+export { durationSchema, relayUrlSchema, type Upstream } from "./relay/upstream";
 export { createRuntime, type Runtime, type RuntimeConfig } from "./runtime";
 export type { SmtpGrant } from "./smtp-auth/grant";
 export type { LoginOutcome, SmtpLogin } from "./smtp-auth/login";

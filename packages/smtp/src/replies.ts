@@ -1,3 +1,4 @@
+import { NOT_RELAYED_NOTICE } from "@relaypost/contract";
 import type { SMTPServerError } from "smtp-server";
 
 /**
@@ -23,3 +24,6 @@ export function replyError([code, text]: Reply): SMTPServerError {
 }
 
 export const queuedReply = (messageId: string) => `2.0.0 Ok: queued as ${messageId}`;
+
+/** Without an upstream nothing is queued for delivery, and the reply must not say so. */
+export const storedReply = (messageId: string) => `2.0.0 Ok: ${NOT_RELAYED_NOTICE} (id ${messageId})`;

@@ -33,7 +33,7 @@ describe("message intake", () => {
     grant,
     mailFrom: "app@example.com",
     rcptTo: ["a@example.org", "b@example.org"],
-    raw: Buffer.from("Subject: hi\r\n\r\nhello \xff\r\n", "latin1"),
+    raw: Buffer.from("Message-ID: <m1@example.com>\r\nSubject: hi\r\n\r\nhello \xff\r\n", "latin1"),
     remoteAddress: "192.0.2.1",
   });
 
@@ -53,11 +53,53 @@ describe("message intake", () => {
       rcptTo: ["a@example.org", "b@example.org"],
       size: message(grant).raw.length,
       remoteAddress: "192.0.2.1",
+      messageIdHeader: "<m1@example.com>",
+      subject: "hi",
+      status: "stored",
+      nextAttemptAt: null,
     });
     expect(stored?.raw.equals(message(grant).raw)).toBe(true);
     const after = await counterOf(id);
     expect(after?.n).toBe(1);
     expect(after?.updatedAt).toEqual(before?.updatedAt);
+  });
+
+  it("queues the message for the upstream when relaying, due at once, with every recipient pending", async () => {
+    const { grant } = await loggedIn();
+    const at = new Date("2001-02-03T04:05:06Z");
+    const result = await createMessageIntake(fixture.database.db, { relaying: true, now: () => at }).accept(
+      message(grant),
+    );
+    if (!result.accepted) throw new Error("refused");
+    expect(result.status).toBe("queued");
+    const [stored] = await fixture.database.db
+      .select()
+      .from(schema.smtpMessages)
+      .where(eq(schema.smtpMessages.id, result.messageId));
+    expect(stored).toMatchObject({
+      status: "queued",
+      nextAttemptAt: at,
+      attempts: 0,
+      recipients: [
+        { address: "a@example.org", state: "pending", reply: null },
+        { address: "b@example.org", state: "pending", reply: null },
+      ],
+    });
+  });
+
+  it("adds a Message-ID to a message without one, before its first line, from the sender's domain", async () => {
+    const { grant } = await loggedIn();
+    const raw = Buffer.from("Subject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=\r\n\r\nbody\r\n");
+    const result = await createMessageIntake(fixture.database.db).accept({ ...message(grant), raw });
+    if (!result.accepted) throw new Error("refused");
+    const [stored] = await fixture.database.db
+      .select()
+      .from(schema.smtpMessages)
+      .where(eq(schema.smtpMessages.id, result.messageId));
+    expect(stored?.messageIdHeader).toMatch(/^<[0-9a-f-]{36}@example\.com>$/);
+    expect(stored?.raw.toString()).toBe(`Message-ID: ${stored?.messageIdHeader}\r\n${raw.toString()}`);
+    expect(stored?.size).toBe(stored?.raw.length);
+    expect(stored?.subject).toBe("Grüße");
   });
 
   it.each([

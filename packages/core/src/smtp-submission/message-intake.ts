@@ -1,5 +1,6 @@
 import { type Database, schema } from "@relaypost/db";
 import { eq, inArray, lt, sql } from "drizzle-orm";
+import { decodeHeaderValue, readHeader, withMessageId } from "../relay/message-headers";
 import { grantHolds, type SmtpGrant } from "../smtp-auth/grant";
 
 export interface MessageIntakeOptions {
@@ -8,6 +9,8 @@ export interface MessageIntakeOptions {
   /** Rows deleted per statement while pruning, so pruning never holds long locks. */
   pruneBatch?: number;
   now?: () => Date;
+  /** Whether an upstream is configured: messages are then queued for it, otherwise only stored. */
+  relaying?: boolean;
 }
 
 export interface IncomingMessage {
@@ -18,7 +21,12 @@ export interface IncomingMessage {
   remoteAddress: string | null;
 }
 
-export type IntakeResult = { accepted: true; messageId: string } | { accepted: false };
+export type IntakeResult =
+  | { accepted: true; messageId: string; status: "queued" | "stored"; size: number }
+  | { accepted: false };
+
+/** Long enough for any subject a person reads in a list. */
+const SUBJECT_MAX_LENGTH = 500;
 
 const messages = schema.smtpMessages;
 const credentials = schema.smtpCredentials;
@@ -26,12 +34,15 @@ const credentials = schema.smtpCredentials;
 /**
  * Stores messages that authenticated sessions submit. The credential is re-checked inside the storing transaction
  * with its row locked, so a regenerate or deactivate that commits first means the message is refused, and one that
- * comes later waits for the message to be counted: a revoked session never gets a message in.
+ * comes later waits for the message to be counted: a revoked session never gets a message in. With an upstream,
+ * the committed row is also the outbox entry a delivery worker claims, so the `250` that follows is never a promise
+ * the database does not hold.
  */
 export function createMessageIntake(db: Database, options: MessageIntakeOptions = {}) {
   const retentionMs = options.retentionMs ?? 7 * 24 * 60 * 60_000;
   const pruneBatch = options.pruneBatch ?? 1_000;
   const now = options.now ?? (() => new Date());
+  const status = options.relaying ? "queued" : "stored";
 
   return {
     accept(message: IncomingMessage): Promise<IntakeResult> {
@@ -42,6 +53,9 @@ export function createMessageIntake(db: Database, options: MessageIntakeOptions 
           .where(eq(credentials.id, message.grant.credentialId))
           .for("update");
         if (!grantHolds(message.grant, row)) return { accepted: false };
+        const { raw, messageId } = withMessageId(message.raw, message.mailFrom);
+        const subject = readHeader(raw, "subject");
+        const at = now();
         const [stored] = await tx
           .insert(messages)
           .values({
@@ -49,10 +63,15 @@ export function createMessageIntake(db: Database, options: MessageIntakeOptions 
             credentialId: message.grant.credentialId,
             mailFrom: message.mailFrom,
             rcptTo: message.rcptTo,
-            size: message.raw.length,
-            raw: message.raw,
+            size: raw.length,
+            raw,
             remoteAddress: message.remoteAddress,
-            createdAt: now(),
+            createdAt: at,
+            messageIdHeader: messageId,
+            subject: subject === undefined ? null : decodeHeaderValue(subject).slice(0, SUBJECT_MAX_LENGTH),
+            status,
+            nextAttemptAt: status === "queued" ? at : null,
+            recipients: message.rcptTo.map((address) => ({ address, state: "pending" as const, reply: null })),
           })
           .returning({ id: messages.id });
         if (!stored) throw new Error("insert returned no row");
@@ -60,7 +79,7 @@ export function createMessageIntake(db: Database, options: MessageIntakeOptions 
         await tx.execute(
           sql`update ${credentials} set messages_accepted = messages_accepted + 1 where ${credentials.id} = ${message.grant.credentialId}`,
         );
-        return { accepted: true, messageId: stored.id };
+        return { accepted: true, messageId: stored.id, status, size: raw.length };
       });
     },
 

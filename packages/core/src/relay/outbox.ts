@@ -1,0 +1,104 @@
+import { randomUUID } from "node:crypto";
+import { type Database, queryRows, schema } from "@relaypost/db";
+import type { RecipientResult } from "@relaypost/db/schema";
+import { and, eq, sql } from "drizzle-orm";
+import type { MessageFate } from "./attempt-outcome";
+
+const m = schema.smtpMessages;
+
+/** A message a worker holds the lease on, with what delivering it needs. */
+export interface ClaimedMessage {
+  id: string;
+  organizationId: string;
+  credentialId: string | null;
+  username: string | null;
+  remoteAddress: string | null;
+  mailFrom: string;
+  raw: Buffer;
+  recipients: RecipientResult[];
+  attempts: number;
+  createdAt: Date;
+  /** This claim's token: the outcome is written only while the row still carries it. */
+  lease: string;
+}
+
+interface ClaimedRow extends Record<string, unknown> {
+  id: string;
+  organization_id: string;
+  credential_id: string | null;
+  username: string | null;
+  remote_address: string | null;
+  mail_from: string;
+  raw: Buffer | Uint8Array;
+  recipients: RecipientResult[] | null;
+  rcpt_to: string[];
+  attempts: number;
+  created_at: Date | string;
+}
+
+/**
+ * Takes up to `limit` due messages: queued or deferred, due by `now`, and not held by an unexpired lease. SKIP LOCKED
+ * lets workers on every process claim at once without waiting for or taking each other's rows; the lease (a fresh
+ * token and an expiry) is what keeps a claimed row from being claimed again once this statement commits, and what
+ * frees it when the process holding it dies. PGlite runs the same statement in its single process.
+ */
+export async function claimDue(
+  db: Database,
+  { limit, now, leaseMs }: { limit: number; now: Date; leaseMs: number },
+): Promise<ClaimedMessage[]> {
+  const lease = randomUUID();
+  const at = now.toISOString();
+  const expires = new Date(now.getTime() + leaseMs).toISOString();
+  const rows = await queryRows<ClaimedRow>(
+    db,
+    sql`update ${m} set lease_owner = ${lease}, lease_expires_at = ${expires}::timestamptz, attempts = attempts + 1
+        where id in (
+          select id from ${m}
+          where status in ('queued', 'deferred') and next_attempt_at <= ${at}::timestamptz
+            and (lease_expires_at is null or lease_expires_at <= ${at}::timestamptz)
+          order by next_attempt_at
+          limit ${limit}
+          for update skip locked)
+        returning id, organization_id, credential_id, remote_address, mail_from, raw, recipients, rcpt_to, attempts,
+          created_at, (select username from ${schema.smtpCredentials} c where c.id = credential_id) as username`,
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    organizationId: row.organization_id,
+    credentialId: row.credential_id,
+    username: row.username,
+    remoteAddress: row.remote_address,
+    mailFrom: row.mail_from,
+    raw: Buffer.from(row.raw),
+    recipients: row.recipients ?? row.rcpt_to.map((address) => ({ address, state: "pending", reply: null })),
+    attempts: row.attempts,
+    createdAt: new Date(row.created_at),
+    lease,
+  }));
+}
+
+/**
+ * Writes an attempt's outcome and releases the lease, if this claim still holds it. A worker whose lease expired and
+ * was taken over writes nothing: the message is the new holder's, who delivers it again (at-least-once).
+ */
+export async function settle(
+  db: Database,
+  message: ClaimedMessage,
+  fate: MessageFate,
+  { now, reply }: { now: Date; reply: string | null },
+): Promise<boolean> {
+  const written = await db
+    .update(m)
+    .set({
+      status: fate.status,
+      recipients: fate.recipients,
+      lastReply: reply,
+      nextAttemptAt: fate.status === "deferred" ? fate.retryAt : null,
+      relayedAt: fate.status === "relayed" ? now : null,
+      leaseOwner: null,
+      leaseExpiresAt: null,
+    })
+    .where(and(eq(m.id, message.id), eq(m.leaseOwner, message.lease)))
+    .returning({ id: m.id });
+  return written.length > 0;
+}
