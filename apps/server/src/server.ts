@@ -1,7 +1,8 @@
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
-import { type Core, createRuntime, type EventBus, type EventPublisher } from "@relaypost/core";
+import { NOT_RELAYED_NOTICE } from "@relaypost/contract";
+import { type Core, createRuntime, type EventBus, type EventPublisher, type RuntimeConfig } from "@relaypost/core";
 import type { DatabaseHandle } from "@relaypost/db";
 import type { Config } from "./config";
 import { openDatabase } from "./database";
@@ -27,6 +28,16 @@ export interface RelayPostServer {
   close(): Promise<void>;
 }
 
+function relayConfig(config: Config): RuntimeConfig["relay"] {
+  if (!config.RELAY_URL) return undefined;
+  return {
+    upstream: config.RELAY_URL,
+    maxAgeMs: config.RELAY_MAX_AGE,
+    maxConnections: config.RELAY_MAX_CONNECTIONS,
+    leaseMs: config.RELAY_LEASE,
+  };
+}
+
 /**
  * Opens the database, applies migrations and starts every listener of one RelayPost process. Its fault lines go to
  * `faultSink` (standard error by default).
@@ -37,7 +48,7 @@ export async function startServer(
 ): Promise<RelayPostServer> {
   const logFault = faultLogger(faultSink);
   const database = await openDatabase(config);
-  const runtime = await createRuntime(database, { onError: logFault });
+  const runtime = await createRuntime(database, { onError: logFault, relay: relayConfig(config) });
   const { core, bus, publisher } = runtime;
   const smtp = await startSmtp(config, { runtime, logFault });
   const smtpEndpoint = { host: config.SMTP_HOST ?? null, port: smtp.port, implicitTlsPort: smtp.smtpsPort ?? null };
@@ -61,6 +72,11 @@ export async function startServer(
   await websocket.listenForRevocations(runtime.revocations);
   const httpPort = (http.address() as AddressInfo).port;
   logInfo(`HTTP listening on http://${config.HOST}:${httpPort} (${database.description})`);
+  logInfo(
+    config.RELAY_URL
+      ? `Relaying accepted messages to ${config.RELAY_URL.description}`
+      : `No upstream configured (RELAY_URL): accepted messages are ${NOT_RELAYED_NOTICE}`,
+  );
   runtime.startMaintenance();
 
   let closing: Promise<void> | undefined;

@@ -76,7 +76,14 @@ export async function createRuntime(
   });
   const smtpSubmission = createSmtpSubmission({ verifier, intake, publisher });
   const relay = config.relay
-    ? createDeliveryWorker(config.relay, { db, publisher, onError: (error) => onError("message delivery", error) })
+    ? createDeliveryWorker(config.relay, {
+        db,
+        onError: (error) => onError("message delivery", error),
+        onCommitted: bus.offer,
+        beforeClaim: async () => {
+          await publisher.flush(1);
+        },
+      })
     : undefined;
   // A message queued on any process wakes this one's workers; the poll only catches deferrals coming due.
   const stopWaking = relay

@@ -1,19 +1,19 @@
 import type { Database } from "@relaypost/db";
-import type { EventPublisher } from "../events/publisher";
-import { applyAnswer, decideFate, exponentialBackoff, type MessageFate } from "./attempt-outcome";
-import { type ClaimedMessage, claimDue, settle } from "./outbox";
+import type { NewEvent, RelayEvent } from "../events/types";
+import { applyAnswer, decideFate, exponentialBackoff } from "./attempt-outcome";
+import { type AttemptRecord, type ClaimedMessage, claimDue, recordOutcomes } from "./outbox";
 import type { Upstream } from "./upstream";
 import { createUpstreamClient } from "./upstream-client";
 
 export interface DeliveryOptions {
   upstream: Upstream;
-  /** Connections open to the upstream at once; also how many messages this process delivers at once. */
+  /** Connections open to the upstream at once, per process. */
   maxConnections?: number;
   /** How long an undeliverable message keeps being retried (default 24 h). */
   maxAgeMs?: number;
   /** How long a claim holds a message; a process that dies holding it frees it this long after claiming. */
   leaseMs?: number;
-  /** How often idle workers look for due messages queued by other processes or coming due after a deferral. */
+  /** How often idle workers look for due messages (deferrals coming due, a wake-up that was missed). */
   pollIntervalMs?: number;
   /** Delay before the next attempt, given how many there have been (tests pass a fixed one). */
   backoff?: (attempts: number) => number;
@@ -22,18 +22,43 @@ export interface DeliveryOptions {
 
 export interface DeliveryDependencies {
   db: Database;
-  publisher: Pick<EventPublisher, "publish">;
   onError: (error: unknown) => void;
+  /** Each round's committed events, so this process's bus can deliver them without waiting for the notification. */
+  onCommitted?: (events: RelayEvent[]) => void;
+  /**
+   * Runs before each claim: the runtime writes this process's pending `message.accepted` events, so a message's
+   * delivery events never come before its acceptance when one process does both.
+   */
+  beforeClaim?: () => Promise<void>;
 }
 
 export const DEFAULT_MAX_AGE_MS = 24 * 60 * 60_000;
 export const DEFAULT_LEASE_MS = 5 * 60_000;
 
+function eventOf({ message, fate, reply }: AttemptRecord): NewEvent {
+  const envelope = {
+    organizationId: message.organizationId,
+    credentialId: message.credentialId,
+    username: message.username,
+    remoteAddress: message.remoteAddress,
+  };
+  const base = { messageId: message.id, attempts: message.attempts, reply };
+  if (fate.status === "relayed") {
+    const accepted = fate.recipients.filter((r) => r.state === "relayed").length;
+    const refused = fate.recipients.length - accepted;
+    return { ...envelope, type: "message.relayed", data: { ...base, accepted, refused } };
+  }
+  if (fate.status === "deferred") {
+    return { ...envelope, type: "message.deferred", data: { ...base, retryAt: fate.retryAt.toISOString() } };
+  }
+  return { ...envelope, type: "message.failed", data: { ...base, expired: fate.expired } };
+}
+
 /**
  * This process's delivery workers: they claim due messages from the outbox (outbox.ts), hand each to the upstream
- * over a pooled connection and write what became of it, then publish that. `runOnce` is one round, which tests
- * await; `start` repeats rounds while there is work and otherwise waits for a wake-up (a message queued here) or the
- * poll interval.
+ * over a pooled connection and write what became of it together with its event. `runOnce` is one round, which
+ * tests await; `start` repeats rounds while there is work and otherwise waits for a wake-up (a message queued on
+ * any process) or the poll interval.
  */
 export function createDeliveryWorker(options: DeliveryOptions, deps: DeliveryDependencies) {
   const maxConnections = options.maxConnections ?? 5;
@@ -46,27 +71,7 @@ export function createDeliveryWorker(options: DeliveryOptions, deps: DeliveryDep
   // nodemailer's pool queues what its connections cannot take at once; a few per connection keeps them all busy.
   const batch = maxConnections * 4;
 
-  function publish(message: ClaimedMessage, fate: MessageFate, reply: string | null): void {
-    const envelope = {
-      organizationId: message.organizationId,
-      credentialId: message.credentialId,
-      username: message.username,
-      remoteAddress: message.remoteAddress,
-    };
-    const base = { messageId: message.id, attempts: message.attempts, reply };
-    if (fate.status === "relayed") {
-      const accepted = fate.recipients.filter((r) => r.state === "relayed").length;
-      const refused = fate.recipients.length - accepted;
-      deps.publisher.publish({ ...envelope, type: "message.relayed", data: { ...base, accepted, refused } });
-    } else if (fate.status === "deferred") {
-      const retryAt = fate.retryAt.toISOString();
-      deps.publisher.publish({ ...envelope, type: "message.deferred", data: { ...base, retryAt } });
-    } else {
-      deps.publisher.publish({ ...envelope, type: "message.failed", data: { ...base, expired: fate.expired } });
-    }
-  }
-
-  async function deliver(message: ClaimedMessage): Promise<void> {
+  async function attempt(message: ClaimedMessage): Promise<AttemptRecord> {
     const pending = message.recipients.filter((r) => r.state === "pending").map((r) => r.address);
     const answer = await client.send({ mailFrom: message.mailFrom, rcptTo: pending, raw: message.raw });
     const outcome = applyAnswer(message.recipients, answer);
@@ -77,19 +82,26 @@ export function createDeliveryWorker(options: DeliveryOptions, deps: DeliveryDep
       maxAgeMs,
       retryAt: new Date(at.getTime() + backoff(message.attempts)),
     });
-    if (await settle(deps.db, message, fate, { now: at, reply: outcome.reply })) publish(message, fate, outcome.reply);
+    return { message, fate, reply: outcome.reply, at };
   }
 
-  /** Claims what is due (up to one batch), delivers it and writes the outcomes; resolves with how many it claimed. */
+  /**
+   * Claims what is due (up to one batch), delivers it and writes the outcomes with their events in one transaction;
+   * resolves with how many it claimed. Outcomes that cannot be written leave their leases to expire, and the
+   * messages are delivered again then.
+   */
   async function runOnce(): Promise<number> {
+    await deps.beforeClaim?.();
     const claimed = await claimDue(deps.db, { limit: batch, now: now(), leaseMs });
-    await Promise.all(claimed.map((message) => deliver(message).catch(deps.onError)));
+    const records = await Promise.all(claimed.map(attempt));
+    const events = await recordOutcomes(deps.db, records, eventOf);
+    deps.onCommitted?.(events);
     return claimed.length;
   }
 
   let running: Promise<void> | undefined;
   let stopped = false;
-  let wake: (() => void) | undefined;
+  let wakeUp: (() => void) | undefined;
   let woken = false;
 
   function idle(): Promise<void> {
@@ -101,11 +113,11 @@ export function createDeliveryWorker(options: DeliveryOptions, deps: DeliveryDep
       const timer = setTimeout(done, pollIntervalMs);
       function done() {
         clearTimeout(timer);
-        wake = undefined;
+        wakeUp = undefined;
         woken = false;
         resolve();
       }
-      wake = done;
+      wakeUp = done;
     });
   }
 
@@ -133,16 +145,15 @@ export function createDeliveryWorker(options: DeliveryOptions, deps: DeliveryDep
     /** A message was queued: look now rather than at the next poll. */
     wake(): void {
       woken = true;
-      wake?.();
+      wakeUp?.();
     },
     /** Finishes the round under way (its outcomes are written), then closes the upstream connections. */
     async stop(): Promise<void> {
       stopped = true;
-      wake?.();
+      wakeUp?.();
       await running;
       client.close();
     },
-    maxAgeMs,
   };
 }
 

@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import { type Database, queryRows, schema } from "@relaypost/db";
 import type { RecipientResult } from "@relaypost/db/schema";
 import { and, eq, sql } from "drizzle-orm";
+import { appendEvents } from "../events/store";
+import type { NewEvent, RelayEvent } from "../events/types";
 import type { MessageFate } from "./attempt-outcome";
 
 const m = schema.smtpMessages;
@@ -77,28 +79,48 @@ export async function claimDue(
   }));
 }
 
+/** One attempt's outcome, to be written by the claim that made it. */
+export interface AttemptRecord {
+  message: ClaimedMessage;
+  fate: MessageFate;
+  reply: string | null;
+  at: Date;
+}
+
 /**
- * Writes an attempt's outcome and releases the lease, if this claim still holds it. A worker whose lease expired and
- * was taken over writes nothing: the message is the new holder's, who delivers it again (at-least-once).
+ * Writes a round's outcomes and their events in one transaction, releases the leases and returns the committed
+ * events. An outcome is written only
+ * while its claim still holds the row: a worker whose lease expired and was taken over writes nothing, and the
+ * message is the new holder's, who delivers it again (at-least-once). The events commit with the statuses they
+ * report, so a crash cannot leave one without the other. Rows are updated in id order, so two rounds that touch the
+ * same rows (a stale claim and its successor) wait for each other instead of deadlocking.
  */
-export async function settle(
+export function recordOutcomes(
   db: Database,
-  message: ClaimedMessage,
-  fate: MessageFate,
-  { now, reply }: { now: Date; reply: string | null },
-): Promise<boolean> {
-  const written = await db
-    .update(m)
-    .set({
-      status: fate.status,
-      recipients: fate.recipients,
-      lastReply: reply,
-      nextAttemptAt: fate.status === "deferred" ? fate.retryAt : null,
-      relayedAt: fate.status === "relayed" ? now : null,
-      leaseOwner: null,
-      leaseExpiresAt: null,
-    })
-    .where(and(eq(m.id, message.id), eq(m.leaseOwner, message.lease)))
-    .returning({ id: m.id });
-  return written.length > 0;
+  records: AttemptRecord[],
+  eventOf: (record: AttemptRecord) => NewEvent,
+): Promise<RelayEvent[]> {
+  if (records.length === 0) return Promise.resolve([]);
+  const ordered = [...records].sort((a, b) => (a.message.id < b.message.id ? -1 : 1));
+  return db.transaction(async (tx) => {
+    const written: AttemptRecord[] = [];
+    for (const record of ordered) {
+      const { message, fate, reply, at } = record;
+      const rows = await tx
+        .update(m)
+        .set({
+          status: fate.status,
+          recipients: fate.recipients,
+          lastReply: reply,
+          nextAttemptAt: fate.status === "deferred" ? fate.retryAt : null,
+          relayedAt: fate.status === "relayed" ? at : null,
+          leaseOwner: null,
+          leaseExpiresAt: null,
+        })
+        .where(and(eq(m.id, message.id), eq(m.leaseOwner, message.lease)))
+        .returning({ id: m.id });
+      if (rows.length > 0) written.push(record);
+    }
+    return appendEvents(tx, written.map(eventOf));
+  });
 }

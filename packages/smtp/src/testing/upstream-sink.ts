@@ -35,7 +35,7 @@ const messageIdOf = (raw: Buffer) => /^message-id:\s*(.+?)\r?$/im.exec(raw.toStr
 export async function startUpstreamSink(options: { auth?: { user: string; pass: string } } = {}) {
   const received: ReceivedMessage[] = [];
   const logins: Array<{ user: string | undefined }> = [];
-  const waiters: Array<{ count: number; resolve: () => void }> = [];
+  const waiters: Array<{ done: (received: ReceivedMessage[]) => boolean; resolve: () => void }> = [];
   let rules: SinkRules = { rcpt: () => "ok", data: () => "ok" };
   /** The next DATA to hold: told when it arrives, answered when released. */
   let nextHeld: { arrived: () => void; released: Promise<void> } | undefined;
@@ -77,7 +77,7 @@ export async function startUpstreamSink(options: { auth?: { user: string; pass: 
           raw,
           messageId: messageIdOf(raw),
         });
-        for (const waiter of waiters.filter((w) => received.length >= w.count)) {
+        for (const waiter of waiters.filter((w) => w.done(received))) {
           waiters.splice(waiters.indexOf(waiter), 1);
           waiter.resolve();
         }
@@ -100,10 +100,10 @@ export async function startUpstreamSink(options: { auth?: { user: string; pass: 
     answer(next: Partial<SinkRules>): void {
       rules = { ...rules, ...next };
     },
-    /** Resolves once the sink has taken `count` messages in all. */
-    receivedCount(count: number): Promise<void> {
-      if (received.length >= count) return Promise.resolve();
-      return new Promise((resolve) => waiters.push({ count, resolve }));
+    /** Resolves once what the sink has taken satisfies `done` (checked as each message arrives). */
+    until(done: (received: ReceivedMessage[]) => boolean): Promise<void> {
+      if (done(received)) return Promise.resolve();
+      return new Promise((resolve) => waiters.push({ done, resolve }));
     },
     /** Holds the next DATA unanswered; `reached` settles when it is waiting, `release` lets it be answered. */
     hold() {
