@@ -116,6 +116,13 @@ const SPECS: Record<string, Spec> = {
     roles: ROLES,
     call: (c, v) => c.members.setRole({ userId: v.id, role: v.role }),
   },
+  "messages.countsByCredential": { requires: "viewer", call: (c) => c.messages.countsByCredential() },
+  "messages.list": {
+    requires: "viewer",
+    target: "credential",
+    filtersById: true,
+    call: (c, v) => c.messages.list({ credentialId: v.id }),
+  },
   "organizations.create": { requires: "user", call: (c) => c.organizations.create({ name: "Mine 2" }) },
   "organizations.current": { requires: "viewer", call: (c) => c.organizations.current() },
   "organizations.list": { requires: "user", call: (c) => c.organizations.list() },

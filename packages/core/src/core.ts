@@ -39,6 +39,7 @@ import {
 import { createSignIn } from "./identity/sign-in";
 import { type SignUpInput, signUp } from "./identity/sign-up";
 import { createUser } from "./identity/users";
+import { countMessagesByCredential, listMessages, type MessageQuery } from "./relay/message-log";
 import { createCredentialLifecycle } from "./smtp-credentials/lifecycle";
 import { getCredential, type ListQuery, listCredentials } from "./smtp-credentials/listing";
 import { type AttemptStore, createMemoryAttemptStore } from "./throttle/attempt-store";
@@ -76,6 +77,11 @@ export function createCore({
       ...createCredentialLifecycle(db, hasher),
       list: (organizationId: string, query: ListQuery) => listCredentials(db, organizationId, query),
       get: (organizationId: string, id: string) => getCredential(db, organizationId, id),
+    },
+    /** The message log: what was accepted and what became of it, per organization. */
+    messages: {
+      list: (organizationId: string, query: MessageQuery) => listMessages(db, organizationId, query),
+      countsByCredential: (organizationId: string) => countMessagesByCredential(db, organizationId),
     },
     users: {
       create: (input: { email: string; password: string; name?: string }) => createUser(db, hasher, input),

@@ -1,0 +1,42 @@
+import { MESSAGE_STATUSES } from "@relaypost/contract";
+import { decodeKeysetCursor } from "@relaypost/core";
+import { z } from "zod";
+import { organizationProcedure, router } from "../trpc";
+
+/** Decoded here, so a forged cursor is refused on its field and never reaches SQL. */
+const cursor = z
+  .string()
+  .max(200)
+  .transform((value, ctx) => {
+    const decoded = decodeKeysetCursor(value);
+    if (!decoded) ctx.addIssue({ code: "custom", message: "Invalid cursor" });
+    return decoded ?? z.NEVER;
+  });
+
+export const messagesRouter = router({
+  /** The organization's messages, newest first: envelope, size, subject, status, attempts, last upstream reply. */
+  list: organizationProcedure("viewer")
+    .input(
+      z
+        .object({
+          credentialId: z.uuid().optional(),
+          status: z.enum(MESSAGE_STATUSES).optional(),
+          cursor: cursor.nullish(),
+          limit: z.number().int().min(1).max(100).default(50),
+        })
+        .default({ limit: 50 }),
+    )
+    .query(({ ctx, input }) =>
+      ctx.core.messages.list(ctx.scope.organizationId, {
+        credentialId: input.credentialId,
+        status: input.status,
+        cursor: input.cursor ?? undefined,
+        limit: input.limit,
+      }),
+    ),
+
+  /** Messages each credential sent in the last 24 hours and 7 days, for the credentials list. */
+  countsByCredential: organizationProcedure("viewer").query(({ ctx }) =>
+    ctx.core.messages.countsByCredential(ctx.scope.organizationId),
+  ),
+});

@@ -1,0 +1,115 @@
+import type { MessageStatus } from "@relaypost/contract";
+import { type Database, queryRows, schema } from "@relaypost/db";
+import type { RecipientResult } from "@relaypost/db/schema";
+import { and, desc, eq, type SQL, sql } from "drizzle-orm";
+import { encodeKeysetCursor, type KeysetCursor } from "../keyset-cursor";
+
+const m = schema.smtpMessages;
+
+/** A message as the log shows it: envelope, size, subject and delivery state, never the body. */
+export interface MessageSummary {
+  id: string;
+  credentialId: string | null;
+  mailFrom: string;
+  rcptTo: string[];
+  size: number;
+  subject: string | null;
+  status: MessageStatus;
+  attempts: number;
+  lastReply: string | null;
+  /** Each recipient's state and the upstream's last reply about it. */
+  recipients: RecipientResult[];
+  createdAt: Date;
+  relayedAt: Date | null;
+}
+
+export interface MessageQuery {
+  credentialId?: string | undefined;
+  status?: MessageStatus | undefined;
+  cursor?: KeysetCursor | undefined;
+  limit: number;
+}
+
+export interface MessagePage {
+  items: MessageSummary[];
+  nextCursor: string | null;
+}
+
+const summaryColumns = {
+  id: m.id,
+  credentialId: m.credentialId,
+  mailFrom: m.mailFrom,
+  rcptTo: m.rcptTo,
+  size: m.size,
+  subject: m.subject,
+  status: m.status,
+  attempts: m.attempts,
+  lastReply: m.lastReply,
+  recipients: m.recipients,
+  createdAt: m.createdAt,
+  relayedAt: m.relayedAt,
+};
+
+/** An organization's messages, newest first, by keyset pages; the raw body is never read. */
+export async function listMessages(db: Database, organizationId: string, query: MessageQuery): Promise<MessagePage> {
+  const filters: (SQL | undefined)[] = [
+    eq(m.organizationId, organizationId),
+    query.credentialId ? eq(m.credentialId, query.credentialId) : undefined,
+    query.status ? eq(m.status, query.status) : undefined,
+  ];
+  if (query.cursor) {
+    const { createdAt, id } = query.cursor;
+    filters.push(sql`(${m.createdAt}, ${m.id}) < (${createdAt.toISOString()}::timestamptz, ${id}::uuid)`);
+  }
+  const rows = await db
+    .select(summaryColumns)
+    .from(m)
+    .where(and(...filters))
+    .orderBy(desc(m.createdAt), desc(m.id))
+    .limit(query.limit + 1);
+  const items = rows.slice(0, query.limit).map(
+    (row): MessageSummary => ({
+      ...row,
+      // Written only from MESSAGE_STATUSES (intake and the delivery workers).
+      status: row.status as MessageStatus,
+      recipients: row.recipients ?? row.rcptTo.map((address) => ({ address, state: "pending", reply: null })),
+    }),
+  );
+  const last = items.at(-1);
+  return { items, nextCursor: rows.length > query.limit && last ? encodeKeysetCursor(last) : null };
+}
+
+export interface CredentialMessageCounts {
+  credentialId: string;
+  last24h: number;
+  last7d: number;
+}
+
+/**
+ * How many messages each of the organization's credentials had accepted in the last 24 hours and 7 days, one
+ * grouped read of the (organization, created_at) index. Credentials with none are left out. Counts reach back no
+ * further than messages are kept (RuntimeConfig.messageRetentionMs, 7 days by default).
+ */
+export async function countMessagesByCredential(
+  db: Database,
+  organizationId: string,
+  now = new Date(),
+): Promise<CredentialMessageCounts[]> {
+  const dayAgo = new Date(now.getTime() - 24 * 60 * 60_000).toISOString();
+  const weekAgo = new Date(now.getTime() - 7 * 24 * 60 * 60_000).toISOString();
+  const rows = await queryRows<{ credential_id: string; last_24h: string | number; last_7d: string | number }>(
+    db,
+    sql`select credential_id,
+          count(*) filter (where created_at >= ${dayAgo}::timestamptz) as last_24h,
+          count(*) as last_7d
+        from ${m}
+        where organization_id = ${organizationId} and created_at >= ${weekAgo}::timestamptz
+          and credential_id is not null
+        group by credential_id`,
+  );
+  return rows.map((row) => ({
+    credentialId: row.credential_id,
+    last24h: Number(row.last_24h),
+    last7d: Number(row.last_7d),
+  }));
+}
