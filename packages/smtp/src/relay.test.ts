@@ -280,3 +280,46 @@ describe("without an upstream", () => {
     expect(accepted?.data).toMatchObject({ status: "stored" });
   });
 });
+
+describe("delivery in the background, as every process runs it", () => {
+  let sink: UpstreamSink;
+  let h: Harness;
+  beforeAll(async () => {
+    sink = await startUpstreamSink();
+    h = await startHarness({ relay: { upstream: relayUrlSchema.parse(sink.url), maxConnections: 2 } });
+  });
+  afterAll(async () => {
+    await h.close();
+    await sink.close();
+  });
+
+  it("relays a burst accepted over several connections without being asked, each message once", async () => {
+    const created = await h.createCredential();
+    const auth = { user: created.username, pass: created.password };
+    const relayed = new Set<string>();
+    let allRelayed = () => {};
+    const done = new Promise<void>((resolve) => {
+      allRelayed = resolve;
+    });
+    const ids: string[] = [];
+    const unsubscribe = h.bus.subscribe((event) => {
+      if (event.type !== "message.relayed") return;
+      relayed.add(event.data.messageId);
+      if (ids.length === 30 && ids.every((id) => relayed.has(id))) allRelayed();
+    });
+    const sent = await Promise.all(
+      Array.from({ length: 30 }, (_, n) => send(h.service.port, auth, [`user${n}@example.org`])),
+    );
+    ids.push(...sent.map((s) => s.id));
+    if (ids.every((id) => relayed.has(id))) allRelayed();
+    await done;
+    unsubscribe();
+
+    const rows = await h.database.db
+      .select({ status: schema.smtpMessages.status, messageId: schema.smtpMessages.messageIdHeader })
+      .from(schema.smtpMessages)
+      .where(eq(schema.smtpMessages.credentialId, created.id));
+    expect(rows.map((r) => r.status)).toEqual(Array(30).fill("relayed"));
+    expect(sink.received.map((m) => m.messageId).sort()).toEqual(rows.map((r) => r.messageId).sort());
+  });
+});

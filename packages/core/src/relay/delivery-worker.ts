@@ -1,7 +1,7 @@
 import type { Database } from "@relaypost/db";
 import type { NewEvent, RelayEvent } from "../events/types";
 import { applyAnswer, decideFate, exponentialBackoff } from "./attempt-outcome";
-import { type AttemptRecord, type ClaimedMessage, claimDue, recordOutcomes } from "./outbox";
+import { type AttemptRecord, type ClaimedMessage, claimDue, recordOutcome } from "./outbox";
 import type { Upstream } from "./upstream";
 import { createUpstreamClient } from "./upstream-client";
 
@@ -56,9 +56,10 @@ function eventOf({ message, fate, reply }: AttemptRecord): NewEvent {
 
 /**
  * This process's delivery workers: they claim due messages from the outbox (outbox.ts), hand each to the upstream
- * over a pooled connection and write what became of it together with its event. `runOnce` is one round, which
- * tests await; `start` repeats rounds while there is work and otherwise waits for a wake-up (a message queued on
- * any process) or the poll interval.
+ * over a pooled connection and write what became of it, with its event, as soon as it is known, so one slow message
+ * holds up nobody else's outcome. `start` keeps up to `capacity` deliveries going while messages are due and
+ * otherwise waits for a wake-up (a message queued on any process) or the poll interval; `runOnce` is one round,
+ * which tests await instead.
  */
 export function createDeliveryWorker(options: DeliveryOptions, deps: DeliveryDependencies) {
   const maxConnections = options.maxConnections ?? 5;
@@ -68,8 +69,9 @@ export function createDeliveryWorker(options: DeliveryOptions, deps: DeliveryDep
   const backoff = options.backoff ?? exponentialBackoff();
   const now = options.now ?? (() => new Date());
   const client = createUpstreamClient(options.upstream, { maxConnections });
-  // nodemailer's pool queues what its connections cannot take at once; a few per connection keeps them all busy.
-  const batch = maxConnections * 4;
+  // Messages delivered at once: nodemailer's pool queues what its connections cannot take yet, and a few waiting per
+  // connection keeps each one busy while outcomes are written.
+  const capacity = maxConnections * 4;
 
   async function attempt(message: ClaimedMessage): Promise<AttemptRecord> {
     const pending = message.recipients.filter((r) => r.state === "pending").map((r) => r.address);
@@ -85,24 +87,46 @@ export function createDeliveryWorker(options: DeliveryOptions, deps: DeliveryDep
     return { message, fate, reply: outcome.reply, at };
   }
 
-  /**
-   * Claims what is due (up to one batch), delivers it and writes the outcomes with their events in one transaction;
-   * resolves with how many it claimed. Outcomes that cannot be written leave their leases to expire, and the
-   * messages are delivered again then.
-   */
-  async function runOnce(): Promise<number> {
+  /** Delivers one claimed message and writes its outcome with its event, as soon as it is known. */
+  async function deliver(message: ClaimedMessage): Promise<void> {
+    try {
+      const events = await recordOutcome(deps.db, await attempt(message), eventOf);
+      deps.onCommitted?.(events);
+    } catch (error) {
+      // Unwritten, the outcome is lost but the lease stays: the message is delivered again when it expires.
+      deps.onError(error);
+    }
+  }
+
+  const inFlight = new Set<Promise<void>>();
+
+  /** Claims up to `limit` due messages and starts delivering each; resolves with the deliveries. */
+  async function claimAndStart(limit: number): Promise<Promise<void>[]> {
     await deps.beforeClaim?.();
-    const claimed = await claimDue(deps.db, { limit: batch, now: now(), leaseMs });
-    const records = await Promise.all(claimed.map(attempt));
-    const events = await recordOutcomes(deps.db, records, eventOf);
-    deps.onCommitted?.(events);
-    return claimed.length;
+    const claimed = await claimDue(deps.db, { limit, now: now(), leaseMs });
+    return claimed.map((message) => {
+      const delivery = deliver(message).finally(() => {
+        inFlight.delete(delivery);
+        if (backlog) wakeUp?.();
+      });
+      inFlight.add(delivery);
+      return delivery;
+    });
+  }
+
+  /** One round, for tests: claims what is due (as many as there are free slots), delivers it all and waits. */
+  async function runOnce(): Promise<number> {
+    const deliveries = await claimAndStart(capacity - inFlight.size);
+    await Promise.all(deliveries);
+    return deliveries.length;
   }
 
   let running: Promise<void> | undefined;
   let stopped = false;
   let wakeUp: (() => void) | undefined;
   let woken = false;
+  /** Every slot is taken, or the last claim filled them all: more is probably due, so a freed slot looks again. */
+  let backlog = false;
 
   function idle(): Promise<void> {
     if (woken) {
@@ -121,15 +145,23 @@ export function createDeliveryWorker(options: DeliveryOptions, deps: DeliveryDep
     });
   }
 
+  /** Keeps every slot busy while messages are due; otherwise waits for a wake-up, a freed slot or the poll. */
   async function loop(): Promise<void> {
     while (!stopped) {
-      let claimed = 0;
-      try {
-        claimed = await runOnce();
-      } catch (error) {
-        deps.onError(error);
+      const free = capacity - inFlight.size;
+      if (free > 0) {
+        let claimed = 0;
+        try {
+          claimed = (await claimAndStart(free)).length;
+        } catch (error) {
+          deps.onError(error);
+        }
+        backlog = claimed === free;
+        if (backlog) continue;
+      } else {
+        backlog = true;
       }
-      if (claimed < batch && !stopped) await idle();
+      if (!stopped) await idle();
     }
   }
 
@@ -147,11 +179,12 @@ export function createDeliveryWorker(options: DeliveryOptions, deps: DeliveryDep
       woken = true;
       wakeUp?.();
     },
-    /** Finishes the round under way (its outcomes are written), then closes the upstream connections. */
+    /** Stops claiming, lets the deliveries under way finish and be written, then closes the upstream connections. */
     async stop(): Promise<void> {
       stopped = true;
       wakeUp?.();
       await running;
+      await Promise.all(inFlight);
       client.close();
     },
   };

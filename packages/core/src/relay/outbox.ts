@@ -88,39 +88,31 @@ export interface AttemptRecord {
 }
 
 /**
- * Writes a round's outcomes and their events in one transaction, releases the leases and returns the committed
- * events. An outcome is written only
- * while its claim still holds the row: a worker whose lease expired and was taken over writes nothing, and the
- * message is the new holder's, who delivers it again (at-least-once). The events commit with the statuses they
- * report, so a crash cannot leave one without the other. Rows are updated in id order, so two rounds that touch the
- * same rows (a stale claim and its successor) wait for each other instead of deadlocking.
+ * Writes an attempt's outcome and its event in one transaction, releases the lease and returns the committed event.
+ * The outcome is written only while this claim still holds the row: a worker whose lease expired and was taken over
+ * writes nothing, and the message is the new holder's, who delivers it again (at-least-once). The event commits with
+ * the status it reports, so a crash cannot leave one without the other.
  */
-export function recordOutcomes(
+export function recordOutcome(
   db: Database,
-  records: AttemptRecord[],
+  record: AttemptRecord,
   eventOf: (record: AttemptRecord) => NewEvent,
 ): Promise<RelayEvent[]> {
-  if (records.length === 0) return Promise.resolve([]);
-  const ordered = [...records].sort((a, b) => (a.message.id < b.message.id ? -1 : 1));
+  const { message, fate, reply, at } = record;
   return db.transaction(async (tx) => {
-    const written: AttemptRecord[] = [];
-    for (const record of ordered) {
-      const { message, fate, reply, at } = record;
-      const rows = await tx
-        .update(m)
-        .set({
-          status: fate.status,
-          recipients: fate.recipients,
-          lastReply: reply,
-          nextAttemptAt: fate.status === "deferred" ? fate.retryAt : null,
-          relayedAt: fate.status === "relayed" ? at : null,
-          leaseOwner: null,
-          leaseExpiresAt: null,
-        })
-        .where(and(eq(m.id, message.id), eq(m.leaseOwner, message.lease)))
-        .returning({ id: m.id });
-      if (rows.length > 0) written.push(record);
-    }
-    return appendEvents(tx, written.map(eventOf));
+    const written = await tx
+      .update(m)
+      .set({
+        status: fate.status,
+        recipients: fate.recipients,
+        lastReply: reply,
+        nextAttemptAt: fate.status === "deferred" ? fate.retryAt : null,
+        relayedAt: fate.status === "relayed" ? at : null,
+        leaseOwner: null,
+        leaseExpiresAt: null,
+      })
+      .where(and(eq(m.id, message.id), eq(m.leaseOwner, message.lease)))
+      .returning({ id: m.id });
+    return written.length > 0 ? appendEvents(tx, [eventOf(record)]) : [];
   });
 }
