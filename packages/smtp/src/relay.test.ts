@@ -229,6 +229,36 @@ describe("relaying accepted messages to the upstream over real SMTP", () => {
     }
   });
 
+  it("defers while the upstream refuses RelayPost's login, and the upstream password shows up nowhere", async () => {
+    const wrongPassword = "wrong-upstream-password-7";
+    const misconfigured = await h.startRuntime({
+      relay: {
+        upstream: relayUrlSchema.parse(
+          `smtp://${UPSTREAM_AUTH.user}:${wrongPassword}@127.0.0.1:${sink.port}?tlsVerify=false`,
+        ),
+        background: false,
+        now,
+        backoff: () => RETRY_MS,
+      },
+    });
+    try {
+      const sent = await send(h.service.port, credential, ["someone@example.org"]);
+      await relayOf(misconfigured).drain();
+      const row = await rowOf(sent.id);
+      expect(row).toMatchObject({ status: "deferred", attempts: 1 });
+      expect(row?.lastReply).toMatch(/^535 /);
+      expect(sink.logins.at(-1)).toEqual({ user: UPSTREAM_AUTH.user });
+      const shown = JSON.stringify([row, await eventsOf(sent.id), h.faults]);
+      expect(shown).not.toContain(wrongPassword);
+
+      skew += RETRY_MS;
+      await relayOf(h.runtime).drain();
+      expect(await rowOf(sent.id)).toMatchObject({ status: "relayed", attempts: 2 });
+    } finally {
+      await misconfigured.close();
+    }
+  });
+
   it("lets another worker take a message over once the lease of a worker stuck on it expires", async () => {
     const sent = await send(h.service.port, credential, ["someone@example.org"]);
     const stuck = sink.hold();

@@ -134,4 +134,20 @@ describe("message intake", () => {
     expect(left.map((r) => r.id)).toEqual([recent.accepted ? recent.messageId : "missing"]);
     expect(old.every((r) => r.accepted)).toBe(true);
   });
+
+  it("keeps messages still waiting for delivery past the retention period", async () => {
+    const { grant } = await loggedIn();
+    let clock = new Date("2000-02-01T00:00:00Z");
+    const stored = createMessageIntake(fixture.database.db, { retentionMs: 60_000, now: () => clock });
+    const queued = createMessageIntake(fixture.database.db, { retentionMs: 60_000, now: () => clock, relaying: true });
+    await stored.accept(message(grant));
+    const waiting = await queued.accept(message(grant));
+    clock = new Date("2000-02-01T00:05:00Z");
+    expect(await stored.prune()).toBeGreaterThanOrEqual(1);
+    const left = await fixture.database.db
+      .select({ id: schema.smtpMessages.id, status: schema.smtpMessages.status })
+      .from(schema.smtpMessages)
+      .where(eq(schema.smtpMessages.credentialId, grant.credentialId));
+    expect(left).toEqual([{ id: waiting.accepted ? waiting.messageId : "missing", status: "queued" }]);
+  });
 });

@@ -1,5 +1,5 @@
 import { type Database, schema } from "@relaypost/db";
-import { eq, inArray, lt, sql } from "drizzle-orm";
+import { and, eq, inArray, lt, notInArray, sql } from "drizzle-orm";
 import { decodeHeaderValue, readHeader, withMessageId } from "../relay/message-headers";
 import { grantHolds, type SmtpGrant } from "../smtp-auth/grant";
 
@@ -83,7 +83,10 @@ export function createMessageIntake(db: Database, options: MessageIntakeOptions 
       });
     },
 
-    /** Deletes messages older than the retention period; returns how many went. */
+    /**
+     * Deletes messages older than the retention period; returns how many went. Messages still waiting for delivery
+     * (queued, deferred) are kept whatever their age: pruning must never be how accepted mail disappears.
+     */
     async prune(): Promise<number> {
       const cutoff = new Date(now().getTime() - retentionMs);
       let deleted = 0;
@@ -91,7 +94,7 @@ export function createMessageIntake(db: Database, options: MessageIntakeOptions 
         const expired = db
           .select({ id: messages.id })
           .from(messages)
-          .where(lt(messages.createdAt, cutoff))
+          .where(and(lt(messages.createdAt, cutoff), notInArray(messages.status, ["queued", "deferred"])))
           .limit(pruneBatch);
         const gone = await db.delete(messages).where(inArray(messages.id, expired)).returning({ id: messages.id });
         deleted += gone.length;
