@@ -152,6 +152,7 @@ describe.skipIf(!testServerUrl)(
       for (const messageId of committedIds) expect(reached.has(messageId)).toBe(true);
       const statuses = await observer.db.select({ status: schema.smtpMessages.status }).from(schema.smtpMessages);
       expect(statuses.every((row) => row.status === "relayed")).toBe(true);
+      expect(first.output()).toContain(`Relaying accepted messages to 127.0.0.1:${sink.port} (plaintext)`);
       expect(first.output()).not.toContain(password);
     }, 120_000);
   },
