@@ -51,7 +51,12 @@ export async function startServer(
   const runtime = await createRuntime(database, { onError: logFault, relay: relayConfig(config) });
   const { core, bus, publisher } = runtime;
   const smtp = await startSmtp(config, { runtime, logFault });
-  const smtpEndpoint = { host: config.SMTP_HOST ?? null, port: smtp.port, implicitTlsPort: smtp.smtpsPort ?? null };
+  const smtpEndpoint = {
+    host: config.SMTP_HOST ?? null,
+    port: smtp.port,
+    implicitTlsPort: smtp.smtpsPort ?? null,
+    relaying: config.RELAY_URL !== undefined,
+  };
   const app = createHttpApp({
     core,
     smtpEndpoint,
