@@ -40,6 +40,7 @@ import { createSignIn } from "./identity/sign-in";
 import { type SignUpInput, signUp } from "./identity/sign-up";
 import { createUser } from "./identity/users";
 import { countMessagesByCredential, listMessages, type MessageQuery } from "./relay/message-log";
+import { outboxStatus } from "./relay/outbox";
 import { createCredentialLifecycle } from "./smtp-credentials/lifecycle";
 import { getCredential, type ListQuery, listCredentials } from "./smtp-credentials/listing";
 import { type AttemptStore, createMemoryAttemptStore } from "./throttle/attempt-store";
@@ -82,6 +83,8 @@ export function createCore({
     messages: {
       list: (organizationId: string, query: MessageQuery) => listMessages(db, organizationId, query),
       countsByCredential: (organizationId: string) => countMessagesByCredential(db, organizationId),
+      /** Server-wide outbox depth and age, for operators and benchmarks; not organization data. */
+      outbox: () => outboxStatus(db),
     },
     users: {
       create: (input: { email: string; password: string; name?: string }) => createUser(db, hasher, input),

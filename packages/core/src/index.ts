@@ -26,6 +26,7 @@ export { decodeKeysetCursor } from "./keyset-cursor";
 export { organizationNameSchema, userNameSchema } from "./names";
 export { DEFAULT_LEASE_MS, DEFAULT_MAX_AGE_MS, type DeliveryOptions } from "./relay/delivery-worker";
 export type { CredentialMessageCounts, MessagePage, MessageSummary } from "./relay/message-log";
+export type { OutboxStatus } from "./relay/outbox";
 export { durationSchema, relayUrlSchema, type Upstream } from "./relay/upstream";
 export { createRuntime, type Runtime, type RuntimeConfig } from "./runtime";
 export type { SmtpGrant } from "./smtp-auth/grant";

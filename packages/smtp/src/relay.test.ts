@@ -130,12 +130,14 @@ describe("relaying accepted messages to the upstream over real SMTP", () => {
       { address: "someone@example.org", state: "pending", reply: "451 4.3.0 Try again later" },
     ]);
     expect(await relay.runOnce()).toBe(0);
+    expect(await h.core.messages.outbox()).toEqual({ queued: 0, deferred: 1, oldestWaitingSince: deferred?.createdAt });
 
     sink.answer({ data: () => "ok" });
     skew += RETRY_MS;
     await relay.drain();
 
     expect(await rowOf(sent.id)).toMatchObject({ status: "relayed", attempts: 2 });
+    expect(await h.core.messages.outbox()).toEqual({ queued: 0, deferred: 0, oldestWaitingSince: null });
     expect(copiesAtSink(deferred?.messageIdHeader)).toHaveLength(1);
     const events = await eventsOf(sent.id);
     expect(events.map((e) => e.type)).toEqual(["message.accepted", "message.deferred", "message.relayed"]);

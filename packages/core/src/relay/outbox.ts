@@ -116,3 +116,25 @@ export function recordOutcome(
     return written.length > 0 ? appendEvents(tx, [eventOf(record)]) : [];
   });
 }
+
+export interface OutboxStatus {
+  queued: number;
+  deferred: number;
+  /** When the oldest message still waiting for delivery was accepted; null when none waits. */
+  oldestWaitingSince: Date | null;
+}
+
+/** How deep and how old the outbox is, across organizations: what an operator watches for a stuck upstream. */
+export async function outboxStatus(db: Database): Promise<OutboxStatus> {
+  const [row] = await queryRows<{ queued: string | number; deferred: string | number; oldest: Date | string | null }>(
+    db,
+    sql`select count(*) filter (where status = 'queued') as queued, count(*) filter (where status = 'deferred') as deferred,
+          min(created_at) as oldest
+        from ${m} where status in ('queued', 'deferred')`,
+  );
+  return {
+    queued: Number(row?.queued ?? 0),
+    deferred: Number(row?.deferred ?? 0),
+    oldestWaitingSince: row?.oldest ? new Date(row.oldest) : null,
+  };
+}
