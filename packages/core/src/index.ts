@@ -28,6 +28,7 @@ export { DEFAULT_LEASE_MS, DEFAULT_MAX_AGE_MS, type DeliveryOptions } from "./re
 export type { CredentialMessageCounts, MessagePage, MessageSummary } from "./relay/message-log";
 export type { OutboxStatus } from "./relay/outbox";
 export { durationSchema, relayUrlSchema, type Upstream } from "./relay/upstream";
+export { checkUpstream, type UpstreamCheck } from "./relay/upstream-client";
 export { createRuntime, type Runtime, type RuntimeConfig } from "./runtime";
 export type { SmtpGrant } from "./smtp-auth/grant";
 export type { LoginOutcome, SmtpLogin } from "./smtp-auth/login";

@@ -63,3 +63,27 @@ export function createUpstreamClient(upstream: Upstream, { maxConnections }: { m
 }
 
 export type UpstreamClient = ReturnType<typeof createUpstreamClient>;
+
+export type UpstreamCheck = { ok: true } | { ok: false; stage: string; reply: string };
+
+/**
+ * Connects to the upstream as delivery would (TLS as configured, then AUTH when it has a login) and quits, for the
+ * operator's "test connection": whether the upstream would take mail from this server, and if not, its reply.
+ */
+export async function checkUpstream(upstream: Upstream): Promise<UpstreamCheck> {
+  const { pool: _pool, maxConnections: _max, ...single } = upstream.transportOptions(1);
+  const transport = nodemailer.createTransport({ ...single, ...TIMEOUTS });
+  try {
+    await transport.verify();
+    return { ok: true };
+  } catch (error) {
+    const smtp = (error ?? {}) as SMTPConnection.SMTPError;
+    return {
+      ok: false,
+      stage: smtp.command ?? "connection",
+      reply: smtp.response ?? `no reply from the upstream (${smtp.code ?? "connection failed"})`,
+    };
+  } finally {
+    transport.close();
+  }
+}
