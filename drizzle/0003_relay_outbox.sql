@@ -9,5 +9,7 @@ ALTER TABLE "smtp_messages" ADD COLUMN "lease_expires_at" timestamp with time zo
 ALTER TABLE "smtp_messages" ADD COLUMN "last_reply" text;--> statement-breakpoint
 ALTER TABLE "smtp_messages" ADD COLUMN "recipients" jsonb;--> statement-breakpoint
 ALTER TABLE "smtp_messages" ADD COLUMN "relayed_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "smtp_messages" ADD COLUMN "body_pruned_at" timestamp with time zone;--> statement-breakpoint
 CREATE INDEX "smtp_messages_credential_id_created_at_index" ON "smtp_messages" USING btree ("credential_id","created_at");--> statement-breakpoint
+CREATE INDEX "smtp_messages_body_kept_idx" ON "smtp_messages" USING btree ("created_at") WHERE "smtp_messages"."body_pruned_at" is null;--> statement-breakpoint
 CREATE INDEX "smtp_messages_due_idx" ON "smtp_messages" USING btree ("next_attempt_at") WHERE "smtp_messages"."status" in ('queued', 'deferred');

@@ -7,6 +7,8 @@ describe("relay configuration", () => {
     expect(config.RELAY_URL).toBeUndefined();
     expect(config.RELAY_MAX_AGE).toBe(24 * 60 * 60_000);
     expect(config.RELAY_MAX_CONNECTIONS).toBe(5);
+    expect(config.MESSAGE_RETENTION).toBe(30 * 24 * 60 * 60_000);
+    expect(config.MESSAGE_BODY_RETENTION).toBe(7 * 24 * 60 * 60_000);
   });
 
   it("reads RELAY_URL, RELAY_MAX_AGE and RELAY_MAX_CONNECTIONS", () => {

@@ -1,5 +1,12 @@
 import { DEFAULT_SMTP_PORT } from "@relaypost/contract";
-import { DEFAULT_LEASE_MS, DEFAULT_MAX_AGE_MS, durationSchema, relayUrlSchema } from "@relaypost/core";
+import {
+  DEFAULT_BODY_RETENTION_MS,
+  DEFAULT_LEASE_MS,
+  DEFAULT_MAX_AGE_MS,
+  DEFAULT_MESSAGE_RETENTION_MS,
+  durationSchema,
+  relayUrlSchema,
+} from "@relaypost/core";
 import { z } from "zod";
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -38,6 +45,10 @@ const schema = z.object({
   RELAY_MAX_AGE: durationSchema.default(DEFAULT_MAX_AGE_MS),
   /** Connections to the upstream each process keeps open at most. */
   RELAY_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(5),
+  /** How long accepted messages' metadata (envelope, subject, status, replies) is kept. */
+  MESSAGE_RETENTION: durationSchema.default(DEFAULT_MESSAGE_RETENTION_MS),
+  /** How long their raw bytes are kept (at most MESSAGE_RETENTION); mail waiting for delivery is always kept. */
+  MESSAGE_BODY_RETENTION: durationSchema.default(DEFAULT_BODY_RETENTION_MS),
   /** How long a process may hold a message it delivers; one that dies frees its messages after this. */
   RELAY_LEASE: durationSchema.default(DEFAULT_LEASE_MS),
   /** A WebSocket client with more unsent data than this is disconnected (it resumes by event id). */

@@ -48,7 +48,12 @@ export async function startServer(
 ): Promise<RelayPostServer> {
   const logFault = faultLogger(faultSink);
   const database = await openDatabase(config);
-  const runtime = await createRuntime(database, { onError: logFault, relay: relayConfig(config) });
+  const runtime = await createRuntime(database, {
+    onError: logFault,
+    relay: relayConfig(config),
+    messageRetentionMs: config.MESSAGE_RETENTION,
+    messageBodyRetentionMs: config.MESSAGE_BODY_RETENTION,
+  });
   const { core, bus, publisher } = runtime;
   const smtp = await startSmtp(config, { runtime, logFault });
   const smtpEndpoint = {

@@ -42,6 +42,7 @@ export {
   type ListQuery,
 } from "./smtp-credentials/listing";
 export { formatSmtpPassword, generateLookupId, parseSmtpPassword } from "./smtp-credentials/password";
+export { DEFAULT_BODY_RETENTION_MS, DEFAULT_MESSAGE_RETENTION_MS } from "./smtp-submission/message-intake";
 export type { SmtpSubmission } from "./smtp-submission/submission";
 export { DEFAULT_THROTTLE_POLICY, type ThrottlePolicy } from "./throttle/throttle";
 export { hashToken } from "./tokens";

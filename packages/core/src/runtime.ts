@@ -26,8 +26,10 @@ export interface RuntimeConfig {
   /** Sign-in throttle settings (tests shorten its delays). */
   signInThrottle?: Partial<ThrottlePolicy>;
   refusals?: RefusalAggregatorOptions;
-  /** How long accepted SMTP messages are kept. */
+  /** How long accepted SMTP messages' metadata is kept (default 30 days). */
   messageRetentionMs?: number;
+  /** How long their raw bytes are kept (default 7 days). */
+  messageBodyRetentionMs?: number;
   /** How often the event bus reads committed events it may have missed. */
   busPollIntervalMs?: number;
   /** argon2 for account work; a test passes its own to watch or fill it. */
@@ -71,6 +73,7 @@ export async function createRuntime(
   // One clock for acceptance and delivery, so a message's age is measured as its attempts are scheduled.
   const intake = createMessageIntake(db, {
     retentionMs: config.messageRetentionMs,
+    bodyRetentionMs: config.messageBodyRetentionMs,
     relaying: !!config.relay,
     now: config.relay?.now,
   });

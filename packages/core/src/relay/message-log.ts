@@ -21,6 +21,8 @@ export interface MessageSummary {
   recipients: RecipientResult[];
   createdAt: Date;
   relayedAt: Date | null;
+  /** When the body was dropped by its retention; null while it is kept. */
+  bodyPrunedAt: Date | null;
 }
 
 export interface MessageQuery {
@@ -48,6 +50,7 @@ const summaryColumns = {
   recipients: m.recipients,
   createdAt: m.createdAt,
   relayedAt: m.relayedAt,
+  bodyPrunedAt: m.bodyPrunedAt,
 };
 
 /** An organization's messages, newest first, by keyset pages; the raw body is never read. */
@@ -88,7 +91,7 @@ export interface CredentialMessageCounts {
 /**
  * How many messages each of the organization's credentials had accepted in the last 24 hours and 7 days, one
  * grouped read of the (organization, created_at) index. Credentials with none are left out. Counts reach back no
- * further than messages are kept (RuntimeConfig.messageRetentionMs, 7 days by default).
+ * further than message metadata is kept (RuntimeConfig.messageRetentionMs, 30 days by default).
  */
 export async function countMessagesByCredential(
   db: Database,

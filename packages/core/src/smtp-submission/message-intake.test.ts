@@ -126,7 +126,7 @@ describe("message intake", () => {
     clock = new Date("2000-01-01T00:00:59Z");
     const recent = await intake.accept(message(grant));
     clock = new Date("2000-01-01T00:01:30Z");
-    expect(await intake.prune()).toBe(5);
+    expect((await intake.prune()).deleted).toBe(5);
     const left = await fixture.database.db
       .select({ id: schema.smtpMessages.id })
       .from(schema.smtpMessages)
@@ -143,11 +143,51 @@ describe("message intake", () => {
     await stored.accept(message(grant));
     const waiting = await queued.accept(message(grant));
     clock = new Date("2000-02-01T00:05:00Z");
-    expect(await stored.prune()).toBeGreaterThanOrEqual(1);
+    expect((await stored.prune()).deleted).toBeGreaterThanOrEqual(1);
     const left = await fixture.database.db
-      .select({ id: schema.smtpMessages.id, status: schema.smtpMessages.status })
+      .select({ id: schema.smtpMessages.id, status: schema.smtpMessages.status, raw: schema.smtpMessages.raw })
       .from(schema.smtpMessages)
       .where(eq(schema.smtpMessages.credentialId, grant.credentialId));
-    expect(left).toEqual([{ id: waiting.accepted ? waiting.messageId : "missing", status: "queued" }]);
+    expect(left).toEqual([
+      { id: waiting.accepted ? waiting.messageId : "missing", status: "queued", raw: message(grant).raw },
+    ]);
+  });
+
+  it("drops bodies past the body retention and keeps their metadata until the message retention", async () => {
+    const { grant } = await loggedIn();
+    let clock = new Date("2000-03-01T00:00:00Z");
+    const intake = createMessageIntake(fixture.database.db, {
+      retentionMs: 10 * 60_000,
+      bodyRetentionMs: 60_000,
+      pruneBatch: 2,
+      now: () => clock,
+    });
+    const accepted = [];
+    for (let n = 0; n < 3; n++) accepted.push(await intake.accept(message(grant)));
+    const rows = () =>
+      fixture.database.db
+        .select({
+          raw: schema.smtpMessages.raw,
+          size: schema.smtpMessages.size,
+          subject: schema.smtpMessages.subject,
+          bodyPrunedAt: schema.smtpMessages.bodyPrunedAt,
+        })
+        .from(schema.smtpMessages)
+        .where(eq(schema.smtpMessages.credentialId, grant.credentialId));
+
+    clock = new Date("2000-03-01T00:00:30Z");
+    await intake.prune();
+    expect((await rows()).map((r) => r.raw.length)).toEqual(Array(3).fill(message(grant).raw.length));
+
+    clock = new Date("2000-03-01T00:02:00Z");
+    expect((await intake.prune()).bodiesDropped).toBeGreaterThanOrEqual(3);
+    expect(await rows()).toEqual(
+      Array(3).fill({ raw: Buffer.alloc(0), size: message(grant).raw.length, subject: "hi", bodyPrunedAt: clock }),
+    );
+
+    clock = new Date("2000-03-01T00:11:00Z");
+    await intake.prune();
+    expect(await rows()).toEqual([]);
+    expect(accepted.every((r) => r.accepted)).toBe(true);
   });
 });

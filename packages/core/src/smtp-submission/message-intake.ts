@@ -1,11 +1,13 @@
 import { type Database, schema } from "@relaypost/db";
-import { and, eq, inArray, lt, notInArray, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, notInArray, sql } from "drizzle-orm";
 import { decodeHeaderValue, readHeader, withMessageId } from "../relay/message-headers";
 import { grantHolds, type SmtpGrant } from "../smtp-auth/grant";
 
 export interface MessageIntakeOptions {
-  /** How long accepted messages (metadata and raw bytes) are kept. */
+  /** How long a message's metadata (envelope, subject, status, replies) is kept. */
   retentionMs?: number;
+  /** How long its raw bytes are kept; at most `retentionMs`. */
+  bodyRetentionMs?: number;
   /** Rows deleted per statement while pruning, so pruning never holds long locks. */
   pruneBatch?: number;
   now?: () => Date;
@@ -25,6 +27,12 @@ export type IntakeResult =
   | { accepted: true; messageId: string; status: "queued" | "stored"; size: number }
   | { accepted: false };
 
+export const DEFAULT_MESSAGE_RETENTION_MS = 30 * 24 * 60 * 60_000;
+export const DEFAULT_BODY_RETENTION_MS = 7 * 24 * 60 * 60_000;
+
+/** Mail still waiting for delivery, which neither retention may touch. */
+const WAITING = ["queued", "deferred"];
+
 /** Long enough for any subject a person reads in a list. */
 const SUBJECT_MAX_LENGTH = 500;
 
@@ -39,7 +47,8 @@ const credentials = schema.smtpCredentials;
  * the database does not hold.
  */
 export function createMessageIntake(db: Database, options: MessageIntakeOptions = {}) {
-  const retentionMs = options.retentionMs ?? 7 * 24 * 60 * 60_000;
+  const retentionMs = options.retentionMs ?? DEFAULT_MESSAGE_RETENTION_MS;
+  const bodyRetentionMs = Math.min(options.bodyRetentionMs ?? DEFAULT_BODY_RETENTION_MS, retentionMs);
   const pruneBatch = options.pruneBatch ?? 1_000;
   const now = options.now ?? (() => new Date());
   const status = options.relaying ? "queued" : "stored";
@@ -84,21 +93,45 @@ export function createMessageIntake(db: Database, options: MessageIntakeOptions 
     },
 
     /**
-     * Deletes messages older than the retention period; returns how many went. Messages still waiting for delivery
-     * (queued, deferred) are kept whatever their age: pruning must never be how accepted mail disappears.
+     * Drops the raw bytes of messages past the body retention, then deletes messages past the metadata retention, in
+     * batches so pruning never holds long locks; returns how many of each went. Messages still waiting for delivery
+     * (queued, deferred) are kept whole whatever their age: pruning must never be how accepted mail disappears.
      */
-    async prune(): Promise<number> {
-      const cutoff = new Date(now().getTime() - retentionMs);
+    async prune(): Promise<{ bodiesDropped: number; deleted: number }> {
+      const at = now();
+      const bodyCutoff = new Date(at.getTime() - bodyRetentionMs);
+      const cutoff = new Date(at.getTime() - retentionMs);
+      let bodiesDropped = 0;
+      for (;;) {
+        const expired = db
+          .select({ id: messages.id })
+          .from(messages)
+          .where(
+            and(
+              lt(messages.createdAt, bodyCutoff),
+              isNull(messages.bodyPrunedAt),
+              notInArray(messages.status, WAITING),
+            ),
+          )
+          .limit(pruneBatch);
+        const dropped = await db
+          .update(messages)
+          .set({ raw: Buffer.alloc(0), bodyPrunedAt: at })
+          .where(inArray(messages.id, expired))
+          .returning({ id: messages.id });
+        bodiesDropped += dropped.length;
+        if (dropped.length < pruneBatch) break;
+      }
       let deleted = 0;
       for (;;) {
         const expired = db
           .select({ id: messages.id })
           .from(messages)
-          .where(and(lt(messages.createdAt, cutoff), notInArray(messages.status, ["queued", "deferred"])))
+          .where(and(lt(messages.createdAt, cutoff), notInArray(messages.status, WAITING)))
           .limit(pruneBatch);
         const gone = await db.delete(messages).where(inArray(messages.id, expired)).returning({ id: messages.id });
         deleted += gone.length;
-        if (gone.length < pruneBatch) return deleted;
+        if (gone.length < pruneBatch) return { bodiesDropped, deleted };
       }
     },
 

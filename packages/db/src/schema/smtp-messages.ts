@@ -48,11 +48,14 @@ export const smtpMessages = pgTable(
     lastReply: text(),
     recipients: jsonb().$type<RecipientResult[]>(),
     relayedAt: timestamp({ withTimezone: true }),
+    /** When the raw bytes were dropped (body retention); the metadata stays until the row's own retention. */
+    bodyPrunedAt: timestamp({ withTimezone: true }),
   },
   (t) => [
     index().on(t.organizationId, t.createdAt),
     index().on(t.createdAt),
     index().on(t.credentialId, t.createdAt),
+    index("smtp_messages_body_kept_idx").on(t.createdAt).where(sql`${t.bodyPrunedAt} is null`),
     index("smtp_messages_due_idx").on(t.nextAttemptAt).where(sql`${t.status} in ('queued', 'deferred')`),
   ],
 );
