@@ -117,6 +117,7 @@ const SPECS: Record<string, Spec> = {
     call: (c, v) => c.members.setRole({ userId: v.id, role: v.role }),
   },
   "messages.countsByCredential": { requires: "viewer", call: (c) => c.messages.countsByCredential() },
+  "messages.purge": { requires: "admin", call: (c) => c.messages.purge() },
   "messages.list": {
     requires: "viewer",
     target: "credential",

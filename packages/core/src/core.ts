@@ -39,9 +39,9 @@ import {
 import { createSignIn } from "./identity/sign-in";
 import { type SignUpInput, signUp } from "./identity/sign-up";
 import { createUser } from "./identity/users";
-import { countMessagesByCredential, listMessages, type MessageQuery } from "./relay/message-log";
+import { countMessagesByCredential, listMessages, type MessageQuery, purgeMessages } from "./relay/message-log";
 import { outboxStatus } from "./relay/outbox";
-import { createCredentialLifecycle } from "./smtp-credentials/lifecycle";
+import { createCredentialLifecycle, type Scope } from "./smtp-credentials/lifecycle";
 import { getCredential, type ListQuery, listCredentials } from "./smtp-credentials/listing";
 import { type AttemptStore, createMemoryAttemptStore } from "./throttle/attempt-store";
 import { DEFAULT_THROTTLE_POLICY, type ThrottlePolicy } from "./throttle/throttle";
@@ -83,6 +83,7 @@ export function createCore({
     messages: {
       list: (organizationId: string, query: MessageQuery) => listMessages(db, organizationId, query),
       countsByCredential: (organizationId: string) => countMessagesByCredential(db, organizationId),
+      purge: (scope: Scope) => purgeMessages(db, scope),
       /** Server-wide outbox depth and age, for operators and benchmarks; not organization data. */
       outbox: () => outboxStatus(db),
     },

@@ -117,4 +117,18 @@ describe("messages", () => {
       ]),
     );
   });
+
+  it("purges the organization's log, keeps mail still waiting for delivery and other organizations' mail, and audits it", async () => {
+    await message("q1", org.id, alpha, 1, "queued");
+    const admin = (await h.asSession(org.owner.sessionToken, org.id)).messages;
+    expect(await admin.purge()).toEqual({ deleted: 4 });
+    expect((await viewer.list()).items.map((m) => [m.subject, m.status])).toEqual([
+      ["q1", "queued"],
+      ["b1", "deferred"],
+    ]);
+    const owner = await h.asSession(other.owner.sessionToken, other.id);
+    expect((await owner.messages.list()).items.map((m) => m.subject)).toEqual(["x1"]);
+    const audit = await (await h.asSession(org.owner.sessionToken, org.id)).auditLog.list();
+    expect(audit.items[0]).toMatchObject({ action: "messages.purged", metadata: { deleted: 4 } });
+  });
 });

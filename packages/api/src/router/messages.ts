@@ -35,6 +35,9 @@ export const messagesRouter = router({
       }),
     ),
 
+  /** Deletes the organization's message log, except mail still waiting for delivery; audited. */
+  purge: organizationProcedure("admin").mutation(({ ctx }) => ctx.core.messages.purge(ctx.scope)),
+
   /** Messages each credential sent in the last 24 hours and 7 days, for the credentials list. */
   countsByCredential: organizationProcedure("viewer").query(({ ctx }) =>
     ctx.core.messages.countsByCredential(ctx.scope.organizationId),

@@ -1,8 +1,10 @@
 import type { MessageStatus } from "@relaypost/contract";
 import { type Database, queryRows, schema } from "@relaypost/db";
 import type { RecipientResult } from "@relaypost/db/schema";
-import { and, desc, eq, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, notInArray, type SQL, sql } from "drizzle-orm";
+import { recordAudit } from "../audit/audit-log";
 import { encodeKeysetCursor, type KeysetCursor } from "../keyset-cursor";
+import type { Scope } from "../smtp-credentials/lifecycle";
 
 const m = schema.smtpMessages;
 
@@ -115,4 +117,26 @@ export async function countMessagesByCredential(
     last24h: Number(row.last_24h),
     last7d: Number(row.last_7d),
   }));
+}
+
+/**
+ * Deletes the organization's messages, metadata and bodies, except those still waiting for delivery (queued,
+ * deferred): purging the log must not silently drop mail an application was told is queued. Audited with the count.
+ */
+export function purgeMessages(db: Database, scope: Scope): Promise<{ deleted: number }> {
+  return db.transaction(async (tx) => {
+    const gone = await tx
+      .delete(m)
+      .where(and(eq(m.organizationId, scope.organizationId), notInArray(m.status, ["queued", "deferred"])))
+      .returning({ id: m.id });
+    await recordAudit(tx, {
+      organizationId: scope.organizationId,
+      actor: scope.actor,
+      action: "messages.purged",
+      targetType: "organization",
+      targetId: scope.organizationId,
+      metadata: { deleted: gone.length },
+    });
+    return { deleted: gone.length };
+  });
 }
