@@ -189,5 +189,3 @@ export function createDeliveryWorker(options: DeliveryOptions, deps: DeliveryDep
     },
   };
 }
-
-export type DeliveryWorker = ReturnType<typeof createDeliveryWorker>;

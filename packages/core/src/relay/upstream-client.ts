@@ -62,8 +62,6 @@ export function createUpstreamClient(upstream: Upstream, { maxConnections }: { m
   };
 }
 
-export type UpstreamClient = ReturnType<typeof createUpstreamClient>;
-
 export type UpstreamCheck = { ok: true } | { ok: false; stage: string; reply: string };
 
 /**
