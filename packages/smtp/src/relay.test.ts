@@ -354,4 +354,19 @@ describe("delivery in the background, as every process runs it", () => {
     expect(rows.map((r) => r.status)).toEqual(Array(30).fill("relayed"));
     expect(sink.received.map((m) => m.messageId).sort()).toEqual(rows.map((r) => r.messageId).sort());
   });
+
+  it("lets a delivery under way at shutdown finish and writes its outcome before the runtime closes", async () => {
+    const created = await h.createCredential();
+    const stuck = sink.hold();
+    const sent = await send(h.service.port, { user: created.username, pass: created.password }, ["late@example.org"]);
+    await stuck.reached;
+    const shutdown = h.shutdown();
+    stuck.release();
+    await shutdown;
+    const [row] = await h.database.db
+      .select({ status: schema.smtpMessages.status })
+      .from(schema.smtpMessages)
+      .where(eq(schema.smtpMessages.id, sent.id));
+    expect(row?.status).toBe("relayed");
+  });
 });
