@@ -109,7 +109,7 @@ describe.skipIf(!testServerUrl)(
           .then((info) => ({ ok: true as const, messageId: info.messageId }))
           .catch(() => ({ ok: false as const })),
       );
-      await sink.until((received) => received.length >= 50);
+      await sink.until((received) => received.length >= 200);
       // Catch a delivery half-way (its DATA unanswered) and kill the process then: it dies holding a lease.
       const midDelivery = sink.hold();
       await midDelivery.reached;
