@@ -96,15 +96,28 @@ describe("messages", () => {
     expect(third).toEqual({ items: [expect.objectContaining({ subject: "b2" })], nextCursor: null });
   });
 
+  it("filters by recipient, ignoring case, and by the time a message was accepted", async () => {
+    expect((await viewer.list({ recipient: "A2@Example.org" })).items.map((m) => m.subject)).toEqual(["a2"]);
+    expect((await viewer.list({ recipient: "nobody@example.org" })).items).toEqual([]);
+    const hoursAgo = (n: number) => new Date(Date.now() - n * HOUR);
+    expect((await viewer.list({ since: hoursAgo(2.5) })).items.map((m) => m.subject)).toEqual(["a1", "a2"]);
+    expect((await viewer.list({ until: hoursAgo(2.5) })).items.map((m) => m.subject)).toEqual(["b1", "a3", "b2"]);
+    expect((await viewer.list({ since: hoursAgo(48), until: hoursAgo(2.5) })).items.map((m) => m.subject)).toEqual([
+      "b1",
+      "a3",
+    ]);
+  });
+
   it("shows nothing of another organization, even when asked for its credential", async () => {
     expect((await viewer.list({ credentialId: foreign })).items).toEqual([]);
     const counts = await viewer.countsByCredential();
     expect(counts.map((c) => c.credentialId)).not.toContain(foreign);
   });
 
-  it("refuses a cursor it did not issue and a status that does not exist", async () => {
+  it("refuses a cursor it did not issue, a status that does not exist and a time PostgreSQL cannot hold", async () => {
     await expect(viewer.list({ cursor: "not-a-cursor" })).rejects.toBeInstanceOf(TRPCError);
     await expect(viewer.list({ status: "sent" as "relayed" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(viewer.list({ since: new Date(8.64e15) })).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 
   it("counts each credential's messages of the last 24 hours and 7 days", async () => {

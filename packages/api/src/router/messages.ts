@@ -13,14 +13,25 @@ const cursor = z
     return decoded ?? z.NEVER;
   });
 
+/** A time PostgreSQL can compare with: JavaScript takes years up to 275760, which it refuses. */
+const instant = z.date().min(new Date(0)).max(new Date("9999-12-31T23:59:59Z"));
+
 export const messagesRouter = router({
-  /** The organization's messages, newest first: envelope, size, subject, status, attempts, last upstream reply. */
+  /**
+   * The organization's messages, newest first: envelope, size, subject, status, attempts, last upstream reply;
+   * filtered by credential, status, recipient and time.
+   */
   list: organizationProcedure("viewer")
     .input(
       z
         .object({
           credentialId: z.uuid().optional(),
           status: z.enum(MESSAGE_STATUSES).optional(),
+          recipient: z.string().trim().min(1).max(320).optional(),
+          /** Accepted at or after this time. */
+          since: instant.optional(),
+          /** Accepted before this time. */
+          until: instant.optional(),
           cursor: cursor.nullish(),
           limit: z.number().int().min(1).max(100).default(50),
         })
@@ -30,6 +41,9 @@ export const messagesRouter = router({
       ctx.core.messages.list(ctx.scope.organizationId, {
         credentialId: input.credentialId,
         status: input.status,
+        recipient: input.recipient,
+        since: input.since,
+        until: input.until,
         cursor: input.cursor ?? undefined,
         limit: input.limit,
       }),

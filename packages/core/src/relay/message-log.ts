@@ -1,7 +1,7 @@
 import type { MessageStatus } from "@relaypost/contract";
 import { type Database, queryRows, schema } from "@relaypost/db";
 import type { RecipientResult } from "@relaypost/db/schema";
-import { and, desc, eq, notInArray, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, gte, lt, notInArray, type SQL, sql } from "drizzle-orm";
 import { recordAudit } from "../audit/audit-log";
 import { encodeKeysetCursor, type KeysetCursor } from "../keyset-cursor";
 import type { Scope } from "../smtp-credentials/lifecycle";
@@ -30,6 +30,12 @@ export interface MessageSummary {
 export interface MessageQuery {
   credentialId?: string | undefined;
   status?: MessageStatus | undefined;
+  /** Only messages with this envelope recipient (exact address, ignoring case). */
+  recipient?: string | undefined;
+  /** Only messages accepted at or after this time. */
+  since?: Date | undefined;
+  /** Only messages accepted before this time. */
+  until?: Date | undefined;
   cursor?: KeysetCursor | undefined;
   limit: number;
 }
@@ -61,6 +67,11 @@ export async function listMessages(db: Database, organizationId: string, query: 
     eq(m.organizationId, organizationId),
     query.credentialId ? eq(m.credentialId, query.credentialId) : undefined,
     query.status ? eq(m.status, query.status) : undefined,
+    query.recipient
+      ? sql`exists (select 1 from jsonb_array_elements_text(${m.rcptTo}) r where lower(r) = ${query.recipient.toLowerCase()})`
+      : undefined,
+    query.since ? gte(m.createdAt, query.since) : undefined,
+    query.until ? lt(m.createdAt, query.until) : undefined,
   ];
   if (query.cursor) {
     const { createdAt, id } = query.cursor;
