@@ -25,6 +25,16 @@ describe("an attempt's answer, per recipient", () => {
     ]);
   });
 
+  it("matches the addresses nodemailer reports back in punycode or another case to the recipients stored", () => {
+    const outcome = applyAnswer([pending("Anna@bücher.example"), pending("bo@Ünï.example")], {
+      kind: "sent",
+      response: "250 ok",
+      accepted: ["Anna@xn--bcher-kva.example"],
+      refused: [{ address: "bo@xn--n-nga1b.example", response: "550 unknown", responseCode: 550 }],
+    });
+    expect(outcome.recipients.map((r) => r.state)).toEqual(["relayed", "failed"]);
+  });
+
   it("applies a reply to the whole transaction to every pending recipient, and leaves settled ones alone", () => {
     const relayed: RecipientResult = { address: "a@x", state: "relayed", reply: "250 ok" };
     const refused = applyAnswer([relayed, pending("b@x")], {

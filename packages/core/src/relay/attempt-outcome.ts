@@ -1,3 +1,4 @@
+import { domainToASCII } from "node:url";
 import type { RecipientResult } from "@relaypost/db/schema";
 
 /** What the upstream said to one attempt, in the terms nodemailer reports it. */
@@ -21,6 +22,17 @@ export interface AttemptOutcome {
 const permanent = (code: number | null) => code !== null && code >= 500 && code < 600;
 
 /**
+ * An address as nodemailer may report it back: it sends an internationalized domain as punycode, so matching its
+ * accepted and refused lists against the stored recipients compares ASCII domains, and ignores case.
+ */
+function addressKey(address: string): string {
+  const at = address.lastIndexOf("@");
+  if (at < 0) return address.toLowerCase();
+  const domain = address.slice(at + 1);
+  return `${address.slice(0, at).toLowerCase()}@${domainToASCII(domain) || domain.toLowerCase()}`;
+}
+
+/**
  * Applies an attempt's answer to the recipients it was for. Recipients the upstream refused one by one get their
  * own reply (5xx: failed, otherwise still pending); a reply to the whole transaction (MAIL FROM, DATA, the message)
  * applies to every recipient still pending, failing them only on a 5xx. No verdict (the connection failed, TLS or
@@ -28,16 +40,18 @@ const permanent = (code: number | null) => code !== null && code >= 500 && code 
  * as an MTA treats an unreachable next hop.
  */
 export function applyAnswer(recipients: RecipientResult[], answer: UpstreamAnswer): AttemptOutcome {
-  const refusals = new Map(answer.refused.map((r) => [r.address, r]));
-  const accepted = new Set(answer.kind === "sent" ? answer.accepted : []);
+  const refusals = new Map(answer.refused.map((r) => [addressKey(r.address), r]));
+  const accepted = new Set(answer.kind === "sent" ? answer.accepted.map(addressKey) : []);
   const next = recipients.map((recipient): RecipientResult => {
     if (recipient.state !== "pending") return recipient;
-    const refusal = refusals.get(recipient.address);
+    const refusal = refusals.get(addressKey(recipient.address));
     if (refusal) {
       return { ...recipient, state: permanent(refusal.responseCode) ? "failed" : "pending", reply: refusal.response };
     }
     if (answer.kind === "sent") {
-      return accepted.has(recipient.address) ? { ...recipient, state: "relayed", reply: answer.response } : recipient;
+      return accepted.has(addressKey(recipient.address))
+        ? { ...recipient, state: "relayed", reply: answer.response }
+        : recipient;
     }
     if (answer.responseCode === null) return { ...recipient, reply: answer.response ?? recipient.reply };
     return { ...recipient, state: permanent(answer.responseCode) ? "failed" : "pending", reply: answer.response };
