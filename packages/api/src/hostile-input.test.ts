@@ -142,6 +142,7 @@ describe("hostile input to every tRPC procedure", () => {
       "members.remove": { userId: member.id },
       "members.revokeInvitation": { id: invitationId },
       "members.setRole": { userId: member.id, role: "viewer" },
+      "messages.source": ids,
       "messages.list": {
         credentialId: credential.id,
         status: "relayed",

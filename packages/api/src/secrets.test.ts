@@ -107,6 +107,7 @@ describe("secrets never leave after creation", () => {
     await record("events.recent", () => owner.events.recent({ limit: 500 }));
     await record("messages.list", () => owner.messages.list({ credentialId: created.credential.id }));
     await record("messages.countsByCredential", () => owner.messages.countsByCredential());
+    await record("messages.source", () => owner.messages.source({ id: crypto.randomUUID() }));
     await record("messages.purge", () => owner.messages.purge());
     await record("smtpCredentials.delete", () => owner.smtpCredentials.delete({ id: created.credential.id }));
     await record("apiKeys.revoke", () => owner.apiKeys.revoke({ id: key.apiKey.id }));

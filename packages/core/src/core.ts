@@ -39,7 +39,13 @@ import {
 import { createSignIn } from "./identity/sign-in";
 import { type SignUpInput, signUp } from "./identity/sign-up";
 import { createUser } from "./identity/users";
-import { countMessagesByCredential, listMessages, type MessageQuery, purgeMessages } from "./relay/message-log";
+import {
+  countMessagesByCredential,
+  getMessageSource,
+  listMessages,
+  type MessageQuery,
+  purgeMessages,
+} from "./relay/message-log";
 import { outboxStatus } from "./relay/outbox";
 import { createCredentialLifecycle, type Scope } from "./smtp-credentials/lifecycle";
 import { getCredential, type ListQuery, listCredentials } from "./smtp-credentials/listing";
@@ -83,6 +89,7 @@ export function createCore({
     messages: {
       list: (organizationId: string, query: MessageQuery) => listMessages(db, organizationId, query),
       countsByCredential: (organizationId: string) => countMessagesByCredential(db, organizationId),
+      source: (organizationId: string, id: string) => getMessageSource(db, organizationId, id),
       purge: (scope: Scope) => purgeMessages(db, scope),
       /** Server-wide outbox depth and age, for operators and benchmarks; not organization data. */
       outbox: () => outboxStatus(db),

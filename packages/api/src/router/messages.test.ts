@@ -1,6 +1,7 @@
 import { systemActor } from "@relaypost/core";
 import { schema } from "@relaypost/db";
 import { TRPCError } from "@trpc/server";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiHarness, type Caller, createApiHarness, type TestOrganization } from "../testing";
 
@@ -129,6 +130,40 @@ describe("messages", () => {
         { credentialId: beta, last24h: 1, last7d: 1 },
       ]),
     );
+  });
+
+  it("gives admins a message's source, cut at 1 MiB, and none once the body retention dropped it", async () => {
+    const admin = (await h.asSession(org.owner.sessionToken, org.id)).messages;
+    const one = await admin.source({ id: ids.a2 ?? "" });
+    expect(one).toEqual({
+      message: expect.objectContaining({ id: ids.a2, subject: "a2", status: "failed" }),
+      source: "Subject: a2\r\n\r\nsecret body of a2\r\n",
+      truncated: false,
+    });
+
+    const big = Buffer.concat([Buffer.from("Subject: big\r\n\r\n"), Buffer.alloc(1536 * 1024, "y")]);
+    const [large] = await h.database.db
+      .insert(schema.smtpMessages)
+      .values({
+        organizationId: org.id,
+        mailFrom: "a@example.com",
+        rcptTo: ["b@example.org"],
+        size: big.length,
+        raw: big,
+      })
+      .returning({ id: schema.smtpMessages.id });
+    const cut = await admin.source({ id: large?.id ?? "" });
+    expect(cut.truncated).toBe(true);
+    expect(cut.source?.length).toBe(1024 * 1024);
+    expect(cut.source?.startsWith("Subject: big")).toBe(true);
+    await h.database.db.delete(schema.smtpMessages).where(eq(schema.smtpMessages.id, large?.id ?? ""));
+
+    await h.database.db
+      .update(schema.smtpMessages)
+      .set({ raw: Buffer.alloc(0), bodyPrunedAt: new Date() })
+      .where(eq(schema.smtpMessages.id, ids.a3 ?? ""));
+    expect(await admin.source({ id: ids.a3 ?? "" })).toMatchObject({ source: null, truncated: false });
+    await expect(admin.source({ id: crypto.randomUUID() })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
   it("purges the organization's log, keeps mail still waiting for delivery and other organizations' mail, and audits it", async () => {

@@ -49,6 +49,14 @@ export const messagesRouter = router({
       }),
     ),
 
+  /**
+   * One message with its raw source (at most 1 MiB, as text), to read what an application sent, as a local mail
+   * catcher shows it. Admins only: the body is the applications' mail, not metadata.
+   */
+  source: organizationProcedure("admin")
+    .input(z.object({ id: z.uuid() }))
+    .query(({ ctx, input }) => ctx.core.messages.source(ctx.scope.organizationId, input.id)),
+
   /** Deletes the organization's message log, except mail still waiting for delivery; audited. */
   purge: organizationProcedure("admin").mutation(({ ctx }) => ctx.core.messages.purge(ctx.scope)),
 

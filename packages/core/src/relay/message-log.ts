@@ -3,6 +3,7 @@ import { type Database, queryRows, schema } from "@relaypost/db";
 import type { RecipientResult } from "@relaypost/db/schema";
 import { and, desc, eq, gte, lt, notInArray, type SQL, sql } from "drizzle-orm";
 import { recordAudit } from "../audit/audit-log";
+import { notFound } from "../errors";
 import { encodeKeysetCursor, type KeysetCursor } from "../keyset-cursor";
 import type { Scope } from "../smtp-credentials/lifecycle";
 
@@ -61,6 +62,17 @@ const summaryColumns = {
   bodyPrunedAt: m.bodyPrunedAt,
 };
 
+function toSummary(
+  row: Omit<MessageSummary, "status" | "recipients"> & { status: string; recipients: RecipientResult[] | null },
+): MessageSummary {
+  return {
+    ...row,
+    // Written only from MESSAGE_STATUSES (intake and the delivery workers).
+    status: row.status as MessageStatus,
+    recipients: row.recipients ?? row.rcptTo.map((address) => ({ address, state: "pending", reply: null })),
+  };
+}
+
 /** An organization's messages, newest first, by keyset pages; the raw body is never read. */
 export async function listMessages(db: Database, organizationId: string, query: MessageQuery): Promise<MessagePage> {
   const filters: (SQL | undefined)[] = [
@@ -83,14 +95,7 @@ export async function listMessages(db: Database, organizationId: string, query: 
     .where(and(...filters))
     .orderBy(desc(m.createdAt), desc(m.id))
     .limit(query.limit + 1);
-  const items = rows.slice(0, query.limit).map(
-    (row): MessageSummary => ({
-      ...row,
-      // Written only from MESSAGE_STATUSES (intake and the delivery workers).
-      status: row.status as MessageStatus,
-      recipients: row.recipients ?? row.rcptTo.map((address) => ({ address, state: "pending", reply: null })),
-    }),
-  );
+  const items = rows.slice(0, query.limit).map(toSummary);
   const last = items.at(-1);
   return { items, nextCursor: rows.length > query.limit && last ? encodeKeysetCursor(last) : null };
 }
@@ -150,4 +155,34 @@ export function purgeMessages(db: Database, scope: Scope): Promise<{ deleted: nu
     });
     return { deleted: gone.length };
   });
+}
+
+/** The most of a message's source one call returns; the rest is cut and flagged. */
+export const MESSAGE_SOURCE_MAX_BYTES = 1024 * 1024;
+
+/**
+ * One message with its source (raw MIME as text, at most MESSAGE_SOURCE_MAX_BYTES), as a local mail catcher shows it;
+ * `source` is null once the body retention dropped it. A foreign or unknown id is NOT_FOUND alike.
+ */
+export async function getMessageSource(
+  db: Database,
+  organizationId: string,
+  id: string,
+): Promise<{ message: MessageSummary; source: string | null; truncated: boolean }> {
+  const [row] = await db
+    .select({
+      ...summaryColumns,
+      head: sql<Buffer | Uint8Array>`substring(${m.raw} from 1 for ${MESSAGE_SOURCE_MAX_BYTES})`,
+      rawSize: sql<number>`octet_length(${m.raw})`,
+    })
+    .from(m)
+    .where(and(eq(m.id, id), eq(m.organizationId, organizationId)));
+  if (!row) throw notFound("Message");
+  const { head, rawSize, ...summary } = row;
+  const kept = summary.bodyPrunedAt === null;
+  return {
+    message: toSummary(summary),
+    source: kept ? Buffer.from(head).toString("utf8") : null,
+    truncated: kept && Number(rawSize) > MESSAGE_SOURCE_MAX_BYTES,
+  };
 }
