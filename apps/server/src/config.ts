@@ -1,5 +1,13 @@
 import { DEFAULT_SMTP_PORT } from "@relaypost/contract";
-import type { DatabaseLocation } from "@relaypost/core";
+import {
+  type DatabaseLocation,
+  DEFAULT_BODY_RETENTION_MS,
+  DEFAULT_LEASE_MS,
+  DEFAULT_MAX_AGE_MS,
+  DEFAULT_MESSAGE_RETENTION_MS,
+  durationSchema,
+  relayUrlSchema,
+} from "@relaypost/core";
 import { z } from "zod";
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -29,6 +37,21 @@ const schema = z.object({
     .default("false")
     .transform((v) => v === "true"),
   DASHBOARD_DIR: optionalString,
+  /**
+   * The upstream (smarthost) accepted messages are relayed to: smtp://user:pass@host:587 (STARTTLS required),
+   * smtps://… (implicit TLS), ?tls=none or ?tlsVerify=false for development. Unset: messages are stored only.
+   */
+  RELAY_URL: optionalString.pipe(relayUrlSchema.optional()),
+  /** How long an undeliverable message is retried before it fails (24h, 30m, or seconds). */
+  RELAY_MAX_AGE: durationSchema.default(DEFAULT_MAX_AGE_MS),
+  /** Connections to the upstream each process keeps open at most. */
+  RELAY_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(5),
+  /** How long accepted messages' metadata (envelope, subject, status, replies) is kept. */
+  MESSAGE_RETENTION: durationSchema.default(DEFAULT_MESSAGE_RETENTION_MS),
+  /** How long their raw bytes are kept (at most MESSAGE_RETENTION); mail waiting for delivery is always kept. */
+  MESSAGE_BODY_RETENTION: durationSchema.default(DEFAULT_BODY_RETENTION_MS),
+  /** How long a process may hold a message it delivers; one that dies frees its messages after this. */
+  RELAY_LEASE: durationSchema.default(DEFAULT_LEASE_MS),
   /** A WebSocket client with more unsent data than this is disconnected (it resumes by event id). */
   WS_MAX_BUFFERED_BYTES: z.coerce
     .number()

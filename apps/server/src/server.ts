@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
+import { NOT_RELAYED_NOTICE } from "@relaypost/contract";
 import {
   type Core,
   createRuntime,
@@ -8,6 +9,7 @@ import {
   type EventBus,
   type EventPublisher,
   openDatabase,
+  type RuntimeConfig,
 } from "@relaypost/core";
 import { type Config, databaseLocation } from "./config";
 import { createHttpApp } from "./http/app";
@@ -32,6 +34,16 @@ export interface RelayPostServer {
   close(): Promise<void>;
 }
 
+function relayConfig(config: Config): RuntimeConfig["relay"] {
+  if (!config.RELAY_URL) return undefined;
+  return {
+    upstream: config.RELAY_URL,
+    maxAgeMs: config.RELAY_MAX_AGE,
+    maxConnections: config.RELAY_MAX_CONNECTIONS,
+    leaseMs: config.RELAY_LEASE,
+  };
+}
+
 /**
  * Opens the database, applies migrations and starts every listener of one RelayPost process. Its fault lines go to
  * `faultSink` (standard error by default).
@@ -42,10 +54,20 @@ export async function startServer(
 ): Promise<RelayPostServer> {
   const logFault = faultLogger(faultSink);
   const database = await openDatabase(databaseLocation(config));
-  const runtime = await createRuntime(database, { onError: logFault });
+  const runtime = await createRuntime(database, {
+    onError: logFault,
+    relay: relayConfig(config),
+    messageRetentionMs: config.MESSAGE_RETENTION,
+    messageBodyRetentionMs: config.MESSAGE_BODY_RETENTION,
+  });
   const { core, bus, publisher } = runtime;
   const smtp = await startSmtp(config, { runtime, logFault });
-  const smtpEndpoint = { host: config.SMTP_HOST ?? null, port: smtp.port, implicitTlsPort: smtp.smtpsPort ?? null };
+  const smtpEndpoint = {
+    host: config.SMTP_HOST ?? null,
+    port: smtp.port,
+    implicitTlsPort: smtp.smtpsPort ?? null,
+    relaying: config.RELAY_URL !== undefined,
+  };
   const app = createHttpApp({
     core,
     smtpEndpoint,
@@ -66,6 +88,11 @@ export async function startServer(
   await websocket.listenForRevocations(runtime.revocations);
   const httpPort = (http.address() as AddressInfo).port;
   logInfo(`HTTP listening on http://${config.HOST}:${httpPort} (${database.description})`);
+  logInfo(
+    config.RELAY_URL
+      ? `Relaying accepted messages to ${config.RELAY_URL.description}`
+      : `No upstream configured (RELAY_URL): accepted messages are ${NOT_RELAYED_NOTICE}`,
+  );
   runtime.startMaintenance();
 
   let closing: Promise<void> | undefined;

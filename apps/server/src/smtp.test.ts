@@ -3,6 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { NOT_RELAYED_NOTICE } from "@relaypost/contract";
 import { createDatabase, type DatabaseHandle, schema } from "@relaypost/db";
 import { testServerUrl } from "@relaypost/db/testing";
 import { RawSmtpClient } from "@relaypost/smtp/testing";
@@ -139,6 +140,8 @@ describe.skipIf(!testServerUrl)(
       expect(stored.filter((m) => m.credentialId === credential.id)).toHaveLength(1);
       expect((await a.core.smtpCredentials.get(scope.organizationId, credential.id)).lastUsedAt).toBeInstanceOf(Date);
       expect(b.output()).not.toContain(password);
+      // No RELAY_URL: the start-up log says the message was kept here, not queued for delivery.
+      expect(b.output()).toContain(`No upstream configured (RELAY_URL): accepted messages are ${NOT_RELAYED_NOTICE}`);
     });
   },
 );

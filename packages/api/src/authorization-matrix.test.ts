@@ -1,5 +1,6 @@
 import { CSRF_HEADER, ORGANIZATION_HEADER, SESSION_COOKIE } from "@relaypost/contract";
 import { ROLES, type Role } from "@relaypost/core";
+import { schema } from "@relaypost/db";
 import { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
@@ -20,7 +21,7 @@ import { type ApiHarness, type Caller, createApiHarness, type TestOrganization }
 type Requirement = "public" | "user" | Role;
 
 /** The kind of organization data a call names by id. */
-type TargetKind = "credential" | "apiKey" | "member" | "invitation";
+type TargetKind = "credential" | "apiKey" | "member" | "invitation" | "message";
 
 /** One cell's inputs: the target's id, the role the input carries, and the rank of the member acted on. */
 interface Variant {
@@ -115,6 +116,15 @@ const SPECS: Record<string, Spec> = {
     target: "member",
     roles: ROLES,
     call: (c, v) => c.members.setRole({ userId: v.id, role: v.role }),
+  },
+  "messages.countsByCredential": { requires: "viewer", call: (c) => c.messages.countsByCredential() },
+  "messages.purge": { requires: "admin", call: (c) => c.messages.purge() },
+  "messages.source": { requires: "admin", target: "message", call: (c, v) => c.messages.source({ id: v.id }) },
+  "messages.list": {
+    requires: "viewer",
+    target: "credential",
+    filtersById: true,
+    call: (c, v) => c.messages.list({ credentialId: v.id }),
   },
   "organizations.create": { requires: "user", call: (c) => c.organizations.create({ name: "Mine 2" }) },
   "organizations.current": { requires: "viewer", call: (c) => c.organizations.current() },
@@ -261,6 +271,7 @@ async function codeOf(call: Promise<unknown>): Promise<string> {
 /** Ids of another organization's data: a member of every rank, and one of everything else. */
 interface ForeignIds {
   credential: string;
+  message: string;
   apiKey: string;
   invitation: string;
   member: Record<Role, string>;
@@ -291,6 +302,20 @@ describe("authorization matrix: every procedure × caller × own or foreign ids 
         return (await h.addMember(org.id, rank)).id;
       case "invitation":
         return (await owner.members.invite({ role: "viewer" })).invitation.id;
+      case "message": {
+        // Messages arrive over SMTP, not through this API: one is written as intake would.
+        const [row] = await h.database.db
+          .insert(schema.smtpMessages)
+          .values({
+            organizationId: org.id,
+            mailFrom: "a@example.com",
+            rcptTo: ["b@example.org"],
+            size: 1,
+            raw: Buffer.from("x"),
+          })
+          .returning({ id: schema.smtpMessages.id });
+        return row?.id ?? "";
+      }
     }
   }
 
@@ -298,6 +323,7 @@ describe("authorization matrix: every procedure × caller × own or foreign ids 
     const member = async (rank: Role) => targetIn(org, "member", rank);
     return {
       credential: await targetIn(org, "credential", "viewer"),
+      message: await targetIn(org, "message", "viewer"),
       apiKey: await targetIn(org, "apiKey", "viewer"),
       invitation: await targetIn(org, "invitation", "viewer"),
       member: { owner: await member("owner"), admin: await member("admin"), viewer: await member("viewer") },
@@ -332,6 +358,7 @@ describe("authorization matrix: every procedure × caller × own or foreign ids 
       (await owner.apiKeys.list()).map((k) => [k.id, k.revokedAt]),
       await owner.members.list(),
       await owner.members.invitations(),
+      await owner.messages.list({ limit: 100 }),
     ]);
   }
 

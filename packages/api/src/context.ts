@@ -26,9 +26,16 @@ export interface SmtpEndpoint {
   port: number;
   /** Implicit-TLS port, when enabled. */
   implicitTlsPort: number | null;
+  /** Whether accepted mail is relayed to an upstream; when false it is stored only (NOT_RELAYED_NOTICE). */
+  relaying: boolean;
 }
 
-export const DEFAULT_SMTP_ENDPOINT: SmtpEndpoint = { host: null, port: DEFAULT_SMTP_PORT, implicitTlsPort: null };
+export const DEFAULT_SMTP_ENDPOINT: SmtpEndpoint = {
+  host: null,
+  port: DEFAULT_SMTP_PORT,
+  implicitTlsPort: null,
+  relaying: false,
+};
 
 export interface Context {
   core: Core;

@@ -4,6 +4,7 @@ import { auditLogRouter } from "./router/audit-log";
 import { authRouter } from "./router/auth";
 import { eventsRouter } from "./router/events";
 import { membersRouter } from "./router/members";
+import { messagesRouter } from "./router/messages";
 import { organizationsRouter } from "./router/organizations";
 import { smtpCredentialsRouter } from "./router/smtp-credentials";
 import { router } from "./trpc";
@@ -15,6 +16,7 @@ export const appRouter = router({
   members: membersRouter,
   apiKeys: apiKeysRouter,
   smtpCredentials: smtpCredentialsRouter,
+  messages: messagesRouter,
   auditLog: auditLogRouter,
   events: eventsRouter,
 });

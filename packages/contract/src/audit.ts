@@ -16,5 +16,6 @@ export const AUDIT_ACTIONS = [
   "organization.created",
   "organization.renamed",
   "user.password_changed",
+  "messages.purged",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -17,7 +17,21 @@ export const CREDENTIAL_EVENT_TYPES = [
 ] as const;
 export type CredentialEventType = (typeof CREDENTIAL_EVENT_TYPES)[number];
 
-export const EVENT_TYPES = ["auth.succeeded", "auth.rejected", "message.accepted", ...CREDENTIAL_EVENT_TYPES] as const;
+/** What happened to a message after it was accepted: its way through the outbox to the upstream. */
+export const MESSAGE_EVENT_TYPES = [
+  "message.accepted",
+  "message.relayed",
+  "message.deferred",
+  "message.failed",
+] as const;
+export type MessageEventType = (typeof MESSAGE_EVENT_TYPES)[number];
+
+export const EVENT_TYPES = [
+  "auth.succeeded",
+  "auth.rejected",
+  ...MESSAGE_EVENT_TYPES,
+  ...CREDENTIAL_EVENT_TYPES,
+] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** How the client logged in over SMTP. */
@@ -37,11 +51,36 @@ export type RejectionData = LoginData & {
   windowEnd?: string;
 };
 
+/** A message's state in the outbox; `stored` means kept here only, because no upstream is configured. */
+export const MESSAGE_STATUSES = ["queued", "relayed", "deferred", "failed", "stored"] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+
+/** What the SMTP reply, the start-up log, the README and the dashboard say when no upstream is configured. */
+export const NOT_RELAYED_NOTICE = "stored, not relayed: no upstream configured";
+
 export type MessageAcceptedData = {
   messageId: string;
   size: number;
   recipients: number;
+  /** `queued` for delivery to the upstream, or `stored` when there is none. */
+  status: "queued" | "stored";
 };
+
+/** One delivery attempt's outcome: the attempt's number and the upstream's last reply (absent for a lost connection). */
+export type MessageAttemptData = {
+  messageId: string;
+  attempts: number;
+  reply: string | null;
+};
+
+/** Delivered to the upstream; `refused` counts recipients the upstream refused for good. */
+export type MessageRelayedData = MessageAttemptData & { accepted: number; refused: number };
+
+/** The upstream answered 4xx or was unreachable; the next attempt is due at `retryAt` (ISO time). */
+export type MessageDeferredData = MessageAttemptData & { retryAt: string };
+
+/** Given up: a 5xx from the upstream, or still undelivered at the maximum age (`expired`). */
+export type MessageFailedData = MessageAttemptData & { expired: boolean };
 
 /** Who changed the credential, and whether it is active afterwards. */
 export type CredentialChangeData = {
@@ -54,6 +93,9 @@ export interface EventDataByType {
   "auth.succeeded": LoginData;
   "auth.rejected": RejectionData;
   "message.accepted": MessageAcceptedData;
+  "message.relayed": MessageRelayedData;
+  "message.deferred": MessageDeferredData;
+  "message.failed": MessageFailedData;
   "credential.created": CredentialChangeData;
   "credential.updated": CredentialChangeData;
   "credential.password_regenerated": CredentialChangeData;

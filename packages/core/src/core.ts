@@ -39,8 +39,16 @@ import {
 import { createSignIn } from "./identity/sign-in";
 import { type SignUpInput, signUp } from "./identity/sign-up";
 import { createUser } from "./identity/users";
+import {
+  countMessagesByCredential,
+  getMessageSource,
+  listMessages,
+  type MessageQuery,
+  purgeMessages,
+} from "./relay/message-log";
+import { outboxStatus } from "./relay/outbox";
 import type { Core, NewOrganization, RecentEventsQuery } from "./services";
-import { createCredentialLifecycle } from "./smtp-credentials/lifecycle";
+import { createCredentialLifecycle, type Scope } from "./smtp-credentials/lifecycle";
 import { getCredential, type ListQuery, listCredentials } from "./smtp-credentials/listing";
 import { type AttemptStore, createMemoryAttemptStore } from "./throttle/attempt-store";
 import { DEFAULT_THROTTLE_POLICY, type ThrottlePolicy } from "./throttle/throttle";
@@ -75,6 +83,13 @@ export function createCore({
       ...createCredentialLifecycle(db, hasher),
       list: (organizationId: string, query: ListQuery) => listCredentials(db, organizationId, query),
       get: (organizationId: string, id: string) => getCredential(db, organizationId, id),
+    },
+    messages: {
+      list: (organizationId: string, query: MessageQuery) => listMessages(db, organizationId, query),
+      countsByCredential: (organizationId: string) => countMessagesByCredential(db, organizationId),
+      source: (organizationId: string, id: string) => getMessageSource(db, organizationId, id),
+      purge: (scope: Scope) => purgeMessages(db, scope),
+      outbox: () => outboxStatus(db),
     },
     users: {
       create: (input: { email: string; password: string; name?: string }) => createUser(db, hasher, input),

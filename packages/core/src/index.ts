@@ -30,7 +30,13 @@ export { operatorScope, ROLES, type Role, roleAllows } from "./identity/roles";
 export type { ResolvedSession, SessionClient, SessionSummary } from "./identity/sessions";
 export { ACCOUNT_BLOCK_AFTER, type SignInResult } from "./identity/sign-in";
 export { USER_PASSWORD_MIN_LENGTH, type User } from "./identity/users";
+export { decodeKeysetCursor } from "./keyset-cursor";
 export { organizationNameSchema, userNameSchema } from "./names";
+export { DEFAULT_LEASE_MS, DEFAULT_MAX_AGE_MS, type DeliveryOptions } from "./relay/delivery-worker";
+export type { CredentialMessageCounts, MessagePage, MessageSummary } from "./relay/message-log";
+export type { OutboxStatus } from "./relay/outbox";
+export { durationSchema, relayUrlSchema, type Upstream } from "./relay/upstream";
+export { checkUpstream, type UpstreamCheck } from "./relay/upstream-client";
 export { createRuntime, type Runtime, type RuntimeConfig } from "./runtime";
 export type { Core, NewOrganization, RecentEventsQuery } from "./services";
 export type { SmtpGrant } from "./smtp-auth/grant";
@@ -45,6 +51,7 @@ export {
   type ListQuery,
 } from "./smtp-credentials/listing";
 export { formatSmtpPassword, generateLookupId, parseSmtpPassword } from "./smtp-credentials/password";
+export { DEFAULT_BODY_RETENTION_MS, DEFAULT_MESSAGE_RETENTION_MS } from "./smtp-submission/message-intake";
 export type { SmtpSubmission } from "./smtp-submission/submission";
 export { DEFAULT_THROTTLE_POLICY, type ThrottlePolicy } from "./throttle/throttle";
 export { hashToken } from "./tokens";

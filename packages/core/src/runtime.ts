@@ -6,6 +6,7 @@ import { createRefusalAggregator, type RefusalAggregatorOptions } from "./events
 import { pruneEvents } from "./events/retention";
 import { createSmtpHasher, type PasswordHasher } from "./hashing";
 import { listenForRevocations, type RevocationFeed } from "./identity/revocation";
+import { createDeliveryWorker, type DeliveryOptions } from "./relay/delivery-worker";
 import { createLastUsedRecorder } from "./smtp-auth/last-used-recorder";
 import { createSmtpLogin } from "./smtp-auth/login";
 import { createLoginThrottle, type LoginThrottleOptions } from "./smtp-auth/login-throttle";
@@ -25,12 +26,19 @@ export interface RuntimeConfig {
   /** Sign-in throttle settings (tests shorten its delays). */
   signInThrottle?: Partial<ThrottlePolicy>;
   refusals?: RefusalAggregatorOptions;
-  /** How long accepted SMTP messages are kept. */
+  /** How long accepted SMTP messages' metadata is kept (default 30 days). */
   messageRetentionMs?: number;
+  /** How long their raw bytes are kept (default 7 days). */
+  messageBodyRetentionMs?: number;
   /** How often the event bus reads committed events it may have missed. */
   busPollIntervalMs?: number;
   /** argon2 for account work; a test passes its own to watch or fill it. */
   hasher?: PasswordHasher;
+  /** The upstream accepted messages are relayed to; without one they are only stored. */
+  relay?: DeliveryOptions & {
+    /** Deliver in the background (default); a test turns it off to drive rounds itself with `relay.runOnce()`. */
+    background?: boolean;
+  };
 }
 
 const MAINTENANCE_EVERY_MS = 10 * 60 * 1000;
@@ -62,8 +70,31 @@ export async function createRuntime(
   const lastUsed = createLastUsedRecorder(db, { onError: (error) => onError("last-used recorder", error) });
   const throttle = createLoginThrottle(attempts, config.smtpThrottle);
   const smtpLogin = createSmtpLogin({ verifier, throttle, lastUsed, publisher, refusals });
-  const intake = createMessageIntake(db, { retentionMs: config.messageRetentionMs });
+  // One clock for acceptance and delivery, so a message's age is measured as its attempts are scheduled.
+  const intake = createMessageIntake(db, {
+    retentionMs: config.messageRetentionMs,
+    bodyRetentionMs: config.messageBodyRetentionMs,
+    relaying: !!config.relay,
+    now: config.relay?.now,
+  });
   const smtpSubmission = createSmtpSubmission({ verifier, intake, publisher });
+  const relay = config.relay
+    ? createDeliveryWorker(config.relay, {
+        db,
+        onError: (error) => onError("message delivery", error),
+        onCommitted: bus.offer,
+        beforeClaim: async () => {
+          await publisher.flush(1);
+        },
+      })
+    : undefined;
+  // A message queued on any process wakes this one's workers; the poll only catches deferrals coming due.
+  const stopWaking = relay
+    ? bus.subscribe((event) => {
+        if (event.type === "message.accepted" && event.data.status === "queued") relay.wake();
+      })
+    : undefined;
+  if (relay && config.relay?.background !== false) relay.start();
 
   /** One pass of clean-up; each task's fault is reported and leaves the others to run. */
   async function runMaintenance(): Promise<void> {
@@ -85,6 +116,8 @@ export async function createRuntime(
     publisher,
     smtpLogin,
     smtpSubmission,
+    /** This process's delivery workers; absent when no upstream is configured (messages are then stored only). */
+    relay,
     refusals,
     lastUsed,
     /** Revocations announced on any process: live connections of the revoked party must end. */
@@ -98,12 +131,15 @@ export async function createRuntime(
       void runMaintenance();
     },
     /**
-     * Call after the transports have stopped: hands the refusals counted in open windows to the publisher, writes
-     * pending last-used times and events, and stops the bus. The database stays open; its owner closes it.
+     * Call after the transports have stopped: lets deliveries under way finish and be written, hands the refusals
+     * counted in open windows to the publisher, writes pending last-used times and events, and stops the bus. The
+     * database stays open; its owner closes it.
      */
     close(): Promise<void> {
       closing ??= (async () => {
         clearInterval(maintenance);
+        stopWaking?.();
+        await relay?.stop();
         refusals.close();
         await lastUsed.flush();
         await publisher.flush();

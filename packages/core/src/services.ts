@@ -15,6 +15,8 @@ import type { ResolvedSession, SessionClient, SessionSummary } from "./identity/
 import type { SignInResult } from "./identity/sign-in";
 import type { SignUpInput } from "./identity/sign-up";
 import type { User } from "./identity/users";
+import type { CredentialMessageCounts, MessagePage, MessageQuery, MessageSummary } from "./relay/message-log";
+import type { OutboxStatus } from "./relay/outbox";
 import type { SmtpCredential } from "./smtp-credentials/credential";
 import type { CredentialWithPassword, Scope } from "./smtp-credentials/lifecycle";
 import type { CredentialPage, ListQuery } from "./smtp-credentials/listing";
@@ -39,6 +41,20 @@ export interface Core {
     regeneratePassword(scope: Scope, id: string): Promise<CredentialWithPassword>;
     setActive(scope: Scope, id: string, active: boolean): Promise<SmtpCredential>;
     delete(scope: Scope, id: string): Promise<void>;
+  };
+  /** The message log: what was accepted and what became of it, per organization. */
+  messages: {
+    list(organizationId: string, query: MessageQuery): Promise<MessagePage>;
+    countsByCredential(organizationId: string): Promise<CredentialMessageCounts[]>;
+    /** One message's raw MIME, up to MESSAGE_SOURCE_MAX_BYTES; `source` is null once the body was pruned. */
+    source(
+      organizationId: string,
+      id: string,
+    ): Promise<{ message: MessageSummary; source: string | null; truncated: boolean }>;
+    /** Deletes the organization's messages that are no longer waiting for delivery; audited. */
+    purge(scope: Scope): Promise<{ deleted: number }>;
+    /** Server-wide outbox depth and age, for operators and benchmarks; not organization data. */
+    outbox(): Promise<OutboxStatus>;
   };
   users: {
     create(input: { email: string; password: string; name?: string }): Promise<User>;

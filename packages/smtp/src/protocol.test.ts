@@ -16,7 +16,7 @@ async function loggedInSession(h: Harness, port = h.service.port) {
 describe("SMTP protocol", () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ smtpsPort: 0, maxMessageBytes: 64 * 1024 });
+    h = await startHarness({ smtpsPort: 0, maxMessageBytes: 64 * 1024, maxRecipients: 3 });
   });
   afterAll(() => h.close());
 
@@ -78,6 +78,28 @@ describe("SMTP protocol", () => {
     await client.quit();
     const counted = (await h.events()).filter((e) => e.credentialId === credential.id && e.type === "message.accepted");
     expect(counted).toHaveLength(1);
+  });
+
+  it("refuses a declared SIZE over the limit at MAIL FROM with 552, before any data is sent", async () => {
+    const { client } = await loggedInSession(h);
+    const reply = await client.command(`MAIL FROM:<app@example.com> SIZE=${64 * 1024 + 1}`);
+    expect(reply?.code).toBe(552);
+    expect((await client.command("MAIL FROM:<app@example.com> SIZE=1000"))?.code).toBe(250);
+    await client.quit();
+  });
+
+  it("answers recipients past the limit with 452 4.5.3 and accepts the message for the others", async () => {
+    const { client } = await loggedInSession(h);
+    expect((await client.command("MAIL FROM:<app@example.com>"))?.code).toBe(250);
+    for (const n of [1, 2, 3]) expect((await client.command(`RCPT TO:<r${n}@example.org>`))?.code).toBe(250);
+    expect(await client.command("RCPT TO:<r4@example.org>")).toEqual({
+      code: 452,
+      text: "452 4.5.3 Too many recipients",
+    });
+    expect((await client.command("RCPT TO:<R2@example.org>"))?.code).toBe(250);
+    expect((await client.command("DATA"))?.code).toBe(354);
+    expect((await client.command("Subject: three\r\n\r\nok\r\n."))?.code).toBe(250);
+    await client.quit();
   });
 
   describe("malformed AUTH input gets a 5xx and the server keeps serving", () => {

@@ -1,3 +1,4 @@
+import { NOT_RELAYED_NOTICE } from "@relaypost/contract";
 import type { SMTPServerError } from "smtp-server";
 
 /**
@@ -11,6 +12,7 @@ export const REPLIES = {
   throttled: [421, "4.7.0 Too many failed login attempts, try again later"],
   credentialRevoked: [421, "4.7.0 Credential no longer valid, closing connection"],
   messageTooBig: [552, "5.3.4 Message size exceeds fixed maximum message size"],
+  tooManyRecipients: [452, "4.5.3 Too many recipients"],
   temporaryFailure: [451, "4.3.0 Temporary failure, try again later"],
 } as const satisfies Record<string, readonly [number, string]>;
 
@@ -23,3 +25,6 @@ export function replyError([code, text]: Reply): SMTPServerError {
 }
 
 export const queuedReply = (messageId: string) => `2.0.0 Ok: queued as ${messageId}`;
+
+/** Without an upstream nothing is queued for delivery, and the reply must not say so. */
+export const storedReply = (messageId: string) => `2.0.0 Ok: ${NOT_RELAYED_NOTICE} (id ${messageId})`;

@@ -19,6 +19,8 @@ export interface SmtpServiceOptions {
   /** Expect a PROXY protocol v1 header on every connection (behind a TCP load balancer). */
   proxyProtocol: boolean;
   maxMessageBytes?: number;
+  /** RCPT TO past this many in one transaction is answered `452 4.5.3`; the client sends the rest in another. */
+  maxRecipients?: number;
   /** How long shutdown waits for sessions to finish before closing them with `421`. */
   closeTimeoutMs?: number;
 }
@@ -35,11 +37,14 @@ export interface SmtpServiceDependencies {
 }
 
 const DEFAULT_MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
+/** As many as common upstreams take in one transaction (SES takes 50, Postfix 1,000 by default). */
+const DEFAULT_MAX_RECIPIENTS = 100;
 
 /** The embedded SMTP authenticator: smtp-server listeners wired to core's login and submission use cases. */
 export async function startSmtpService(options: SmtpServiceOptions, deps: SmtpServiceDependencies) {
   const metrics = createSmtpMetrics();
   const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  const maxRecipients = options.maxRecipients ?? DEFAULT_MAX_RECIPIENTS;
   const authenticate = createAuthenticator(deps.smtpLogin, metrics);
   const submission = createSubmission({
     submission: deps.smtpSubmission,
@@ -97,6 +102,15 @@ export async function startSmtpService(options: SmtpServiceOptions, deps: SmtpSe
           callback(replyError(REPLIES.temporaryFailure));
         },
       );
+    },
+    onRcptTo(address, session, callback) {
+      // Checked here rather than by smtp-server's own limit, whose reply has no enhanced status code.
+      const wanted = address.address.toLowerCase();
+      const repeated = session.envelope.rcptTo.some((r) => r.address.toLowerCase() === wanted);
+      if (!repeated && session.envelope.rcptTo.length >= maxRecipients) {
+        return callback(replyError(REPLIES.tooManyRecipients));
+      }
+      callback();
     },
     onData(stream, session, callback) {
       submission.data(stream, session).then(

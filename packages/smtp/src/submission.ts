@@ -1,7 +1,7 @@
 import type { SmtpSubmission } from "@relaypost/core";
 import type { SMTPServerDataStream, SMTPServerSession } from "smtp-server";
 import type { SmtpMetrics } from "./metrics";
-import { queuedReply, REPLIES, type Reply } from "./replies";
+import { queuedReply, REPLIES, type Reply, storedReply } from "./replies";
 import { grantOf } from "./session";
 
 export interface SubmissionDependencies {
@@ -55,7 +55,8 @@ export function createSubmission(deps: SubmissionDependencies) {
           return { ok: false, reply: REPLIES.credentialRevoked };
         }
         metrics.messagesAccepted++;
-        return { ok: true, reply: queuedReply(result.messageId) };
+        const reply = result.status === "queued" ? queuedReply(result.messageId) : storedReply(result.messageId);
+        return { ok: true, reply };
       } catch (error) {
         deps.onError("storing a message", error);
         return { ok: false, reply: REPLIES.temporaryFailure };

@@ -33,7 +33,10 @@ const list = (...pages: Credential[][]): CredentialList => ({
 const SAMPLE_DATA: EventDataByType = {
   "auth.succeeded": { method: "PLAIN", tls: true },
   "auth.rejected": { reason: "bad_password", method: "PLAIN", tls: true },
-  "message.accepted": { messageId: "m1", size: 100, recipients: 1 },
+  "message.accepted": { messageId: "m1", size: 100, recipients: 1, status: "queued" },
+  "message.relayed": { messageId: "m1", attempts: 1, reply: "250 Ok", accepted: 1, refused: 0 },
+  "message.deferred": { messageId: "m1", attempts: 1, reply: "451 Later", retryAt: "2026-11-02T08:31:00Z" },
+  "message.failed": { messageId: "m1", attempts: 1, reply: "550 No", expired: false },
   "credential.created": { actor: "admin", active: true },
   "credential.updated": { actor: "admin", active: true },
   "credential.password_regenerated": { actor: "admin", active: true },

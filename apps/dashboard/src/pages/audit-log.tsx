@@ -27,6 +27,7 @@ const ACTIONS: Record<AuditAction, string> = {
   "organization.created": "Created the organization",
   "organization.renamed": "Renamed the organization",
   "user.password_changed": "Changed their password (other sessions signed out)",
+  "messages.purged": "Purged the message log",
 };
 
 export function AuditLogPage() {

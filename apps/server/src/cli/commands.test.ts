@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createCore, openDatabase } from "@relaypost/core";
 import { createTestDatabase, type TestDatabase, testServerUrl } from "@relaypost/db/testing";
+import { startUpstreamSink, type UpstreamSink } from "@relaypost/smtp/upstream-sink";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const main = fileURLToPath(new URL("../main.ts", import.meta.url));
@@ -47,6 +48,37 @@ describe("relaypost CLI", () => {
     });
   const cli = (...args: string[]) => cliWith(args);
   const orgCreate = (name: string, email: string) => ["org", "create", "--name", name, "--owner-email", email];
+
+  describe("relay test", () => {
+    let sink: UpstreamSink;
+    beforeAll(async () => {
+      sink = await startUpstreamSink({ auth: { user: "relaypost", pass: "right-upstream-pw" } });
+    });
+    afterAll(() => sink.close());
+
+    const relayTest = (url?: string) => cliWith(["relay", "test"], "", url ? { RELAY_URL: url } : {});
+
+    it("reports that the upstream accepts the connection (STARTTLS) and the login", async () => {
+      const result = await relayTest(sink.url);
+      expect(result).toMatchObject({ code: 0, stderr: "" });
+      expect(result.stdout).toContain(
+        `Upstream relaypost@127.0.0.1:${sink.port} (STARTTLS required, certificate not verified): connection and login accepted`,
+      );
+    });
+
+    it("reports the upstream's refusal of the login, without the password, and fails", async () => {
+      const result = await relayTest(`smtp://relaypost:wrong-upstream-pw@127.0.0.1:${sink.port}?tlsVerify=false`);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/refused at AUTH PLAIN: 535 5\.7\.8 Authentication failed/);
+      expect(result.stdout + result.stderr).not.toContain("wrong-upstream-pw");
+    });
+
+    it("says mail is stored, not relayed, when RELAY_URL is not set", async () => {
+      const result = await relayTest();
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain("RELAY_URL is not set: accepted messages are stored, not relayed");
+    });
+  });
 
   it("applies migrations", async () => {
     const result = await cli("migrate");

@@ -1,7 +1,9 @@
 import { parseArgs } from "node:util";
+import { NOT_RELAYED_NOTICE } from "@relaypost/contract";
 import {
   type ApiKeyRole,
   type Core,
+  checkUpstream,
   createCore,
   DataDirInUseError,
   DomainError,
@@ -29,6 +31,8 @@ Commands:
                                              without echo on a terminal); never from the command line
   api-key create --org <id|slug> --name <name> --role admin|viewer
                                              Create an organization API key; prints the token on the last line
+  relay test                                 Connect to the upstream in RELAY_URL (TLS, then AUTH) and report
+                                             whether it would take mail from this server
 
 The database is DATABASE_URL when set, otherwise embedded PGlite in DATA_DIR (default ./.relaypost).`;
 
@@ -91,6 +95,20 @@ async function apiKeyCreate(config: Config, args: string[]) {
   console.log(token);
 }
 
+async function relayTest(config: Config) {
+  if (!config.RELAY_URL) {
+    throw new UsageError(`RELAY_URL is not set: accepted messages are ${NOT_RELAYED_NOTICE}`);
+  }
+  const result = await checkUpstream(config.RELAY_URL);
+  if (result.ok) {
+    const login = config.RELAY_URL.settings.user ? " and login" : "";
+    console.log(`Upstream ${config.RELAY_URL.description}: connection${login} accepted`);
+    return;
+  }
+  console.error(`relaypost: upstream ${config.RELAY_URL.description} refused at ${result.stage}: ${result.reply}`);
+  process.exitCode = 1;
+}
+
 async function serveCommand(config: Config) {
   const server = await startServer(config);
   let stopping = false;
@@ -127,6 +145,7 @@ export async function runCommand(config: Config, argv: string[]): Promise<void> 
     }
     if (command === "org" && sub === "create") return await orgCreate(config, rest);
     if (command === "api-key" && sub === "create") return await apiKeyCreate(config, rest);
+    if (command === "relay" && sub === "test") return await relayTest(config);
     if (command === "help" || command === "--help") {
       console.log(USAGE);
       return;

@@ -1,5 +1,5 @@
 import { DEFAULT_SMTP_PORT } from "@relaypost/contract";
-import { operatorScope } from "@relaypost/core";
+import { operatorScope, relayUrlSchema } from "@relaypost/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { startTestServer, type TestServer } from "../testing";
@@ -86,8 +86,34 @@ describe("HTTP endpoints", () => {
       headers: { authorization: `Bearer ${token}` },
     });
     const body = (await response.json()) as { result: { data: { json: unknown } } };
-    expect(body.result.data.json).toEqual({ host: null, port: server.smtpPort, implicitTlsPort: null });
+    expect(body.result.data.json).toEqual({
+      host: null,
+      port: server.smtpPort,
+      implicitTlsPort: null,
+      relaying: false,
+    });
     expect(server.smtpPort).not.toBe(DEFAULT_SMTP_PORT);
+  });
+
+  it("tells admins that accepted mail is relayed once RELAY_URL names an upstream", async () => {
+    const relaying = await startTestServer({
+      config: { RELAY_URL: relayUrlSchema.parse("smtp://relay.invalid:2525?tls=none") },
+    });
+    try {
+      const org = await relaying.core.organizations.create({
+        name: "Relaying",
+        owner: { email: "relaying@example.com", password: "relaying-password" },
+      });
+      const scope = operatorScope(org.organization.id, "test");
+      const { token } = await relaying.core.apiKeys.create(scope, { name: "k", role: "viewer" });
+      const response = await fetch(`${relaying.url}/trpc/smtpCredentials.connectionSettings`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const body = (await response.json()) as { result: { data: { json: { relaying: boolean } } } };
+      expect(body.result.data.json.relaying).toBe(true);
+    } finally {
+      await relaying.stop();
+    }
   });
 
   it("refuses a WebSocket upgrade from another site's page", async () => {

@@ -66,7 +66,10 @@ describe("event retention", () => {
     const real = [
       event(orgC, "created", change("credential.created")),
       event(orgC, "login"),
-      event(orgC, "sent", { type: "message.accepted", data: { messageId: "m", size: 10, recipients: 1 } }),
+      event(orgC, "sent", {
+        type: "message.accepted",
+        data: { messageId: "m", size: 10, recipients: 1, status: "stored" },
+      }),
       event(orgC, "deactivated", change("credential.deactivated")),
     ];
     const flood = Array.from({ length: 50 }, (_, i) =>

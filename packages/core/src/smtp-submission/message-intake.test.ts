@@ -33,7 +33,7 @@ describe("message intake", () => {
     grant,
     mailFrom: "app@example.com",
     rcptTo: ["a@example.org", "b@example.org"],
-    raw: Buffer.from("Subject: hi\r\n\r\nhello \xff\r\n", "latin1"),
+    raw: Buffer.from("Message-ID: <m1@example.com>\r\nSubject: hi\r\n\r\nhello \xff\r\n", "latin1"),
     remoteAddress: "192.0.2.1",
   });
 
@@ -53,11 +53,53 @@ describe("message intake", () => {
       rcptTo: ["a@example.org", "b@example.org"],
       size: message(grant).raw.length,
       remoteAddress: "192.0.2.1",
+      messageIdHeader: "<m1@example.com>",
+      subject: "hi",
+      status: "stored",
+      nextAttemptAt: null,
     });
     expect(stored?.raw.equals(message(grant).raw)).toBe(true);
     const after = await counterOf(id);
     expect(after?.n).toBe(1);
     expect(after?.updatedAt).toEqual(before?.updatedAt);
+  });
+
+  it("queues the message for the upstream when relaying, due at once, with every recipient pending", async () => {
+    const { grant } = await loggedIn();
+    const at = new Date("2001-02-03T04:05:06Z");
+    const result = await createMessageIntake(fixture.database.db, { relaying: true, now: () => at }).accept(
+      message(grant),
+    );
+    if (!result.accepted) throw new Error("refused");
+    expect(result.status).toBe("queued");
+    const [stored] = await fixture.database.db
+      .select()
+      .from(schema.smtpMessages)
+      .where(eq(schema.smtpMessages.id, result.messageId));
+    expect(stored).toMatchObject({
+      status: "queued",
+      nextAttemptAt: at,
+      attempts: 0,
+      recipients: [
+        { address: "a@example.org", state: "pending", reply: null },
+        { address: "b@example.org", state: "pending", reply: null },
+      ],
+    });
+  });
+
+  it("adds a Message-ID to a message without one, before its first line, from the sender's domain", async () => {
+    const { grant } = await loggedIn();
+    const raw = Buffer.from("Subject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=\r\n\r\nbody\r\n");
+    const result = await createMessageIntake(fixture.database.db).accept({ ...message(grant), raw });
+    if (!result.accepted) throw new Error("refused");
+    const [stored] = await fixture.database.db
+      .select()
+      .from(schema.smtpMessages)
+      .where(eq(schema.smtpMessages.id, result.messageId));
+    expect(stored?.messageIdHeader).toMatch(/^<[0-9a-f-]{36}@example\.com>$/);
+    expect(stored?.raw.toString()).toBe(`Message-ID: ${stored?.messageIdHeader}\r\n${raw.toString()}`);
+    expect(stored?.size).toBe(stored?.raw.length);
+    expect(stored?.subject).toBe("Grüße");
   });
 
   it.each([
@@ -84,12 +126,68 @@ describe("message intake", () => {
     clock = new Date("2000-01-01T00:00:59Z");
     const recent = await intake.accept(message(grant));
     clock = new Date("2000-01-01T00:01:30Z");
-    expect(await intake.prune()).toBe(5);
+    expect((await intake.prune()).deleted).toBe(5);
     const left = await fixture.database.db
       .select({ id: schema.smtpMessages.id })
       .from(schema.smtpMessages)
       .where(eq(schema.smtpMessages.credentialId, grant.credentialId));
     expect(left.map((r) => r.id)).toEqual([recent.accepted ? recent.messageId : "missing"]);
     expect(old.every((r) => r.accepted)).toBe(true);
+  });
+
+  it("keeps messages still waiting for delivery past the retention period", async () => {
+    const { grant } = await loggedIn();
+    let clock = new Date("2000-02-01T00:00:00Z");
+    const stored = createMessageIntake(fixture.database.db, { retentionMs: 60_000, now: () => clock });
+    const queued = createMessageIntake(fixture.database.db, { retentionMs: 60_000, now: () => clock, relaying: true });
+    await stored.accept(message(grant));
+    const waiting = await queued.accept(message(grant));
+    clock = new Date("2000-02-01T00:05:00Z");
+    expect((await stored.prune()).deleted).toBeGreaterThanOrEqual(1);
+    const left = await fixture.database.db
+      .select({ id: schema.smtpMessages.id, status: schema.smtpMessages.status, raw: schema.smtpMessages.raw })
+      .from(schema.smtpMessages)
+      .where(eq(schema.smtpMessages.credentialId, grant.credentialId));
+    expect(left).toEqual([
+      { id: waiting.accepted ? waiting.messageId : "missing", status: "queued", raw: message(grant).raw },
+    ]);
+  });
+
+  it("drops bodies past the body retention and keeps their metadata until the message retention", async () => {
+    const { grant } = await loggedIn();
+    let clock = new Date("2000-03-01T00:00:00Z");
+    const intake = createMessageIntake(fixture.database.db, {
+      retentionMs: 10 * 60_000,
+      bodyRetentionMs: 60_000,
+      pruneBatch: 2,
+      now: () => clock,
+    });
+    const accepted = [];
+    for (let n = 0; n < 3; n++) accepted.push(await intake.accept(message(grant)));
+    const rows = () =>
+      fixture.database.db
+        .select({
+          raw: schema.smtpMessages.raw,
+          size: schema.smtpMessages.size,
+          subject: schema.smtpMessages.subject,
+          bodyPrunedAt: schema.smtpMessages.bodyPrunedAt,
+        })
+        .from(schema.smtpMessages)
+        .where(eq(schema.smtpMessages.credentialId, grant.credentialId));
+
+    clock = new Date("2000-03-01T00:00:30Z");
+    await intake.prune();
+    expect((await rows()).map((r) => r.raw.length)).toEqual(Array(3).fill(message(grant).raw.length));
+
+    clock = new Date("2000-03-01T00:02:00Z");
+    expect((await intake.prune()).bodiesDropped).toBeGreaterThanOrEqual(3);
+    expect(await rows()).toEqual(
+      Array(3).fill({ raw: Buffer.alloc(0), size: message(grant).raw.length, subject: "hi", bodyPrunedAt: clock }),
+    );
+
+    clock = new Date("2000-03-01T00:11:00Z");
+    await intake.prune();
+    expect(await rows()).toEqual([]);
+    expect(accepted.every((r) => r.accepted)).toBe(true);
   });
 });

@@ -5,7 +5,9 @@ import type { IncomingMessage, MessageIntake } from "./message-intake";
 
 export type MailFromOutcome = { kind: "allowed" } | { kind: "revoked" } | { kind: "unavailable" };
 
-export type SubmissionOutcome = { kind: "accepted"; messageId: string } | { kind: "revoked" };
+export type SubmissionOutcome =
+  | { kind: "accepted"; messageId: string; status: "queued" | "stored" }
+  | { kind: "revoked" };
 
 export interface SmtpSubmissionDependencies {
   verifier: Pick<SmtpVerifier, "stillValid">;
@@ -37,9 +39,14 @@ export function createSmtpSubmission({ verifier, intake, publisher }: SmtpSubmis
         credentialId: grant.credentialId,
         username: grant.username,
         remoteAddress: message.remoteAddress,
-        data: { messageId: result.messageId, size: message.raw.length, recipients: message.rcptTo.length },
+        data: {
+          messageId: result.messageId,
+          size: result.size,
+          recipients: message.rcptTo.length,
+          status: result.status,
+        },
       });
-      return { kind: "accepted", messageId: result.messageId };
+      return { kind: "accepted", messageId: result.messageId, status: result.status };
     },
   };
 }

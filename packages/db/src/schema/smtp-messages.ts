@@ -1,4 +1,5 @@
-import { customType, index, integer, jsonb, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { customType, index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id } from "./columns";
 import { organizations } from "./organizations";
 import { smtpCredentials } from "./smtp-credentials";
@@ -8,7 +9,18 @@ const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
   fromDriver: (value) => Buffer.from(value),
 });
 
-/** Messages accepted over SMTP, kept for a bounded time. */
+/** Where one recipient stands: waiting for (another) attempt, taken by the upstream, or refused for good. */
+export interface RecipientResult {
+  address: string;
+  state: "pending" | "relayed" | "failed";
+  /** The upstream's last reply about this recipient, when it gave one. */
+  reply: string | null;
+}
+
+/**
+ * Messages accepted over SMTP, kept for a bounded time; also the outbox that delivery workers claim from. A row is
+ * due when its status is queued or deferred, `next_attempt_at` has come and no unexpired lease holds it.
+ */
 export const smtpMessages = pgTable(
   "smtp_messages",
   {
@@ -23,6 +35,27 @@ export const smtpMessages = pgTable(
     raw: bytea().notNull(),
     remoteAddress: text(),
     createdAt: createdAt(),
+    /** The Message-ID header every attempt carries (added at intake when the message had none). */
+    messageIdHeader: text(),
+    subject: text(),
+    /** queued | relayed | deferred | failed | stored (MESSAGE_STATUSES in @relaypost/contract). */
+    status: text().notNull().default("stored"),
+    attempts: integer().notNull().default(0),
+    nextAttemptAt: timestamp({ withTimezone: true }),
+    /** The claim that holds the row while a worker delivers it; once `lease_expires_at` passes, anyone may. */
+    leaseOwner: text(),
+    leaseExpiresAt: timestamp({ withTimezone: true }),
+    lastReply: text(),
+    recipients: jsonb().$type<RecipientResult[]>(),
+    relayedAt: timestamp({ withTimezone: true }),
+    /** When the raw bytes were dropped (body retention); the metadata stays until the row's own retention. */
+    bodyPrunedAt: timestamp({ withTimezone: true }),
   },
-  (t) => [index().on(t.organizationId, t.createdAt), index().on(t.createdAt), index().on(t.credentialId)],
+  (t) => [
+    index().on(t.organizationId, t.createdAt),
+    index().on(t.createdAt),
+    index().on(t.credentialId, t.createdAt),
+    index("smtp_messages_body_kept_idx").on(t.createdAt).where(sql`${t.bodyPrunedAt} is null`),
+    index("smtp_messages_due_idx").on(t.nextAttemptAt).where(sql`${t.status} in ('queued', 'deferred')`),
+  ],
 );

@@ -6,6 +6,7 @@ import {
   type RefusalAggregatorOptions,
   type RelayEvent,
   type RevocationFeed,
+  type RuntimeConfig,
   systemActor,
 } from "@relaypost/core";
 import { createDatabase, type DatabaseHandle, schema } from "@relaypost/db";
@@ -19,6 +20,8 @@ export interface HarnessOptions extends Partial<SmtpServiceOptions> {
   revocations?: RevocationFeed;
   throttle?: LoginThrottleOptions;
   refusals?: RefusalAggregatorOptions;
+  /** Relay accepted messages to this upstream; without it they are stored only. */
+  relay?: RuntimeConfig["relay"];
 }
 
 /**
@@ -26,13 +29,13 @@ export interface HarnessOptions extends Partial<SmtpServiceOptions> {
  * organization to create credentials in.
  */
 export async function startHarness(options: HarnessOptions = {}) {
-  const { revocations, throttle, refusals, ...overrides } = options;
+  const { revocations, throttle, refusals, relay, ...overrides } = options;
   const database = await createTestDatabase();
   const faults: string[] = [];
   const onError = (where: string, error: unknown) => faults.push(`${where}: ${String(error)}`);
   // The account class's argon2 gate, kept here so a test can fill it and show SMTP logins do not wait on it.
   const accountHasher = createAccountHasher();
-  const config = { onError, smtpThrottle: throttle, refusals, busPollIntervalMs: 100 };
+  const config: RuntimeConfig = { onError, smtpThrottle: throttle, refusals, busPollIntervalMs: 100, relay };
   const runtime = await createRuntime(database, { ...config, hasher: accountHasher });
   const { core, bus, publisher } = runtime;
   const [organization] = await database.db
@@ -98,6 +101,13 @@ export async function startHarness(options: HarnessOptions = {}) {
           await peerDatabase.close();
         },
       };
+    },
+    /**
+     * Another runtime on this database, as a second process would build it (on PGlite, in this one): its delivery
+     * workers compete with the first's for the same outbox.
+     */
+    async startRuntime(extra: RuntimeConfig = {}) {
+      return createRuntime(database, { ...config, ...extra });
     },
     async createCredential(username?: string) {
       const { credential, password } = await core.smtpCredentials.create(scope, { username });

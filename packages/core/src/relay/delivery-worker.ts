@@ -1,0 +1,191 @@
+import type { Database } from "@relaypost/db";
+import type { NewEvent, RelayEvent } from "../events/types";
+import { applyAnswer, decideFate, exponentialBackoff } from "./attempt-outcome";
+import { type AttemptRecord, type ClaimedMessage, claimDue, recordOutcome } from "./outbox";
+import type { Upstream } from "./upstream";
+import { createUpstreamClient } from "./upstream-client";
+
+export interface DeliveryOptions {
+  upstream: Upstream;
+  /** Connections open to the upstream at once, per process. */
+  maxConnections?: number;
+  /** How long an undeliverable message keeps being retried (default 24 h). */
+  maxAgeMs?: number;
+  /** How long a claim holds a message; a process that dies holding it frees it this long after claiming. */
+  leaseMs?: number;
+  /** How often idle workers look for due messages (deferrals coming due, a wake-up that was missed). */
+  pollIntervalMs?: number;
+  /** Delay before the next attempt, given how many there have been (tests pass a fixed one). */
+  backoff?: (attempts: number) => number;
+  now?: () => Date;
+}
+
+export interface DeliveryDependencies {
+  db: Database;
+  onError: (error: unknown) => void;
+  /** Each round's committed events, so this process's bus can deliver them without waiting for the notification. */
+  onCommitted?: (events: RelayEvent[]) => void;
+  /**
+   * Runs before each claim: the runtime writes this process's pending `message.accepted` events, so a message's
+   * delivery events never come before its acceptance when one process does both.
+   */
+  beforeClaim?: () => Promise<void>;
+}
+
+export const DEFAULT_MAX_AGE_MS = 24 * 60 * 60_000;
+export const DEFAULT_LEASE_MS = 5 * 60_000;
+
+function eventOf({ message, fate, reply }: AttemptRecord): NewEvent {
+  const envelope = {
+    organizationId: message.organizationId,
+    credentialId: message.credentialId,
+    username: message.username,
+    remoteAddress: message.remoteAddress,
+  };
+  const base = { messageId: message.id, attempts: message.attempts, reply };
+  if (fate.status === "relayed") {
+    const accepted = fate.recipients.filter((r) => r.state === "relayed").length;
+    const refused = fate.recipients.length - accepted;
+    return { ...envelope, type: "message.relayed", data: { ...base, accepted, refused } };
+  }
+  if (fate.status === "deferred") {
+    return { ...envelope, type: "message.deferred", data: { ...base, retryAt: fate.retryAt.toISOString() } };
+  }
+  return { ...envelope, type: "message.failed", data: { ...base, expired: fate.expired } };
+}
+
+/**
+ * This process's delivery workers: they claim due messages from the outbox (outbox.ts), hand each to the upstream
+ * over a pooled connection and write what became of it, with its event, as soon as it is known, so one slow message
+ * holds up nobody else's outcome. `start` keeps up to `capacity` deliveries going while messages are due and
+ * otherwise waits for a wake-up (a message queued on any process) or the poll interval; `runOnce` is one round,
+ * which tests await instead.
+ */
+export function createDeliveryWorker(options: DeliveryOptions, deps: DeliveryDependencies) {
+  const maxConnections = options.maxConnections ?? 5;
+  const maxAgeMs = options.maxAgeMs ?? DEFAULT_MAX_AGE_MS;
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  const pollIntervalMs = options.pollIntervalMs ?? 1_000;
+  const backoff = options.backoff ?? exponentialBackoff();
+  const now = options.now ?? (() => new Date());
+  const client = createUpstreamClient(options.upstream, { maxConnections });
+  // Messages delivered at once: nodemailer's pool queues what its connections cannot take yet, and a few waiting per
+  // connection keeps each one busy while outcomes are written.
+  const capacity = maxConnections * 4;
+
+  async function attempt(message: ClaimedMessage): Promise<AttemptRecord> {
+    const pending = message.recipients.filter((r) => r.state === "pending").map((r) => r.address);
+    const answer = await client.send({ mailFrom: message.mailFrom, rcptTo: pending, raw: message.raw });
+    const outcome = applyAnswer(message.recipients, answer);
+    const at = now();
+    const fate = decideFate(outcome.recipients, {
+      createdAt: message.createdAt,
+      now: at,
+      maxAgeMs,
+      retryAt: new Date(at.getTime() + backoff(message.attempts)),
+    });
+    return { message, fate, reply: outcome.reply, at };
+  }
+
+  /** Delivers one claimed message and writes its outcome with its event, as soon as it is known. */
+  async function deliver(message: ClaimedMessage): Promise<void> {
+    try {
+      const events = await recordOutcome(deps.db, await attempt(message), eventOf);
+      deps.onCommitted?.(events);
+    } catch (error) {
+      // Unwritten, the outcome is lost but the lease stays: the message is delivered again when it expires.
+      deps.onError(error);
+    }
+  }
+
+  const inFlight = new Set<Promise<void>>();
+
+  /** Claims up to `limit` due messages and starts delivering each; resolves with the deliveries. */
+  async function claimAndStart(limit: number): Promise<Promise<void>[]> {
+    await deps.beforeClaim?.();
+    const claimed = await claimDue(deps.db, { limit, now: now(), leaseMs });
+    return claimed.map((message) => {
+      const delivery = deliver(message).finally(() => {
+        inFlight.delete(delivery);
+        if (backlog) wakeUp?.();
+      });
+      inFlight.add(delivery);
+      return delivery;
+    });
+  }
+
+  /** One round, for tests: claims what is due (as many as there are free slots), delivers it all and waits. */
+  async function runOnce(): Promise<number> {
+    const deliveries = await claimAndStart(capacity - inFlight.size);
+    await Promise.all(deliveries);
+    return deliveries.length;
+  }
+
+  let running: Promise<void> | undefined;
+  let stopped = false;
+  let wakeUp: (() => void) | undefined;
+  let woken = false;
+  /** Every slot is taken, or the last claim filled them all: more is probably due, so a freed slot looks again. */
+  let backlog = false;
+
+  function idle(): Promise<void> {
+    if (woken) {
+      woken = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, pollIntervalMs);
+      function done() {
+        clearTimeout(timer);
+        wakeUp = undefined;
+        woken = false;
+        resolve();
+      }
+      wakeUp = done;
+    });
+  }
+
+  /** Keeps every slot busy while messages are due; otherwise waits for a wake-up, a freed slot or the poll. */
+  async function loop(): Promise<void> {
+    while (!stopped) {
+      const free = capacity - inFlight.size;
+      if (free > 0) {
+        let claimed = 0;
+        try {
+          claimed = (await claimAndStart(free)).length;
+        } catch (error) {
+          deps.onError(error);
+        }
+        backlog = claimed === free;
+        if (backlog) continue;
+      } else {
+        backlog = true;
+      }
+      if (!stopped) await idle();
+    }
+  }
+
+  return {
+    runOnce,
+    /** Rounds until nothing is due (deferred messages wait for their time, so this ends). */
+    async drain(): Promise<void> {
+      while ((await runOnce()) > 0);
+    },
+    start(): void {
+      running ??= loop();
+    },
+    /** A message was queued: look now rather than at the next poll. */
+    wake(): void {
+      woken = true;
+      wakeUp?.();
+    },
+    /** Stops claiming, lets the deliveries under way finish and be written, then closes the upstream connections. */
+    async stop(): Promise<void> {
+      stopped = true;
+      wakeUp?.();
+      await running;
+      await Promise.all(inFlight);
+      client.close();
+    },
+  };
+}

@@ -1,0 +1,140 @@
+import { randomUUID } from "node:crypto";
+import { type Database, queryRows, schema } from "@relaypost/db";
+import type { RecipientResult } from "@relaypost/db/schema";
+import { and, eq, sql } from "drizzle-orm";
+import { appendEvents } from "../events/store";
+import type { NewEvent, RelayEvent } from "../events/types";
+import type { MessageFate } from "./attempt-outcome";
+
+const m = schema.smtpMessages;
+
+/** A message a worker holds the lease on, with what delivering it needs. */
+export interface ClaimedMessage {
+  id: string;
+  organizationId: string;
+  credentialId: string | null;
+  username: string | null;
+  remoteAddress: string | null;
+  mailFrom: string;
+  raw: Buffer;
+  recipients: RecipientResult[];
+  attempts: number;
+  createdAt: Date;
+  /** This claim's token: the outcome is written only while the row still carries it. */
+  lease: string;
+}
+
+interface ClaimedRow extends Record<string, unknown> {
+  id: string;
+  organization_id: string;
+  credential_id: string | null;
+  username: string | null;
+  remote_address: string | null;
+  mail_from: string;
+  raw: Buffer | Uint8Array;
+  recipients: RecipientResult[] | null;
+  rcpt_to: string[];
+  attempts: number;
+  created_at: Date | string;
+}
+
+/**
+ * Takes up to `limit` due messages: queued or deferred, due by `now`, and not held by an unexpired lease. SKIP LOCKED
+ * lets workers on every process claim at once without waiting for or taking each other's rows; the lease (a fresh
+ * token and an expiry) is what keeps a claimed row from being claimed again once this statement commits, and what
+ * frees it when the process holding it dies. PGlite runs the same statement in its single process.
+ */
+export async function claimDue(
+  db: Database,
+  { limit, now, leaseMs }: { limit: number; now: Date; leaseMs: number },
+): Promise<ClaimedMessage[]> {
+  const lease = randomUUID();
+  const at = now.toISOString();
+  const expires = new Date(now.getTime() + leaseMs).toISOString();
+  const rows = await queryRows<ClaimedRow>(
+    db,
+    sql`update ${m} set lease_owner = ${lease}, lease_expires_at = ${expires}::timestamptz, attempts = attempts + 1
+        where id in (
+          select id from ${m}
+          where status in ('queued', 'deferred') and next_attempt_at <= ${at}::timestamptz
+            and (lease_expires_at is null or lease_expires_at <= ${at}::timestamptz)
+          order by next_attempt_at
+          limit ${limit}
+          for update skip locked)
+        returning id, organization_id, credential_id, remote_address, mail_from, raw, recipients, rcpt_to, attempts,
+          created_at, (select username from ${schema.smtpCredentials} c where c.id = credential_id) as username`,
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    organizationId: row.organization_id,
+    credentialId: row.credential_id,
+    username: row.username,
+    remoteAddress: row.remote_address,
+    mailFrom: row.mail_from,
+    raw: Buffer.from(row.raw),
+    recipients: row.recipients ?? row.rcpt_to.map((address) => ({ address, state: "pending", reply: null })),
+    attempts: row.attempts,
+    createdAt: new Date(row.created_at),
+    lease,
+  }));
+}
+
+/** One attempt's outcome, to be written by the claim that made it. */
+export interface AttemptRecord {
+  message: ClaimedMessage;
+  fate: MessageFate;
+  reply: string | null;
+  at: Date;
+}
+
+/**
+ * Writes an attempt's outcome and its event in one transaction, releases the lease and returns the committed event.
+ * The outcome is written only while this claim still holds the row: a worker whose lease expired and was taken over
+ * writes nothing, and the message is the new holder's, who delivers it again (at-least-once). The event commits with
+ * the status it reports, so a crash cannot leave one without the other.
+ */
+export function recordOutcome(
+  db: Database,
+  record: AttemptRecord,
+  eventOf: (record: AttemptRecord) => NewEvent,
+): Promise<RelayEvent[]> {
+  const { message, fate, reply, at } = record;
+  return db.transaction(async (tx) => {
+    const written = await tx
+      .update(m)
+      .set({
+        status: fate.status,
+        recipients: fate.recipients,
+        lastReply: reply,
+        nextAttemptAt: fate.status === "deferred" ? fate.retryAt : null,
+        relayedAt: fate.status === "relayed" ? at : null,
+        leaseOwner: null,
+        leaseExpiresAt: null,
+      })
+      .where(and(eq(m.id, message.id), eq(m.leaseOwner, message.lease)))
+      .returning({ id: m.id });
+    return written.length > 0 ? appendEvents(tx, [eventOf(record)]) : [];
+  });
+}
+
+export interface OutboxStatus {
+  queued: number;
+  deferred: number;
+  /** When the oldest message still waiting for delivery was accepted; null when none waits. */
+  oldestWaitingSince: Date | null;
+}
+
+/** How deep and how old the outbox is, across organizations: what an operator watches for a stuck upstream. */
+export async function outboxStatus(db: Database): Promise<OutboxStatus> {
+  const [row] = await queryRows<{ queued: string | number; deferred: string | number; oldest: Date | string | null }>(
+    db,
+    sql`select count(*) filter (where status = 'queued') as queued, count(*) filter (where status = 'deferred') as deferred,
+          min(created_at) as oldest
+        from ${m} where status in ('queued', 'deferred')`,
+  );
+  return {
+    queued: Number(row?.queued ?? 0),
+    deferred: Number(row?.deferred ?? 0),
+    oldestWaitingSince: row?.oldest ? new Date(row.oldest) : null,
+  };
+}
