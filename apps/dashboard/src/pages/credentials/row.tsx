@@ -3,6 +3,7 @@ import { Switch } from "../../components/form";
 import { Icon } from "../../components/icon";
 import { RelativeTime } from "../../components/ui";
 import type { Credential } from "../../lib/api";
+import { MESSAGES } from "../../lib/next-path";
 import { formatDate } from "../../lib/time";
 import type { CredentialActions } from "./actions";
 
@@ -33,6 +34,9 @@ export function CredentialRow(props: { credential: Credential; actions: Credenti
       <td class="cell-used" data-label="Last used" data-testid="last-used">
         <RelativeTime date={c().lastUsedAt} />
       </td>
+      <td class="cell-sent" data-label="Sent" data-testid="sent">
+        <SentCounts credentialId={c().id} counts={props.actions.sent(c().id)} />
+      </td>
       <td class="cell-created nowrap" data-label="Created">
         <time datetime={c().createdAt.toISOString()}>{formatDate(c().createdAt)}</time>
       </td>
@@ -40,6 +44,25 @@ export function CredentialRow(props: { credential: Credential; actions: Credenti
         <RowButtons credential={c()} actions={props.actions} />
       </td>
     </tr>
+  );
+}
+
+/** "3 / 12": messages in the last 24 hours / 7 days, each number named for screen readers; links to them. */
+function SentCounts(props: { credentialId: string; counts: { last24h: number; last7d: number } | undefined }) {
+  return (
+    <Show when={props.counts} fallback={<span class="muted">—</span>}>
+      {(counts) => (
+        <a href={`${MESSAGES}?credential=${props.credentialId}`} title="Show its messages">
+          <span data-testid="sent-24h">{counts().last24h}</span>
+          <span class="visually-hidden"> in 24 hours,</span>
+          <span class="muted" aria-hidden="true">
+            {" / "}
+          </span>
+          <span data-testid="sent-7d">{counts().last7d}</span>
+          <span class="visually-hidden"> in 7 days</span>
+        </a>
+      )}
+    </Show>
   );
 }
 

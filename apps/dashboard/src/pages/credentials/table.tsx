@@ -23,6 +23,9 @@ export function CredentialTable(props: {
               <th scope="col">Username</th>
               <th scope="col">Status</th>
               <th scope="col">Last used</th>
+              <th scope="col">
+                Sent <span class="muted">24 h / 7 d</span>
+              </th>
               <th scope="col">Created</th>
               <th scope="col">
                 <span class="visually-hidden">Actions</span>
