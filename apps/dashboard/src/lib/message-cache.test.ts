@@ -4,11 +4,15 @@ import type { LiveEvent } from "./live";
 import {
   allMessages,
   applyMessageEvent,
+  createOutcomeMemory,
   isMessageEvent,
   type Message,
   type MessageEvent,
   type MessageList,
   needsRefetch,
+  type OutcomeEvent,
+  withKnownOutcomes,
+  withOutcome,
 } from "./message-cache";
 
 const at = new Date("2026-11-01T12:00:00Z");
@@ -42,23 +46,23 @@ const accepted = (messageId: string, credentialId: string, status: "queued" | "s
   type: "message.accepted",
   data: { messageId, size: 120, recipients: 1, status },
 });
-const relayed = (messageId: string, credentialId: string): MessageEvent => ({
+const relayed = (messageId: string, credentialId: string): OutcomeEvent => ({
   ...envelope,
   credentialId,
   type: "message.relayed",
   data: { messageId, attempts: 1, reply: "250 2.0.0 Ok", accepted: 1, refused: 0 },
 });
-const deferred = (messageId: string, credentialId: string): MessageEvent => ({
+const deferred = (messageId: string, credentialId: string): OutcomeEvent => ({
   ...envelope,
   credentialId,
   type: "message.deferred",
   data: { messageId, attempts: 2, reply: "451 4.3.0 Try later", retryAt: "2026-11-01T12:01:00Z" },
 });
-const failed = (messageId: string, credentialId: string): MessageEvent => ({
+const failed = (messageId: string, credentialId: string): OutcomeEvent => ({
   ...envelope,
   credentialId,
   type: "message.failed",
-  data: { messageId, attempts: 1, reply: "550 5.1.1 No such user", expired: false },
+  data: { messageId, attempts: 3, reply: "550 5.1.1 No such user", expired: false },
 });
 
 const a = message("a", "alpha");
@@ -129,5 +133,32 @@ describe("which lists are read again after an event", () => {
     expect(needsRefetch({ status: "failed" }, shown, failed("older", "alpha"))).toBe(true);
     expect(needsRefetch({ status: "failed" }, shown, deferred("older", "alpha"))).toBe(false);
     expect(needsRefetch({ credentialId: "beta" }, shown, relayed("a", "alpha"))).toBe(false);
+  });
+});
+
+describe("outcomes heard while a page was being read", () => {
+  test("a page read before a delivery shows the outcome whose event already arrived", () => {
+    const memory = createOutcomeMemory(10);
+    memory.remember(relayed("b", "beta"));
+    const page = withKnownOutcomes({ items: [a, b], nextCursor: null }, memory.known);
+    expect(page.items.map((m) => m.status)).toEqual(["queued", "relayed"]);
+  });
+
+  test("an outcome never replaces a row that is newer than it (more attempts)", () => {
+    const retried = { ...b, status: "relayed" as const, attempts: 3, lastReply: "250 Ok" };
+    expect(withOutcome(retried, deferred("b", "beta"))).toBe(retried);
+    const memory = createOutcomeMemory(10);
+    memory.remember(deferred("b", "beta"));
+    expect(withKnownOutcomes({ items: [retried], nextCursor: null }, memory.known).items).toEqual([retried]);
+  });
+
+  test("the memory keeps each message's latest outcome and forgets the oldest messages beyond its limit", () => {
+    const memory = createOutcomeMemory(2);
+    memory.remember(deferred("a", "alpha"));
+    memory.remember(relayed("b", "beta"));
+    memory.remember(failed("a", "alpha"));
+    memory.remember(relayed("c", "gamma"));
+    expect([...memory.known.keys()]).toEqual(["a", "c"]);
+    expect(memory.known.get("a")?.type).toBe("message.failed");
   });
 });

@@ -38,25 +38,60 @@ export function statusAfter(event: MessageEvent): MessageStatus {
   }
 }
 
+export type OutcomeEvent = Exclude<MessageEvent, { type: "message.accepted" }>;
+
 /**
- * A delivery outcome written into the cached rows: status, attempts, last reply and delivery time, which the event
- * carries. Per-recipient results it does not carry; `needsRefetch` asks for them.
+ * A delivery outcome written into a row: status, attempts, last reply and delivery time, which the event carries
+ * (per-recipient results it does not; `needsRefetch` asks for them). Attempts are counted when a delivery starts, so
+ * an outcome is at least as new as a row with as many attempts or fewer, and older than a row with more.
  */
-export function applyMessageEvent(list: MessageList, event: MessageEvent): MessageList {
-  if (event.type === "message.accepted" || !hasMessage(list, event.data.messageId)) return list;
-  const change = (m: Message): Message => ({
-    ...m,
+export function withOutcome(message: Message, event: OutcomeEvent): Message {
+  if (event.data.messageId !== message.id || event.data.attempts < message.attempts) return message;
+  return {
+    ...message,
     status: statusAfter(event),
     attempts: event.data.attempts,
     lastReply: event.data.reply,
     relayedAt: event.type === "message.relayed" ? event.createdAt : null,
-  });
+  };
+}
+
+/** The cached rows with a live event's outcome; the list itself when the event changes none of them. */
+export function applyMessageEvent(list: MessageList, event: MessageEvent): MessageList {
+  if (event.type === "message.accepted" || !hasMessage(list, event.data.messageId)) return list;
   return {
     ...list,
-    pages: list.pages.map((page) => ({
-      ...page,
-      items: page.items.map((m) => (m.id === event.data.messageId ? change(m) : m)),
-    })),
+    pages: list.pages.map((page) => ({ ...page, items: page.items.map((m) => withOutcome(m, event)) })),
+  };
+}
+
+/**
+ * A page just read, with outcomes the client heard of while the read was under way: the server may have answered
+ * from before a delivery whose event has already arrived, and that event will not come again.
+ */
+export function withKnownOutcomes(page: MessagePage, known: ReadonlyMap<string, OutcomeEvent>): MessagePage {
+  return {
+    ...page,
+    items: page.items.map((m) => {
+      const event = known.get(m.id);
+      return event ? withOutcome(m, event) : m;
+    }),
+  };
+}
+
+/** The latest outcome of each of the last `limit` messages heard of, oldest forgotten first. */
+export function createOutcomeMemory(limit: number) {
+  const known = new Map<string, OutcomeEvent>();
+  return {
+    known: known as ReadonlyMap<string, OutcomeEvent>,
+    remember(event: OutcomeEvent) {
+      known.delete(event.data.messageId);
+      known.set(event.data.messageId, event);
+      for (const id of known.keys()) {
+        if (known.size <= limit) break;
+        known.delete(id);
+      }
+    },
   };
 }
 

@@ -24,7 +24,7 @@ export function CredentialTable(props: {
               <th scope="col">Status</th>
               <th scope="col">Last used</th>
               <th scope="col">
-                Sent <span class="muted">24 h / 7 d</span>
+                Sent <span class="th-sub">24 h / 7 d</span>
               </th>
               <th scope="col">Created</th>
               <th scope="col">

@@ -56,9 +56,9 @@ export function MessageRow(props: { message: Message; credential: string; open: 
             aria-expanded={props.open}
             aria-controls={detailId}
             onClick={() => props.onToggle()}
+            aria-label={`Details of the message to ${first()}`}
           >
-            <Icon name="list" /> {props.open ? "Hide" : "Details"}
-            <span class="visually-hidden"> of the message to {first()}</span>
+            <Icon name="list" /> Details
           </button>
         </td>
       </tr>
