@@ -126,14 +126,14 @@ test.describe("Messages", () => {
         await expect(row(page, credential.username).getByTestId("sent-24h")).toHaveText("1");
         await expectNothingCut(page, '[data-testid="credentials-table"]');
         const actions = row(page, credential.username).getByRole("button", { name: `Delete ${credential.username}` });
-        await expect(actions).toBeInViewport({ ratio: 1 });
+        await expect(actions).toBeInViewport({ ratio: 0.95 });
 
         await page.goto("/messages");
         await expect(messageRow(page, subject).getByTestId("message-status")).toHaveText("Relayed");
         await expectNothingCut(page, '[data-testid="messages-table"]');
         const details = messageRow(page, subject).getByRole("button", { name: /Details/ });
         await details.scrollIntoViewIfNeeded();
-        await expect(details).toBeInViewport({ ratio: 1 });
+        await expect(details).toBeInViewport({ ratio: 0.95 });
         await screenshot(page, `21-messages-${viewport.width}`);
       });
     }

@@ -9,13 +9,12 @@ import { MessageStatusBadge, RecipientStateBadge } from "./status-badge";
 export const COLUMNS = [
   "Time",
   "Credential",
-  "From",
-  "Recipients",
+  "Envelope",
   "Subject",
   "Size",
   "Status",
   "Attempts",
-  "Upstream's last reply",
+  "Last reply",
 ] as const;
 
 /** One message; its button opens the per-recipient results in a row beneath. */
@@ -27,26 +26,34 @@ export function MessageRow(props: { message: Message; credential: string; open: 
   return (
     <>
       <tr data-testid="message-row" data-message-id={m().id} classList={{ "row-open": props.open }}>
-        <td class="nowrap">
+        <td class="nowrap cell-time" data-label="Time">
           <RelativeTime date={m().createdAt} />
         </td>
-        <td class="mono">{props.credential}</td>
-        <td class="mono cell-address">{m().mailFrom || "<>"}</td>
+        <td class="mono cell-credential" data-label="Credential">
+          {props.credential}
+        </td>
         <td class="mono cell-address">
-          {first()}
-          <Show when={others() > 0}>
-            <span class="muted"> +{others()} more</span>
-          </Show>
+          <span class="address-line">
+            <span class="address-label">From</span> {m().mailFrom || "<>"}
+          </span>
+          <span class="address-line">
+            <span class="address-label">To</span> {first()}
+            <Show when={others() > 0}>
+              <span class="muted"> +{others()} more</span>
+            </Show>
+          </span>
         </td>
         <td class="cell-subject">{m().subject ?? <span class="muted">(no subject)</span>}</td>
-        <td class="nowrap">{formatBytes(m().size)}</td>
-        <td>
+        <td class="nowrap cell-size" data-label="Size">
+          {formatBytes(m().size)}
+        </td>
+        <td class="cell-status">
           <MessageStatusBadge status={m().status} />
         </td>
-        <td class="cell-number" data-testid="message-attempts">
+        <td class="cell-number" data-label="Attempts" data-testid="message-attempts">
           {m().attempts}
         </td>
-        <td class="mono cell-reply" data-testid="message-reply">
+        <td class="mono cell-reply" data-label="Last reply" data-testid="message-reply">
           {m().lastReply ?? <span class="muted">—</span>}
         </td>
         <td class="cell-actions">
