@@ -20,7 +20,7 @@ test.describe("Messages", () => {
     await expect(row(page, "stored_app").getByTestId("sent-24h")).toHaveText("1");
     await expect(row(page, "stored_app").getByTestId("sent-7d")).toHaveText("1");
 
-    await page.getByRole("link", { name: "Messages" }).click();
+    await page.getByRole("link", { name: "Messages", exact: true }).click();
     await expect(page.getByRole("heading", { name: "Messages", exact: true })).toBeVisible();
     await expect(page.getByTestId("not-relayed")).toContainText(NOT_RELAYED_NOTICE);
     const message = messageRow(page, "Kept here only");
@@ -55,7 +55,7 @@ test.describe("Messages", () => {
       const page = await pageOn(browser);
       await signUp(page);
       const credential = await createCredential(page, { username: "relay_app", smtpPort: server.smtpPort });
-      await page.getByRole("link", { name: "Messages" }).click();
+      await page.getByRole("link", { name: "Messages", exact: true }).click();
       await expect(page.getByText("No messages yet")).toBeVisible();
       await expect(page.getByTestId("not-relayed")).toHaveCount(0);
       // A marker that a reload would erase: the rows below must arrive without one.
@@ -119,6 +119,8 @@ test.describe("Messages", () => {
         await signUp(page);
         const credential = await createCredential(page, {
           username: `wide_${viewport.width}`,
+          // A description widens the first column, as in the README's screenshot.
+          description: "Nightly reports (cron)",
           smtpPort: server.smtpPort,
         });
         const subject = "A rather long subject line that has to wrap somewhere on a narrow screen";
@@ -127,6 +129,7 @@ test.describe("Messages", () => {
         await expectNothingCut(page, '[data-testid="credentials-table"]');
         const actions = row(page, credential.username).getByRole("button", { name: `Delete ${credential.username}` });
         await expect(actions).toBeInViewport({ ratio: 0.95 });
+        await screenshot(page, `21-credentials-${viewport.width}`);
 
         await page.goto("/messages");
         await expect(messageRow(page, subject).getByTestId("message-status")).toHaveText("Relayed");

@@ -31,10 +31,10 @@ export function CredentialRow(props: { credential: Credential; actions: Credenti
           </span>
         </span>
       </td>
-      <td class="cell-used" data-label="Last used" data-testid="last-used">
-        <RelativeTime date={c().lastUsedAt} />
-      </td>
-      <td class="cell-sent" data-label="Sent" data-testid="sent">
+      <td class="cell-used" data-label="Last used">
+        <span data-testid="last-used">
+          <RelativeTime date={c().lastUsedAt} />
+        </span>
         <SentCounts credentialId={c().id} counts={props.actions.sent(c().id)} />
       </td>
       <td class="cell-created nowrap" data-label="Created">
@@ -47,19 +47,21 @@ export function CredentialRow(props: { credential: Credential; actions: Credenti
   );
 }
 
-/** "3 / 12": messages in the last 24 hours / 7 days, each number named for screen readers; links to them. */
+/**
+ * "3 / 12 sent": messages in the last 24 hours / 7 days, under the last use so the table grows no wider; each number
+ * is named for screen readers, and the line links to the credential's messages.
+ */
 function SentCounts(props: { credentialId: string; counts: { last24h: number; last7d: number } | undefined }) {
   return (
-    <Show when={props.counts} fallback={<span class="muted">—</span>}>
+    <Show when={props.counts}>
       {(counts) => (
-        <a href={`${MESSAGES}?credential=${props.credentialId}`} title="Show its messages">
+        <a href={`${MESSAGES}?credential=${props.credentialId}`} class="sent-line" title="Show its messages">
           <span data-testid="sent-24h">{counts().last24h}</span>
-          <span class="visually-hidden"> in 24 hours,</span>
-          <span class="muted" aria-hidden="true">
-            {" / "}
-          </span>
+          <span class="visually-hidden"> sent in the last 24 hours,</span>
+          <span aria-hidden="true"> / </span>
           <span data-testid="sent-7d">{counts().last7d}</span>
-          <span class="visually-hidden"> in 7 days</span>
+          <span class="visually-hidden"> in the last 7 days</span>
+          <span aria-hidden="true"> sent</span>
         </a>
       )}
     </Show>
