@@ -2,7 +2,7 @@ import { type Browser, expect, type Page, test } from "@playwright/test";
 import { NOT_RELAYED_NOTICE } from "@relaypost/contract";
 import { startUpstreamSink, type UpstreamSink } from "@relaypost/smtp/upstream-sink";
 import { type RunningServer, startServer } from "../server";
-import { createCredential, newPage, row, screenshot, sendMail, signUp } from "./support";
+import { createCredential, newPage, row, screenshot, sendMail, sendMails, signUp } from "./support";
 
 const messageRow = (page: Page, subject: string) => page.getByTestId("message-row").filter({ hasText: subject });
 
@@ -27,6 +27,25 @@ test.describe("Messages", () => {
     await expect(message.getByTestId("message-status")).toHaveText("Stored");
     await expect(message).toContainText("stored_app");
     await expect(message).toContainText("someone@example.net");
+  });
+
+  test("newest first, a page at a time: “Load more” continues where the page ended", async ({ browser }) => {
+    const page = await newPage(browser);
+    await signUp(page);
+    const credential = await createCredential(page, { username: "busy_app" });
+    const subjects = Array.from({ length: 53 }, (_, i) => `Batch message ${String(i + 1).padStart(2, "0")}`);
+    await sendMails(credential.username, credential.password, subjects);
+    await expect(row(page, "busy_app").getByTestId("sent-24h")).toHaveText("53");
+
+    await page.getByRole("link", { name: "Messages", exact: true }).click();
+    const rows = page.getByTestId("message-row");
+    await expect(rows).toHaveCount(50);
+    await expect(rows.first()).toContainText("Batch message 53");
+    await expect(rows.last()).toContainText("Batch message 04");
+    await page.getByRole("button", { name: "Load 50 more" }).click();
+    await expect(rows).toHaveCount(53);
+    await expect(rows.last()).toContainText("Batch message 01");
+    await expect(page.getByRole("button", { name: "Load 50 more" })).toHaveCount(0);
   });
 
   test.describe("relayed to an upstream", () => {
@@ -90,6 +109,7 @@ test.describe("Messages", () => {
       await sendMail(credential.username, credential.password, { port: server.smtpPort, subject: "Second one" });
       await expect(messageRow(page, "Second one").getByTestId("message-status")).toHaveText("Relayed");
       await expect(page.getByTestId("message-row").first()).toContainText("Second one");
+      await expect(page.locator("body")).toHaveAttribute("data-no-reload", "1");
 
       // Filters live in the address, so a reload or a shared link shows the same narrowed list.
       await page.getByTestId("filter-status").selectOption("failed");

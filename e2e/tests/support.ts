@@ -128,6 +128,26 @@ export async function sendMail(username: string, password: string, mail: Mail = 
   }
 }
 
+/** Sends one message per subject over a single pooled connection (one login), in order. */
+export async function sendMails(username: string, password: string, subjects: string[]) {
+  const transport = nodemailer.createTransport({
+    pool: true,
+    maxConnections: 1,
+    host: process.env.E2E_SMTP_HOST ?? "127.0.0.1",
+    port: Number(process.env.E2E_SMTP_PORT),
+    secure: false,
+    auth: { user: username, pass: password },
+    tls: { rejectUnauthorized: false },
+  });
+  try {
+    for (const subject of subjects) {
+      await transport.sendMail({ from: "app@example.com", to: "someone@example.net", subject, text: "Hello." });
+    }
+  } finally {
+    transport.close();
+  }
+}
+
 /** Saves a screenshot of a main screen for CI artifacts; one-time secrets are masked. */
 export async function screenshot(page: Page, name: string) {
   await page.screenshot({
