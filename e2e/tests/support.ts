@@ -45,12 +45,15 @@ export const row = (page: Page, username: string): Locator =>
   page.locator(`[data-testid="credential-row"][data-username="${username}"]`);
 
 /** Copies the one-time password with the reveal dialog's button and reads it back from the clipboard. */
-export async function copyRevealedPassword(page: Page): Promise<{ username: string; password: string }> {
+export async function copyRevealedPassword(
+  page: Page,
+  smtpPort = process.env.E2E_SMTP_PORT,
+): Promise<{ username: string; password: string }> {
   const dialog = page.getByRole("dialog");
   await expect(dialog.getByText("You will not see it again.")).toBeVisible();
   const username = (await dialog.getByTestId("revealed-username").textContent())?.trim() ?? "";
   // The settings to paste name the port this server really listens on, not a default.
-  await expect(dialog.getByTestId("revealed-port")).toHaveText(process.env.E2E_SMTP_PORT ?? "");
+  await expect(dialog.getByTestId("revealed-port")).toHaveText(smtpPort ?? "");
   await dialog.getByRole("button", { name: "Copy" }).click();
   await expect(dialog.getByRole("button", { name: "Copied" })).toBeVisible();
   const password = await page.evaluate(() => navigator.clipboard.readText());
@@ -60,13 +63,17 @@ export async function copyRevealedPassword(page: Page): Promise<{ username: stri
   return { username, password };
 }
 
-export async function createCredential(page: Page, input: { username?: string; description?: string } = {}) {
+/** `smtpPort`: the port of the server the page is on, when it is not the shared one. */
+export async function createCredential(
+  page: Page,
+  input: { username?: string; description?: string; smtpPort?: number } = {},
+) {
   await page.getByRole("button", { name: "Create credential" }).first().click();
   const dialog = page.getByRole("dialog", { name: "Create SMTP credential" });
   if (input.username) await dialog.getByLabel("Username").fill(input.username);
   if (input.description) await dialog.getByLabel("Description").fill(input.description);
   await dialog.getByRole("button", { name: "Create", exact: true }).click();
-  return copyRevealedPassword(page);
+  return copyRevealedPassword(page, input.smtpPort === undefined ? undefined : String(input.smtpPort));
 }
 
 export type SmtpResult = { ok: true } | { ok: false; code: number | undefined; message: string };
@@ -93,10 +100,18 @@ export async function smtpLogin(username: string, password: string): Promise<Smt
   }
 }
 
-export async function sendMail(username: string, password: string) {
+export interface Mail {
+  to?: string | string[];
+  subject?: string;
+  /** Another server's SMTP port than the shared one's. */
+  port?: number;
+}
+
+/** Sends one message as an application would: Nodemailer, STARTTLS (self-signed in development), AUTH. */
+export async function sendMail(username: string, password: string, mail: Mail = {}) {
   const transport = nodemailer.createTransport({
     host: process.env.E2E_SMTP_HOST ?? "127.0.0.1",
-    port: Number(process.env.E2E_SMTP_PORT),
+    port: mail.port ?? Number(process.env.E2E_SMTP_PORT),
     secure: false,
     auth: { user: username, pass: password },
     tls: { rejectUnauthorized: false },
@@ -104,10 +119,30 @@ export async function sendMail(username: string, password: string) {
   try {
     return await transport.sendMail({
       from: "app@example.com",
-      to: "someone@example.net",
-      subject: "Hello from the e2e suite",
+      to: mail.to ?? "someone@example.net",
+      subject: mail.subject ?? "Hello from the e2e suite",
       text: "It works.",
     });
+  } finally {
+    transport.close();
+  }
+}
+
+/** Sends one message per subject over a single pooled connection (one login), in order. */
+export async function sendMails(username: string, password: string, subjects: string[]) {
+  const transport = nodemailer.createTransport({
+    pool: true,
+    maxConnections: 1,
+    host: process.env.E2E_SMTP_HOST ?? "127.0.0.1",
+    port: Number(process.env.E2E_SMTP_PORT),
+    secure: false,
+    auth: { user: username, pass: password },
+    tls: { rejectUnauthorized: false },
+  });
+  try {
+    for (const subject of subjects) {
+      await transport.sendMail({ from: "app@example.com", to: "someone@example.net", subject, text: "Hello." });
+    }
   } finally {
     transport.close();
   }

@@ -3,7 +3,7 @@ import { useQueryClient } from "@tanstack/solid-query";
 import { createEffect, type JSX, Match, Show, Switch } from "solid-js";
 import { NoOrganization } from "./components/organization";
 import { ACCOUNT, Shell } from "./components/shell";
-import { HOME, signInFor } from "./lib/next-path";
+import { HOME, MESSAGES, signInFor } from "./lib/next-path";
 import { useSession } from "./lib/session";
 import { AccountPage } from "./pages/account";
 import { ApiKeysPage } from "./pages/api-keys";
@@ -12,6 +12,7 @@ import { SignInPage, SignUpPage } from "./pages/auth";
 import { CredentialsPage } from "./pages/credentials/page";
 import { InvitePage } from "./pages/invite";
 import { MembersPage } from "./pages/members";
+import { MessagesPage } from "./pages/messages/page";
 
 export function App() {
   return (
@@ -22,6 +23,7 @@ export function App() {
       <Route path="/" component={Dashboard}>
         <Route path="/" />
         <Route path={HOME} component={CredentialsPage} />
+        <Route path={MESSAGES} component={MessagesPage} />
         <Route path="/settings/api-keys" component={ApiKeysPage} />
         <Route path="/settings/members" component={MembersPage} />
         <Route path="/settings/audit-log" component={AuditLogPage} />

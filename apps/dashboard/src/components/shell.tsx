@@ -1,7 +1,7 @@
 import { useLocation, useNavigate } from "@solidjs/router";
 import { useQueryClient } from "@tanstack/solid-query";
 import { createEffect, For, type JSX, on, onCleanup, Show } from "solid-js";
-import { HOME } from "../lib/next-path";
+import { HOME, MESSAGES } from "../lib/next-path";
 import { reconnected, retryFailedQueries } from "../lib/query";
 import { useSession } from "../lib/session";
 import { Icon, type IconName } from "./icon";
@@ -11,6 +11,7 @@ import { RoleBadge } from "./ui";
 export const ACCOUNT = "/account";
 const NAV: { href: string; label: string; icon: IconName }[] = [
   { href: HOME, label: "SMTP Credentials", icon: "mail" },
+  { href: MESSAGES, label: "Messages", icon: "send" },
   { href: "/settings/api-keys", label: "API keys", icon: "key" },
   { href: "/settings/members", label: "Members", icon: "users" },
   { href: "/settings/audit-log", label: "Audit log", icon: "list" },

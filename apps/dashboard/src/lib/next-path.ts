@@ -1,4 +1,5 @@
 export const HOME = "/settings/smtp-credentials";
+export const MESSAGES = "/messages";
 
 /** Only same-site paths are followed after sign-in, so a crafted `next` cannot send the user elsewhere. */
 export const nextPath = (next: string | undefined) => (next?.startsWith("/") && !next.startsWith("//") ? next : HOME);

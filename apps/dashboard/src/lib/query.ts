@@ -17,6 +17,11 @@ export const queryKeys = {
   members: (organizationId: string) => ["members", organizationId] as const,
   invitations: (organizationId: string) => ["invitations", organizationId] as const,
   auditLog: (organizationId: string) => ["audit-log", organizationId] as const,
+  messages: (organizationId: string) => ["messages", organizationId] as const,
+  messageList: (organizationId: string, credentialId: string, status: string) =>
+    ["messages", organizationId, credentialId, status] as const,
+  messageCounts: (organizationId: string) => ["message-counts", organizationId] as const,
+  credentialNames: (organizationId: string) => ["credential-names", organizationId] as const,
   sessions: () => ["account-sessions"] as const,
   invitationPreview: (token: string) => ["invitation-preview", token] as const,
 };

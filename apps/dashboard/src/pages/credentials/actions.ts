@@ -11,6 +11,8 @@ export interface CredentialActions {
   /** The credential whose activity the live panel shows, "" for all. */
   filter: () => string;
   toggleFilter: (id: string) => void;
+  /** Messages it sent in the last 24 hours and 7 days, once known. */
+  sent: (id: string) => { last24h: number; last7d: number } | undefined;
 }
 
 /** Row actions run one at a time per credential; a failure is shown once above the list. */

@@ -16,6 +16,7 @@ import { SearchBox } from "./search-box";
 import { SecurityFlags } from "./security-flags";
 import { CredentialTable } from "./table";
 import { useCredentials } from "./use-credentials";
+import { useMessageCounts } from "./use-message-counts";
 
 type Open =
   | { kind: "create" }
@@ -36,6 +37,7 @@ export function CredentialsPage() {
   const setFilter = (id: string) => setParams({ credential: id || undefined });
   const { query, upsert, remove } = useCredentials(search);
   const credentials = createMemo(() => allCredentials(query.data));
+  const sent = useMessageCounts();
   const work = createRowWork();
   const [open, setOpen] = createSignal<Open | null>(null);
   const actions: CredentialActions = {
@@ -49,6 +51,7 @@ export function CredentialsPage() {
     remove: (credential) => setOpen({ kind: "delete", credential }),
     filter,
     toggleFilter: (id) => setFilter(filter() === id ? "" : id),
+    sent,
   };
 
   createEffect(on(session.organizationId, () => setFilter(""), { defer: true }));

@@ -3,6 +3,7 @@ import { Switch } from "../../components/form";
 import { Icon } from "../../components/icon";
 import { RelativeTime } from "../../components/ui";
 import type { Credential } from "../../lib/api";
+import { MESSAGES } from "../../lib/next-path";
 import { formatDate } from "../../lib/time";
 import type { CredentialActions } from "./actions";
 
@@ -30,8 +31,11 @@ export function CredentialRow(props: { credential: Credential; actions: Credenti
           </span>
         </span>
       </td>
-      <td class="cell-used" data-label="Last used" data-testid="last-used">
-        <RelativeTime date={c().lastUsedAt} />
+      <td class="cell-used" data-label="Last used">
+        <span data-testid="last-used">
+          <RelativeTime date={c().lastUsedAt} />
+        </span>
+        <SentCounts credentialId={c().id} counts={props.actions.sent(c().id)} />
       </td>
       <td class="cell-created nowrap" data-label="Created">
         <time datetime={c().createdAt.toISOString()}>{formatDate(c().createdAt)}</time>
@@ -40,6 +44,27 @@ export function CredentialRow(props: { credential: Credential; actions: Credenti
         <RowButtons credential={c()} actions={props.actions} />
       </td>
     </tr>
+  );
+}
+
+/**
+ * "3 / 12 sent": messages in the last 24 hours / 7 days, under the last use so the table grows no wider; each number
+ * is named for screen readers, and the line links to the credential's messages.
+ */
+function SentCounts(props: { credentialId: string; counts: { last24h: number; last7d: number } | undefined }) {
+  return (
+    <Show when={props.counts}>
+      {(counts) => (
+        <a href={`${MESSAGES}?credential=${props.credentialId}`} class="sent-line" title="Show its messages">
+          <span data-testid="sent-24h">{counts().last24h}</span>
+          <span class="visually-hidden"> sent in the last 24 hours,</span>
+          <span aria-hidden="true"> / </span>
+          <span data-testid="sent-7d">{counts().last7d}</span>
+          <span class="visually-hidden"> in the last 7 days</span>
+          <span aria-hidden="true"> sent</span>
+        </a>
+      )}
+    </Show>
   );
 }
 

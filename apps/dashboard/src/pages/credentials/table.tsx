@@ -22,7 +22,9 @@ export function CredentialTable(props: {
             <tr>
               <th scope="col">Username</th>
               <th scope="col">Status</th>
-              <th scope="col">Last used</th>
+              <th scope="col">
+                Last used <span class="th-sub">sent 24 h / 7 d</span>
+              </th>
               <th scope="col">Created</th>
               <th scope="col">
                 <span class="visually-hidden">Actions</span>
