@@ -28,6 +28,7 @@ const message = (id: string, credentialId: string | null, status: Message["statu
   status,
   attempts: 0,
   lastReply: null,
+  bodyPrunedAt: null,
   recipients: [{ address: `${id}@example.org`, state: "pending", reply: null }],
   createdAt: at,
   relayedAt: null,
