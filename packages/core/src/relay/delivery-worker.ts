@@ -1,7 +1,8 @@
 import type { Database } from "@relaypost/db";
 import type { NewEvent, RelayEvent } from "../events/types";
 import { applyAnswer, decideFate, exponentialBackoff } from "./attempt-outcome";
-import { type AttemptRecord, type ClaimedMessage, claimDue, recordOutcome } from "./outbox";
+import { type AttemptRecord, type ClaimedMessage, claimDue } from "./outbox";
+import { createOutcomeWriter } from "./outcome-writer";
 import type { Upstream } from "./upstream";
 import { createUpstreamClient } from "./upstream-client";
 
@@ -87,11 +88,12 @@ export function createDeliveryWorker(options: DeliveryOptions, deps: DeliveryDep
     return { message, fate, reply: outcome.reply, at };
   }
 
+  const outcomes = createOutcomeWriter(deps.db, eventOf, (events) => deps.onCommitted?.(events));
+
   /** Delivers one claimed message and writes its outcome with its event, as soon as it is known. */
   async function deliver(message: ClaimedMessage): Promise<void> {
     try {
-      const events = await recordOutcome(deps.db, await attempt(message), eventOf);
-      deps.onCommitted?.(events);
+      await outcomes.write(await attempt(message));
     } catch (error) {
       // Unwritten, the outcome is lost but the lease stays: the message is delivered again when it expires.
       deps.onError(error);

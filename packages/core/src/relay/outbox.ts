@@ -88,32 +88,37 @@ export interface AttemptRecord {
 }
 
 /**
- * Writes an attempt's outcome and its event in one transaction, releases the lease and returns the committed event.
- * The outcome is written only while this claim still holds the row: a worker whose lease expired and was taken over
- * writes nothing, and the message is the new holder's, who delivers it again (at-least-once). The event commits with
- * the status it reports, so a crash cannot leave one without the other.
+ * Writes attempts' outcomes and their events in one transaction, releases the leases and returns the committed
+ * events. An outcome is written only while its claim still holds the row: a worker whose lease expired and was taken
+ * over writes nothing, and the message is the new holder's, who delivers it again (at-least-once). The events commit
+ * with the statuses they report, so a crash cannot leave one without the other. Event-writing transactions take the
+ * event order lock until they commit, so many outcomes share one transaction rather than one commit each.
  */
-export function recordOutcome(
+export function recordOutcomes(
   db: Database,
-  record: AttemptRecord,
+  records: readonly AttemptRecord[],
   eventOf: (record: AttemptRecord) => NewEvent,
 ): Promise<RelayEvent[]> {
-  const { message, fate, reply, at } = record;
   return db.transaction(async (tx) => {
-    const written = await tx
-      .update(m)
-      .set({
-        status: fate.status,
-        recipients: fate.recipients,
-        lastReply: reply,
-        nextAttemptAt: fate.status === "deferred" ? fate.retryAt : null,
-        relayedAt: fate.status === "relayed" ? at : null,
-        leaseOwner: null,
-        leaseExpiresAt: null,
-      })
-      .where(and(eq(m.id, message.id), eq(m.leaseOwner, message.lease)))
-      .returning({ id: m.id });
-    return written.length > 0 ? appendEvents(tx, [eventOf(record)]) : [];
+    const written: AttemptRecord[] = [];
+    for (const record of records) {
+      const { message, fate, reply, at } = record;
+      const rows = await tx
+        .update(m)
+        .set({
+          status: fate.status,
+          recipients: fate.recipients,
+          lastReply: reply,
+          nextAttemptAt: fate.status === "deferred" ? fate.retryAt : null,
+          relayedAt: fate.status === "relayed" ? at : null,
+          leaseOwner: null,
+          leaseExpiresAt: null,
+        })
+        .where(and(eq(m.id, message.id), eq(m.leaseOwner, message.lease)))
+        .returning({ id: m.id });
+      if (rows.length > 0) written.push(record);
+    }
+    return appendEvents(tx, written.map(eventOf));
   });
 }
 

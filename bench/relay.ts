@@ -1,0 +1,180 @@
+/**
+ * Mail through RelayPost against mail sent straight to the upstream. `--apps` applications (one SMTP connection each,
+ * nodemailer) send `--messages` messages of `--size` bytes to a sink (smtp-server on loopback), first directly, then
+ * through a RelayPost server process whose RELAY_URL is that sink. Reports, for each path:
+ * - throughput: messages per second from the first send to the last arrival at the sink, all applications at once;
+ * - latency at half load: send-to-arrival p50/p99 while the applications send at half RelayPost's throughput;
+ * and for RelayPost the server's peak resident memory while `--big` messages of 10 MB are in flight at once.
+ * The database is a fresh one on `--postgres`, or embedded PGlite with `--embedded`.
+ * Run: pnpm --filter @relaypost/bench relay -- --apps 8 --messages 2000
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createCore, openDatabase } from "@relaypost/core";
+import nodemailer from "nodemailer";
+import { benchArgs } from "./lib/args";
+import { seedOrganization } from "./lib/hardening";
+import { type ServerProcess, serverDatabase, startServerProcess } from "./lib/processes";
+import { BENCH_ID_HEADER, type Sink, startSink } from "./lib/sink";
+import { percentile } from "./lib/stats";
+
+const values = benchArgs({
+  postgres: { type: "string", default: "postgres://postgres@127.0.0.1:5432/postgres" },
+  embedded: { type: "boolean", default: false },
+  apps: { type: "string", default: "8" },
+  messages: { type: "string", default: "2000" },
+  size: { type: "string", default: "4096" },
+  big: { type: "string", default: "8" },
+});
+const apps = Number(values.apps);
+const total = Number(values.messages);
+const size = Number(values.size);
+// 10 MB, under the server's default 10 MiB limit once headers are added.
+const BIG_BYTES = 10_000_000;
+
+interface Application {
+  send(id: string, bytes: number): Promise<void>;
+  close(): void;
+}
+
+function application(port: number, auth?: { user: string; pass: string }): Application {
+  const transport = nodemailer.createTransport({
+    host: "127.0.0.1",
+    port,
+    secure: false,
+    ignoreTLS: true,
+    pool: true,
+    maxConnections: 1,
+    maxMessages: Number.POSITIVE_INFINITY,
+    ...(auth ? { auth } : {}),
+  });
+  return {
+    async send(id, bytes) {
+      await transport.sendMail({
+        envelope: { from: "app@example.com", to: ["someone@example.org"] },
+        raw: `${BENCH_ID_HEADER}: ${id}\r\nFrom: app@example.com\r\nTo: someone@example.org\r\nSubject: bench ${id}\r\n\r\n${"x".repeat(bytes)}\r\n`,
+      });
+    },
+    close: () => transport.close(),
+  };
+}
+
+/** Sends `count` messages spread over the applications; `interval` paces sends (0: as fast as each connection can). */
+async function run(sink: Sink, senders: Application[], label: string, count: number, intervalMs: number) {
+  const started = new Map<string, number>();
+  const ids = Array.from({ length: count }, (_, i) => `${label}-${i}-${crypto.randomUUID()}`);
+  const first = performance.now();
+  await Promise.all(
+    senders.map(async (sender, lane) => {
+      for (let i = lane; i < ids.length; i += senders.length) {
+        const id = ids[i] ?? "";
+        if (intervalMs > 0) {
+          const due = first + i * intervalMs;
+          const wait = due - performance.now();
+          if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        }
+        started.set(id, performance.now());
+        await sender.send(id, size);
+      }
+    }),
+  );
+  const accepted = performance.now();
+  await sink.waitFor(ids);
+  const latencies = ids.map((id) => (sink.arrivals.get(id) ?? Number.NaN) - (started.get(id) ?? Number.NaN));
+  const last = Math.max(...ids.map((id) => sink.arrivals.get(id) ?? 0));
+  return {
+    /** Messages per second answered 250 by the server the applications talk to. */
+    acceptedPerSecond: count / ((accepted - first) / 1000),
+    perSecond: count / ((last - first) / 1000),
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+  };
+}
+
+async function peakMemory(server: ServerProcess, sink: Sink, senders: Application[], count: number) {
+  const idle = server.rssMiB();
+  let peak = idle;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, server.rssMiB());
+  }, 20);
+  const ids = Array.from({ length: count }, (_, i) => `big-${i}-${crypto.randomUUID()}`);
+  try {
+    await Promise.all(ids.map((id, i) => senders[i % senders.length]?.send(id, BIG_BYTES)));
+    await sink.waitFor(ids);
+  } finally {
+    clearInterval(sampler);
+  }
+  return { idleMiB: idle, peakMiB: peak };
+}
+
+/** A server process relaying to the sink, with one credential per application seeded in its database. */
+async function startRelay(sinkPort: number) {
+  const dataDir = mkdtempSync(join(tmpdir(), "relaypost-bench-relay-"));
+  const database = values.embedded ? { url: undefined, drop: async () => {} } : await serverDatabase(values.postgres);
+  const seeding = await openDatabase({ url: database.url, dataDir });
+  const org = await seedOrganization(createCore({ db: seeding.db }), "Relay", apps);
+  await seeding.close();
+  const server = await startServerProcess({
+    ...(database.url ? { DATABASE_URL: database.url } : { DATA_DIR: dataDir }),
+    RELAY_URL: `smtp://127.0.0.1:${sinkPort}?tls=none`,
+  });
+  return {
+    server,
+    credentials: org.credentials,
+    async stop() {
+      await server.stop();
+      await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+const sink = await startSink();
+const direct = Array.from({ length: apps }, () => application(sink.port));
+const relay = await startRelay(sink.port);
+const through = relay.credentials.map((c) =>
+  application(relay.server.smtpPort, { user: c.username, pass: c.password }),
+);
+try {
+  // A short warm-up on each path: connections opened, code paths compiled.
+  await run(sink, direct, "warm-direct", apps * 5, 0);
+  await run(sink, through, "warm-relay", apps * 5, 0);
+  const fullDirect = await run(sink, direct, "direct", total, 0);
+  const fullRelay = await run(sink, through, "relay", total, 0);
+  const halfInterval = 1000 / (fullRelay.perSecond / 2);
+  const halfCount = Math.min(total, Math.round(fullRelay.perSecond * 10));
+  const halfDirect = await run(sink, direct, "half-direct", halfCount, halfInterval);
+  const halfRelay = await run(sink, through, "half-relay", halfCount, halfInterval);
+  const memory = await peakMemory(relay.server, sink, through, Number(values.big));
+  const round = (n: number) => Number(n.toFixed(1));
+  console.log(
+    JSON.stringify(
+      {
+        database: values.embedded ? "embedded PGlite" : "PostgreSQL",
+        apps,
+        messageBytes: size,
+        throughput: {
+          directPerSecond: round(fullDirect.perSecond),
+          relayPerSecond: round(fullRelay.perSecond),
+          relayAcceptedPerSecond: round(fullRelay.acceptedPerSecond),
+          ratio: Number((fullRelay.perSecond / fullDirect.perSecond).toFixed(2)),
+        },
+        halfLoad: {
+          perSecond: round(1000 / halfInterval),
+          messages: halfCount,
+          directMs: { p50: round(halfDirect.p50), p99: round(halfDirect.p99) },
+          relayMs: { p50: round(halfRelay.p50), p99: round(halfRelay.p99) },
+          addedP99Ms: round(halfRelay.p99 - halfDirect.p99),
+        },
+        tenMBMessages: { inFlight: Number(values.big), ...memory, addedMiB: round(memory.peakMiB - memory.idleMiB) },
+      },
+      null,
+      2,
+    ),
+  );
+} finally {
+  for (const sender of [...direct, ...through]) sender.close();
+  await relay.stop();
+  await sink.close();
+}
