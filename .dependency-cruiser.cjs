@@ -18,26 +18,13 @@ const DB = target("packages/db", "db");
 const APPS = target("apps", "server|dashboard");
 const WORKSPACE = target("(apps|packages)", "[a-z-]+");
 
-/**
- * Violations of the rules below that the code has today, each to be removed once its import is gone. A check that
- * fails on them would block every change until that cleanup lands; listing them keeps every new violation visible.
- */
-const KNOWN_EXCEPTIONS = {
-  transportsReachingDb: [
-    // The server opens the database itself (createDatabase) and hands it to createRuntime.
-    "^apps/server/src/database\\.ts$",
-    // `import type { DatabaseHandle }`: the server exposes its handle, which bench/credentials.ts seeds rows through.
-    "^apps/server/src/server\\.ts$",
-  ],
-};
-
 module.exports = {
   forbidden: [
     {
       name: "transports-not-db",
       comment: "apps/server, packages/api and packages/smtp go through packages/core, never to packages/db.",
       severity: "error",
-      from: { path: TRANSPORTS, pathNot: [...TEST_CODE, ...KNOWN_EXCEPTIONS.transportsReachingDb] },
+      from: { path: TRANSPORTS, pathNot: TEST_CODE },
       to: { path: DB },
     },
     {

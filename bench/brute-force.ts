@@ -85,7 +85,7 @@ const attackSeconds = (performance.now() - started) / 1000;
 // event when the window closes; wait until the feed accounts for every attributable reply.
 const attributable = values.blind ? 0 : guesses.filter((g) => g.code === 535 || g.code === 421).length;
 const rejectedEvents = () => feed.filter((e) => e.type === "auth.rejected");
-const refusalsOf = (e: RelayEvent) => (typeof e.data.count === "number" ? e.data.count : 1);
+const refusalsOf = (e: RelayEvent) => ("count" in e.data && typeof e.data.count === "number" ? e.data.count : 1);
 const rejectedInFeed = () => rejectedEvents().reduce((sum, e) => sum + refusalsOf(e), 0);
 const patience = REFUSAL_WINDOW_MS + 30_000;
 for (let waited = 0; rejectedInFeed() < attributable && waited < patience; waited += 100) await sleep(100);

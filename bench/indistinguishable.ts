@@ -6,14 +6,7 @@
  * or more. A timing figure, so it lives here and not in the test suite: a shared machine's load can skew one run.
  * Run: pnpm --filter @relaypost/bench indistinguishable -- --samples 25
  */
-import {
-  attemptStoreFor,
-  createCore,
-  createEventPublisher,
-  formatSmtpPassword,
-  generateLookupId,
-  parseSmtpPassword,
-} from "@relaypost/core";
+import { createRuntime, formatSmtpPassword, generateLookupId, parseSmtpPassword } from "@relaypost/core";
 import { createTestDatabase } from "@relaypost/db/testing";
 import { loadTlsMaterial, startSmtpService } from "@relaypost/smtp";
 import { RawSmtpClient } from "@relaypost/smtp/testing";
@@ -29,8 +22,13 @@ const samples = Number(values.samples);
 const maxSpread = Number(values["max-spread"]);
 
 const database = await createTestDatabase(values.postgres);
-const core = createCore({ db: database.db, attempts: attemptStoreFor(database) });
-const publisher = createEventPublisher(database.db);
+const onError = (where: string, error: unknown) => console.error(`${where}: ${String(error)}`);
+const runtime = await createRuntime(database, {
+  onError,
+  // The throttle would delay these repeated failures and blur what is measured: the verification path itself.
+  smtpThrottle: { delayAfter: 1_000_000, blockAfter: 1_000_001 },
+});
+const { core } = runtime;
 const service = await startSmtpService(
   {
     host: "127.0.0.1",
@@ -38,16 +36,13 @@ const service = await startSmtpService(
     tls: await loadTlsMaterial({ dataDir: "memory://" }),
     allowInsecureLoopbackAuth: true,
     proxyProtocol: false,
-    // The throttle would delay these repeated failures and blur what is measured: the verification path itself.
-    throttle: { delayAfter: 1_000_000, blockAfter: 1_000_001 },
   },
   {
-    db: database.db,
-    hasher: core.smtpHasher,
-    attempts: core.attempts,
-    publisher,
-    bus: { subscribe: () => () => false },
-    onError: (where, error) => console.error(`${where}: ${String(error)}`),
+    smtpLogin: runtime.smtpLogin,
+    smtpSubmission: runtime.smtpSubmission,
+    revocations: runtime.revocations,
+    access: core.access,
+    onError,
   },
 );
 
@@ -102,7 +97,7 @@ console.log(
 );
 
 await service.close();
-await publisher.flush();
+await runtime.close();
 await database.destroy();
 if (!sameReply || !(spread < maxSpread)) {
   console.error(`FAIL: ${sameReply ? `spread ${spread.toFixed(2)} ≥ ${maxSpread}` : "the replies differ"}`);

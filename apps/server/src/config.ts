@@ -1,5 +1,11 @@
 import { DEFAULT_SMTP_PORT } from "@relaypost/contract";
-import { DEFAULT_LEASE_MS, DEFAULT_MAX_AGE_MS, durationSchema, relayUrlSchema } from "@relaypost/core";
+import {
+  type DatabaseLocation,
+  DEFAULT_LEASE_MS,
+  DEFAULT_MAX_AGE_MS,
+  durationSchema,
+  relayUrlSchema,
+} from "@relaypost/core";
 import { z } from "zod";
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -58,4 +64,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration: ${problems}`);
   }
   return result.data;
+}
+
+/** Where the configured database lives: PostgreSQL at DATABASE_URL, or embedded PGlite in DATA_DIR. */
+export function databaseLocation(config: Pick<Config, "DATABASE_URL" | "DATA_DIR">): DatabaseLocation {
+  return { url: config.DATABASE_URL, dataDir: config.DATA_DIR };
 }

@@ -2,10 +2,16 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
 import { NOT_RELAYED_NOTICE } from "@relaypost/contract";
-import { type Core, createRuntime, type EventBus, type EventPublisher, type RuntimeConfig } from "@relaypost/core";
-import type { DatabaseHandle } from "@relaypost/db";
-import type { Config } from "./config";
-import { openDatabase } from "./database";
+import {
+  type Core,
+  createRuntime,
+  type DatabaseHandle,
+  type EventBus,
+  type EventPublisher,
+  openDatabase,
+  type RuntimeConfig,
+} from "@relaypost/core";
+import { type Config, databaseLocation } from "./config";
 import { createHttpApp } from "./http/app";
 import { attachWebSocket } from "./http/websocket";
 import { type FaultSink, faultLogger, logInfo } from "./log";
@@ -47,7 +53,7 @@ export async function startServer(
   { faultSink }: { faultSink?: FaultSink } = {},
 ): Promise<RelayPostServer> {
   const logFault = faultLogger(faultSink);
-  const database = await openDatabase(config);
+  const database = await openDatabase(databaseLocation(config));
   const runtime = await createRuntime(database, { onError: logFault, relay: relayConfig(config) });
   const { core, bus, publisher } = runtime;
   const smtp = await startSmtp(config, { runtime, logFault });

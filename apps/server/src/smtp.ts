@@ -3,7 +3,7 @@ import { loadTlsMaterial, type SmtpService, startSmtpService } from "@relaypost/
 import type { Config } from "./config";
 import { type FaultLogger, logInfo } from "./log";
 
-/** Starts the embedded SMTP listeners on this process's runtime: its login and submission use cases and event bus. */
+/** Starts the embedded SMTP listeners on this process's runtime: its login and submission use cases and revocation notices. */
 export async function startSmtp(
   config: Config,
   { runtime, logFault }: { runtime: Runtime; logFault: FaultLogger },
@@ -27,7 +27,8 @@ export async function startSmtp(
     {
       smtpLogin: runtime.smtpLogin,
       smtpSubmission: runtime.smtpSubmission,
-      bus: runtime.bus,
+      revocations: runtime.revocations,
+      access: runtime.core.access,
       onError: logFault,
     },
   );

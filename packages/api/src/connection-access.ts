@@ -83,6 +83,8 @@ export async function openConnectionAccess(
     },
     isRevokedBy(revocation) {
       switch (revocation.kind) {
+        case "credential":
+          return false;
         case "session":
           return opened.kind === "session" && opened.sessionId === revocation.sessionId;
         case "apiKey":

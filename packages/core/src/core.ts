@@ -41,6 +41,7 @@ import { type SignUpInput, signUp } from "./identity/sign-up";
 import { createUser } from "./identity/users";
 import { countMessagesByCredential, listMessages, type MessageQuery } from "./relay/message-log";
 import { outboxStatus } from "./relay/outbox";
+import type { Core, NewOrganization, RecentEventsQuery } from "./services";
 import { createCredentialLifecycle } from "./smtp-credentials/lifecycle";
 import { getCredential, type ListQuery, listCredentials } from "./smtp-credentials/listing";
 import { type AttemptStore, createMemoryAttemptStore } from "./throttle/attempt-store";
@@ -65,12 +66,10 @@ export function createCore({
   attempts = createMemoryAttemptStore(),
   signInThrottle,
   bus,
-}: CoreOptions) {
+}: CoreOptions): Core {
   const signIn = createSignIn(db, hasher, attempts, signInThrottle);
   return {
-    /** Forgets login attempts (SMTP and sign-in) older than the throttles' window. */
     pruneLoginAttempts: () => attempts.prune(Date.now(), DEFAULT_THROTTLE_POLICY.windowMs),
-    /** Resolves when the database answers a query; rejects otherwise. */
     ping: async () => {
       await queryRows(db, sql`select 1 as ok`);
     },
@@ -79,16 +78,13 @@ export function createCore({
       list: (organizationId: string, query: ListQuery) => listCredentials(db, organizationId, query),
       get: (organizationId: string, id: string) => getCredential(db, organizationId, id),
     },
-    /** The message log: what was accepted and what became of it, per organization. */
     messages: {
       list: (organizationId: string, query: MessageQuery) => listMessages(db, organizationId, query),
       countsByCredential: (organizationId: string) => countMessagesByCredential(db, organizationId),
-      /** Server-wide outbox depth and age, for operators and benchmarks; not organization data. */
       outbox: () => outboxStatus(db),
     },
     users: {
       create: (input: { email: string; password: string; name?: string }) => createUser(db, hasher, input),
-      /** Checks a dashboard sign-in, throttled per client address and per account. */
       signIn: signIn.signIn,
       signUp: (input: SignUpInput, remoteAddress: string | null) => signUp(db, hasher, input, remoteAddress),
       changePassword: (actor: UserActor, currentPassword: string, newPassword: string, keepSessionId: string) =>
@@ -105,7 +101,7 @@ export function createCore({
       pruneExpired: () => pruneExpiredSessions(db),
     },
     organizations: {
-      create: (input: Parameters<typeof createOrganization>[2]) => createOrganization(db, hasher, input),
+      create: (input: NewOrganization) => createOrganization(db, hasher, input),
       find: (idOrSlug: string) => findOrganization(db, idOrSlug),
       listForUser: (userId: string) => listUserOrganizations(db, userId),
       rename: (organizationId: string, actor: Actor, name: string) =>
@@ -131,11 +127,10 @@ export function createCore({
       resolve: (token: string) => resolveApiKey(db, token),
     },
     access: {
-      /** Which of a live connection's claims were revoked, expired or changed since it opened. */
       lapsed: (claims: readonly AccessClaim[]) => lapsedAccess(db, claims),
     },
     events: {
-      recent: (query: Parameters<typeof recentEvents>[1]) => recentEvents(db, query),
+      recent: (query: RecentEventsQuery) => recentEvents(db, query),
       stream(options: StreamOptions): AsyncGenerator<RelayEvent> {
         if (!bus) throw new Error("Live events need an event bus; pass one to createCore");
         return streamEvents(db, bus, options);
@@ -147,5 +142,3 @@ export function createCore({
     },
   };
 }
-
-export type Core = ReturnType<typeof createCore>;

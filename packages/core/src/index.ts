@@ -1,7 +1,15 @@
 // The public API of @relaypost/core, by name: what the transports, tests and benches use. Everything else is internal.
+
+export {
+  type DatabaseHandle,
+  type DatabaseLocation,
+  DataDirInUseError,
+  type OpenedDatabase,
+  openDatabase,
+} from "@relaypost/db";
 export { type Actor, systemActor } from "./actor";
 export type { AuditEntry } from "./audit/audit-log";
-export { type Core, createCore } from "./core";
+export { createCore } from "./core";
 export { DomainError } from "./errors";
 export type { EventBus } from "./events/bus";
 export type { EventPublisher } from "./events/publisher";
@@ -29,6 +37,7 @@ export type { CredentialMessageCounts, MessagePage, MessageSummary } from "./rel
 export type { OutboxStatus } from "./relay/outbox";
 export { durationSchema, relayUrlSchema, type Upstream } from "./relay/upstream";
 export { createRuntime, type Runtime, type RuntimeConfig } from "./runtime";
+export type { Core, NewOrganization, RecentEventsQuery } from "./services";
 export type { SmtpGrant } from "./smtp-auth/grant";
 export type { LoginOutcome, SmtpLogin } from "./smtp-auth/login";
 export type { LoginThrottleOptions } from "./smtp-auth/login-throttle";

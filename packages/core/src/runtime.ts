@@ -13,7 +13,7 @@ import { createLoginThrottle, type LoginThrottleOptions } from "./smtp-auth/logi
 import { createSmtpVerifier } from "./smtp-auth/verifier";
 import { createMessageIntake } from "./smtp-submission/message-intake";
 import { createSmtpSubmission } from "./smtp-submission/submission";
-import { attemptStoreFor } from "./throttle/attempt-store";
+import { attemptStoreFor } from "./throttle/store-for-database";
 import type { ThrottlePolicy } from "./throttle/throttle";
 
 export type FaultReporter = (where: string, error: unknown) => void;

@@ -1,3 +1,4 @@
+import type { RevocationFeed } from "@relaypost/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, startHarness } from "./testing/harness";
 import { RawSmtpClient } from "./testing/raw-client";
@@ -9,7 +10,18 @@ async function openSession(h: Harness, credential: { username: string; password:
   return client;
 }
 
-describe("sessions of a revoked credential are closed by the change notification", () => {
+/** The revoked credential's session is told and closed; the other credential's session goes on sending. */
+async function expectOnlyAffectedClosed(affected: RawSmtpClient, bystander: RawSmtpClient) {
+  expect(await affected.read()).toEqual({
+    code: 421,
+    text: "421 4.7.0 Credential no longer valid, closing connection",
+  });
+  await affected.whenClosed();
+  expect((await bystander.command("MAIL FROM:<app@example.com>"))?.code).toBe(250);
+  await bystander.quit();
+}
+
+describe("sessions of a revoked credential are closed by the revocation notice", () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness();
@@ -26,20 +38,14 @@ describe("sessions of a revoked credential are closed by the change notification
     const affected = await openSession(h, credential);
     const bystander = await openSession(h, other);
     await revoke(h, credential.id);
-    expect(await affected.read()).toEqual({
-      code: 421,
-      text: "421 4.7.0 Credential no longer valid, closing connection",
-    });
-    await affected.whenClosed();
-    expect((await bystander.command("MAIL FROM:<app@example.com>"))?.code).toBe(250);
-    await bystander.quit();
+    await expectOnlyAffectedClosed(affected, bystander);
   });
 });
 
 describe("before any notification lands", () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ withoutBus: true });
+    h = await startHarness({ revocations: { listen: async () => async () => {} } });
   });
   afterAll(() => h.close());
 
@@ -70,5 +76,30 @@ describe("before any notification lands", () => {
     expect((await client.command("Subject: late\r\n\r\ntoo late\r\n."))?.code).toBe(421);
     const accepted = (await h.events()).filter((e) => e.type === "message.accepted");
     expect(accepted.filter((e) => e.credentialId === credential.id)).toEqual([]);
+  });
+});
+
+describe("when LISTEN is back after notices were lost", () => {
+  let h: Harness;
+  let listeningAgain: () => void = () => {};
+  const lossyFeed: RevocationFeed = {
+    async listen(_onRevocation, onListening) {
+      listeningAgain = onListening ?? (() => {});
+      return async () => {};
+    },
+  };
+  beforeAll(async () => {
+    h = await startHarness({ revocations: lossyFeed });
+  });
+  afterAll(() => h.close());
+
+  it("closes the open sessions of credentials revoked meanwhile, and only those", async () => {
+    const revoked = await h.createCredential();
+    const other = await h.createCredential();
+    const affected = await openSession(h, revoked);
+    const bystander = await openSession(h, other);
+    await h.core.smtpCredentials.regeneratePassword(h.scope, revoked.id);
+    listeningAgain();
+    await expectOnlyAffectedClosed(affected, bystander);
   });
 });

@@ -1,5 +1,5 @@
 import type { AddressInfo } from "node:net";
-import type { EventBus, RelayEvent, SmtpLogin, SmtpSubmission } from "@relaypost/core";
+import type { AccessRevocation, Core, RevocationFeed, SmtpLogin, SmtpSubmission } from "@relaypost/core";
 import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from "smtp-server";
 import { createAuthenticator } from "./authenticator";
 import { createSmtpMetrics } from "./metrics";
@@ -29,17 +29,12 @@ export interface SmtpServiceOptions {
 export interface SmtpServiceDependencies {
   smtpLogin: Pick<SmtpLogin, "login">;
   smtpSubmission: Pick<SmtpSubmission, "mailFrom" | "submit">;
-  /** Committed events of every process: revocations close this process's affected sessions. */
-  bus: Pick<EventBus, "subscribe">;
+  /** Revocations announced on any process: a credential's are the ones that close this process's sessions. */
+  revocations: RevocationFeed;
+  /** Checks open sessions' logins against the database when notices may have been missed. */
+  access: Pick<Core["access"], "lapsed">;
   onError: (where: string, error: unknown) => void;
 }
-
-/** Lifecycle events after which a credential's open sessions must end (docs/architecture.md, Revocation). */
-const REVOKING_EVENTS = new Set<RelayEvent["type"]>([
-  "credential.password_regenerated",
-  "credential.deactivated",
-  "credential.deleted",
-]);
 
 const DEFAULT_MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
 /** As many as common upstreams take in one transaction (SES takes 50, Postfix 1,000 by default). */
@@ -154,8 +149,22 @@ export async function startSmtpService(options: SmtpServiceOptions, deps: SmtpSe
       }
     }
   }
-  const unsubscribe = deps.bus.subscribe((event) => {
-    if (REVOKING_EVENTS.has(event.type) && event.credentialId) closeSessionsOf(event.credentialId);
+  const revoke = (revocation: AccessRevocation) => {
+    if (revocation.kind === "credential") closeSessionsOf(revocation.credentialId);
+  };
+  /** A notice sent while LISTEN was down is lost: when it is back, every open session's login is checked at once. */
+  async function checkOpenSessions(): Promise<void> {
+    const claims = servers.flatMap((server) =>
+      [...server.connections].flatMap((connection) => {
+        const grant = grantOf(connection.session);
+        return grant ? [{ kind: "credential" as const, ...grant }] : [];
+      }),
+    );
+    if (claims.length === 0) return;
+    for (const revocation of await deps.access.lapsed(claims)) revoke(revocation);
+  }
+  const stopListening = await deps.revocations.listen(revoke, () => {
+    checkOpenSessions().catch((error: unknown) => deps.onError("smtp session check", error));
   });
 
   try {
@@ -169,14 +178,18 @@ export async function startSmtpService(options: SmtpServiceOptions, deps: SmtpSe
       /** Stops accepting and lets open sessions finish within the close timeout. */
       close(): Promise<void> {
         closing ??= (async () => {
-          unsubscribe();
-          await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+          // Stop accepting first; notices still matter to the sessions that are finishing.
+          const closed = Promise.all(
+            servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
+          );
+          await closed;
+          await stopListening();
         })();
         return closing;
       },
     };
   } catch (error) {
-    unsubscribe();
+    await stopListening();
     await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
     throw error;
   }

@@ -1,21 +1,9 @@
-import type { EventPayload } from "@relaypost/contract";
 import { batch, createSignal } from "solid-js";
 import type { Api, ConnectionState } from "./api";
-import { createLoginCounts, isLogin } from "./login-counts";
+import { isLogin, type LiveEvent, type LoginEvent } from "./live-event";
+import { createLoginCounts } from "./login-counts";
 
-/**
- * An event as `events.subscribe` delivers it (see Events and ordering in docs/architecture.md), its `data` typed by
- * its `type`; `receive(envelope.data)` checks the server agrees.
- */
-export type LiveEvent = EventPayload & {
-  id: number;
-  organizationId: string;
-  credentialId: string | null;
-  username: string | null;
-  remoteAddress: string | null;
-  createdAt: Date;
-};
-export type LoginEvent = Extract<LiveEvent, { type: "auth.succeeded" | "auth.rejected" }>;
+export type { LiveEvent, LoginEvent };
 
 export type LiveStatus = ConnectionState | "offline";
 

@@ -1,4 +1,4 @@
-import type { LiveEvent, LoginEvent } from "./live";
+import { type LoginEvent, loginCount } from "./live-event";
 
 export const CHART_MINUTES = 30;
 const MINUTE = 60_000;
@@ -8,13 +8,6 @@ export interface MinuteCount {
   accepted: number;
   rejected: number;
 }
-
-/** How many logins an event stands for: refusals flooding in from one address arrive counted in one event. */
-export const loginCount = (event: LoginEvent): number =>
-  event.type === "auth.rejected" && event.data.count !== undefined && event.data.count > 1 ? event.data.count : 1;
-
-export const isLogin = (event: LiveEvent): event is LoginEvent =>
-  event.type === "auth.succeeded" || event.type === "auth.rejected";
 
 /** Accepted and rejected logins per minute, per credential and for the organization ("*"), for the chart. */
 export function createLoginCounts() {

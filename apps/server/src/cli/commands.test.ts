@@ -3,10 +3,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createCore } from "@relaypost/core";
+import { createCore, openDatabase } from "@relaypost/core";
 import { createTestDatabase, type TestDatabase, testServerUrl } from "@relaypost/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../database";
 
 const main = fileURLToPath(new URL("../main.ts", import.meta.url));
 const tsx = fileURLToPath(new URL("../../node_modules/tsx/dist/cli.mjs", import.meta.url));
@@ -70,7 +69,7 @@ describe("relaypost CLI", () => {
   });
 
   it("stored exactly the passwords given: each owner signs in with theirs", async () => {
-    const database = await openDatabase({ DATA_DIR: dataDir, DATABASE_URL: env.DATABASE_URL });
+    const database = await openDatabase({ dataDir, url: env.DATABASE_URL });
     try {
       const core = createCore({ db: database.db });
       expect(await core.users.signIn("owner@acme.test", "acme-password-1", null)).toMatchObject({ ok: true });

@@ -1,8 +1,14 @@
 import { parseArgs } from "node:util";
-import { type ApiKeyRole, type Core, createCore, DomainError, operatorScope } from "@relaypost/core";
-import type { Config } from "../config";
-import { DataDirInUseError } from "../data-dir-lock";
-import { openDatabase } from "../database";
+import {
+  type ApiKeyRole,
+  type Core,
+  createCore,
+  DataDirInUseError,
+  DomainError,
+  openDatabase,
+  operatorScope,
+} from "@relaypost/core";
+import { type Config, databaseLocation } from "../config";
 import { logInfo, logServerFault } from "../log";
 import { startServer } from "../server";
 import { readSecret, SecretInputError } from "./secret-input";
@@ -33,7 +39,7 @@ function required(values: Record<string, string | boolean | undefined>, name: st
 }
 
 async function withCore<T>(config: Config, run: (core: Core) => Promise<T>): Promise<T> {
-  const database = await openDatabase(config);
+  const database = await openDatabase(databaseLocation(config));
   try {
     return await run(createCore({ db: database.db }));
   } finally {
@@ -114,7 +120,7 @@ export async function runCommand(config: Config, argv: string[]): Promise<void> 
   try {
     if (command === "serve") return await serveCommand(config);
     if (command === "migrate") {
-      const database = await openDatabase(config);
+      const database = await openDatabase(databaseLocation(config));
       await database.close();
       console.log(`Migrations applied (${database.description})`);
       return;

@@ -2,7 +2,9 @@ import { schema } from "@relaypost/db";
 import { createTestDatabase, type TestDatabase } from "@relaypost/db/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Core, createCore } from "../core";
+import { createCore } from "../core";
+import type { Core } from "../services";
+import { hashFingerprint } from "../smtp-auth/grant";
 import type { AccessClaim } from "./access-claims";
 import { operatorScope } from "./roles";
 
@@ -71,5 +73,45 @@ describe("checking live connections' access again", () => {
       ]),
     );
     expect(await core.access.lapsed([])).toEqual([]);
+  });
+
+  it("names the SMTP logins that lapsed: password regenerated, deactivated, deleted; not a re-activated one", async () => {
+    const { organization } = await core.organizations.create({
+      name: "Logins",
+      owner: { email: "logins-owner@example.com", password: "password-123456" },
+    });
+    const scope = { organizationId: organization.id, actor: operatorScope(organization.id, "test").actor };
+    const claimOf = async () => {
+      const { credential } = await core.smtpCredentials.create(scope, {});
+      const [row] = await database.db
+        .select({ passwordHash: schema.smtpCredentials.passwordHash })
+        .from(schema.smtpCredentials)
+        .where(eq(schema.smtpCredentials.id, credential.id));
+      const claim: AccessClaim = {
+        kind: "credential",
+        credentialId: credential.id,
+        hashFingerprint: hashFingerprint(row?.passwordHash ?? ""),
+      };
+      return claim;
+    };
+    const [kept, regenerated, deactivated, deleted, reactivated] = await Promise.all(
+      Array.from({ length: 5 }, claimOf),
+    );
+    const idOf = (claim: AccessClaim | undefined) => (claim?.kind === "credential" ? claim.credentialId : "");
+    await core.smtpCredentials.regeneratePassword(scope, idOf(regenerated));
+    await core.smtpCredentials.setActive(scope, idOf(deactivated), false);
+    await core.smtpCredentials.delete(scope, idOf(deleted));
+    await core.smtpCredentials.setActive(scope, idOf(reactivated), false);
+    await core.smtpCredentials.setActive(scope, idOf(reactivated), true);
+
+    const lapsed = await core.access.lapsed(
+      [kept, regenerated, deactivated, deleted, reactivated].flatMap((c) => (c ? [c] : [])),
+    );
+    expect(lapsed).toHaveLength(3);
+    expect(lapsed).toEqual(
+      expect.arrayContaining(
+        [regenerated, deactivated, deleted].map((c) => ({ kind: "credential", credentialId: idOf(c) })),
+      ),
+    );
   });
 });

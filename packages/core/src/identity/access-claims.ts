@@ -1,16 +1,25 @@
-import { type Database, queryRows } from "@relaypost/db";
-import { sql } from "drizzle-orm";
+import { type Database, queryRows, schema } from "@relaypost/db";
+import { inArray, sql } from "drizzle-orm";
+import { grantHolds } from "../smtp-auth/grant";
 import type { AccessRevocation } from "./revocation";
 import type { Role } from "./roles";
 
 /** What a live connection acts with, to be checked again while it stays open. */
 export type AccessClaim =
+  | CredentialClaim
   | { kind: "session"; sessionId: string }
   | { kind: "apiKey"; apiKeyId: string }
   | { kind: "member"; organizationId: string; userId: string; role: Role };
 
+/** An SMTP session's login: the credential and the fingerprint of the password hash it was verified against. */
+export interface CredentialClaim {
+  kind: "credential";
+  credentialId: string;
+  hashFingerprint: string;
+}
+
 interface LapsedRow extends Record<string, unknown> {
-  kind: AccessClaim["kind"];
+  kind: Exclude<AccessClaim["kind"], "credential">;
   id: string | null;
   organizationId: string | null;
   userId: string | null;
@@ -18,10 +27,38 @@ interface LapsedRow extends Record<string, unknown> {
 
 /**
  * The claims that no longer hold, as the revocations that would have announced them: a session signed out or expired,
- * an API key revoked or gone, a membership removed or its role changed. One statement answers any number of claims
- * (an anti-join on primary keys per kind), so a process checks all its connections with a single round trip.
+ * an API key revoked or gone, a membership removed or its role changed, a credential deactivated, deleted or given a
+ * new password. One statement answers any number of claims of each family, so a process checks all its connections
+ * with at most two round trips.
  */
 export async function lapsedAccess(db: Database, claims: readonly AccessClaim[]): Promise<AccessRevocation[]> {
+  const credentials = claims.filter((claim): claim is CredentialClaim => claim.kind === "credential");
+  const others = claims.filter((claim): claim is Exclude<AccessClaim, CredentialClaim> => claim.kind !== "credential");
+  const [lapsedCredentials, lapsedOthers] = await Promise.all([
+    lapsedCredentialClaims(db, credentials),
+    lapsedAccountClaims(db, others),
+  ]);
+  return [...lapsedCredentials, ...lapsedOthers];
+}
+
+async function lapsedCredentialClaims(db: Database, claims: CredentialClaim[]): Promise<AccessRevocation[]> {
+  if (claims.length === 0) return [];
+  const t = schema.smtpCredentials;
+  const rows = await db
+    .select({ id: t.id, passwordHash: t.passwordHash, active: t.active })
+    .from(t)
+    .where(inArray(t.id, [...new Set(claims.map((claim) => claim.credentialId))]));
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return claims
+    .filter((claim) => !grantHolds(claim, byId.get(claim.credentialId)))
+    .map((claim) => ({ kind: "credential", credentialId: claim.credentialId }));
+}
+
+/** An anti-join on primary keys per kind: the sessions, API keys and memberships that are gone or changed. */
+async function lapsedAccountClaims(
+  db: Database,
+  claims: Exclude<AccessClaim, CredentialClaim>[],
+): Promise<AccessRevocation[]> {
   if (claims.length === 0) return [];
   const sessionIds: string[] = [];
   const apiKeyIds: string[] = [];

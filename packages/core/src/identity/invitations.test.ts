@@ -3,7 +3,8 @@ import { createTestDatabase, type TestDatabase } from "@relaypost/db/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../actor";
-import { type Core, createCore } from "../core";
+import { createCore } from "../core";
+import type { Core } from "../services";
 import { hashToken } from "../tokens";
 import { INVITATION_TTL_MS } from "./invitations";
 

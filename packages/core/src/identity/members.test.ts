@@ -1,6 +1,7 @@
 import { createTestDatabase, type TestDatabase } from "@relaypost/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Core, createCore } from "../core";
+import { createCore } from "../core";
+import type { Core } from "../services";
 import { operatorScope, type Role, type RoleScope } from "./roles";
 
 describe("the role ladder in core", () => {

@@ -2,7 +2,8 @@ import { schema } from "@relaypost/db";
 import { createTestDatabase, type TestDatabase } from "@relaypost/db/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Core, createCore } from "../core";
+import { createCore } from "../core";
+import type { Core } from "../services";
 import type { UserActor } from "./password-change";
 
 describe("changing one's password", () => {

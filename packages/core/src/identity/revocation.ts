@@ -3,8 +3,12 @@ import { sql } from "drizzle-orm";
 
 export const ACCESS_CHANNEL = "relaypost_access";
 
-/** A party whose live connections must end now, on every process: it signed out, was removed or revoked. */
+/**
+ * A party whose live connections must end now, on every process: it signed out, was removed or revoked, or (an SMTP
+ * credential) had its password regenerated, was deactivated or deleted. One channel for every kind.
+ */
 export type AccessRevocation =
+  | { kind: "credential"; credentialId: string }
   | { kind: "session"; sessionId: string }
   | { kind: "apiKey"; apiKeyId: string }
   | { kind: "member"; organizationId: string; userId: string };

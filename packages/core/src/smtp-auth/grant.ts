@@ -18,6 +18,9 @@ export interface SmtpGrant extends CredentialRef {
 export const hashFingerprint = (passwordHash: string) => createHash("sha256").update(passwordHash).digest("base64url");
 
 /** The credential still exists, is active and still has the password the grant was verified with. */
-export function grantHolds(grant: SmtpGrant, row: { passwordHash: string; active: boolean } | undefined): boolean {
+export function grantHolds(
+  grant: Pick<SmtpGrant, "hashFingerprint">,
+  row: { passwordHash: string; active: boolean } | undefined,
+): boolean {
   return row?.active === true && hashFingerprint(row.passwordHash) === grant.hashFingerprint;
 }

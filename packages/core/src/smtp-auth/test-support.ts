@@ -1,8 +1,9 @@
 import { schema } from "@relaypost/db";
 import { createTestDatabase, type TestDatabase } from "@relaypost/db/testing";
 import { systemActor } from "../actor";
-import { type Core, createCore } from "../core";
+import { createCore } from "../core";
 import { createPasswordHasher, type PasswordHasher } from "../hashing";
+import type { Core } from "../services";
 
 /** A real database with one organization, and a counting hasher so tests can see how often argon2 ran. */
 export interface SmtpAuthFixture {

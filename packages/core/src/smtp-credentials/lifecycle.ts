@@ -7,6 +7,7 @@ import { violatedUniqueConstraint } from "../db-errors";
 import { DomainError, notFound } from "../errors";
 import { appendEvents } from "../events/store";
 import type { PasswordHasher } from "../hashing";
+import { announceRevocation } from "../identity/revocation";
 import { type SmtpCredential, toSmtpCredential } from "./credential";
 import { formatSmtpPassword, generateLookupId } from "./password";
 import { generateUsername } from "./username";
@@ -24,6 +25,13 @@ export interface CredentialWithPassword {
 }
 
 const MAX_GENERATION_ATTEMPTS = 8;
+
+/** Changes after which the credential's open SMTP sessions must end on every process (docs/architecture.md). */
+const REVOKING_CHANGES: ReadonlySet<CredentialEventType> = new Set([
+  "credential.password_regenerated",
+  "credential.deactivated",
+  "credential.deleted",
+]);
 const t = schema.smtpCredentials;
 
 export function createCredentialLifecycle(db: Database, hasher: PasswordHasher) {
@@ -38,6 +46,7 @@ export function createCredentialLifecycle(db: Database, hasher: PasswordHasher) 
       const row = await change(tx);
       if (!row) throw notFound("SMTP credential");
       await recordChange(tx, scope, action, row, metadata);
+      if (REVOKING_CHANGES.has(action)) await announceRevocation(tx, { kind: "credential", credentialId: row.id });
       return toSmtpCredential(row);
     });
   }

@@ -1,6 +1,3 @@
-import type { DatabaseHandle } from "@relaypost/db";
-import { createPostgresAttemptStore } from "./postgres-attempt-store";
-
 /** What a reservation found on one key. */
 export interface KeyCount {
   key: string;
@@ -31,9 +28,6 @@ export interface AttemptStore {
   /** Drops keys with no attempt inside the window; returns how many went. */
   prune(nowMs: number, windowMs: number): Promise<number>;
 }
-
-export const attemptStoreFor = (database: Pick<DatabaseHandle, "db" | "driver">): AttemptStore =>
-  database.driver === "postgres" ? createPostgresAttemptStore(database.db) : createMemoryAttemptStore();
 
 /** Bounds memory under an address spray: the least recently touched keys are forgotten past this. */
 const MAX_TRACKED_KEYS = 100_000;

@@ -5,6 +5,7 @@ import {
   type LoginThrottleOptions,
   type RefusalAggregatorOptions,
   type RelayEvent,
+  type RevocationFeed,
   type RuntimeConfig,
   systemActor,
 } from "@relaypost/core";
@@ -15,8 +16,8 @@ import { type SmtpServiceOptions, startSmtpService } from "../service";
 import { loadTlsMaterial } from "../tls";
 
 export interface HarnessOptions extends Partial<SmtpServiceOptions> {
-  /** Leave the service deaf to the event bus, to show what holds before a change notification lands. */
-  withoutBus?: boolean;
+  /** Where the service hears revocations; a test passes one that loses notices, to show what holds without them. */
+  revocations?: RevocationFeed;
   throttle?: LoginThrottleOptions;
   refusals?: RefusalAggregatorOptions;
   /** Relay accepted messages to this upstream; without it they are stored only. */
@@ -28,7 +29,7 @@ export interface HarnessOptions extends Partial<SmtpServiceOptions> {
  * organization to create credentials in.
  */
 export async function startHarness(options: HarnessOptions = {}) {
-  const { withoutBus, throttle, refusals, relay, ...overrides } = options;
+  const { revocations, throttle, refusals, relay, ...overrides } = options;
   const database = await createTestDatabase();
   const faults: string[] = [];
   const onError = (where: string, error: unknown) => faults.push(`${where}: ${String(error)}`);
@@ -44,7 +45,7 @@ export async function startHarness(options: HarnessOptions = {}) {
   if (!organization) throw new Error("insert returned no row");
   const scope = { organizationId: organization.id, actor: systemActor("test") };
   const tls = await loadTlsMaterial({ dataDir: "memory://" });
-  const start = (peer: Awaited<ReturnType<typeof createRuntime>>, deaf = false) =>
+  const start = (peer: Awaited<ReturnType<typeof createRuntime>>, feed = peer.revocations) =>
     startSmtpService(
       {
         host: "127.0.0.1",
@@ -58,11 +59,12 @@ export async function startHarness(options: HarnessOptions = {}) {
       {
         smtpLogin: peer.smtpLogin,
         smtpSubmission: peer.smtpSubmission,
-        bus: deaf ? { subscribe: () => () => false } : peer.bus,
+        revocations: feed,
+        access: peer.core.access,
         onError,
       },
     );
-  const service = await start(runtime, withoutBus);
+  const service = await start(runtime, revocations);
 
   /** Stops SMTP, then the runtime: what the server does at shutdown. The database is kept. */
   async function shutdown() {

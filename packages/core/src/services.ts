@@ -1,0 +1,127 @@
+import type { EventType } from "@relaypost/contract";
+import type { Actor } from "./actor";
+import type { AuditEntry } from "./audit/audit-log";
+import type { StreamOptions } from "./events/stream";
+import type { RelayEvent } from "./events/types";
+import type { AccessClaim } from "./identity/access-claims";
+import type { ApiKey, ApiKeyRole, ResolvedApiKey } from "./identity/api-keys";
+import type { Invitation, InvitationPreview } from "./identity/invitations";
+import type { Member } from "./identity/members";
+import type { Organization, OrganizationMembership } from "./identity/organizations";
+import type { UserActor } from "./identity/password-change";
+import type { AccessRevocation } from "./identity/revocation";
+import type { Role, RoleScope } from "./identity/roles";
+import type { ResolvedSession, SessionClient, SessionSummary } from "./identity/sessions";
+import type { SignInResult } from "./identity/sign-in";
+import type { SignUpInput } from "./identity/sign-up";
+import type { User } from "./identity/users";
+import type { CredentialMessageCounts, MessagePage, MessageQuery } from "./relay/message-log";
+import type { OutboxStatus } from "./relay/outbox";
+import type { SmtpCredential } from "./smtp-credentials/credential";
+import type { CredentialWithPassword, Scope } from "./smtp-credentials/lifecycle";
+import type { CredentialPage, ListQuery } from "./smtp-credentials/listing";
+
+/**
+ * The domain as every transport sees it, spelled out in plain types. It names no database or driver type, so the
+ * API's declarations (and the typed client built from them) carry none either; `createCore` must satisfy it.
+ */
+export interface Core {
+  /** Forgets login attempts (SMTP and sign-in) older than the throttles' window. */
+  pruneLoginAttempts(): Promise<number>;
+  /** Resolves when the database answers a query; rejects otherwise. */
+  ping(): Promise<void>;
+  smtpCredentials: {
+    list(organizationId: string, query: ListQuery): Promise<CredentialPage>;
+    get(organizationId: string, id: string): Promise<SmtpCredential>;
+    create(
+      scope: Scope,
+      input: { username?: string | undefined; description?: string | undefined },
+    ): Promise<CredentialWithPassword>;
+    update(scope: Scope, id: string, input: { description: string }): Promise<SmtpCredential>;
+    regeneratePassword(scope: Scope, id: string): Promise<CredentialWithPassword>;
+    setActive(scope: Scope, id: string, active: boolean): Promise<SmtpCredential>;
+    delete(scope: Scope, id: string): Promise<void>;
+  };
+  /** The message log: what was accepted and what became of it, per organization. */
+  messages: {
+    list(organizationId: string, query: MessageQuery): Promise<MessagePage>;
+    countsByCredential(organizationId: string): Promise<CredentialMessageCounts[]>;
+    /** Server-wide outbox depth and age, for operators and benchmarks; not organization data. */
+    outbox(): Promise<OutboxStatus>;
+  };
+  users: {
+    create(input: { email: string; password: string; name?: string }): Promise<User>;
+    /** Checks a dashboard sign-in, throttled per client address and per account. */
+    signIn(email: string, password: string, remoteAddress: string | null): Promise<SignInResult>;
+    signUp(input: SignUpInput, remoteAddress: string | null): Promise<void>;
+    changePassword(
+      actor: UserActor,
+      currentPassword: string,
+      newPassword: string,
+      keepSessionId: string,
+    ): Promise<{ sessionsEnded: number }>;
+  };
+  sessions: {
+    create(userId: string, client?: SessionClient): Promise<{ token: string; expiresAt: Date }>;
+    resolve(token: string): Promise<ResolvedSession | undefined>;
+    /** Ends the session; resolves with its user's id when there was one. */
+    revoke(token: string): Promise<string | undefined>;
+    listForUser(userId: string, currentSessionId: string): Promise<SessionSummary[]>;
+    revokeOthers(userId: string, keepSessionId: string): Promise<number>;
+    revokeAll(userId: string): Promise<number>;
+    revokeById(userId: string, sessionId: string): Promise<void>;
+    pruneExpired(): Promise<number>;
+  };
+  organizations: {
+    create(input: NewOrganization): Promise<{ organization: Organization; owner: User }>;
+    find(idOrSlug: string): Promise<Organization | undefined>;
+    listForUser(userId: string): Promise<OrganizationMembership[]>;
+    rename(organizationId: string, actor: Actor, name: string): Promise<Organization>;
+  };
+  members: {
+    role(organizationId: string, userId: string): Promise<Role | undefined>;
+    list(organizationId: string): Promise<Member[]>;
+    setRole(scope: RoleScope, userId: string, role: Role): Promise<void>;
+    remove(scope: RoleScope, userId: string): Promise<void>;
+  };
+  invitations: {
+    create(scope: RoleScope, role: Role): Promise<{ invitation: Invitation; token: string }>;
+    list(organizationId: string): Promise<Invitation[]>;
+    revoke(organizationId: string, actor: Actor, id: string): Promise<void>;
+    preview(token: string): Promise<InvitationPreview>;
+    accept(actor: Actor & { type: "user"; id: string }, token: string): Promise<{ organizationId: string; role: Role }>;
+  };
+  apiKeys: {
+    create(scope: RoleScope, input: { name: string; role: ApiKeyRole }): Promise<{ apiKey: ApiKey; token: string }>;
+    list(organizationId: string): Promise<ApiKey[]>;
+    revoke(organizationId: string, actor: Actor, id: string): Promise<void>;
+    resolve(token: string): Promise<ResolvedApiKey | undefined>;
+  };
+  access: {
+    /** Which of a live connection's claims were revoked, expired or changed since it opened. */
+    lapsed(claims: readonly AccessClaim[]): Promise<AccessRevocation[]>;
+  };
+  events: {
+    recent(query: RecentEventsQuery): Promise<{ events: RelayEvent[]; resumeFrom: number }>;
+    stream(options: StreamOptions): AsyncGenerator<RelayEvent>;
+  };
+  auditLog: {
+    list(
+      organizationId: string,
+      page: { cursor?: number | undefined; limit: number },
+    ): Promise<{ items: AuditEntry[]; nextCursor: number | null }>;
+  };
+}
+
+/** A new organization and its owner: an existing user, or a new one from email and password. */
+export interface NewOrganization {
+  name: string;
+  owner: { userId: string } | { email: string; password: string; name?: string };
+}
+
+export interface RecentEventsQuery {
+  organizationId: string;
+  credentialId?: string | undefined;
+  types?: readonly EventType[];
+  limit: number;
+}
