@@ -23,3 +23,27 @@ export const descriptionSchema = /* @__PURE__ */ z
   .string()
   .trim()
   .max(DESCRIPTION_MAX_LENGTH, `Description must be at most ${DESCRIPTION_MAX_LENGTH} characters`);
+
+export const ALLOWED_SENDERS_MAX = 100;
+const DOMAIN_LABEL = "[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?";
+const DOMAIN = `${DOMAIN_LABEL}(?:\\.${DOMAIN_LABEL})+`;
+const LOCAL_PART = "[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*";
+/** `example.com` (that domain), `*.example.com` (it and every subdomain) or `app@example.com` (that address). */
+export const ALLOWED_SENDER_PATTERN = new RegExp(`^(?:\\*\\.${DOMAIN}|${DOMAIN}|${LOCAL_PART}@${DOMAIN})$`);
+
+/** One allowed-sender rule, lower-cased: addresses match case-insensitively. */
+export const allowedSenderSchema = /* @__PURE__ */ z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254, "An allowed sender must be at most 254 characters")
+  .refine(
+    (rule) => ALLOWED_SENDER_PATTERN.test(rule),
+    "Must be a domain (example.com), a domain with its subdomains (*.example.com) or an address (app@example.com)",
+  );
+
+/** A credential's allowed senders; empty means any sender. Duplicates are dropped. */
+export const allowedSendersSchema = /* @__PURE__ */ z
+  .array(allowedSenderSchema)
+  .max(ALLOWED_SENDERS_MAX, `At most ${ALLOWED_SENDERS_MAX} allowed senders`)
+  .transform((rules) => [...new Set(rules)]);

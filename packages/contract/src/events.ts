@@ -26,10 +26,15 @@ export const MESSAGE_EVENT_TYPES = [
 ] as const;
 export type MessageEventType = (typeof MESSAGE_EVENT_TYPES)[number];
 
+/** Why a logged-in session's message was refused before it was accepted. */
+export const MESSAGE_REJECTION_REASONS = ["sender_not_allowed"] as const;
+export type MessageRejectionReason = (typeof MESSAGE_REJECTION_REASONS)[number];
+
 export const EVENT_TYPES = [
   "auth.succeeded",
   "auth.rejected",
   ...MESSAGE_EVENT_TYPES,
+  "message.rejected",
   ...CREDENTIAL_EVENT_TYPES,
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -82,10 +87,21 @@ export type MessageDeferredData = MessageAttemptData & { retryAt: string };
 /** Given up: a 5xx from the upstream, or still undelivered at the maximum age (`expired`). */
 export type MessageFailedData = MessageAttemptData & { expired: boolean };
 
-/** Who changed the credential, and whether it is active afterwards. */
+/**
+ * A message refused before acceptance. `sender` is the address that broke the rule, `where` says whether it was the
+ * envelope sender (MAIL FROM) or the header `From:`.
+ */
+export type MessageRejectedData = {
+  reason: MessageRejectionReason;
+  where: "envelope" | "header";
+  sender: string;
+};
+
+/** Who changed the credential, whether it is active afterwards, and which settings an update changed. */
 export type CredentialChangeData = {
   actor: string;
   active: boolean;
+  changed?: string[];
 };
 
 /** The `data` each event type carries. */
@@ -96,6 +112,7 @@ export interface EventDataByType {
   "message.relayed": MessageRelayedData;
   "message.deferred": MessageDeferredData;
   "message.failed": MessageFailedData;
+  "message.rejected": MessageRejectedData;
   "credential.created": CredentialChangeData;
   "credential.updated": CredentialChangeData;
   "credential.password_regenerated": CredentialChangeData;

@@ -18,7 +18,7 @@ import type { User } from "./identity/users";
 import type { CredentialMessageCounts, MessagePage, MessageQuery } from "./relay/message-log";
 import type { OutboxStatus } from "./relay/outbox";
 import type { SmtpCredential } from "./smtp-credentials/credential";
-import type { CredentialWithPassword, Scope } from "./smtp-credentials/lifecycle";
+import type { CredentialUpdate, CredentialWithPassword, NewCredentialInput, Scope } from "./smtp-credentials/lifecycle";
 import type { CredentialPage, ListQuery } from "./smtp-credentials/listing";
 
 /**
@@ -33,11 +33,8 @@ export interface Core {
   smtpCredentials: {
     list(organizationId: string, query: ListQuery): Promise<CredentialPage>;
     get(organizationId: string, id: string): Promise<SmtpCredential>;
-    create(
-      scope: Scope,
-      input: { username?: string | undefined; description?: string | undefined },
-    ): Promise<CredentialWithPassword>;
-    update(scope: Scope, id: string, input: { description: string }): Promise<SmtpCredential>;
+    create(scope: Scope, input: NewCredentialInput): Promise<CredentialWithPassword>;
+    update(scope: Scope, id: string, input: CredentialUpdate): Promise<SmtpCredential>;
     regeneratePassword(scope: Scope, id: string): Promise<CredentialWithPassword>;
     setActive(scope: Scope, id: string, active: boolean): Promise<SmtpCredential>;
     delete(scope: Scope, id: string): Promise<void>;

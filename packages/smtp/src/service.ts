@@ -89,8 +89,8 @@ export async function startSmtpService(options: SmtpServiceOptions, deps: SmtpSe
         },
       );
     },
-    onMailFrom(_address, session, callback) {
-      submission.mailFrom(session).then(
+    onMailFrom(address, session, callback) {
+      submission.mailFrom(address.address, session).then(
         (outcome) => {
           if (outcome.ok) return callback();
           // A revoked session is over: it must not try again on this connection.

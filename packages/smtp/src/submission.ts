@@ -16,6 +16,7 @@ export type SubmissionOutcome = { ok: true; reply?: string } | { ok: false; repl
 const MAIL_FROM_REPLIES = {
   allowed: { ok: true },
   revoked: { ok: false, reply: REPLIES.credentialRevoked },
+  sender_not_allowed: { ok: false, reply: REPLIES.envelopeSenderNotAllowed },
   unavailable: { ok: false, reply: REPLIES.authTemporary },
 } as const satisfies Record<string, SubmissionOutcome>;
 
@@ -24,10 +25,11 @@ export function createSubmission(deps: SubmissionDependencies) {
   const { submission, metrics } = deps;
 
   return {
-    async mailFrom(session: SMTPServerSession): Promise<SubmissionOutcome> {
+    async mailFrom(address: string, session: SMTPServerSession): Promise<SubmissionOutcome> {
       const grant = grantOf(session);
       if (!grant) return { ok: false, reply: REPLIES.authRequired };
-      return MAIL_FROM_REPLIES[(await submission.mailFrom(grant)).kind];
+      const outcome = await submission.mailFrom({ grant, mailFrom: address, remoteAddress: session.remoteAddress });
+      return MAIL_FROM_REPLIES[outcome.kind];
     },
 
     async data(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<SubmissionOutcome> {
@@ -50,9 +52,10 @@ export function createSubmission(deps: SubmissionDependencies) {
           raw: Buffer.concat(chunks, size),
           remoteAddress: session.remoteAddress,
         });
-        if (result.kind === "revoked") {
+        if (result.kind !== "accepted") {
           metrics.messagesRefused++;
-          return { ok: false, reply: REPLIES.credentialRevoked };
+          const reply = result.kind === "revoked" ? REPLIES.credentialRevoked : REPLIES.headerSenderNotAllowed;
+          return { ok: false, reply };
         }
         metrics.messagesAccepted++;
         const reply = result.status === "queued" ? queuedReply(result.messageId) : storedReply(result.messageId);

@@ -1,4 +1,4 @@
-import { descriptionSchema, requestedUsernameSchema } from "@relaypost/contract";
+import { allowedSendersSchema, descriptionSchema, requestedUsernameSchema } from "@relaypost/contract";
 import { decodeCredentialCursor } from "@relaypost/core";
 import { z } from "zod";
 import { organizationProcedure, router } from "../trpc";
@@ -20,6 +20,7 @@ export const smtpCredentialsRouter = router({
       z.object({
         username: requestedUsernameSchema.optional(),
         description: descriptionSchema.optional(),
+        allowedSenders: allowedSendersSchema.optional(),
       }),
     )
     .mutation(({ ctx, input }) => ctx.core.smtpCredentials.create(ctx.scope, input)),
@@ -50,7 +51,7 @@ export const smtpCredentialsRouter = router({
     .query(({ ctx, input }) => ctx.core.smtpCredentials.get(ctx.scope.organizationId, input.id)),
 
   update: organizationProcedure("admin")
-    .input(id.extend({ description: descriptionSchema }))
+    .input(id.extend({ description: descriptionSchema.optional(), allowedSenders: allowedSendersSchema.optional() }))
     .mutation(({ ctx, input }) => ctx.core.smtpCredentials.update(ctx.scope, input.id, input)),
 
   regeneratePassword: organizationProcedure("admin")

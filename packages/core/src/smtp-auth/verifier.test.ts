@@ -163,15 +163,15 @@ describe("SMTP verifier", () => {
     const credential = await fixture.createCredential();
     const result = await verifier.verify({ username: credential.username, password: credential.password });
     if (!result.ok) throw new Error("login failed");
-    expect(await verifier.stillValid(result.grant)).toBe(true);
+    expect(await verifier.recheck(result.grant)).toBeDefined();
     await fixture.core.smtpCredentials.setActive(testScope(fixture), credential.id, false);
-    expect(await verifier.stillValid(result.grant)).toBe(false);
+    expect(await verifier.recheck(result.grant)).toBeUndefined();
     await fixture.core.smtpCredentials.setActive(testScope(fixture), credential.id, true);
-    expect(await verifier.stillValid(result.grant)).toBe(true);
+    expect(await verifier.recheck(result.grant)).toBeDefined();
     await fixture.core.smtpCredentials.regeneratePassword(testScope(fixture), credential.id);
-    expect(await verifier.stillValid(result.grant)).toBe(false);
+    expect(await verifier.recheck(result.grant)).toBeUndefined();
     await fixture.core.smtpCredentials.delete(testScope(fixture), credential.id);
-    expect(await verifier.stillValid(result.grant)).toBe(false);
+    expect(await verifier.recheck(result.grant)).toBeUndefined();
   });
 
   it("reports an unreachable database as such, never as a bad password", async () => {

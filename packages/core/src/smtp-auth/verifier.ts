@@ -1,6 +1,7 @@
 import { type Database, schema } from "@relaypost/db";
 import { eq, sql } from "drizzle-orm";
 import type { PasswordHasher } from "../hashing";
+import type { CredentialRestrictions } from "../restrictions/restrictions";
 import { parseSmtpPassword } from "../smtp-credentials/password";
 import { type CredentialRef, grantHolds, hashFingerprint, type SmtpGrant } from "./grant";
 import { createLookupBatcher } from "./lookup-batcher";
@@ -134,14 +135,17 @@ export function createSmtpVerifier({ db, hasher, cache = createVerificationCache
       return checked.settled ? checked.result : checked.verify();
     },
 
-    /** Re-reads the granted credential: still there, active, and with the password the session logged in with. */
-    async stillValid(grant: SmtpGrant): Promise<boolean> {
+    /**
+     * Re-reads the granted credential: its restrictions as they are now when it is still there, active, and with the
+     * password the session logged in with; undefined when the grant no longer holds.
+     */
+    async recheck(grant: SmtpGrant): Promise<CredentialRestrictions | undefined> {
       try {
         const [row] = await db
-          .select({ passwordHash: t.passwordHash, active: t.active })
+          .select({ passwordHash: t.passwordHash, active: t.active, allowedSenders: t.allowedSenders })
           .from(t)
           .where(eq(t.id, grant.credentialId));
-        return grantHolds(grant, row);
+        return row && grantHolds(grant, row) ? { allowedSenders: row.allowedSenders } : undefined;
       } catch (error) {
         throw new CredentialStoreUnavailableError(error);
       }

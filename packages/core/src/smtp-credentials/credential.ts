@@ -8,6 +8,8 @@ export interface SmtpCredential {
   active: boolean;
   lastUsedAt: Date | null;
   passwordChangedAt: Date;
+  /** Domains, `*.domain`s and addresses MAIL FROM and `From:` must match; empty allows any sender. */
+  allowedSenders: string[];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -20,6 +22,7 @@ export function toSmtpCredential(row: typeof schema.smtpCredentials.$inferSelect
     active: row.active,
     lastUsedAt: row.lastUsedAt,
     passwordChangedAt: row.passwordChangedAt,
+    allowedSenders: row.allowedSenders,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

@@ -10,6 +10,7 @@ import type { PasswordHasher } from "../hashing";
 import { announceRevocation } from "../identity/revocation";
 import { type SmtpCredential, toSmtpCredential } from "./credential";
 import { formatSmtpPassword, generateLookupId } from "./password";
+import { type RestrictionsInput, restrictionColumns } from "./restrictions";
 import { generateUsername } from "./username";
 
 /** The organization a call acts in and who acts; every operation is confined to this organization. */
@@ -54,12 +55,13 @@ export function createCredentialLifecycle(db: Database, hasher: PasswordHasher) 
   const byId = (scope: Scope, id: string) => and(eq(t.id, id), eq(t.organizationId, scope.organizationId));
 
   return {
-    async create(scope: Scope, input: { username?: string | undefined; description?: string | undefined }) {
+    async create(scope: Scope, input: NewCredentialInput) {
       const requested = input.username?.trim() || undefined;
       if (requested !== undefined && !USERNAME_PATTERN.test(requested)) {
         throw new DomainError("BAD_REQUEST", `Username must be ${USERNAME_RULES}`, "username");
       }
       const description = normalizeDescription(input.description);
+      const restrictions = restrictionColumns(input);
       for (let attempt = 0; attempt < MAX_GENERATION_ATTEMPTS; attempt++) {
         const lookupId = generateLookupId();
         const password = formatSmtpPassword(lookupId);
@@ -75,6 +77,7 @@ export function createCredentialLifecycle(db: Database, hasher: PasswordHasher) 
                 lookupId,
                 username,
                 description,
+                ...restrictions,
                 passwordHash,
                 createdBy: scope.actor.type === "user" ? scope.actor.id : null,
                 createdAt: now,
@@ -83,7 +86,7 @@ export function createCredentialLifecycle(db: Database, hasher: PasswordHasher) 
               })
               .returning();
             if (!row) throw new Error("insert returned no row");
-            await recordChange(tx, scope, "credential.created", row, { description });
+            await recordChange(tx, scope, "credential.created", row, { description, ...restrictions });
             return toSmtpCredential(row);
           });
           return { credential, password } satisfies CredentialWithPassword;
@@ -99,13 +102,18 @@ export function createCredentialLifecycle(db: Database, hasher: PasswordHasher) 
       throw new DomainError("CONFLICT", "Could not generate a unique username; try again", "username");
     },
 
-    update(scope: Scope, id: string, input: { description: string }) {
-      const description = normalizeDescription(input.description);
+    /** Changes the settings given; restrictions apply from the next command on every process, as they are read there. */
+    update(scope: Scope, id: string, input: CredentialUpdate) {
+      const changes = {
+        ...(input.description === undefined ? {} : { description: normalizeDescription(input.description) }),
+        ...restrictionColumns(input),
+      };
+      if (Object.keys(changes).length === 0) throw new DomainError("BAD_REQUEST", "Nothing to change");
       return mutate(
         scope,
         "credential.updated",
-        async (tx) => (await tx.update(t).set({ description }).where(byId(scope, id)).returning())[0],
-        { description },
+        async (tx) => (await tx.update(t).set(changes).where(byId(scope, id)).returning())[0],
+        changes,
       );
     },
 
@@ -145,6 +153,15 @@ export function createCredentialLifecycle(db: Database, hasher: PasswordHasher) 
 
 export type CredentialLifecycle = ReturnType<typeof createCredentialLifecycle>;
 
+export interface NewCredentialInput extends RestrictionsInput {
+  username?: string | undefined;
+  description?: string | undefined;
+}
+
+export interface CredentialUpdate extends RestrictionsInput {
+  description?: string | undefined;
+}
+
 function normalizeDescription(description: string | undefined): string {
   const parsed = descriptionSchema.safeParse(description ?? "");
   if (!parsed.success) throw new DomainError("BAD_REQUEST", parsed.error.issues[0]?.message ?? "", "description");
@@ -174,7 +191,11 @@ async function recordChange(
       credentialId: row.id,
       username: row.username,
       remoteAddress: scope.actor.remoteAddress,
-      data: { actor: scope.actor.label, active: row.active },
+      data: {
+        actor: scope.actor.label,
+        active: row.active,
+        ...(action === "credential.updated" && metadata ? { changed: Object.keys(metadata) } : {}),
+      },
     },
   ]);
 }

@@ -1,6 +1,7 @@
 import { type Database, schema } from "@relaypost/db";
 import { and, eq, inArray, lt, notInArray, sql } from "drizzle-orm";
-import { decodeHeaderValue, readHeader, withMessageId } from "../relay/message-headers";
+import { decodeHeaderValue, readHeader, readHeaders, withMessageId } from "../relay/message-headers";
+import { disallowedHeaderSender, senderAllowed } from "../restrictions/allowed-senders";
 import { grantHolds, type SmtpGrant } from "../smtp-auth/grant";
 
 export interface MessageIntakeOptions {
@@ -21,9 +22,23 @@ export interface IncomingMessage {
   remoteAddress: string | null;
 }
 
+/** Why a message was not stored: the session's login no longer holds, or a restriction refuses the message. */
+export type IntakeRefusal =
+  | { kind: "revoked" }
+  | { kind: "sender_not_allowed"; where: "envelope" | "header"; sender: string };
+
 export type IntakeResult =
   | { accepted: true; messageId: string; status: "queued" | "stored"; size: number }
-  | { accepted: false };
+  | { accepted: false; refusal: IntakeRefusal };
+
+/** The allowed-senders rule applied to the message as it will be stored: its envelope sender and its `From:`. */
+export function senderRefusal(allowedSenders: readonly string[], mailFrom: string, raw: Buffer) {
+  if (!senderAllowed(allowedSenders, mailFrom)) {
+    return { kind: "sender_not_allowed", where: "envelope", sender: mailFrom } as const;
+  }
+  const sender = disallowedHeaderSender(allowedSenders, readHeaders(raw, "from"));
+  return sender === undefined ? undefined : ({ kind: "sender_not_allowed", where: "header", sender } as const);
+}
 
 /** Long enough for any subject a person reads in a list. */
 const SUBJECT_MAX_LENGTH = 500;
@@ -48,11 +63,17 @@ export function createMessageIntake(db: Database, options: MessageIntakeOptions 
     accept(message: IncomingMessage): Promise<IntakeResult> {
       return db.transaction(async (tx) => {
         const [row] = await tx
-          .select({ passwordHash: credentials.passwordHash, active: credentials.active })
+          .select({
+            passwordHash: credentials.passwordHash,
+            active: credentials.active,
+            allowedSenders: credentials.allowedSenders,
+          })
           .from(credentials)
           .where(eq(credentials.id, message.grant.credentialId))
           .for("update");
-        if (!grantHolds(message.grant, row)) return { accepted: false };
+        if (!row || !grantHolds(message.grant, row)) return { accepted: false, refusal: { kind: "revoked" } };
+        const refusal = senderRefusal(row.allowedSenders, message.mailFrom, message.raw);
+        if (refusal) return { accepted: false, refusal };
         const { raw, messageId } = withMessageId(message.raw, message.mailFrom);
         const subject = readHeader(raw, "subject");
         const at = now();

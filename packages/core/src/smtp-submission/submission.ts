@@ -1,37 +1,72 @@
 import type { EventPublisher } from "../events/publisher";
+import { senderAllowed } from "../restrictions/allowed-senders";
 import type { SmtpGrant } from "../smtp-auth/grant";
 import { CredentialStoreUnavailableError, type SmtpVerifier } from "../smtp-auth/verifier";
-import type { IncomingMessage, MessageIntake } from "./message-intake";
+import type { IncomingMessage, IntakeRefusal, MessageIntake } from "./message-intake";
 
-export type MailFromOutcome = { kind: "allowed" } | { kind: "revoked" } | { kind: "unavailable" };
+export type MailFromOutcome =
+  | { kind: "allowed" }
+  | { kind: "revoked" }
+  | { kind: "sender_not_allowed" }
+  | { kind: "unavailable" };
 
 export type SubmissionOutcome =
   | { kind: "accepted"; messageId: string; status: "queued" | "stored" }
-  | { kind: "revoked" };
+  | { kind: "revoked" }
+  | { kind: "sender_not_allowed" };
 
 export interface SmtpSubmissionDependencies {
-  verifier: Pick<SmtpVerifier, "stillValid">;
+  verifier: Pick<SmtpVerifier, "recheck">;
   intake: Pick<MessageIntake, "accept">;
   publisher: Pick<EventPublisher, "publish">;
 }
 
-/** What an authenticated session may do: MAIL FROM re-checks its credential, DATA stores and counts the message. */
+/** What the session's transaction carries at MAIL FROM. */
+export interface MailFromCommand {
+  grant: SmtpGrant;
+  mailFrom: string;
+  remoteAddress: string | null;
+}
+
+/**
+ * What an authenticated session may do: MAIL FROM re-checks its credential and restrictions, DATA stores and counts
+ * the message (checking them again on the stored message).
+ */
 export function createSmtpSubmission({ verifier, intake, publisher }: SmtpSubmissionDependencies) {
+  function rejected(command: MailFromCommand, refusal: Exclude<IntakeRefusal, { kind: "revoked" }>) {
+    const { grant } = command;
+    publisher.publish({
+      organizationId: grant.organizationId,
+      type: "message.rejected",
+      credentialId: grant.credentialId,
+      username: grant.username,
+      remoteAddress: command.remoteAddress,
+      data: { reason: refusal.kind, where: refusal.where, sender: refusal.sender },
+    });
+    return { kind: refusal.kind };
+  }
+
   return {
     /** A session whose credential was revoked on any process submits nothing, notified or not (docs/architecture.md). */
-    async mailFrom(grant: SmtpGrant): Promise<MailFromOutcome> {
+    async mailFrom(command: MailFromCommand): Promise<MailFromOutcome> {
+      let restrictions: Awaited<ReturnType<SmtpVerifier["recheck"]>>;
       try {
-        return (await verifier.stillValid(grant)) ? { kind: "allowed" } : { kind: "revoked" };
+        restrictions = await verifier.recheck(command.grant);
       } catch (error) {
         if (!(error instanceof CredentialStoreUnavailableError)) throw error;
         return { kind: "unavailable" };
       }
+      if (!restrictions) return { kind: "revoked" };
+      // Only the envelope is known yet; `From:` is checked at DATA, on the bytes that are stored.
+      if (senderAllowed(restrictions.allowedSenders, command.mailFrom)) return { kind: "allowed" };
+      return rejected(command, { kind: "sender_not_allowed", where: "envelope", sender: command.mailFrom });
     },
-
     /** Stores a message the session finished sending; a storage fault is thrown for the transport to report. */
     async submit(message: IncomingMessage): Promise<SubmissionOutcome> {
       const result = await intake.accept(message);
-      if (!result.accepted) return { kind: "revoked" };
+      if (!result.accepted) {
+        return result.refusal.kind === "revoked" ? { kind: "revoked" } : rejected(message, result.refusal);
+      }
       const { grant } = message;
       publisher.publish({
         organizationId: grant.organizationId,

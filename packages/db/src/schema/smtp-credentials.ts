@@ -20,6 +20,8 @@ export const smtpCredentials = pgTable(
     lastUsedAt: timestamp({ withTimezone: true }),
     messagesAccepted: bigint({ mode: "number" }).notNull().default(0),
     passwordChangedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** Lower-cased domains, `*.domain`s and addresses MAIL FROM and `From:` must match; empty allows any sender. */
+    allowedSenders: text().array().notNull().default(sql`'{}'::text[]`),
     createdBy: uuid().references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

@@ -1,0 +1,54 @@
+import { TRPCError } from "@trpc/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ApiHarness, type Caller, createApiHarness, type TestOrganization } from "../testing";
+
+async function fieldErrors(call: Promise<unknown>): Promise<Record<string, string[] | undefined>> {
+  try {
+    await call;
+  } catch (error) {
+    if (!(error instanceof TRPCError) || error.code !== "BAD_REQUEST") throw error;
+    const shaped = error.cause as { issues?: Array<{ path: PropertyKey[]; message: string }> } | undefined;
+    const errors: Record<string, string[]> = {};
+    for (const issue of shaped?.issues ?? []) {
+      const field = String(issue.path[0]);
+      errors[field] = [...(errors[field] ?? []), issue.message];
+    }
+    return errors;
+  }
+  throw new Error("expected the call to fail");
+}
+
+describe("smtpCredentials restrictions", () => {
+  let h: ApiHarness;
+  let org: TestOrganization;
+  let admin: Caller["smtpCredentials"];
+
+  beforeAll(async () => {
+    h = await createApiHarness();
+    org = await h.createOrganization();
+    admin = (await h.asSession(org.owner.sessionToken, org.id)).smtpCredentials;
+  });
+  afterAll(() => h.destroy());
+
+  it("create and update take allowed senders, normalized, and get returns them", async () => {
+    const { credential } = await admin.create({ allowedSenders: ["App@Example.com", " *.Example.org "] });
+    expect(credential.allowedSenders).toEqual(["app@example.com", "*.example.org"]);
+    await admin.update({ id: credential.id, allowedSenders: ["example.net"] });
+    expect((await admin.get({ id: credential.id })).allowedSenders).toEqual(["example.net"]);
+    await admin.update({ id: credential.id, description: "kept rules" });
+    expect(await admin.get({ id: credential.id })).toMatchObject({
+      description: "kept rules",
+      allowedSenders: ["example.net"],
+    });
+  });
+
+  it("refuses an invalid allowed sender with a field error", async () => {
+    expect(Object.keys(await fieldErrors(admin.create({ allowedSenders: ["not a domain"] })))).toEqual([
+      "allowedSenders",
+    ]);
+    const { credential } = await admin.create({});
+    expect(Object.keys(await fieldErrors(admin.update({ id: credential.id, allowedSenders: ["*.com"] })))).toEqual([
+      "allowedSenders",
+    ]);
+  });
+});

@@ -1,0 +1,129 @@
+import { schema } from "@relaypost/db";
+import { eq } from "drizzle-orm";
+import nodemailer from "nodemailer";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Harness, startHarness } from "./testing/harness";
+import { RawSmtpClient } from "./testing/raw-client";
+
+/** Nodemailer as an application configures it: plain submission on loopback, AUTH with the credential. */
+function transportFor(port: number, credential: { username: string; password: string }) {
+  return nodemailer.createTransport({
+    host: "127.0.0.1",
+    port,
+    secure: false,
+    ignoreTLS: true,
+    auth: { user: credential.username, pass: credential.password },
+  });
+}
+
+async function openSession(h: Harness, credential: { username: string; password: string }) {
+  const client = await RawSmtpClient.connect(h.service.port);
+  await client.command("EHLO app.example");
+  expect((await client.authPlain(credential.username, credential.password))?.code).toBe(235);
+  return client;
+}
+
+const storedFor = async (h: Harness, credentialId: string) =>
+  h.database.db
+    .select({ id: schema.smtpMessages.id })
+    .from(schema.smtpMessages)
+    .where(eq(schema.smtpMessages.credentialId, credentialId));
+
+const rejectionsOf = async (h: Harness, credentialId: string) =>
+  (await h.events()).filter((event) => event.type === "message.rejected" && event.credentialId === credentialId);
+
+describe("allowed senders", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(() => h.close());
+
+  async function restricted(allowedSenders: string[]) {
+    const credential = await h.createCredential();
+    await h.core.smtpCredentials.update(h.scope, credential.id, { allowedSenders });
+    return credential;
+  }
+
+  it("accepts mail from an allowed domain, a subdomain of a *.domain and an allowed address, in any case", async () => {
+    const credential = await restricted(["example.com", "*.corp.example.org", "ceo@other.net"]);
+    const transport = transportFor(h.service.port, credential);
+    for (const from of ["App@EXAMPLE.com", "x@mail.corp.example.org", "CEO@Other.NET"]) {
+      const info = await transport.sendMail({ from, to: "rcpt@example.net", subject: "hi", text: "hello" });
+      expect(info.response).toMatch(/^250 /);
+    }
+    transport.close();
+    expect(await storedFor(h, credential.id)).toHaveLength(3);
+  });
+
+  it("answers MAIL FROM outside the rules 550 5.7.1 naming the rule, and reports sender_not_allowed", async () => {
+    const credential = await restricted(["example.com"]);
+    const transport = transportFor(h.service.port, credential);
+    const error = await transport
+      .sendMail({ from: "app@mail.example.com", to: "rcpt@example.net", subject: "hi", text: "hello" })
+      .then(
+        () => undefined,
+        (e: { responseCode?: number; response?: string }) => e,
+      );
+    transport.close();
+    expect(error?.responseCode).toBe(550);
+    expect(error?.response).toBe("550 5.7.1 Sender address not in this credential's allowed senders");
+    expect(await storedFor(h, credential.id)).toEqual([]);
+    expect((await rejectionsOf(h, credential.id)).map((e) => e.data)).toEqual([
+      { reason: "sender_not_allowed", where: "envelope", sender: "app@mail.example.com" },
+    ]);
+  });
+
+  it.each([
+    ["another domain", "From: Boss <boss@evil.test>\r\n", "boss@evil.test"],
+    ["a second address", "From: app@example.com, boss@evil.test\r\n", "boss@evil.test"],
+    ["a second From header", "From: app@example.com\r\nFrom: boss@evil.test\r\n", "boss@evil.test"],
+    ["no From header", "", ""],
+  ])("refuses at DATA a From header with %s, storing nothing", async (_, fromLines, sender) => {
+    const credential = await restricted(["example.com"]);
+    const client = await openSession(h, credential);
+    expect((await client.command("MAIL FROM:<app@example.com>"))?.code).toBe(250);
+    expect((await client.command("RCPT TO:<rcpt@example.net>"))?.code).toBe(250);
+    expect((await client.command("DATA"))?.code).toBe(354);
+    expect(await client.command(`${fromLines}Subject: hi\r\n\r\nhello\r\n.`)).toEqual({
+      code: 550,
+      text: "550 5.7.1 From header address not in this credential's allowed senders",
+    });
+    await client.quit();
+    expect(await storedFor(h, credential.id)).toEqual([]);
+    expect((await rejectionsOf(h, credential.id)).map((e) => e.data)).toEqual([
+      { reason: "sender_not_allowed", where: "header", sender },
+    ]);
+  });
+
+  it("applies a rule set while a session is open at its next MAIL FROM, and one set after MAIL FROM at DATA", async () => {
+    const credential = await h.createCredential();
+    const client = await openSession(h, credential);
+    expect((await client.command("MAIL FROM:<app@example.com>"))?.code).toBe(250);
+    expect((await client.command("RSET"))?.code).toBe(250);
+    await h.core.smtpCredentials.update(h.scope, credential.id, { allowedSenders: ["example.org"] });
+    expect((await client.command("MAIL FROM:<app@example.com>"))?.code).toBe(550);
+    expect((await client.command("MAIL FROM:<app@example.org>"))?.code).toBe(250);
+    expect((await client.command("RCPT TO:<rcpt@example.net>"))?.code).toBe(250);
+    await h.core.smtpCredentials.update(h.scope, credential.id, { allowedSenders: ["example.net"] });
+    expect((await client.command("DATA"))?.code).toBe(354);
+    expect((await client.command("From: app@example.net\r\nSubject: hi\r\n\r\nhello\r\n."))?.code).toBe(550);
+    await client.quit();
+    expect(await storedFor(h, credential.id)).toEqual([]);
+    expect((await rejectionsOf(h, credential.id)).map((e) => e.data)).toEqual([
+      { reason: "sender_not_allowed", where: "envelope", sender: "app@example.com" },
+      { reason: "sender_not_allowed", where: "envelope", sender: "app@example.org" },
+    ]);
+  });
+
+  it("audits the change and announces it as credential.updated naming what changed", async () => {
+    const credential = await restricted(["Example.COM"]);
+    const updated = (await h.events()).filter(
+      (e) => e.type === "credential.updated" && e.credentialId === credential.id,
+    );
+    expect(updated.map((e) => e.data)).toEqual([{ actor: "test", active: true, changed: ["allowedSenders"] }]);
+    const audit = await h.core.auditLog.list(h.organizationId, { limit: 100 });
+    const entry = audit.items.find((item) => item.targetId === credential.id && item.action === "credential.updated");
+    expect(entry?.metadata).toEqual({ allowedSenders: ["example.com"] });
+  });
+});
