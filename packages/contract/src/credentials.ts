@@ -47,3 +47,22 @@ export const allowedSendersSchema = /* @__PURE__ */ z
   .array(allowedSenderSchema)
   .max(ALLOWED_SENDERS_MAX, `At most ${ALLOWED_SENDERS_MAX} allowed senders`)
   .transform((rules) => [...new Set(rules)]);
+
+export const ALLOWED_IPS_MAX = 100;
+const CIDR_MESSAGE = "Must be an IP address or CIDR range, such as 203.0.113.0/24 or 2001:db8::/32";
+const cidrSchema = /* @__PURE__ */ z.union([z.cidrv4(), z.cidrv6()], { error: CIDR_MESSAGE });
+
+/** One allowed range, IPv4 or IPv6; a single address is taken as its own range (/32, /128). */
+export const allowedIpSchema = /* @__PURE__ */ z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(50, CIDR_MESSAGE)
+  .transform((range) => (range.includes("/") ? range : `${range}/${range.includes(":") ? 128 : 32}`))
+  .pipe(cidrSchema);
+
+/** The client addresses a credential may log in from; empty means any. Duplicates are dropped. */
+export const allowedIpsSchema = /* @__PURE__ */ z
+  .array(allowedIpSchema)
+  .max(ALLOWED_IPS_MAX, `At most ${ALLOWED_IPS_MAX} allowed IP ranges`)
+  .transform((ranges) => [...new Set(ranges)]);

@@ -4,6 +4,7 @@ export const AUTH_REJECTION_REASONS = [
   "username_mismatch",
   "throttled",
   "tls_required",
+  "ip_not_allowed",
 ] as const;
 export type AuthRejectionReason = (typeof AUTH_REJECTION_REASONS)[number];
 

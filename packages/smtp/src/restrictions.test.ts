@@ -1,3 +1,4 @@
+import { formatSmtpPassword, parseSmtpPassword } from "@relaypost/core";
 import { schema } from "@relaypost/db";
 import { eq } from "drizzle-orm";
 import nodemailer from "nodemailer";
@@ -125,5 +126,107 @@ describe("allowed senders", () => {
     const audit = await h.core.auditLog.list(h.organizationId, { limit: 100 });
     const entry = audit.items.find((item) => item.targetId === credential.id && item.action === "credential.updated");
     expect(entry?.metadata).toEqual({ allowedSenders: ["example.com"] });
+  });
+});
+
+const refusalsOf = async (h: Harness, credentialId: string) =>
+  (await h.events())
+    .filter((event) => event.type === "auth.rejected" && event.credentialId === credentialId)
+    .map((event) => (event.type === "auth.rejected" ? [event.data.reason, event.remoteAddress] : []));
+
+describe("IP allowlist", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ throttle: { baseDelayMs: 1, maxDelayMs: 4 } });
+  });
+  afterAll(() => h.close());
+
+  async function restricted(allowedIps: string[]) {
+    const credential = await h.createCredential();
+    await h.core.smtpCredentials.update(h.scope, credential.id, { allowedIps });
+    return credential;
+  }
+
+  it("refuses a right password from outside the list exactly as a wrong one (535), reported as ip_not_allowed", async () => {
+    const credential = await restricted(["10.0.0.0/8", "2001:db8::/32"]);
+    const client = await RawSmtpClient.connect(h.service.port);
+    await client.command("EHLO app.example");
+    const outside = await client.authPlain(credential.username, credential.password);
+    // Well-formed, with the credential's lookup id, but not its password.
+    const lookupId = parseSmtpPassword(credential.password)?.lookupId ?? "";
+    const wrong = await client.authPlain(credential.username, formatSmtpPassword(lookupId));
+    await client.quit();
+    expect(outside).toEqual({ code: 535, text: "535 5.7.8 Authentication credentials invalid" });
+    expect(outside).toEqual(wrong);
+    expect(await refusalsOf(h, credential.id)).toEqual([
+      ["ip_not_allowed", "127.0.0.1"],
+      ["bad_password", "127.0.0.1"],
+    ]);
+  });
+
+  it("lets nodemailer log in and send from inside the list", async () => {
+    const credential = await restricted(["127.0.0.0/8"]);
+    const transport = transportFor(h.service.port, credential);
+    const info = await transport.sendMail({ from: "app@example.com", to: "r@example.net", subject: "s", text: "t" });
+    transport.close();
+    expect(info.response).toMatch(/^250 /);
+  });
+
+  it("refuses a login the verification cache knows once its address leaves the list, and at once", async () => {
+    const credential = await restricted(["127.0.0.1"]);
+    const client = await RawSmtpClient.connect(h.service.port);
+    await client.command("EHLO app.example");
+    expect((await client.authPlain(credential.username, credential.password))?.code).toBe(235);
+    await client.quit();
+    await h.core.smtpCredentials.update(h.scope, credential.id, { allowedIps: ["192.0.2.0/24"] });
+    const again = await RawSmtpClient.connect(h.service.port);
+    await again.command("EHLO app.example");
+    expect((await again.authPlain(credential.username, credential.password))?.code).toBe(535);
+    await again.quit();
+  });
+
+  it("refuses an open session at its next MAIL FROM once its address leaves the list", async () => {
+    const credential = await restricted(["127.0.0.0/8"]);
+    const client = await openSession(h, credential);
+    expect((await client.command("MAIL FROM:<app@example.com>"))?.code).toBe(250);
+    expect((await client.command("RSET"))?.code).toBe(250);
+    await h.core.smtpCredentials.update(h.scope, credential.id, { allowedIps: ["10.0.0.0/8"] });
+    expect(await client.command("MAIL FROM:<app@example.com>")).toEqual({
+      code: 421,
+      text: "421 4.7.0 Credential no longer valid, closing connection",
+    });
+    await client.whenClosed();
+  });
+});
+
+describe("IP allowlist behind a PROXY protocol load balancer", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ proxyProtocol: true, throttle: { baseDelayMs: 1, maxDelayMs: 4 } });
+  });
+  afterAll(() => h.close());
+
+  async function loginVia(proxyLine: string, credential: { username: string; password: string }) {
+    const client = await RawSmtpClient.connect(h.service.port, { preamble: `${proxyLine}\r\n` });
+    await client.command("EHLO app.example");
+    // The client is not on loopback as far as RelayPost can tell, so AUTH needs TLS.
+    await client.startTls();
+    await client.command("EHLO app.example");
+    const reply = await client.authPlain(credential.username, credential.password);
+    await client.quit();
+    return reply?.code;
+  }
+
+  it("checks the client address the proxy reports, IPv4 and IPv6, not the proxy's own", async () => {
+    const credential = await h.createCredential();
+    await h.core.smtpCredentials.update(h.scope, credential.id, { allowedIps: ["203.0.113.0/24", "2001:db8::/32"] });
+    expect(await loginVia("PROXY TCP4 203.0.113.9 127.0.0.1 40000 587", credential)).toBe(235);
+    expect(await loginVia("PROXY TCP6 2001:db8::5 ::1 40000 587", credential)).toBe(235);
+    expect(await loginVia("PROXY TCP4 127.0.0.1 127.0.0.1 40000 587", credential)).toBe(535);
+    expect(await loginVia("PROXY TCP6 2001:db9::5 ::1 40000 587", credential)).toBe(535);
+    expect(await refusalsOf(h, credential.id)).toEqual([
+      ["ip_not_allowed", "127.0.0.1"],
+      ["ip_not_allowed", "2001:db9::5"],
+    ]);
   });
 });

@@ -15,6 +15,7 @@ const REASONS: Record<AuthRejectionReason, string> = {
   username_mismatch: "Username does not match the password",
   throttled: "Too many failed attempts",
   tls_required: "Sent without TLS",
+  ip_not_allowed: "Address not in the IP allowlist",
 };
 
 export const rejectionReason = (event: LoginEvent) =>

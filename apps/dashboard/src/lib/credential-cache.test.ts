@@ -21,6 +21,7 @@ const credential = (id: string, username: string, description = ""): Credential 
   lastUsedAt: null,
   passwordChangedAt: at,
   allowedSenders: [],
+  allowedIps: [],
   createdAt: at,
   updatedAt: at,
 });

@@ -51,4 +51,14 @@ describe("smtpCredentials restrictions", () => {
       "allowedSenders",
     ]);
   });
+
+  it("takes IP ranges, IPv4 and IPv6, a single address as its own range, and refuses invalid ones on their field", async () => {
+    const { credential } = await admin.create({ allowedIps: ["203.0.113.0/24", "2001:DB8::/32", "192.0.2.7"] });
+    expect(credential.allowedIps).toEqual(["203.0.113.0/24", "2001:db8::/32", "192.0.2.7/32"]);
+    for (const allowedIps of [["10.0.0.0/33"], ["300.1.1.1"], ["2001:db8::/129"], ["example.com"]]) {
+      expect(Object.keys(await fieldErrors(admin.update({ id: credential.id, allowedIps })))).toEqual(["allowedIps"]);
+    }
+    await admin.update({ id: credential.id, allowedIps: [] });
+    expect((await admin.get({ id: credential.id })).allowedIps).toEqual([]);
+  });
 });

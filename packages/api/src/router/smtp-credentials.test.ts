@@ -39,6 +39,7 @@ describe("smtpCredentials", () => {
       expect(Object.keys(credential).sort()).toEqual(
         [
           "active",
+          "allowedIps",
           "allowedSenders",
           "createdAt",
           "description",

@@ -1,4 +1,9 @@
-import { allowedSendersSchema, descriptionSchema, requestedUsernameSchema } from "@relaypost/contract";
+import {
+  allowedIpsSchema,
+  allowedSendersSchema,
+  descriptionSchema,
+  requestedUsernameSchema,
+} from "@relaypost/contract";
 import { decodeCredentialCursor } from "@relaypost/core";
 import { z } from "zod";
 import { organizationProcedure, router } from "../trpc";
@@ -21,6 +26,7 @@ export const smtpCredentialsRouter = router({
         username: requestedUsernameSchema.optional(),
         description: descriptionSchema.optional(),
         allowedSenders: allowedSendersSchema.optional(),
+        allowedIps: allowedIpsSchema.optional(),
       }),
     )
     .mutation(({ ctx, input }) => ctx.core.smtpCredentials.create(ctx.scope, input)),
@@ -51,7 +57,13 @@ export const smtpCredentialsRouter = router({
     .query(({ ctx, input }) => ctx.core.smtpCredentials.get(ctx.scope.organizationId, input.id)),
 
   update: organizationProcedure("admin")
-    .input(id.extend({ description: descriptionSchema.optional(), allowedSenders: allowedSendersSchema.optional() }))
+    .input(
+      id.extend({
+        description: descriptionSchema.optional(),
+        allowedSenders: allowedSendersSchema.optional(),
+        allowedIps: allowedIpsSchema.optional(),
+      }),
+    )
     .mutation(({ ctx, input }) => ctx.core.smtpCredentials.update(ctx.scope, input.id, input)),
 
   regeneratePassword: organizationProcedure("admin")

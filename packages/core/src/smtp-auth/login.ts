@@ -75,7 +75,7 @@ export function createSmtpLogin(deps: SmtpLoginDependencies) {
   }
 
   async function verify(attempt: LoginAttempt, session: LoginSession): Promise<LoginOutcome> {
-    const checked = await verifier.precheck(attempt);
+    const checked = await verifier.precheck({ ...attempt, remoteAddress: session.remoteAddress });
     // Settled without argon2: a cached success, or a malformed password that can guess nothing and is not counted.
     if (checked.settled) return answer(session, checked.result);
     const verified = await throttle.verify(

@@ -163,15 +163,15 @@ describe("SMTP verifier", () => {
     const credential = await fixture.createCredential();
     const result = await verifier.verify({ username: credential.username, password: credential.password });
     if (!result.ok) throw new Error("login failed");
-    expect(await verifier.recheck(result.grant)).toBeDefined();
+    expect(await verifier.recheck(result.grant, null)).toBeDefined();
     await fixture.core.smtpCredentials.setActive(testScope(fixture), credential.id, false);
-    expect(await verifier.recheck(result.grant)).toBeUndefined();
+    expect(await verifier.recheck(result.grant, null)).toBeUndefined();
     await fixture.core.smtpCredentials.setActive(testScope(fixture), credential.id, true);
-    expect(await verifier.recheck(result.grant)).toBeDefined();
+    expect(await verifier.recheck(result.grant, null)).toBeDefined();
     await fixture.core.smtpCredentials.regeneratePassword(testScope(fixture), credential.id);
-    expect(await verifier.recheck(result.grant)).toBeUndefined();
+    expect(await verifier.recheck(result.grant, null)).toBeUndefined();
     await fixture.core.smtpCredentials.delete(testScope(fixture), credential.id);
-    expect(await verifier.recheck(result.grant)).toBeUndefined();
+    expect(await verifier.recheck(result.grant, null)).toBeUndefined();
   });
 
   it("reports an unreachable database as such, never as a bad password", async () => {

@@ -1,7 +1,7 @@
 import { type Database, schema } from "@relaypost/db";
 import { eq, sql } from "drizzle-orm";
 import type { PasswordHasher } from "../hashing";
-import type { CredentialRestrictions } from "../restrictions/restrictions";
+import { type CredentialRestrictions, type LoginRestriction, loginRestriction } from "../restrictions/restrictions";
 import { parseSmtpPassword } from "../smtp-credentials/password";
 import { type CredentialRef, grantHolds, hashFingerprint, type SmtpGrant } from "./grant";
 import { createLookupBatcher } from "./lookup-batcher";
@@ -9,7 +9,7 @@ import { createVerificationCache, type VerificationCache } from "./verification-
 
 const t = schema.smtpCredentials;
 
-export type VerificationFailure = "bad_password" | "inactive" | "username_mismatch";
+export type VerificationFailure = "bad_password" | "inactive" | "username_mismatch" | LoginRestriction;
 
 export type VerificationResult =
   | { ok: true; grant: SmtpGrant }
@@ -21,6 +21,8 @@ export interface LoginAttempt {
   password: string;
   /** SASL PLAIN authorization identity; when given it must name the same user. */
   authorizationId?: string | undefined;
+  /** The client's address (after PROXY protocol); a credential with an IP allowlist refuses a login without one. */
+  remoteAddress?: string | undefined;
 }
 
 /** The database could not be asked; the client should hear a temporary failure, never "invalid credentials". */
@@ -72,6 +74,8 @@ export function createSmtpVerifier({ db, hasher, cache = createVerificationCache
       username: t.username,
       passwordHash: t.passwordHash,
       active: t.active,
+      // Restrictions come with the row the login reads anyway: enforcing them costs no round trip.
+      allowedIps: t.allowedIps,
     })
     .from(t)
     .where(sql`${t.lookupId} = any(${sql.placeholder("lookupIds")}::text[])`)
@@ -103,6 +107,8 @@ export function createSmtpVerifier({ db, hasher, cache = createVerificationCache
     cache.remember(attempt.password, row.passwordHash);
     if (!row.active) return { ok: false, reason: "inactive", credential };
     if (!identityMatches(attempt, row)) return { ok: false, reason: "username_mismatch", credential };
+    const restricted = loginRestriction(row, attempt.remoteAddress);
+    if (restricted) return { ok: false, reason: restricted, credential };
     return { ok: true, grant: { ...credential, hashFingerprint: hashFingerprint(row.passwordHash) } };
   }
 
@@ -112,7 +118,12 @@ export function createSmtpVerifier({ db, hasher, cache = createVerificationCache
     if (!parsed) return { settled: true, result: { ok: false, reason: "bad_password" } };
     const row = await readByLookupId(parsed.lookupId);
     // The cache may only shorten a success: a login that is going to fail always pays the full verification.
-    if (row?.active && identityMatches(attempt, row) && cache.vouches(attempt.password, row.passwordHash)) {
+    if (
+      row?.active &&
+      identityMatches(attempt, row) &&
+      !loginRestriction(row, attempt.remoteAddress) &&
+      cache.vouches(attempt.password, row.passwordHash)
+    ) {
       const credential = { credentialId: row.id, organizationId: row.organizationId, username: row.username };
       return {
         settled: true,
@@ -136,16 +147,22 @@ export function createSmtpVerifier({ db, hasher, cache = createVerificationCache
     },
 
     /**
-     * Re-reads the granted credential: its restrictions as they are now when it is still there, active, and with the
-     * password the session logged in with; undefined when the grant no longer holds.
+     * Re-reads the granted credential: its restrictions as they are now when it is still there, active, with the
+     * password the session logged in with, and still open to the session's address; undefined otherwise.
      */
-    async recheck(grant: SmtpGrant): Promise<CredentialRestrictions | undefined> {
+    async recheck(grant: SmtpGrant, remoteAddress: string | null): Promise<CredentialRestrictions | undefined> {
       try {
         const [row] = await db
-          .select({ passwordHash: t.passwordHash, active: t.active, allowedSenders: t.allowedSenders })
+          .select({
+            passwordHash: t.passwordHash,
+            active: t.active,
+            allowedSenders: t.allowedSenders,
+            allowedIps: t.allowedIps,
+          })
           .from(t)
           .where(eq(t.id, grant.credentialId));
-        return row && grantHolds(grant, row) ? { allowedSenders: row.allowedSenders } : undefined;
+        if (!row || !grantHolds(grant, row) || loginRestriction(row, remoteAddress)) return undefined;
+        return { allowedSenders: row.allowedSenders, allowedIps: row.allowedIps };
       } catch (error) {
         throw new CredentialStoreUnavailableError(error);
       }

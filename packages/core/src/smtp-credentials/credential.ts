@@ -10,6 +10,8 @@ export interface SmtpCredential {
   passwordChangedAt: Date;
   /** Domains, `*.domain`s and addresses MAIL FROM and `From:` must match; empty allows any sender. */
   allowedSenders: string[];
+  /** CIDR ranges a login's client address must be in; empty allows any address. */
+  allowedIps: string[];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -23,6 +25,7 @@ export function toSmtpCredential(row: typeof schema.smtpCredentials.$inferSelect
     lastUsedAt: row.lastUsedAt,
     passwordChangedAt: row.passwordChangedAt,
     allowedSenders: row.allowedSenders,
+    allowedIps: row.allowedIps,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

@@ -1,18 +1,22 @@
-import { allowedSendersSchema } from "@relaypost/contract";
+import { allowedIpsSchema, allowedSendersSchema } from "@relaypost/contract";
 import type { z } from "zod";
 import { DomainError } from "../errors";
 
 /** The restrictions a create or update may set; an absent one is left as it is (create: none). */
 export interface RestrictionsInput {
   allowedSenders?: string[] | undefined;
+  allowedIps?: string[] | undefined;
 }
 
+type RestrictionColumns = { allowedSenders?: string[]; allowedIps?: string[] };
+
 /** The columns a restrictions input sets, validated by the contract's schemas (the API validated them already). */
-export function restrictionColumns(input: RestrictionsInput): { allowedSenders?: string[] } {
-  const columns: { allowedSenders?: string[] } = {};
+export function restrictionColumns(input: RestrictionsInput): RestrictionColumns {
+  const columns: RestrictionColumns = {};
   if (input.allowedSenders !== undefined) {
     columns.allowedSenders = parseField(allowedSendersSchema, input.allowedSenders, "allowedSenders");
   }
+  if (input.allowedIps !== undefined) columns.allowedIps = parseField(allowedIpsSchema, input.allowedIps, "allowedIps");
   return columns;
 }
 

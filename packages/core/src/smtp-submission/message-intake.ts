@@ -2,6 +2,7 @@ import { type Database, schema } from "@relaypost/db";
 import { and, eq, inArray, lt, notInArray, sql } from "drizzle-orm";
 import { decodeHeaderValue, readHeader, readHeaders, withMessageId } from "../relay/message-headers";
 import { disallowedHeaderSender, senderAllowed } from "../restrictions/allowed-senders";
+import { loginRestriction } from "../restrictions/restrictions";
 import { grantHolds, type SmtpGrant } from "../smtp-auth/grant";
 
 export interface MessageIntakeOptions {
@@ -67,11 +68,14 @@ export function createMessageIntake(db: Database, options: MessageIntakeOptions 
             passwordHash: credentials.passwordHash,
             active: credentials.active,
             allowedSenders: credentials.allowedSenders,
+            allowedIps: credentials.allowedIps,
           })
           .from(credentials)
           .where(eq(credentials.id, message.grant.credentialId))
           .for("update");
-        if (!row || !grantHolds(message.grant, row)) return { accepted: false, refusal: { kind: "revoked" } };
+        if (!row || !grantHolds(message.grant, row) || loginRestriction(row, message.remoteAddress)) {
+          return { accepted: false, refusal: { kind: "revoked" } };
+        }
         const refusal = senderRefusal(row.allowedSenders, message.mailFrom, message.raw);
         if (refusal) return { accepted: false, refusal };
         const { raw, messageId } = withMessageId(message.raw, message.mailFrom);

@@ -51,7 +51,7 @@ export function createSmtpSubmission({ verifier, intake, publisher }: SmtpSubmis
     async mailFrom(command: MailFromCommand): Promise<MailFromOutcome> {
       let restrictions: Awaited<ReturnType<SmtpVerifier["recheck"]>>;
       try {
-        restrictions = await verifier.recheck(command.grant);
+        restrictions = await verifier.recheck(command.grant, command.remoteAddress);
       } catch (error) {
         if (!(error instanceof CredentialStoreUnavailableError)) throw error;
         return { kind: "unavailable" };

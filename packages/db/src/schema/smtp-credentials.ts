@@ -22,6 +22,8 @@ export const smtpCredentials = pgTable(
     passwordChangedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     /** Lower-cased domains, `*.domain`s and addresses MAIL FROM and `From:` must match; empty allows any sender. */
     allowedSenders: text().array().notNull().default(sql`'{}'::text[]`),
+    /** CIDR ranges the client address of a login must be in; empty allows any address. */
+    allowedIps: text().array().notNull().default(sql`'{}'::text[]`),
     createdBy: uuid().references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

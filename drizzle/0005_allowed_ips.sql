@@ -1,0 +1,1 @@
+ALTER TABLE "smtp_credentials" ADD COLUMN "allowed_ips" text[] DEFAULT '{}'::text[] NOT NULL;
