@@ -48,6 +48,12 @@ export const allowedSendersSchema = /* @__PURE__ */ z
   .max(ALLOWED_SENDERS_MAX, `At most ${ALLOWED_SENDERS_MAX} allowed senders`)
   .transform((rules) => [...new Set(rules)]);
 
+/** When logins stop being accepted; null never. A time already past expires the credential at once. */
+export const expiresAtSchema = /* @__PURE__ */ z.date().nullable();
+
+/** How far ahead the dashboard warns of a coming expiry. */
+export const EXPIRY_WARNING_MS = 7 * 24 * 60 * 60 * 1000;
+
 export const ALLOWED_IPS_MAX = 100;
 const CIDR_MESSAGE = "Must be an IP address or CIDR range, such as 203.0.113.0/24 or 2001:db8::/32";
 const cidrSchema = /* @__PURE__ */ z.union([z.cidrv4(), z.cidrv6()], { error: CIDR_MESSAGE });

@@ -5,6 +5,7 @@ export const AUTH_REJECTION_REASONS = [
   "throttled",
   "tls_required",
   "ip_not_allowed",
+  "expired",
 ] as const;
 export type AuthRejectionReason = (typeof AUTH_REJECTION_REASONS)[number];
 
@@ -15,6 +16,7 @@ export const CREDENTIAL_EVENT_TYPES = [
   "credential.activated",
   "credential.deactivated",
   "credential.deleted",
+  "credential.expired",
 ] as const;
 export type CredentialEventType = (typeof CREDENTIAL_EVENT_TYPES)[number];
 
@@ -120,6 +122,7 @@ export interface EventDataByType {
   "credential.activated": CredentialChangeData;
   "credential.deactivated": CredentialChangeData;
   "credential.deleted": CredentialChangeData;
+  "credential.expired": CredentialChangeData;
 }
 
 /** The type and data of an event, as a union discriminated on `type`. */

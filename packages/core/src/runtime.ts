@@ -11,6 +11,7 @@ import { createLastUsedRecorder } from "./smtp-auth/last-used-recorder";
 import { createSmtpLogin } from "./smtp-auth/login";
 import { createLoginThrottle, type LoginThrottleOptions } from "./smtp-auth/login-throttle";
 import { createSmtpVerifier } from "./smtp-auth/verifier";
+import { announceExpiries } from "./smtp-credentials/expiry";
 import { createMessageIntake } from "./smtp-submission/message-intake";
 import { createSmtpSubmission } from "./smtp-submission/submission";
 import { attemptStoreFor } from "./throttle/store-for-database";
@@ -99,6 +100,7 @@ export async function createRuntime(
     await core.sessions.pruneExpired().catch((error) => onError("session pruning", error));
     await core.pruneLoginAttempts().catch((error) => onError("login attempt pruning", error));
     await intake.prune().catch((error) => onError("pruning SMTP messages", error));
+    await announceExpiries(db).catch((error) => onError("announcing credential expiries", error));
   }
 
   const revocations: RevocationFeed = {

@@ -230,3 +230,58 @@ describe("IP allowlist behind a PROXY protocol load balancer", () => {
     ]);
   });
 });
+
+describe("expiry", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ throttle: { baseDelayMs: 1, maxDelayMs: 4 } });
+  });
+  afterAll(() => h.close());
+
+  const hourFromNow = () => new Date(Date.now() + 60 * 60_000);
+  const secondAgo = () => new Date(Date.now() - 1_000);
+
+  async function login(credential: { username: string; password: string }) {
+    const client = await RawSmtpClient.connect(h.service.port);
+    await client.command("EHLO app.example");
+    const reply = await client.authPlain(credential.username, credential.password);
+    await client.quit();
+    return reply?.code;
+  }
+
+  it("accepts logins before the expiry and refuses them after it with 535, reported as expired", async () => {
+    const credential = await h.createCredential();
+    await h.core.smtpCredentials.update(h.scope, credential.id, { expiresAt: hourFromNow() });
+    expect(await login(credential)).toBe(235);
+    // The password is now in the verification cache: the expiry must hold against it too.
+    await h.core.smtpCredentials.update(h.scope, credential.id, { expiresAt: secondAgo() });
+    expect(await login(credential)).toBe(535);
+    expect(await refusalsOf(h, credential.id)).toEqual([["expired", "127.0.0.1"]]);
+    await h.core.smtpCredentials.update(h.scope, credential.id, { expiresAt: null });
+    expect(await login(credential)).toBe(235);
+  });
+
+  it("refuses an open session at its next MAIL FROM once its credential has expired", async () => {
+    const credential = await h.createCredential();
+    const client = await openSession(h, credential);
+    await h.core.smtpCredentials.update(h.scope, credential.id, { expiresAt: secondAgo() });
+    expect((await client.command("MAIL FROM:<app@example.com>"))?.code).toBe(421);
+    await client.whenClosed();
+  });
+
+  it("the maintenance pass emits credential.expired once per expiry, and again for a new one that passes", async () => {
+    const expiring = await h.createCredential();
+    const later = await h.createCredential();
+    await h.core.smtpCredentials.update(h.scope, expiring.id, { expiresAt: secondAgo() });
+    await h.core.smtpCredentials.update(h.scope, later.id, { expiresAt: hourFromNow() });
+    const expiredEvents = async () =>
+      (await h.events()).filter((e) => e.type === "credential.expired").map((e) => e.credentialId);
+    await h.runtime.runMaintenance();
+    await h.runtime.runMaintenance();
+    expect((await expiredEvents()).filter((id) => id === expiring.id || id === later.id)).toEqual([expiring.id]);
+    await h.core.smtpCredentials.update(h.scope, expiring.id, { expiresAt: secondAgo() });
+    await h.runtime.runMaintenance();
+    expect((await expiredEvents()).filter((id) => id === expiring.id)).toEqual([expiring.id, expiring.id]);
+    expect(h.faults).toEqual([]);
+  });
+});

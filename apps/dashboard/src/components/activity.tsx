@@ -16,6 +16,7 @@ const REASONS: Record<AuthRejectionReason, string> = {
   throttled: "Too many failed attempts",
   tls_required: "Sent without TLS",
   ip_not_allowed: "Address not in the IP allowlist",
+  expired: "Credential has expired",
 };
 
 export const rejectionReason = (event: LoginEvent) =>

@@ -22,6 +22,7 @@ const credential = (id: string, username: string, description = ""): Credential 
   passwordChangedAt: at,
   allowedSenders: [],
   allowedIps: [],
+  expiresAt: null,
   createdAt: at,
   updatedAt: at,
 });
@@ -46,6 +47,7 @@ const SAMPLE_DATA: EventDataByType = {
   "credential.activated": { actor: "admin", active: true },
   "credential.deactivated": { actor: "admin", active: false },
   "credential.deleted": { actor: "admin", active: true },
+  "credential.expired": { actor: "system", active: true },
 };
 
 const event = (type: LiveEvent["type"], credentialId: string | null): LiveEvent => ({

@@ -16,6 +16,7 @@ const ACTIONS: Record<AuditAction, string> = {
   "credential.activated": "Activated SMTP credential",
   "credential.deactivated": "Deactivated SMTP credential",
   "credential.deleted": "Deleted SMTP credential",
+  "credential.expired": "Expired: SMTP credential",
   "api_key.created": "Created API key",
   "api_key.revoked": "Revoked API key",
   "member.added": "Added member",

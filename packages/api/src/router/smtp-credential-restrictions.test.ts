@@ -61,4 +61,14 @@ describe("smtpCredentials restrictions", () => {
     await admin.update({ id: credential.id, allowedIps: [] });
     expect((await admin.get({ id: credential.id })).allowedIps).toEqual([]);
   });
+
+  it("sets, returns and clears an expiry, and refuses a value that is not a date on its field", async () => {
+    const at = new Date("2031-05-06T07:08:09Z");
+    const { credential } = await admin.create({ expiresAt: at });
+    expect(credential.expiresAt).toEqual(at);
+    await admin.update({ id: credential.id, expiresAt: null });
+    expect((await admin.get({ id: credential.id })).expiresAt).toBeNull();
+    const notADate = { id: credential.id, expiresAt: "tomorrow" } as unknown as { id: string; expiresAt: Date };
+    expect(Object.keys(await fieldErrors(admin.update(notADate)))).toEqual(["expiresAt"]);
+  });
 });

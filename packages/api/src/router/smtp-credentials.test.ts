@@ -43,6 +43,7 @@ describe("smtpCredentials", () => {
           "allowedSenders",
           "createdAt",
           "description",
+          "expiresAt",
           "id",
           "lastUsedAt",
           "passwordChangedAt",

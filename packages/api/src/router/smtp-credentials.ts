@@ -2,6 +2,7 @@ import {
   allowedIpsSchema,
   allowedSendersSchema,
   descriptionSchema,
+  expiresAtSchema,
   requestedUsernameSchema,
 } from "@relaypost/contract";
 import { decodeCredentialCursor } from "@relaypost/core";
@@ -27,6 +28,7 @@ export const smtpCredentialsRouter = router({
         description: descriptionSchema.optional(),
         allowedSenders: allowedSendersSchema.optional(),
         allowedIps: allowedIpsSchema.optional(),
+        expiresAt: expiresAtSchema.optional(),
       }),
     )
     .mutation(({ ctx, input }) => ctx.core.smtpCredentials.create(ctx.scope, input)),
@@ -62,6 +64,7 @@ export const smtpCredentialsRouter = router({
         description: descriptionSchema.optional(),
         allowedSenders: allowedSendersSchema.optional(),
         allowedIps: allowedIpsSchema.optional(),
+        expiresAt: expiresAtSchema.optional(),
       }),
     )
     .mutation(({ ctx, input }) => ctx.core.smtpCredentials.update(ctx.scope, input.id, input)),

@@ -7,14 +7,17 @@ import { addressAllowed } from "./allowed-ips";
 export interface CredentialRestrictions {
   allowedSenders: string[];
   allowedIps: string[];
+  expiresAt: Date | null;
 }
 
 /** Why a right password may still not log in (or a logged-in session may not go on), if it may not. */
-export type LoginRestriction = "ip_not_allowed";
+export type LoginRestriction = "expired" | "ip_not_allowed";
 
 export function loginRestriction(
-  row: Pick<CredentialRestrictions, "allowedIps">,
+  row: Pick<CredentialRestrictions, "allowedIps" | "expiresAt">,
   remoteAddress: string | null | undefined,
+  now = Date.now(),
 ): LoginRestriction | undefined {
+  if (row.expiresAt !== null && row.expiresAt.getTime() <= now) return "expired";
   return addressAllowed(row.allowedIps, remoteAddress) ? undefined : "ip_not_allowed";
 }

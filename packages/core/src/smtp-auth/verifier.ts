@@ -76,6 +76,7 @@ export function createSmtpVerifier({ db, hasher, cache = createVerificationCache
       active: t.active,
       // Restrictions come with the row the login reads anyway: enforcing them costs no round trip.
       allowedIps: t.allowedIps,
+      expiresAt: t.expiresAt,
     })
     .from(t)
     .where(sql`${t.lookupId} = any(${sql.placeholder("lookupIds")}::text[])`)
@@ -158,11 +159,12 @@ export function createSmtpVerifier({ db, hasher, cache = createVerificationCache
             active: t.active,
             allowedSenders: t.allowedSenders,
             allowedIps: t.allowedIps,
+            expiresAt: t.expiresAt,
           })
           .from(t)
           .where(eq(t.id, grant.credentialId));
         if (!row || !grantHolds(grant, row) || loginRestriction(row, remoteAddress)) return undefined;
-        return { allowedSenders: row.allowedSenders, allowedIps: row.allowedIps };
+        return { allowedSenders: row.allowedSenders, allowedIps: row.allowedIps, expiresAt: row.expiresAt };
       } catch (error) {
         throw new CredentialStoreUnavailableError(error);
       }

@@ -12,6 +12,8 @@ export interface SmtpCredential {
   allowedSenders: string[];
   /** CIDR ranges a login's client address must be in; empty allows any address. */
   allowedIps: string[];
+  /** Logins at or after this time are refused; null never expires. */
+  expiresAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -26,6 +28,7 @@ export function toSmtpCredential(row: typeof schema.smtpCredentials.$inferSelect
     passwordChangedAt: row.passwordChangedAt,
     allowedSenders: row.allowedSenders,
     allowedIps: row.allowedIps,
+    expiresAt: row.expiresAt,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

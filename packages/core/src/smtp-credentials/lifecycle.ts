@@ -112,7 +112,11 @@ export function createCredentialLifecycle(db: Database, hasher: PasswordHasher) 
       return mutate(
         scope,
         "credential.updated",
-        async (tx) => (await tx.update(t).set(changes).where(byId(scope, id)).returning())[0],
+        async (tx) => {
+          // A new expiry is announced again when it comes.
+          const set = "expiresAt" in changes ? { ...changes, expiryAnnouncedAt: null } : changes;
+          return (await tx.update(t).set(set).where(byId(scope, id)).returning())[0];
+        },
         changes,
       );
     },

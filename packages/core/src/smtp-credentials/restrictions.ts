@@ -1,4 +1,4 @@
-import { allowedIpsSchema, allowedSendersSchema } from "@relaypost/contract";
+import { allowedIpsSchema, allowedSendersSchema, expiresAtSchema } from "@relaypost/contract";
 import type { z } from "zod";
 import { DomainError } from "../errors";
 
@@ -6,9 +6,10 @@ import { DomainError } from "../errors";
 export interface RestrictionsInput {
   allowedSenders?: string[] | undefined;
   allowedIps?: string[] | undefined;
+  expiresAt?: Date | null | undefined;
 }
 
-type RestrictionColumns = { allowedSenders?: string[]; allowedIps?: string[] };
+type RestrictionColumns = { allowedSenders?: string[]; allowedIps?: string[]; expiresAt?: Date | null };
 
 /** The columns a restrictions input sets, validated by the contract's schemas (the API validated them already). */
 export function restrictionColumns(input: RestrictionsInput): RestrictionColumns {
@@ -17,6 +18,7 @@ export function restrictionColumns(input: RestrictionsInput): RestrictionColumns
     columns.allowedSenders = parseField(allowedSendersSchema, input.allowedSenders, "allowedSenders");
   }
   if (input.allowedIps !== undefined) columns.allowedIps = parseField(allowedIpsSchema, input.allowedIps, "allowedIps");
+  if (input.expiresAt !== undefined) columns.expiresAt = parseField(expiresAtSchema, input.expiresAt, "expiresAt");
   return columns;
 }
 

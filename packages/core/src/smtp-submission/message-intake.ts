@@ -69,11 +69,12 @@ export function createMessageIntake(db: Database, options: MessageIntakeOptions 
             active: credentials.active,
             allowedSenders: credentials.allowedSenders,
             allowedIps: credentials.allowedIps,
+            expiresAt: credentials.expiresAt,
           })
           .from(credentials)
           .where(eq(credentials.id, message.grant.credentialId))
           .for("update");
-        if (!row || !grantHolds(message.grant, row) || loginRestriction(row, message.remoteAddress)) {
+        if (!row || !grantHolds(message.grant, row) || loginRestriction(row, message.remoteAddress, now().getTime())) {
           return { accepted: false, refusal: { kind: "revoked" } };
         }
         const refusal = senderRefusal(row.allowedSenders, message.mailFrom, message.raw);

@@ -24,6 +24,10 @@ export const smtpCredentials = pgTable(
     allowedSenders: text().array().notNull().default(sql`'{}'::text[]`),
     /** CIDR ranges the client address of a login must be in; empty allows any address. */
     allowedIps: text().array().notNull().default(sql`'{}'::text[]`),
+    /** Logins at or after this time are refused; null never expires. */
+    expiresAt: timestamp({ withTimezone: true }),
+    /** When `credential.expired` was emitted for the current `expiresAt`; cleared when the expiry changes. */
+    expiryAnnouncedAt: timestamp({ withTimezone: true }),
     createdBy: uuid().references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -31,5 +35,9 @@ export const smtpCredentials = pgTable(
   (t) => [
     uniqueIndex("smtp_credentials_org_username_key").on(t.organizationId, sql`lower(${t.username})`),
     index("smtp_credentials_org_created_idx").on(t.organizationId, t.createdAt.desc(), t.id.desc()),
+    // The maintenance pass looks only for expiries not yet announced.
+    index("smtp_credentials_unannounced_expiry_idx")
+      .on(t.expiresAt)
+      .where(sql`${t.expiresAt} is not null and ${t.expiryAnnouncedAt} is null`),
   ],
 );

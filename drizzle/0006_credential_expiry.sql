@@ -1,0 +1,3 @@
+ALTER TABLE "smtp_credentials" ADD COLUMN "expires_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "smtp_credentials" ADD COLUMN "expiry_announced_at" timestamp with time zone;--> statement-breakpoint
+CREATE INDEX "smtp_credentials_unannounced_expiry_idx" ON "smtp_credentials" USING btree ("expires_at") WHERE "smtp_credentials"."expires_at" is not null and "smtp_credentials"."expiry_announced_at" is null;
