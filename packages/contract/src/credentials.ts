@@ -48,6 +48,26 @@ export const allowedSendersSchema = /* @__PURE__ */ z
   .max(ALLOWED_SENDERS_MAX, `At most ${ALLOWED_SENDERS_MAX} allowed senders`)
   .transform((rules) => [...new Set(rules)]);
 
+/** The sending limits a credential can have; each is optional (absent: no limit). */
+export const SENDING_LIMITS = ["perMinute", "perHour", "perDay", "recipientsPerMessage"] as const;
+export type SendingLimit = (typeof SENDING_LIMITS)[number];
+export const SENDING_LIMIT_MAX = 10_000_000;
+
+const limitSchema = /* @__PURE__ */ z
+  .number()
+  .int("A limit must be a whole number")
+  .min(1, "A limit must be at least 1")
+  .max(SENDING_LIMIT_MAX, `A limit must be at most ${SENDING_LIMIT_MAX.toLocaleString("en")}`);
+
+/** Messages per minute, hour and day (fixed UTC windows) and recipients per message. */
+export const sendingLimitsSchema = /* @__PURE__ */ z.strictObject({
+  perMinute: limitSchema.optional(),
+  perHour: limitSchema.optional(),
+  perDay: limitSchema.optional(),
+  recipientsPerMessage: limitSchema.optional(),
+});
+export type SendingLimits = z.infer<typeof sendingLimitsSchema>;
+
 /** When logins stop being accepted; null never. A time already past expires the credential at once. */
 export const expiresAtSchema = /* @__PURE__ */ z.date().nullable();
 

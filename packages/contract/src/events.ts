@@ -1,3 +1,5 @@
+import type { SendingLimit } from "./credentials";
+
 export const AUTH_REJECTION_REASONS = [
   "bad_password",
   "inactive",
@@ -30,7 +32,7 @@ export const MESSAGE_EVENT_TYPES = [
 export type MessageEventType = (typeof MESSAGE_EVENT_TYPES)[number];
 
 /** Why a logged-in session's message was refused before it was accepted. */
-export const MESSAGE_REJECTION_REASONS = ["sender_not_allowed"] as const;
+export const MESSAGE_REJECTION_REASONS = ["sender_not_allowed", "rate_limited"] as const;
 export type MessageRejectionReason = (typeof MESSAGE_REJECTION_REASONS)[number];
 
 export const EVENT_TYPES = [
@@ -94,11 +96,10 @@ export type MessageFailedData = MessageAttemptData & { expired: boolean };
  * A message refused before acceptance. `sender` is the address that broke the rule, `where` says whether it was the
  * envelope sender (MAIL FROM) or the header `From:`.
  */
-export type MessageRejectedData = {
-  reason: MessageRejectionReason;
-  where: "envelope" | "header";
-  sender: string;
-};
+export type MessageRejectedData =
+  | { reason: "sender_not_allowed"; where: "envelope" | "header"; sender: string }
+  /** `limit` names the sending limit that was reached and `max` its value. */
+  | { reason: "rate_limited"; limit: SendingLimit; max: number };
 
 /** Who changed the credential, whether it is active afterwards, and which settings an update changed. */
 export type CredentialChangeData = {

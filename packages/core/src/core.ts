@@ -57,6 +57,8 @@ export interface CoreOptions {
   signInThrottle?: Partial<ThrottlePolicy>;
   /** This process's feed of committed events; needed only by live subscriptions. */
   bus?: EventBus;
+  /** The clock sending limits are counted by, for the usage `smtpCredentials.get` reports. */
+  now?: (() => Date) | undefined;
 }
 
 /** The domain, bound to one database: what every transport calls. */
@@ -66,6 +68,7 @@ export function createCore({
   attempts = createMemoryAttemptStore(),
   signInThrottle,
   bus,
+  now = () => new Date(),
 }: CoreOptions): Core {
   const signIn = createSignIn(db, hasher, attempts, signInThrottle);
   return {
@@ -76,7 +79,7 @@ export function createCore({
     smtpCredentials: {
       ...createCredentialLifecycle(db, hasher),
       list: (organizationId: string, query: ListQuery) => listCredentials(db, organizationId, query),
-      get: (organizationId: string, id: string) => getCredential(db, organizationId, id),
+      get: (organizationId: string, id: string) => getCredential(db, organizationId, id, now()),
     },
     messages: {
       list: (organizationId: string, query: MessageQuery) => listMessages(db, organizationId, query),

@@ -33,6 +33,8 @@ export interface RuntimeConfig {
   busPollIntervalMs?: number;
   /** argon2 for account work; a test passes its own to watch or fill it. */
   hasher?: PasswordHasher;
+  /** The clock messages are accepted and counted against sending limits by (a test pins it); the relay's by default. */
+  now?: () => Date;
   /** The upstream accepted messages are relayed to; without one they are only stored. */
   relay?: DeliveryOptions & {
     /** Deliver in the background (default); a test turns it off to drive rounds itself with `relay.runOnce()`. */
@@ -63,18 +65,15 @@ export async function createRuntime(
     onCommitted: bus.offer,
   });
   const attempts = attemptStoreFor(database);
-  const core = createCore({ db, bus, attempts, hasher: config.hasher, signInThrottle: config.signInThrottle });
+  // One clock for acceptance and delivery, so a message's age is measured as its attempts are scheduled.
+  const now = config.relay?.now ?? config.now;
+  const core = createCore({ db, bus, attempts, hasher: config.hasher, signInThrottle: config.signInThrottle, now });
   const verifier = createSmtpVerifier({ db, hasher: createSmtpHasher() });
   const refusals = createRefusalAggregator(publisher, config.refusals);
   const lastUsed = createLastUsedRecorder(db, { onError: (error) => onError("last-used recorder", error) });
   const throttle = createLoginThrottle(attempts, config.smtpThrottle);
   const smtpLogin = createSmtpLogin({ verifier, throttle, lastUsed, publisher, refusals });
-  // One clock for acceptance and delivery, so a message's age is measured as its attempts are scheduled.
-  const intake = createMessageIntake(db, {
-    retentionMs: config.messageRetentionMs,
-    relaying: !!config.relay,
-    now: config.relay?.now,
-  });
+  const intake = createMessageIntake(db, { retentionMs: config.messageRetentionMs, relaying: !!config.relay, now });
   const smtpSubmission = createSmtpSubmission({ verifier, intake, publisher });
   const relay = config.relay
     ? createDeliveryWorker(config.relay, {

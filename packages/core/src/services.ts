@@ -17,7 +17,7 @@ import type { SignUpInput } from "./identity/sign-up";
 import type { User } from "./identity/users";
 import type { CredentialMessageCounts, MessagePage, MessageQuery } from "./relay/message-log";
 import type { OutboxStatus } from "./relay/outbox";
-import type { SmtpCredential } from "./smtp-credentials/credential";
+import type { SmtpCredential, SmtpCredentialDetail } from "./smtp-credentials/credential";
 import type { CredentialUpdate, CredentialWithPassword, NewCredentialInput, Scope } from "./smtp-credentials/lifecycle";
 import type { CredentialPage, ListQuery } from "./smtp-credentials/listing";
 
@@ -32,7 +32,7 @@ export interface Core {
   ping(): Promise<void>;
   smtpCredentials: {
     list(organizationId: string, query: ListQuery): Promise<CredentialPage>;
-    get(organizationId: string, id: string): Promise<SmtpCredential>;
+    get(organizationId: string, id: string): Promise<SmtpCredentialDetail>;
     create(scope: Scope, input: NewCredentialInput): Promise<CredentialWithPassword>;
     update(scope: Scope, id: string, input: CredentialUpdate): Promise<SmtpCredential>;
     regeneratePassword(scope: Scope, id: string): Promise<CredentialWithPassword>;

@@ -285,3 +285,110 @@ describe("expiry", () => {
     expect(h.faults).toEqual([]);
   });
 });
+
+describe("sending limits", () => {
+  let h: Harness;
+  let clock = new Date("2030-01-01T10:00:05Z");
+  beforeAll(async () => {
+    h = await startHarness({ now: () => clock });
+  });
+  afterAll(() => h.close());
+
+  const send = (transport: ReturnType<typeof transportFor>, to: string | string[] = "r@example.net") =>
+    transport.sendMail({ from: "app@example.com", to, subject: "s", text: "t" }).then(
+      (info) => info.response.slice(0, 3),
+      (error: { response?: string }) => error.response,
+    );
+
+  const limitEvents = async (credentialId: string) => (await rejectionsOf(h, credentialId)).map((event) => event.data);
+
+  it("refuses the message past a per-minute limit 451 4.7.1 at MAIL FROM, and counts again in the next minute", async () => {
+    const credential = await h.createCredential();
+    await h.core.smtpCredentials.update(h.scope, credential.id, { limits: { perMinute: 2, perDay: 100 } });
+    const transport = transportFor(h.service.port, credential);
+    expect([await send(transport), await send(transport)]).toEqual(["250", "250"]);
+    expect(await send(transport)).toBe("451 4.7.1 Sending limit of this credential reached, try again later");
+    expect(await h.core.smtpCredentials.get(h.organizationId, credential.id)).toMatchObject({
+      limits: { perMinute: 2, perDay: 100 },
+      usage: { minute: 2, hour: 2, day: 2 },
+    });
+    clock = new Date(clock.getTime() + 60_000);
+    expect(await send(transport)).toBe("250");
+    transport.close();
+    expect((await h.core.smtpCredentials.get(h.organizationId, credential.id)).usage).toEqual({
+      minute: 1,
+      hour: 3,
+      day: 3,
+    });
+    expect(await limitEvents(credential.id)).toEqual([{ reason: "rate_limited", limit: "perMinute", max: 2 }]);
+    expect(await storedFor(h, credential.id)).toHaveLength(3);
+  });
+
+  it("refuses at DATA a message that reached the limit after its MAIL FROM, storing nothing", async () => {
+    const credential = await h.createCredential();
+    await h.core.smtpCredentials.update(h.scope, credential.id, { limits: { perHour: 1 } });
+    const late = await openSession(h, credential);
+    expect((await late.command("MAIL FROM:<app@example.com>"))?.code).toBe(250);
+    expect((await late.command("RCPT TO:<r@example.net>"))?.code).toBe(250);
+    const transport = transportFor(h.service.port, credential);
+    expect(await send(transport)).toBe("250");
+    transport.close();
+    expect((await late.command("DATA"))?.code).toBe(354);
+    expect(await late.command("From: app@example.com\r\nSubject: s\r\n\r\nt\r\n.")).toEqual({
+      code: 451,
+      text: "451 4.7.1 Sending limit of this credential reached, try again later",
+    });
+    await late.quit();
+    expect(await storedFor(h, credential.id)).toHaveLength(1);
+    expect(await limitEvents(credential.id)).toEqual([{ reason: "rate_limited", limit: "perHour", max: 1 }]);
+  });
+
+  it("refuses the recipient past the per-message limit 451 4.7.1, and a message that has too many at DATA", async () => {
+    const credential = await h.createCredential();
+    await h.core.smtpCredentials.update(h.scope, credential.id, { limits: { recipientsPerMessage: 2 } });
+    const client = await openSession(h, credential);
+    expect((await client.command("MAIL FROM:<app@example.com>"))?.code).toBe(250);
+    expect((await client.command("RCPT TO:<a@example.net>"))?.code).toBe(250);
+    expect((await client.command("RCPT TO:<b@example.net>"))?.code).toBe(250);
+    expect(await client.command("RCPT TO:<c@example.net>")).toEqual({
+      code: 451,
+      text: "451 4.7.1 Recipients per message limit of this credential reached",
+    });
+    await h.core.smtpCredentials.update(h.scope, credential.id, { limits: { recipientsPerMessage: 1 } });
+    expect((await client.command("DATA"))?.code).toBe(354);
+    expect((await client.command("From: app@example.com\r\n\r\nt\r\n."))?.code).toBe(451);
+    await client.quit();
+    expect(await storedFor(h, credential.id)).toEqual([]);
+    expect(await limitEvents(credential.id)).toEqual([
+      { reason: "rate_limited", limit: "recipientsPerMessage", max: 2 },
+      { reason: "rate_limited", limit: "recipientsPerMessage", max: 1 },
+    ]);
+  });
+
+  it("holds a limit exactly against concurrent sessions (on PostgreSQL, on two processes)", async () => {
+    const credential = await h.createCredential();
+    await h.core.smtpCredentials.update(h.scope, credential.id, { limits: { perDay: 5 } });
+    const peer = h.database.url ? await h.startPeer() : undefined;
+    const ports = [h.service.port, peer?.port ?? h.service.port];
+    // Every session passes MAIL FROM before any sends DATA, so only the counting at DATA can hold the limit.
+    const sessions = await Promise.all(
+      Array.from({ length: 12 }, async (_, n) => {
+        const client = await RawSmtpClient.connect(ports[n % 2] ?? h.service.port);
+        await client.command("EHLO app.example");
+        await client.authPlain(credential.username, credential.password);
+        expect((await client.command("MAIL FROM:<app@example.com>"))?.code).toBe(250);
+        expect((await client.command("RCPT TO:<r@example.net>"))?.code).toBe(250);
+        expect((await client.command("DATA"))?.code).toBe(354);
+        return client;
+      }),
+    );
+    const codes = await Promise.all(
+      sessions.map(async (client) => (await client.command("From: app@example.com\r\n\r\nt\r\n."))?.code),
+    );
+    await Promise.all(sessions.map((client) => client.quit()));
+    await peer?.close();
+    expect(codes.filter((code) => code === 250)).toHaveLength(5);
+    expect(codes.filter((code) => code === 451)).toHaveLength(7);
+    expect(await storedFor(h, credential.id)).toHaveLength(5);
+  });
+});

@@ -28,7 +28,7 @@ export interface SmtpServiceOptions {
 /** The runtime's SMTP use cases (see createRuntime in @relaypost/core); this package only answers and owns sockets. */
 export interface SmtpServiceDependencies {
   smtpLogin: Pick<SmtpLogin, "login">;
-  smtpSubmission: Pick<SmtpSubmission, "mailFrom" | "submit">;
+  smtpSubmission: Pick<SmtpSubmission, "mailFrom" | "submit" | "recipientRefused">;
   /** Revocations announced on any process: a credential's are the ones that close this process's sessions. */
   revocations: RevocationFeed;
   /** Checks open sessions' logins against the database when notices may have been missed. */
@@ -107,10 +107,10 @@ export async function startSmtpService(options: SmtpServiceOptions, deps: SmtpSe
       // Checked here rather than by smtp-server's own limit, whose reply has no enhanced status code.
       const wanted = address.address.toLowerCase();
       const repeated = session.envelope.rcptTo.some((r) => r.address.toLowerCase() === wanted);
-      if (!repeated && session.envelope.rcptTo.length >= maxRecipients) {
-        return callback(replyError(REPLIES.tooManyRecipients));
-      }
-      callback();
+      if (repeated) return callback();
+      if (session.envelope.rcptTo.length >= maxRecipients) return callback(replyError(REPLIES.tooManyRecipients));
+      const limited = submission.rcptTo(session);
+      callback(limited.ok ? undefined : replyError(limited.reply));
     },
     onData(stream, session, callback) {
       submission.data(stream, session).then(

@@ -23,6 +23,7 @@ const credential = (id: string, username: string, description = ""): Credential 
   allowedSenders: [],
   allowedIps: [],
   expiresAt: null,
+  limits: {},
   createdAt: at,
   updatedAt: at,
 });

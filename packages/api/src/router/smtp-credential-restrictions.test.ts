@@ -71,4 +71,17 @@ describe("smtpCredentials restrictions", () => {
     const notADate = { id: credential.id, expiresAt: "tomorrow" } as unknown as { id: string; expiresAt: Date };
     expect(Object.keys(await fieldErrors(admin.update(notADate)))).toEqual(["expiresAt"]);
   });
+
+  it("sets and replaces sending limits, get shows them with the current usage, and invalid ones are field errors", async () => {
+    const { credential } = await admin.create({ limits: { perMinute: 10, recipientsPerMessage: 5 } });
+    expect(credential.limits).toEqual({ perMinute: 10, recipientsPerMessage: 5 });
+    await admin.update({ id: credential.id, limits: { perDay: 1000 } });
+    expect(await admin.get({ id: credential.id })).toMatchObject({
+      limits: { perDay: 1000 },
+      usage: { minute: 0, hour: 0, day: 0 },
+    });
+    for (const limits of [{ perMinute: 0 }, { perHour: 1.5 }, { perDay: -1 }, { recipientsPerMessage: 1e9 }]) {
+      expect(Object.keys(await fieldErrors(admin.update({ id: credential.id, limits })))).toEqual(["limits"]);
+    }
+  });
 });

@@ -46,6 +46,7 @@ describe("smtpCredentials", () => {
           "expiresAt",
           "id",
           "lastUsedAt",
+          "limits",
           "passwordChangedAt",
           "updatedAt",
           "username",

@@ -4,6 +4,7 @@ import {
   descriptionSchema,
   expiresAtSchema,
   requestedUsernameSchema,
+  sendingLimitsSchema,
 } from "@relaypost/contract";
 import { decodeCredentialCursor } from "@relaypost/core";
 import { z } from "zod";
@@ -29,6 +30,7 @@ export const smtpCredentialsRouter = router({
         allowedSenders: allowedSendersSchema.optional(),
         allowedIps: allowedIpsSchema.optional(),
         expiresAt: expiresAtSchema.optional(),
+        limits: sendingLimitsSchema.optional(),
       }),
     )
     .mutation(({ ctx, input }) => ctx.core.smtpCredentials.create(ctx.scope, input)),
@@ -65,6 +67,7 @@ export const smtpCredentialsRouter = router({
         allowedSenders: allowedSendersSchema.optional(),
         allowedIps: allowedIpsSchema.optional(),
         expiresAt: expiresAtSchema.optional(),
+        limits: sendingLimitsSchema.optional(),
       }),
     )
     .mutation(({ ctx, input }) => ctx.core.smtpCredentials.update(ctx.scope, input.id, input)),

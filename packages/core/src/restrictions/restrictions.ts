@@ -1,10 +1,11 @@
 import { addressAllowed } from "./allowed-ips";
+import type { LimitColumns } from "./sending-limits";
 
 /**
  * A credential's restrictions, read with its row wherever the row is read (login, MAIL FROM, DATA), so a change is
  * in force at the next command on every process without a read of its own.
  */
-export interface CredentialRestrictions {
+export interface CredentialRestrictions extends LimitColumns {
   allowedSenders: string[];
   allowedIps: string[];
   expiresAt: Date | null;

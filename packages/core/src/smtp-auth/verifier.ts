@@ -160,11 +160,16 @@ export function createSmtpVerifier({ db, hasher, cache = createVerificationCache
             allowedSenders: t.allowedSenders,
             allowedIps: t.allowedIps,
             expiresAt: t.expiresAt,
+            limitPerMinute: t.limitPerMinute,
+            limitPerHour: t.limitPerHour,
+            limitPerDay: t.limitPerDay,
+            limitRecipientsPerMessage: t.limitRecipientsPerMessage,
           })
           .from(t)
           .where(eq(t.id, grant.credentialId));
         if (!row || !grantHolds(grant, row) || loginRestriction(row, remoteAddress)) return undefined;
-        return { allowedSenders: row.allowedSenders, allowedIps: row.allowedIps, expiresAt: row.expiresAt };
+        const { passwordHash: _, active: __, ...restrictions } = row;
+        return restrictions;
       } catch (error) {
         throw new CredentialStoreUnavailableError(error);
       }

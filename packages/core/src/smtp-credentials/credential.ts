@@ -1,4 +1,6 @@
+import type { SendingLimits } from "@relaypost/contract";
 import type { schema } from "@relaypost/db";
+import { limitsOf, type Usage } from "../restrictions/sending-limits";
 
 /** A credential as every caller sees it: never the hash, never the lookup id. */
 export interface SmtpCredential {
@@ -14,6 +16,8 @@ export interface SmtpCredential {
   allowedIps: string[];
   /** Logins at or after this time are refused; null never expires. */
   expiresAt: Date | null;
+  /** Sending limits that are set; an absent one is no limit. */
+  limits: SendingLimits;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -29,7 +33,13 @@ export function toSmtpCredential(row: typeof schema.smtpCredentials.$inferSelect
     allowedSenders: row.allowedSenders,
     allowedIps: row.allowedIps,
     expiresAt: row.expiresAt,
+    limits: limitsOf(row),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
+}
+
+/** One credential with what it has sent in the current minute, hour and day (counted while it has a per-period limit). */
+export interface SmtpCredentialDetail extends SmtpCredential {
+  usage: Usage;
 }

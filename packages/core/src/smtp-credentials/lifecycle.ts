@@ -10,7 +10,7 @@ import type { PasswordHasher } from "../hashing";
 import { announceRevocation } from "../identity/revocation";
 import { type SmtpCredential, toSmtpCredential } from "./credential";
 import { formatSmtpPassword, generateLookupId } from "./password";
-import { type RestrictionsInput, restrictionColumns } from "./restrictions";
+import { type RestrictionsInput, restrictionChanges, restrictionColumns } from "./restrictions";
 import { generateUsername } from "./username";
 
 /** The organization a call acts in and who acts; every operation is confined to this organization. */
@@ -61,7 +61,7 @@ export function createCredentialLifecycle(db: Database, hasher: PasswordHasher) 
         throw new DomainError("BAD_REQUEST", `Username must be ${USERNAME_RULES}`, "username");
       }
       const description = normalizeDescription(input.description);
-      const restrictions = restrictionColumns(input);
+      const restrictions = restrictionChanges(input);
       for (let attempt = 0; attempt < MAX_GENERATION_ATTEMPTS; attempt++) {
         const lookupId = generateLookupId();
         const password = formatSmtpPassword(lookupId);
@@ -77,7 +77,7 @@ export function createCredentialLifecycle(db: Database, hasher: PasswordHasher) 
                 lookupId,
                 username,
                 description,
-                ...restrictions,
+                ...restrictionColumns(restrictions),
                 passwordHash,
                 createdBy: scope.actor.type === "user" ? scope.actor.id : null,
                 createdAt: now,
@@ -106,7 +106,7 @@ export function createCredentialLifecycle(db: Database, hasher: PasswordHasher) 
     update(scope: Scope, id: string, input: CredentialUpdate) {
       const changes = {
         ...(input.description === undefined ? {} : { description: normalizeDescription(input.description) }),
-        ...restrictionColumns(input),
+        ...restrictionChanges(input),
       };
       if (Object.keys(changes).length === 0) throw new DomainError("BAD_REQUEST", "Nothing to change");
       return mutate(
@@ -114,7 +114,12 @@ export function createCredentialLifecycle(db: Database, hasher: PasswordHasher) 
         "credential.updated",
         async (tx) => {
           // A new expiry is announced again when it comes.
-          const set = "expiresAt" in changes ? { ...changes, expiryAnnouncedAt: null } : changes;
+          const { description, ...restrictions } = changes;
+          const set = {
+            ...(description === undefined ? {} : { description }),
+            ...restrictionColumns(restrictions),
+            ...("expiresAt" in changes ? { expiryAnnouncedAt: null } : {}),
+          };
           return (await tx.update(t).set(set).where(byId(scope, id)).returning())[0];
         },
         changes,

@@ -3,6 +3,7 @@ import { and, eq, inArray, lt, notInArray, sql } from "drizzle-orm";
 import { decodeHeaderValue, readHeader, readHeaders, withMessageId } from "../relay/message-headers";
 import { disallowedHeaderSender, senderAllowed } from "../restrictions/allowed-senders";
 import { loginRestriction } from "../restrictions/restrictions";
+import { countAgainstLimits, type LimitBreach, readUsage } from "../restrictions/sending-limits";
 import { grantHolds, type SmtpGrant } from "../smtp-auth/grant";
 
 export interface MessageIntakeOptions {
@@ -26,7 +27,8 @@ export interface IncomingMessage {
 /** Why a message was not stored: the session's login no longer holds, or a restriction refuses the message. */
 export type IntakeRefusal =
   | { kind: "revoked" }
-  | { kind: "sender_not_allowed"; where: "envelope" | "header"; sender: string };
+  | { kind: "sender_not_allowed"; where: "envelope" | "header"; sender: string }
+  | ({ kind: "rate_limited" } & LimitBreach);
 
 export type IntakeResult =
   | { accepted: true; messageId: string; status: "queued" | "stored"; size: number }
@@ -65,11 +67,16 @@ export function createMessageIntake(db: Database, options: MessageIntakeOptions 
       return db.transaction(async (tx) => {
         const [row] = await tx
           .select({
+            id: credentials.id,
             passwordHash: credentials.passwordHash,
             active: credentials.active,
             allowedSenders: credentials.allowedSenders,
             allowedIps: credentials.allowedIps,
             expiresAt: credentials.expiresAt,
+            limitPerMinute: credentials.limitPerMinute,
+            limitPerHour: credentials.limitPerHour,
+            limitPerDay: credentials.limitPerDay,
+            limitRecipientsPerMessage: credentials.limitRecipientsPerMessage,
           })
           .from(credentials)
           .where(eq(credentials.id, message.grant.credentialId))
@@ -79,9 +86,11 @@ export function createMessageIntake(db: Database, options: MessageIntakeOptions 
         }
         const refusal = senderRefusal(row.allowedSenders, message.mailFrom, message.raw);
         if (refusal) return { accepted: false, refusal };
+        const at = now();
+        const breach = await countAgainstLimits(tx, row.id, row, message.rcptTo.length, at);
+        if (breach) return { accepted: false, refusal: { kind: "rate_limited", ...breach } };
         const { raw, messageId } = withMessageId(message.raw, message.mailFrom);
         const subject = readHeader(raw, "subject");
-        const at = now();
         const [stored] = await tx
           .insert(messages)
           .values({
@@ -109,6 +118,8 @@ export function createMessageIntake(db: Database, options: MessageIntakeOptions 
       });
     },
 
+    /** What the credential has sent in the current windows, for MAIL FROM's early answer when a limit is reached. */
+    usage: (credentialId: string) => readUsage(db, credentialId, now()),
     /**
      * Deletes messages older than the retention period; returns how many went. Messages still waiting for delivery
      * (queued, deferred) are kept whatever their age: pruning must never be how accepted mail disappears.

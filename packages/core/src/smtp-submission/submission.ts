@@ -1,23 +1,27 @@
 import type { EventPublisher } from "../events/publisher";
 import { senderAllowed } from "../restrictions/allowed-senders";
+import { periodLimitReached } from "../restrictions/sending-limits";
 import type { SmtpGrant } from "../smtp-auth/grant";
 import { CredentialStoreUnavailableError, type SmtpVerifier } from "../smtp-auth/verifier";
 import type { IncomingMessage, IntakeRefusal, MessageIntake } from "./message-intake";
 
 export type MailFromOutcome =
-  | { kind: "allowed" }
+  /** `recipientsPerMessage`: the most recipients this transaction may have, when the credential limits it. */
+  | { kind: "allowed"; recipientsPerMessage: number | null }
   | { kind: "revoked" }
   | { kind: "sender_not_allowed" }
+  | { kind: "rate_limited" }
   | { kind: "unavailable" };
 
 export type SubmissionOutcome =
   | { kind: "accepted"; messageId: string; status: "queued" | "stored" }
   | { kind: "revoked" }
-  | { kind: "sender_not_allowed" };
+  | { kind: "sender_not_allowed" }
+  | { kind: "rate_limited" };
 
 export interface SmtpSubmissionDependencies {
   verifier: Pick<SmtpVerifier, "recheck">;
-  intake: Pick<MessageIntake, "accept">;
+  intake: Pick<MessageIntake, "accept" | "usage">;
   publisher: Pick<EventPublisher, "publish">;
 }
 
@@ -28,12 +32,14 @@ export interface MailFromCommand {
   remoteAddress: string | null;
 }
 
+type Rejection = Exclude<IntakeRefusal, { kind: "revoked" }>;
+
 /**
  * What an authenticated session may do: MAIL FROM re-checks its credential and restrictions, DATA stores and counts
  * the message (checking them again on the stored message).
  */
 export function createSmtpSubmission({ verifier, intake, publisher }: SmtpSubmissionDependencies) {
-  function rejected(command: MailFromCommand, refusal: Exclude<IntakeRefusal, { kind: "revoked" }>) {
+  function rejected(command: Omit<MailFromCommand, "mailFrom">, refusal: Rejection) {
     const { grant } = command;
     publisher.publish({
       organizationId: grant.organizationId,
@@ -41,25 +47,42 @@ export function createSmtpSubmission({ verifier, intake, publisher }: SmtpSubmis
       credentialId: grant.credentialId,
       username: grant.username,
       remoteAddress: command.remoteAddress,
-      data: { reason: refusal.kind, where: refusal.where, sender: refusal.sender },
+      data:
+        refusal.kind === "rate_limited"
+          ? { reason: refusal.kind, limit: refusal.limit, max: refusal.max }
+          : { reason: refusal.kind, where: refusal.where, sender: refusal.sender },
     });
     return { kind: refusal.kind };
+  }
+
+  async function check(command: MailFromCommand): Promise<MailFromOutcome> {
+    const restrictions = await verifier.recheck(command.grant, command.remoteAddress);
+    if (!restrictions) return { kind: "revoked" };
+    // Only the envelope is known yet; `From:` is checked at DATA, on the bytes that are stored.
+    if (!senderAllowed(restrictions.allowedSenders, command.mailFrom)) {
+      return rejected(command, { kind: "sender_not_allowed", where: "envelope", sender: command.mailFrom });
+    }
+    const limited = restrictions.limitPerMinute ?? restrictions.limitPerHour ?? restrictions.limitPerDay;
+    // A credential at its limit is told before it sends the message; DATA counts it for good.
+    const reached =
+      limited === null ? undefined : periodLimitReached(restrictions, await intake.usage(command.grant.credentialId));
+    if (reached) return rejected(command, { kind: "rate_limited", ...reached });
+    return { kind: "allowed", recipientsPerMessage: restrictions.limitRecipientsPerMessage };
   }
 
   return {
     /** A session whose credential was revoked on any process submits nothing, notified or not (docs/architecture.md). */
     async mailFrom(command: MailFromCommand): Promise<MailFromOutcome> {
-      let restrictions: Awaited<ReturnType<SmtpVerifier["recheck"]>>;
       try {
-        restrictions = await verifier.recheck(command.grant, command.remoteAddress);
+        return await check(command);
       } catch (error) {
         if (!(error instanceof CredentialStoreUnavailableError)) throw error;
         return { kind: "unavailable" };
       }
-      if (!restrictions) return { kind: "revoked" };
-      // Only the envelope is known yet; `From:` is checked at DATA, on the bytes that are stored.
-      if (senderAllowed(restrictions.allowedSenders, command.mailFrom)) return { kind: "allowed" };
-      return rejected(command, { kind: "sender_not_allowed", where: "envelope", sender: command.mailFrom });
+    },
+    /** A recipient past the credential's limit, refused by the transport with the limit MAIL FROM gave it. */
+    recipientRefused(command: Omit<MailFromCommand, "mailFrom">, max: number): void {
+      rejected(command, { kind: "rate_limited", limit: "recipientsPerMessage", max });
     },
     /** Stores a message the session finished sending; a storage fault is thrown for the transport to report. */
     async submit(message: IncomingMessage): Promise<SubmissionOutcome> {

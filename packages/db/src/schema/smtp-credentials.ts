@@ -1,5 +1,16 @@
 import { sql } from "drizzle-orm";
-import { bigint, boolean, index, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { createdAt, id, updatedAt } from "./columns";
 import { organizations } from "./organizations";
 import { users } from "./users";
@@ -28,6 +39,11 @@ export const smtpCredentials = pgTable(
     expiresAt: timestamp({ withTimezone: true }),
     /** When `credential.expired` was emitted for the current `expiresAt`; cleared when the expiry changes. */
     expiryAnnouncedAt: timestamp({ withTimezone: true }),
+    /** Sending limits; null is none. Messages per fixed UTC minute, hour and day, and recipients per message. */
+    limitPerMinute: integer(),
+    limitPerHour: integer(),
+    limitPerDay: integer(),
+    limitRecipientsPerMessage: integer(),
     createdBy: uuid().references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -40,4 +56,21 @@ export const smtpCredentials = pgTable(
       .on(t.expiresAt)
       .where(sql`${t.expiresAt} is not null and ${t.expiryAnnouncedAt} is null`),
   ],
+);
+
+/**
+ * Messages a credential had accepted in its current window of each period ("minute", "hour", "day"), counted by the
+ * intake transaction while it holds the credential's row lock, so every process counts in turn.
+ */
+export const smtpCredentialUsage = pgTable(
+  "smtp_credential_usage",
+  {
+    credentialId: uuid()
+      .notNull()
+      .references(() => smtpCredentials.id, { onDelete: "cascade" }),
+    period: text().$type<"minute" | "hour" | "day">().notNull(),
+    windowStart: timestamp({ withTimezone: true }).notNull(),
+    count: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.credentialId, t.period] })],
 );
