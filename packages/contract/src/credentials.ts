@@ -48,6 +48,17 @@ export const allowedSendersSchema = /* @__PURE__ */ z
   .max(ALLOWED_SENDERS_MAX, `At most ${ALLOWED_SENDERS_MAX} allowed senders`)
   .transform((rules) => [...new Set(rules)]);
 
+/** Longest a regenerated credential's previous password may stay valid: 7 days. */
+export const PASSWORD_OVERLAP_MAX_SECONDS = 604_800;
+
+/** How long the previous password keeps working after a regenerate; 0 (the default) ends it at once. */
+export const keepPreviousForSecondsSchema = /* @__PURE__ */ z
+  .number()
+  .int("Must be a whole number of seconds")
+  .min(0, "Must not be negative")
+  .max(PASSWORD_OVERLAP_MAX_SECONDS, "The previous password can stay valid for at most 7 days")
+  .default(0);
+
 /** The sending limits a credential can have; each is optional (absent: no limit). */
 export const SENDING_LIMITS = ["perMinute", "perHour", "perDay", "recipientsPerMessage"] as const;
 export type SendingLimit = (typeof SENDING_LIMITS)[number];

@@ -19,6 +19,7 @@ export const CREDENTIAL_EVENT_TYPES = [
   "credential.deactivated",
   "credential.deleted",
   "credential.expired",
+  "credential.previous_password_ended",
 ] as const;
 export type CredentialEventType = (typeof CREDENTIAL_EVENT_TYPES)[number];
 
@@ -48,6 +49,8 @@ export type EventType = (typeof EVENT_TYPES)[number];
 export type LoginData = {
   method: string;
   tls: boolean;
+  /** Logged in with the password from before the last regenerate, during its overlap: the app still needs the new one. */
+  previousPassword?: true;
 };
 
 /**
@@ -124,6 +127,7 @@ export interface EventDataByType {
   "credential.deactivated": CredentialChangeData;
   "credential.deleted": CredentialChangeData;
   "credential.expired": CredentialChangeData;
+  "credential.previous_password_ended": CredentialChangeData;
 }
 
 /** The type and data of an event, as a union discriminated on `type`. */

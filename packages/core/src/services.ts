@@ -35,7 +35,13 @@ export interface Core {
     get(organizationId: string, id: string): Promise<SmtpCredentialDetail>;
     create(scope: Scope, input: NewCredentialInput): Promise<CredentialWithPassword>;
     update(scope: Scope, id: string, input: CredentialUpdate): Promise<SmtpCredential>;
-    regeneratePassword(scope: Scope, id: string): Promise<CredentialWithPassword>;
+    regeneratePassword(
+      scope: Scope,
+      id: string,
+      options?: { keepPreviousForSeconds?: number | undefined },
+    ): Promise<CredentialWithPassword>;
+    /** Ends a rotation's overlap at once: the previous password stops working. */
+    endPreviousPassword(scope: Scope, id: string): Promise<SmtpCredential>;
     setActive(scope: Scope, id: string, active: boolean): Promise<SmtpCredential>;
     delete(scope: Scope, id: string): Promise<void>;
   };

@@ -392,3 +392,89 @@ describe("sending limits", () => {
     expect(await storedFor(h, credential.id)).toHaveLength(5);
   });
 });
+
+describe("rotation with overlap", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ throttle: { baseDelayMs: 1, maxDelayMs: 4 } });
+  });
+  afterAll(() => h.close());
+
+  const successesOf = async (credentialId: string) =>
+    (await h.events())
+      .filter((e) => e.type === "auth.succeeded" && e.credentialId === credentialId)
+      .map((e) => (e.type === "auth.succeeded" ? [e.data.previousPassword ?? false, e.remoteAddress] : []));
+
+  it("keeps the old password working for the overlap, flagging each use of it with the client's address", async () => {
+    const credential = await h.createCredential();
+    const { password } = await h.core.smtpCredentials.regeneratePassword(h.scope, credential.id, {
+      keepPreviousForSeconds: 3600,
+    });
+    for (const pass of [credential.password, password]) {
+      const transport = transportFor(h.service.port, { username: credential.username, password: pass });
+      const info = await transport.sendMail({ from: "app@example.com", to: "r@example.net", subject: "s", text: "t" });
+      transport.close();
+      expect(info.response).toMatch(/^250 /);
+    }
+    expect(await successesOf(credential.id)).toEqual([
+      [true, "127.0.0.1"],
+      [false, "127.0.0.1"],
+    ]);
+    const shown = await h.core.smtpCredentials.get(h.organizationId, credential.id);
+    expect(shown.previousPasswordExpiresAt?.getTime()).toBeGreaterThan(Date.now());
+  });
+
+  it("ending the overlap stops the old password and its open sessions at once, and only those", async () => {
+    const credential = await h.createCredential();
+    const oldSession = await openSession(h, credential);
+    const { password } = await h.core.smtpCredentials.regeneratePassword(h.scope, credential.id, {
+      keepPreviousForSeconds: 600,
+    });
+    expect((await oldSession.command("MAIL FROM:<app@example.com>"))?.code).toBe(250);
+    expect((await oldSession.command("RSET"))?.code).toBe(250);
+    const newSession = await openSession(h, { username: credential.username, password });
+    await h.core.smtpCredentials.endPreviousPassword(h.scope, credential.id);
+    expect(await oldSession.read()).toEqual({
+      code: 421,
+      text: "421 4.7.0 Credential no longer valid, closing connection",
+    });
+    await oldSession.whenClosed();
+    expect((await newSession.command("MAIL FROM:<app@example.com>"))?.code).toBe(250);
+    await newSession.quit();
+    // The old password was verified (and cached) at its login; it must not log in any more.
+    const again = await RawSmtpClient.connect(h.service.port);
+    await again.command("EHLO app.example");
+    expect((await again.authPlain(credential.username, credential.password))?.code).toBe(535);
+    await again.quit();
+    expect((await h.core.smtpCredentials.get(h.organizationId, credential.id)).previousPasswordExpiresAt).toBeNull();
+    const ended = (await h.events()).filter(
+      (e) => e.type === "credential.previous_password_ended" && e.credentialId === credential.id,
+    );
+    expect(ended).toHaveLength(1);
+  });
+
+  it("without an overlap the old password stops at once, as before", async () => {
+    const credential = await h.createCredential();
+    await h.core.smtpCredentials.regeneratePassword(h.scope, credential.id);
+    const client = await RawSmtpClient.connect(h.service.port);
+    await client.command("EHLO app.example");
+    expect((await client.authPlain(credential.username, credential.password))?.code).toBe(535);
+    await client.quit();
+  });
+
+  it("a second rotation during an overlap stops the oldest password at once", async () => {
+    const credential = await h.createCredential();
+    const second = await h.core.smtpCredentials.regeneratePassword(h.scope, credential.id, {
+      keepPreviousForSeconds: 600,
+    });
+    await h.core.smtpCredentials.regeneratePassword(h.scope, credential.id, { keepPreviousForSeconds: 600 });
+    const codes = [];
+    for (const password of [credential.password, second.password]) {
+      const client = await RawSmtpClient.connect(h.service.port);
+      await client.command("EHLO app.example");
+      codes.push((await client.authPlain(credential.username, password))?.code);
+      await client.quit();
+    }
+    expect(codes).toEqual([535, 235]);
+  });
+});

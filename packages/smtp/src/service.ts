@@ -139,10 +139,13 @@ export async function startSmtpService(options: SmtpServiceOptions, deps: SmtpSe
     return (server.server.address() as AddressInfo).port;
   }
 
-  function closeSessionsOf(credentialId: string) {
+  /** The credential's sessions, or only those logged in with one password (a rotation's previous one). */
+  function closeSessionsOf(credentialId: string, hashFingerprint: string | undefined) {
     for (const server of servers) {
       for (const connection of server.connections) {
-        if (grantOf(connection.session)?.credentialId !== credentialId) continue;
+        const grant = grantOf(connection.session);
+        if (grant?.credentialId !== credentialId) continue;
+        if (hashFingerprint !== undefined && grant.hashFingerprint !== hashFingerprint) continue;
         metrics.sessionsClosedOnRevocation++;
         connection.session.user = undefined;
         connection.send(...REPLIES.credentialRevoked);
@@ -150,7 +153,7 @@ export async function startSmtpService(options: SmtpServiceOptions, deps: SmtpSe
     }
   }
   const revoke = (revocation: AccessRevocation) => {
-    if (revocation.kind === "credential") closeSessionsOf(revocation.credentialId);
+    if (revocation.kind === "credential") closeSessionsOf(revocation.credentialId, revocation.hashFingerprint);
   };
   /** A notice sent while LISTEN was down is lost: when it is back, every open session's login is checked at once. */
   async function checkOpenSessions(): Promise<void> {

@@ -24,6 +24,7 @@ const credential = (id: string, username: string, description = ""): Credential 
   allowedIps: [],
   expiresAt: null,
   limits: {},
+  previousPasswordExpiresAt: null,
   createdAt: at,
   updatedAt: at,
 });
@@ -49,6 +50,7 @@ const SAMPLE_DATA: EventDataByType = {
   "credential.deactivated": { actor: "admin", active: false },
   "credential.deleted": { actor: "admin", active: true },
   "credential.expired": { actor: "system", active: true },
+  "credential.previous_password_ended": { actor: "admin", active: true },
 };
 
 const event = (type: LiveEvent["type"], credentialId: string | null): LiveEvent => ({

@@ -17,6 +17,7 @@ const ACTIONS: Record<AuditAction, string> = {
   "credential.deactivated": "Deactivated SMTP credential",
   "credential.deleted": "Deleted SMTP credential",
   "credential.expired": "Expired: SMTP credential",
+  "credential.previous_password_ended": "Ended the previous password of",
   "api_key.created": "Created API key",
   "api_key.revoked": "Revoked API key",
   "member.added": "Added member",

@@ -84,4 +84,19 @@ describe("smtpCredentials restrictions", () => {
       expect(Object.keys(await fieldErrors(admin.update({ id: credential.id, limits })))).toEqual(["limits"]);
     }
   });
+
+  it("regenerates with an overlap of at most 7 days, shows its end, ends it on request, and refuses a longer one", async () => {
+    const { credential } = await admin.create({});
+    const rotated = await admin.regeneratePassword({ id: credential.id, keepPreviousForSeconds: 604_800 });
+    expect(rotated.credential.previousPasswordExpiresAt?.getTime()).toBeGreaterThan(Date.now() + 604_000_000);
+    expect((await admin.endPreviousPassword({ id: credential.id })).previousPasswordExpiresAt).toBeNull();
+    const tooLong = admin.regeneratePassword({ id: credential.id, keepPreviousForSeconds: 604_801 });
+    expect(Object.keys(await fieldErrors(tooLong))).toEqual(["keepPreviousForSeconds"]);
+    const audit = await h.core.auditLog.list(org.id, { limit: 20 });
+    expect(audit.items.filter((e) => e.targetId === credential.id).map((e) => [e.action, e.metadata])).toEqual([
+      ["credential.previous_password_ended", {}],
+      ["credential.password_regenerated", { keepPreviousForSeconds: 604_800 }],
+      ["credential.created", { description: "" }],
+    ]);
+  });
 });

@@ -48,6 +48,7 @@ describe("smtpCredentials", () => {
           "lastUsedAt",
           "limits",
           "passwordChangedAt",
+          "previousPasswordExpiresAt",
           "updatedAt",
           "username",
         ].sort(),

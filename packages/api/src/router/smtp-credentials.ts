@@ -3,6 +3,7 @@ import {
   allowedSendersSchema,
   descriptionSchema,
   expiresAtSchema,
+  keepPreviousForSecondsSchema,
   requestedUsernameSchema,
   sendingLimitsSchema,
 } from "@relaypost/contract";
@@ -73,8 +74,13 @@ export const smtpCredentialsRouter = router({
     .mutation(({ ctx, input }) => ctx.core.smtpCredentials.update(ctx.scope, input.id, input)),
 
   regeneratePassword: organizationProcedure("admin")
+    .input(id.extend({ keepPreviousForSeconds: keepPreviousForSecondsSchema }))
+    .mutation(({ ctx, input }) => ctx.core.smtpCredentials.regeneratePassword(ctx.scope, input.id, input)),
+
+  /** Ends a rotation's overlap now: the previous password stops working on every process. */
+  endPreviousPassword: organizationProcedure("admin")
     .input(id)
-    .mutation(({ ctx, input }) => ctx.core.smtpCredentials.regeneratePassword(ctx.scope, input.id)),
+    .mutation(({ ctx, input }) => ctx.core.smtpCredentials.endPreviousPassword(ctx.scope, input.id)),
 
   setActive: organizationProcedure("admin")
     .input(id.extend({ active: z.boolean() }))

@@ -69,7 +69,12 @@ export function createSmtpLogin(deps: SmtpLoginDependencies) {
       credentialId: grant.credentialId,
       username: grant.username,
       remoteAddress: session.remoteAddress,
-      data: { method: session.method, tls: session.tls },
+      // The old password at work during a rotation's overlap: the admin sees which application still needs the new one.
+      data: {
+        method: session.method,
+        tls: session.tls,
+        ...(result.previousPassword ? { previousPassword: true } : {}),
+      },
     });
     return { kind: "accepted", grant };
   }

@@ -3,7 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import type { PasswordHasher } from "../hashing";
 import { type CredentialRestrictions, type LoginRestriction, loginRestriction } from "../restrictions/restrictions";
 import { parseSmtpPassword } from "../smtp-credentials/password";
-import { type CredentialRef, grantHolds, hashFingerprint, type SmtpGrant } from "./grant";
+import { type CredentialRef, grantHolds, hashFingerprint, livePreviousHash, type SmtpGrant } from "./grant";
 import { createLookupBatcher } from "./lookup-batcher";
 import { createVerificationCache, type VerificationCache } from "./verification-cache";
 
@@ -12,7 +12,8 @@ const t = schema.smtpCredentials;
 export type VerificationFailure = "bad_password" | "inactive" | "username_mismatch" | LoginRestriction;
 
 export type VerificationResult =
-  | { ok: true; grant: SmtpGrant }
+  /** `previousPassword`: verified against the password from before the last regenerate, during its overlap. */
+  | { ok: true; grant: SmtpGrant; previousPassword?: true }
   /** `credential` is present only when the password's lookup id resolved, so the attempt can be attributed. */
   | { ok: false; reason: VerificationFailure; credential?: CredentialRef };
 
@@ -74,6 +75,8 @@ export function createSmtpVerifier({ db, hasher, cache = createVerificationCache
       username: t.username,
       passwordHash: t.passwordHash,
       active: t.active,
+      previousPasswordHash: t.previousPasswordHash,
+      previousPasswordExpiresAt: t.previousPasswordExpiresAt,
       // Restrictions come with the row the login reads anyway: enforcing them costs no round trip.
       allowedIps: t.allowedIps,
       expiresAt: t.expiresAt,
@@ -103,15 +106,33 @@ export function createSmtpVerifier({ db, hasher, cache = createVerificationCache
       return { ok: false, reason: "bad_password" };
     }
     const credential = { credentialId: row.id, organizationId: row.organizationId, username: row.username };
-    const passwordOk = await hasher.verify(row.passwordHash, attempt.password);
-    if (!passwordOk) return { ok: false, reason: "bad_password", credential };
-    cache.remember(attempt.password, row.passwordHash);
+    const verifiedHash = await matchingHash(attempt.password, row);
+    if (!verifiedHash) return { ok: false, reason: "bad_password", credential };
+    cache.remember(attempt.password, verifiedHash);
     if (!row.active) return { ok: false, reason: "inactive", credential };
     if (!identityMatches(attempt, row)) return { ok: false, reason: "username_mismatch", credential };
     const restricted = loginRestriction(row, attempt.remoteAddress);
     if (restricted) return { ok: false, reason: restricted, credential };
-    return { ok: true, grant: { ...credential, hashFingerprint: hashFingerprint(row.passwordHash) } };
+    return success(credential, row, verifiedHash);
   }
+
+  /** The stored hash the password verifies against: the current one, else the previous one during its overlap. */
+  async function matchingHash(password: string, row: Row): Promise<string | undefined> {
+    if (await hasher.verify(row.passwordHash, password)) return row.passwordHash;
+    const previous = livePreviousHash(row);
+    return previous !== undefined && (await hasher.verify(previous, password)) ? previous : undefined;
+  }
+
+  function success(credential: CredentialRef, row: Row, verifiedHash: string): VerificationResult {
+    const grant = { ...credential, hashFingerprint: hashFingerprint(verifiedHash) };
+    return verifiedHash === row.passwordHash ? { ok: true, grant } : { ok: true, grant, previousPassword: true };
+  }
+
+  /** The hashes a cached success may match: the current one, and the previous one while its overlap lasts. */
+  const acceptedHashes = (row: Row) => {
+    const previous = livePreviousHash(row);
+    return previous === undefined ? [row.passwordHash] : [row.passwordHash, previous];
+  };
 
   async function precheck(attempt: LoginAttempt): Promise<Precheck> {
     const parsed = parseSmtpPassword(attempt.password);
@@ -119,17 +140,13 @@ export function createSmtpVerifier({ db, hasher, cache = createVerificationCache
     if (!parsed) return { settled: true, result: { ok: false, reason: "bad_password" } };
     const row = await readByLookupId(parsed.lookupId);
     // The cache may only shorten a success: a login that is going to fail always pays the full verification.
-    if (
-      row?.active &&
-      identityMatches(attempt, row) &&
-      !loginRestriction(row, attempt.remoteAddress) &&
-      cache.vouches(attempt.password, row.passwordHash)
-    ) {
+    const cachedHash =
+      row?.active && identityMatches(attempt, row) && !loginRestriction(row, attempt.remoteAddress)
+        ? cache.matching(attempt.password, acceptedHashes(row))
+        : undefined;
+    if (row && cachedHash) {
       const credential = { credentialId: row.id, organizationId: row.organizationId, username: row.username };
-      return {
-        settled: true,
-        result: { ok: true, grant: { ...credential, hashFingerprint: hashFingerprint(row.passwordHash) } },
-      };
+      return { settled: true, result: success(credential, row, cachedHash) };
     }
     const credential = row && { credentialId: row.id, organizationId: row.organizationId, username: row.username };
     return { settled: false, lookupId: parsed.lookupId, credential, verify: () => verifyHashed(attempt, row) };
@@ -157,6 +174,8 @@ export function createSmtpVerifier({ db, hasher, cache = createVerificationCache
           .select({
             passwordHash: t.passwordHash,
             active: t.active,
+            previousPasswordHash: t.previousPasswordHash,
+            previousPasswordExpiresAt: t.previousPasswordExpiresAt,
             allowedSenders: t.allowedSenders,
             allowedIps: t.allowedIps,
             expiresAt: t.expiresAt,
@@ -168,8 +187,15 @@ export function createSmtpVerifier({ db, hasher, cache = createVerificationCache
           .from(t)
           .where(eq(t.id, grant.credentialId));
         if (!row || !grantHolds(grant, row) || loginRestriction(row, remoteAddress)) return undefined;
-        const { passwordHash: _, active: __, ...restrictions } = row;
-        return restrictions;
+        return {
+          allowedSenders: row.allowedSenders,
+          allowedIps: row.allowedIps,
+          expiresAt: row.expiresAt,
+          limitPerMinute: row.limitPerMinute,
+          limitPerHour: row.limitPerHour,
+          limitPerDay: row.limitPerDay,
+          limitRecipientsPerMessage: row.limitRecipientsPerMessage,
+        };
       } catch (error) {
         throw new CredentialStoreUnavailableError(error);
       }

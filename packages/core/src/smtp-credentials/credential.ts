@@ -1,6 +1,7 @@
 import type { SendingLimits } from "@relaypost/contract";
 import type { schema } from "@relaypost/db";
 import { limitsOf, type Usage } from "../restrictions/sending-limits";
+import { livePreviousHash } from "../smtp-auth/grant";
 
 /** A credential as every caller sees it: never the hash, never the lookup id. */
 export interface SmtpCredential {
@@ -18,6 +19,8 @@ export interface SmtpCredential {
   expiresAt: Date | null;
   /** Sending limits that are set; an absent one is no limit. */
   limits: SendingLimits;
+  /** Until when the password from before the last regenerate still works (a rotation's overlap); null when not. */
+  previousPasswordExpiresAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -34,6 +37,8 @@ export function toSmtpCredential(row: typeof schema.smtpCredentials.$inferSelect
     allowedIps: row.allowedIps,
     expiresAt: row.expiresAt,
     limits: limitsOf(row),
+    previousPasswordExpiresAt:
+      row.previousPasswordHash !== null && livePreviousHash(row) !== undefined ? row.previousPasswordExpiresAt : null,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

@@ -42,7 +42,7 @@ export function restrictionColumns(changes: RestrictionsInput): RestrictionColum
   return { ...rest, ...(limits === undefined ? {} : limitColumns(limits)) };
 }
 
-function parseField<T>(schema: z.ZodType<T, unknown>, value: unknown, field: string): T {
+export function parseField<T>(schema: z.ZodType<T, unknown>, value: unknown, field: string): T {
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new DomainError("BAD_REQUEST", parsed.error.issues[0]?.message ?? "", field);
   return parsed.data;

@@ -70,6 +70,8 @@ export function createMessageIntake(db: Database, options: MessageIntakeOptions 
             id: credentials.id,
             passwordHash: credentials.passwordHash,
             active: credentials.active,
+            previousPasswordHash: credentials.previousPasswordHash,
+            previousPasswordExpiresAt: credentials.previousPasswordExpiresAt,
             allowedSenders: credentials.allowedSenders,
             allowedIps: credentials.allowedIps,
             expiresAt: credentials.expiresAt,
@@ -81,7 +83,11 @@ export function createMessageIntake(db: Database, options: MessageIntakeOptions 
           .from(credentials)
           .where(eq(credentials.id, message.grant.credentialId))
           .for("update");
-        if (!row || !grantHolds(message.grant, row) || loginRestriction(row, message.remoteAddress, now().getTime())) {
+        if (
+          !row ||
+          !grantHolds(message.grant, row, now().getTime()) ||
+          loginRestriction(row, message.remoteAddress, now().getTime())
+        ) {
           return { accepted: false, refusal: { kind: "revoked" } };
         }
         const refusal = senderRefusal(row.allowedSenders, message.mailFrom, message.raw);

@@ -31,6 +31,9 @@ export const smtpCredentials = pgTable(
     lastUsedAt: timestamp({ withTimezone: true }),
     messagesAccepted: bigint({ mode: "number" }).notNull().default(0),
     passwordChangedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** The password before the last regenerate, still accepted until `previousPasswordExpiresAt` (opt-in overlap). */
+    previousPasswordHash: text(),
+    previousPasswordExpiresAt: timestamp({ withTimezone: true }),
     /** Lower-cased domains, `*.domain`s and addresses MAIL FROM and `From:` must match; empty allows any sender. */
     allowedSenders: text().array().notNull().default(sql`'{}'::text[]`),
     /** CIDR ranges the client address of a login must be in; empty allows any address. */
