@@ -2,6 +2,10 @@ import type { SendingLimit } from "./credentials";
 
 export const AUTH_REJECTION_REASONS = [
   "bad_password",
+  /** Not in RelayPost's password format (a typo, a truncation): attributed by the username only. */
+  "malformed_password",
+  /** Well-formed, but no credential has its lookup id: attributed by the username only. */
+  "unknown_password",
   "inactive",
   "username_mismatch",
   "throttled",

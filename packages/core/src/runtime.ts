@@ -72,7 +72,14 @@ export async function createRuntime(
   const refusals = createRefusalAggregator(publisher, config.refusals);
   const lastUsed = createLastUsedRecorder(db, { onError: (error) => onError("last-used recorder", error) });
   const throttle = createLoginThrottle(attempts, config.smtpThrottle);
-  const smtpLogin = createSmtpLogin({ verifier, throttle, lastUsed, publisher, refusals });
+  const smtpLogin = createSmtpLogin({
+    verifier,
+    throttle,
+    lastUsed,
+    publisher,
+    refusals,
+    onError: (error) => onError("attributing a refused login", error),
+  });
   const intake = createMessageIntake(db, { retentionMs: config.messageRetentionMs, relaying: !!config.relay, now });
   const smtpSubmission = createSmtpSubmission({ verifier, intake, publisher });
   const relay = config.relay

@@ -1,4 +1,4 @@
-import { formatSmtpPassword, parseSmtpPassword } from "@relaypost/core";
+import { formatSmtpPassword, generateLookupId, parseSmtpPassword, systemActor } from "@relaypost/core";
 import { schema } from "@relaypost/db";
 import { eq } from "drizzle-orm";
 import nodemailer from "nodemailer";
@@ -476,5 +476,51 @@ describe("rotation with overlap", () => {
       await client.quit();
     }
     expect(codes).toEqual([535, 235]);
+  });
+});
+
+describe("failed logins whose password names no credential", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ throttle: { baseDelayMs: 1, maxDelayMs: 4 } });
+  });
+  afterAll(() => h.close());
+
+  async function otherOrganization(name: string) {
+    const { organization } = await h.core.organizations.create({
+      name,
+      owner: { email: `${name.toLowerCase()}@example.com`, password: "owner-password-1" },
+    });
+    return { organizationId: organization.id, actor: systemActor("test") };
+  }
+
+  const refusalsIn = async (organizationId: string) =>
+    (await h.events())
+      .filter((e) => e.type === "auth.rejected" && e.organizationId === organizationId)
+      .map((e) => (e.type === "auth.rejected" ? [e.credentialId, e.username, e.data.reason, e.remoteAddress] : []));
+
+  it("are told to every organization with a credential of that username, each about its own, labelled", async () => {
+    const mine = await h.core.smtpCredentials.create(h.scope, { username: "Shared_App" });
+    const other = await otherOrganization("Other");
+    const theirs = await h.core.smtpCredentials.create(other, { username: "shared_app" });
+    const bystander = await otherOrganization("Bystander");
+    await h.core.smtpCredentials.create(bystander, { username: "another_app" });
+    const client = await RawSmtpClient.connect(h.service.port);
+    await client.command("EHLO app.example");
+    const malformed = await client.authPlain("SHARED_APP", `${mine.password.slice(0, -3)}`);
+    const unknown = await client.authPlain("shared_app", formatSmtpPassword(generateLookupId()));
+    const nobody = await client.authPlain("nobody_at_all", "typo");
+    await client.quit();
+    for (const reply of [malformed, unknown, nobody]) expect(reply?.code).toBe(535);
+    expect(await refusalsIn(h.organizationId)).toEqual([
+      [mine.credential.id, "Shared_App", "malformed_password", "127.0.0.1"],
+      [mine.credential.id, "Shared_App", "unknown_password", "127.0.0.1"],
+    ]);
+    expect(await refusalsIn(other.organizationId)).toEqual([
+      [theirs.credential.id, "shared_app", "malformed_password", "127.0.0.1"],
+      [theirs.credential.id, "shared_app", "unknown_password", "127.0.0.1"],
+    ]);
+    expect(await refusalsIn(bystander.organizationId)).toEqual([]);
+    expect(h.service.metrics.authRejectedUnattributed).toBe(1);
   });
 });

@@ -11,6 +11,8 @@ import { EmptyState, RelativeTime } from "./ui";
 
 const REASONS: Record<AuthRejectionReason, string> = {
   bad_password: "Wrong password",
+  malformed_password: "Password not in RelayPost's format",
+  unknown_password: "Unknown password",
   inactive: "Credential is deactivated",
   username_mismatch: "Username does not match the password",
   throttled: "Too many failed attempts",

@@ -1,5 +1,6 @@
+import { USERNAME_PATTERN } from "@relaypost/contract";
 import { type Database, schema } from "@relaypost/db";
-import { eq, sql } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import type { PasswordHasher } from "../hashing";
 import { type CredentialRestrictions, type LoginRestriction, loginRestriction } from "../restrictions/restrictions";
 import { parseSmtpPassword } from "../smtp-credentials/password";
@@ -9,7 +10,13 @@ import { createVerificationCache, type VerificationCache } from "./verification-
 
 const t = schema.smtpCredentials;
 
-export type VerificationFailure = "bad_password" | "inactive" | "username_mismatch" | LoginRestriction;
+export type VerificationFailure =
+  | "bad_password"
+  | "malformed_password"
+  | "unknown_password"
+  | "inactive"
+  | "username_mismatch"
+  | LoginRestriction;
 
 export type VerificationResult =
   /** `previousPassword`: verified against the password from before the last regenerate, during its overlap. */
@@ -97,13 +104,31 @@ export function createSmtpVerifier({ db, hasher, cache = createVerificationCache
     }
   }
 
+  // Failed logins that name no credential by their password are attributed by username, to every organization that
+  // has one by that name; concurrent ones share a query like the lookups above.
+  const readByUsername = createLookupBatcher(
+    async (usernames: string[]) => {
+      const rows = await db
+        .select({ credentialId: t.id, organizationId: t.organizationId, username: t.username })
+        .from(t)
+        .where(inArray(sql`lower(${t.username})`, usernames));
+      const named = new Map<string, CredentialRef[]>();
+      for (const row of rows) {
+        const key = row.username.toLowerCase();
+        named.set(key, [...(named.get(key) ?? []), row]);
+      }
+      return [...named].map(([username, credentials]) => ({ username, credentials }));
+    },
+    (group) => group.username,
+  );
+
   type Row = NonNullable<Awaited<ReturnType<typeof readByLookupId>>>;
 
   /** The full check: argon2id against the stored hash, or a dummy verification when there is nothing to match. */
   async function verifyHashed(attempt: LoginAttempt, row: Row | undefined): Promise<VerificationResult> {
     if (!row) {
       await hasher.dummyVerify(attempt.password);
-      return { ok: false, reason: "bad_password" };
+      return { ok: false, reason: "unknown_password" };
     }
     const credential = { credentialId: row.id, organizationId: row.organizationId, username: row.username };
     const verifiedHash = await matchingHash(attempt.password, row);
@@ -137,7 +162,7 @@ export function createSmtpVerifier({ db, hasher, cache = createVerificationCache
   async function precheck(attempt: LoginAttempt): Promise<Precheck> {
     const parsed = parseSmtpPassword(attempt.password);
     // The format is public: refusing garbage before any hashing reveals nothing and costs no argon2.
-    if (!parsed) return { settled: true, result: { ok: false, reason: "bad_password" } };
+    if (!parsed) return { settled: true, result: { ok: false, reason: "malformed_password" } };
     const row = await readByLookupId(parsed.lookupId);
     // The cache may only shorten a success: a login that is going to fail always pays the full verification.
     const cachedHash =
@@ -162,6 +187,17 @@ export function createSmtpVerifier({ db, hasher, cache = createVerificationCache
     async verify(attempt: LoginAttempt): Promise<VerificationResult> {
       const checked = await precheck(attempt);
       return checked.settled ? checked.result : checked.verify();
+    },
+
+    /** The credentials, in any organization, whose username is `username` (case-insensitively). */
+    async credentialsNamed(username: string): Promise<CredentialRef[]> {
+      // A name no credential can have needs no query.
+      if (!USERNAME_PATTERN.test(username)) return [];
+      try {
+        return (await readByUsername(username.toLowerCase()))?.credentials ?? [];
+      } catch (error) {
+        throw new CredentialStoreUnavailableError(error);
+      }
     },
 
     /**

@@ -53,6 +53,8 @@ export const smtpCredentials = pgTable(
   },
   (t) => [
     uniqueIndex("smtp_credentials_org_username_key").on(t.organizationId, sql`lower(${t.username})`),
+    // Failed logins whose password names no credential are attributed by username, across organizations.
+    index("smtp_credentials_lower_username_idx").on(sql`lower(${t.username})`),
     index("smtp_credentials_org_created_idx").on(t.organizationId, t.createdAt.desc(), t.id.desc()),
     // The maintenance pass looks only for expiries not yet announced.
     index("smtp_credentials_unannounced_expiry_idx")

@@ -1,0 +1,1 @@
+CREATE INDEX "smtp_credentials_lower_username_idx" ON "smtp_credentials" USING btree (lower("username"));
