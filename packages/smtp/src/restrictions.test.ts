@@ -524,3 +524,25 @@ describe("failed logins whose password names no credential", () => {
     expect(h.service.metrics.authRejectedUnattributed).toBe(1);
   });
 });
+
+describe("a flood of malformed passwords for a known username", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(() => h.close());
+
+  it("writes one event at once and counts the rest, as for other refusals that cost no hashing", async () => {
+    const credential = await h.createCredential();
+    const client = await RawSmtpClient.connect(h.service.port);
+    await client.command("EHLO app.example");
+    for (let i = 0; i < 30; i++) expect((await client.authPlain(credential.username, `typo${i}`))?.code).toBe(535);
+    await client.quit();
+    h.runtime.refusals.close();
+    const refusals = (await h.events()).filter((e) => e.type === "auth.rejected" && e.credentialId === credential.id);
+    expect(refusals.map((e) => (e.type === "auth.rejected" ? [e.data.reason, e.data.count ?? 1] : []))).toEqual([
+      ["malformed_password", 1],
+      ["malformed_password", 29],
+    ]);
+  });
+});
