@@ -140,6 +140,11 @@ const SPECS: Record<string, Spec> = {
     target: "credential",
     call: (c, v) => c.smtpCredentials.delete({ id: v.id }),
   },
+  "smtpCredentials.endPreviousPassword": {
+    requires: "admin",
+    target: "credential",
+    call: (c, v) => c.smtpCredentials.endPreviousPassword({ id: v.id }),
+  },
   "smtpCredentials.get": {
     requires: "viewer",
     target: "credential",

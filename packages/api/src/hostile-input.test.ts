@@ -155,6 +155,7 @@ describe("hostile input to every tRPC procedure", () => {
       "organizations.rename": { name: "Renamed" },
       "smtpCredentials.create": { description: "d" },
       "smtpCredentials.delete": ids,
+      "smtpCredentials.endPreviousPassword": ids,
       "smtpCredentials.get": ids,
       "smtpCredentials.list": { search: "hostile" },
       "smtpCredentials.regeneratePassword": ids,

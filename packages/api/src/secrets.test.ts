@@ -65,6 +65,9 @@ describe("secrets never leave after creation", () => {
     await record("smtpCredentials.regeneratePassword", () =>
       owner.smtpCredentials.regeneratePassword({ id: crypto.randomUUID() }),
     );
+    await record("smtpCredentials.endPreviousPassword", () =>
+      owner.smtpCredentials.endPreviousPassword({ id: created.credential.id }),
+    );
     await record("smtpCredentials.list", () => owner.smtpCredentials.list({ search: "leak" }));
     await record("smtpCredentials.connectionSettings", () => owner.smtpCredentials.connectionSettings());
     await record("smtpCredentials.get", () => owner.smtpCredentials.get({ id: created.credential.id }));

@@ -21,6 +21,7 @@ const foreignIdCalls: Record<string, (c: Caller, foreign: ForeignIds) => Promise
   "smtpCredentials.get": (c, f) => c.smtpCredentials.get({ id: f.credentialId }),
   "smtpCredentials.update": (c, f) => c.smtpCredentials.update({ id: f.credentialId, description: "x" }),
   "smtpCredentials.regeneratePassword": (c, f) => c.smtpCredentials.regeneratePassword({ id: f.credentialId }),
+  "smtpCredentials.endPreviousPassword": (c, f) => c.smtpCredentials.endPreviousPassword({ id: f.credentialId }),
   "smtpCredentials.setActive": (c, f) => c.smtpCredentials.setActive({ id: f.credentialId, active: false }),
   "smtpCredentials.delete": (c, f) => c.smtpCredentials.delete({ id: f.credentialId }),
   "apiKeys.revoke": (c, f) => c.apiKeys.revoke({ id: f.apiKeyId }),

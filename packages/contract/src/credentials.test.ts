@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { DESCRIPTION_MAX_LENGTH, descriptionSchema, requestedUsernameSchema, USERNAME_PATTERN } from "./credentials";
+import {
+  allowedSenderSchema,
+  allowedSendersSchema,
+  DESCRIPTION_MAX_LENGTH,
+  descriptionSchema,
+  requestedUsernameSchema,
+  USERNAME_PATTERN,
+} from "./credentials";
 
 describe("the username rule", () => {
   it("accepts 4 to 50 letters, digits and underscores", () => {
@@ -29,5 +36,26 @@ describe("the description rule", () => {
 
   it("refuses one character over the limit", () => {
     expect(descriptionSchema.safeParse("x".repeat(DESCRIPTION_MAX_LENGTH + 1)).success).toBe(false);
+  });
+});
+
+describe("the allowed senders rule", () => {
+  it("takes domains, *.domains and addresses, lower-cased and trimmed, without duplicates", () => {
+    expect(
+      allowedSendersSchema.parse([" Example.COM", "*.corp.example.org", "App@Example.com", "example.com"]),
+    ).toEqual(["example.com", "*.corp.example.org", "app@example.com"]);
+  });
+
+  it.each([
+    "",
+    "example",
+    "*.com",
+    "*example.com",
+    "a@b@example.com",
+    "-bad.example.com",
+    "exa mple.com",
+    "@example.com",
+  ])("refuses %j", (rule) => {
+    expect(allowedSenderSchema.safeParse(rule).success).toBe(false);
   });
 });

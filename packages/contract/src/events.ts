@@ -1,9 +1,17 @@
+import type { SendingLimit } from "./credentials";
+
 export const AUTH_REJECTION_REASONS = [
   "bad_password",
+  /** Not in RelayPost's password format (a typo, a truncation): attributed by the username only. */
+  "malformed_password",
+  /** Well-formed, but no credential has its lookup id: attributed by the username only. */
+  "unknown_password",
   "inactive",
   "username_mismatch",
   "throttled",
   "tls_required",
+  "ip_not_allowed",
+  "expired",
 ] as const;
 export type AuthRejectionReason = (typeof AUTH_REJECTION_REASONS)[number];
 
@@ -14,6 +22,8 @@ export const CREDENTIAL_EVENT_TYPES = [
   "credential.activated",
   "credential.deactivated",
   "credential.deleted",
+  "credential.expired",
+  "credential.previous_password_ended",
 ] as const;
 export type CredentialEventType = (typeof CREDENTIAL_EVENT_TYPES)[number];
 
@@ -26,10 +36,15 @@ export const MESSAGE_EVENT_TYPES = [
 ] as const;
 export type MessageEventType = (typeof MESSAGE_EVENT_TYPES)[number];
 
+/** Why a logged-in session's message was refused before it was accepted. */
+export const MESSAGE_REJECTION_REASONS = ["sender_not_allowed", "rate_limited"] as const;
+export type MessageRejectionReason = (typeof MESSAGE_REJECTION_REASONS)[number];
+
 export const EVENT_TYPES = [
   "auth.succeeded",
   "auth.rejected",
   ...MESSAGE_EVENT_TYPES,
+  "message.rejected",
   ...CREDENTIAL_EVENT_TYPES,
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -38,6 +53,8 @@ export type EventType = (typeof EVENT_TYPES)[number];
 export type LoginData = {
   method: string;
   tls: boolean;
+  /** Logged in with the password from before the last regenerate, during its overlap: the app still needs the new one. */
+  previousPassword?: true;
 };
 
 /**
@@ -82,10 +99,20 @@ export type MessageDeferredData = MessageAttemptData & { retryAt: string };
 /** Given up: a 5xx from the upstream, or still undelivered at the maximum age (`expired`). */
 export type MessageFailedData = MessageAttemptData & { expired: boolean };
 
-/** Who changed the credential, and whether it is active afterwards. */
+/**
+ * A message refused before acceptance. `sender` is the address that broke the rule, `where` says whether it was the
+ * envelope sender (MAIL FROM) or the header `From:`.
+ */
+export type MessageRejectedData =
+  | { reason: "sender_not_allowed"; where: "envelope" | "header"; sender: string }
+  /** `limit` names the sending limit that was reached and `max` its value. */
+  | { reason: "rate_limited"; limit: SendingLimit; max: number };
+
+/** Who changed the credential, whether it is active afterwards, and which settings an update changed. */
 export type CredentialChangeData = {
   actor: string;
   active: boolean;
+  changed?: string[];
 };
 
 /** The `data` each event type carries. */
@@ -96,12 +123,15 @@ export interface EventDataByType {
   "message.relayed": MessageRelayedData;
   "message.deferred": MessageDeferredData;
   "message.failed": MessageFailedData;
+  "message.rejected": MessageRejectedData;
   "credential.created": CredentialChangeData;
   "credential.updated": CredentialChangeData;
   "credential.password_regenerated": CredentialChangeData;
   "credential.activated": CredentialChangeData;
   "credential.deactivated": CredentialChangeData;
   "credential.deleted": CredentialChangeData;
+  "credential.expired": CredentialChangeData;
+  "credential.previous_password_ended": CredentialChangeData;
 }
 
 /** The type and data of an event, as a union discriminated on `type`. */

@@ -63,6 +63,8 @@ export interface CoreOptions {
   signInThrottle?: Partial<ThrottlePolicy>;
   /** This process's feed of committed events; needed only by live subscriptions. */
   bus?: EventBus;
+  /** The clock sending limits are counted by, for the usage `smtpCredentials.get` reports. */
+  now?: (() => Date) | undefined;
 }
 
 /** The domain, bound to one database: what every transport calls. */
@@ -72,6 +74,7 @@ export function createCore({
   attempts = createMemoryAttemptStore(),
   signInThrottle,
   bus,
+  now = () => new Date(),
 }: CoreOptions): Core {
   const signIn = createSignIn(db, hasher, attempts, signInThrottle);
   return {
@@ -82,7 +85,7 @@ export function createCore({
     smtpCredentials: {
       ...createCredentialLifecycle(db, hasher),
       list: (organizationId: string, query: ListQuery) => listCredentials(db, organizationId, query),
-      get: (organizationId: string, id: string) => getCredential(db, organizationId, id),
+      get: (organizationId: string, id: string) => getCredential(db, organizationId, id, now()),
     },
     messages: {
       list: (organizationId: string, query: MessageQuery) => listMessages(db, organizationId, query),

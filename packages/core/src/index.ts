@@ -42,7 +42,7 @@ export type { Core, NewOrganization, RecentEventsQuery } from "./services";
 export type { SmtpGrant } from "./smtp-auth/grant";
 export type { LoginOutcome, SmtpLogin } from "./smtp-auth/login";
 export type { LoginThrottleOptions } from "./smtp-auth/login-throttle";
-export type { SmtpCredential } from "./smtp-credentials/credential";
+export type { SmtpCredential, SmtpCredentialDetail } from "./smtp-credentials/credential";
 export type { CredentialWithPassword, Scope } from "./smtp-credentials/lifecycle";
 export {
   type CredentialCursor,

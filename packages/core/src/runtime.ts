@@ -11,6 +11,7 @@ import { createLastUsedRecorder } from "./smtp-auth/last-used-recorder";
 import { createSmtpLogin } from "./smtp-auth/login";
 import { createLoginThrottle, type LoginThrottleOptions } from "./smtp-auth/login-throttle";
 import { createSmtpVerifier } from "./smtp-auth/verifier";
+import { announceExpiries } from "./smtp-credentials/expiry";
 import { createMessageIntake } from "./smtp-submission/message-intake";
 import { createSmtpSubmission } from "./smtp-submission/submission";
 import { attemptStoreFor } from "./throttle/store-for-database";
@@ -34,6 +35,8 @@ export interface RuntimeConfig {
   busPollIntervalMs?: number;
   /** argon2 for account work; a test passes its own to watch or fill it. */
   hasher?: PasswordHasher;
+  /** The clock messages are accepted and counted against sending limits by (a test pins it); the relay's by default. */
+  now?: () => Date;
   /** The upstream accepted messages are relayed to; without one they are only stored. */
   relay?: DeliveryOptions & {
     /** Deliver in the background (default); a test turns it off to drive rounds itself with `relay.runOnce()`. */
@@ -64,18 +67,26 @@ export async function createRuntime(
     onCommitted: bus.offer,
   });
   const attempts = attemptStoreFor(database);
-  const core = createCore({ db, bus, attempts, hasher: config.hasher, signInThrottle: config.signInThrottle });
+  // One clock for acceptance and delivery, so a message's age is measured as its attempts are scheduled.
+  const now = config.relay?.now ?? config.now;
+  const core = createCore({ db, bus, attempts, hasher: config.hasher, signInThrottle: config.signInThrottle, now });
   const verifier = createSmtpVerifier({ db, hasher: createSmtpHasher() });
   const refusals = createRefusalAggregator(publisher, config.refusals);
   const lastUsed = createLastUsedRecorder(db, { onError: (error) => onError("last-used recorder", error) });
   const throttle = createLoginThrottle(attempts, config.smtpThrottle);
-  const smtpLogin = createSmtpLogin({ verifier, throttle, lastUsed, publisher, refusals });
-  // One clock for acceptance and delivery, so a message's age is measured as its attempts are scheduled.
+  const smtpLogin = createSmtpLogin({
+    verifier,
+    throttle,
+    lastUsed,
+    publisher,
+    refusals,
+    onError: (error) => onError("attributing a refused login", error),
+  });
   const intake = createMessageIntake(db, {
     retentionMs: config.messageRetentionMs,
     bodyRetentionMs: config.messageBodyRetentionMs,
     relaying: !!config.relay,
-    now: config.relay?.now,
+    now,
   });
   const smtpSubmission = createSmtpSubmission({ verifier, intake, publisher });
   const relay = config.relay
@@ -102,6 +113,7 @@ export async function createRuntime(
     await core.sessions.pruneExpired().catch((error) => onError("session pruning", error));
     await core.pruneLoginAttempts().catch((error) => onError("login attempt pruning", error));
     await intake.prune().catch((error) => onError("pruning SMTP messages", error));
+    await announceExpiries(db).catch((error) => onError("announcing credential expiries", error));
   }
 
   const revocations: RevocationFeed = {

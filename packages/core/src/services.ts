@@ -17,8 +17,8 @@ import type { SignUpInput } from "./identity/sign-up";
 import type { User } from "./identity/users";
 import type { CredentialMessageCounts, MessagePage, MessageQuery, MessageSummary } from "./relay/message-log";
 import type { OutboxStatus } from "./relay/outbox";
-import type { SmtpCredential } from "./smtp-credentials/credential";
-import type { CredentialWithPassword, Scope } from "./smtp-credentials/lifecycle";
+import type { SmtpCredential, SmtpCredentialDetail } from "./smtp-credentials/credential";
+import type { CredentialUpdate, CredentialWithPassword, NewCredentialInput, Scope } from "./smtp-credentials/lifecycle";
 import type { CredentialPage, ListQuery } from "./smtp-credentials/listing";
 
 /**
@@ -32,13 +32,16 @@ export interface Core {
   ping(): Promise<void>;
   smtpCredentials: {
     list(organizationId: string, query: ListQuery): Promise<CredentialPage>;
-    get(organizationId: string, id: string): Promise<SmtpCredential>;
-    create(
+    get(organizationId: string, id: string): Promise<SmtpCredentialDetail>;
+    create(scope: Scope, input: NewCredentialInput): Promise<CredentialWithPassword>;
+    update(scope: Scope, id: string, input: CredentialUpdate): Promise<SmtpCredential>;
+    regeneratePassword(
       scope: Scope,
-      input: { username?: string | undefined; description?: string | undefined },
+      id: string,
+      options?: { keepPreviousForSeconds?: number | undefined },
     ): Promise<CredentialWithPassword>;
-    update(scope: Scope, id: string, input: { description: string }): Promise<SmtpCredential>;
-    regeneratePassword(scope: Scope, id: string): Promise<CredentialWithPassword>;
+    /** Ends a rotation's overlap at once: the previous password stops working. */
+    endPreviousPassword(scope: Scope, id: string): Promise<SmtpCredential>;
     setActive(scope: Scope, id: string, active: boolean): Promise<SmtpCredential>;
     delete(scope: Scope, id: string): Promise<void>;
   };

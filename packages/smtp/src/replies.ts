@@ -14,6 +14,10 @@ export const REPLIES = {
   messageTooBig: [552, "5.3.4 Message size exceeds fixed maximum message size"],
   tooManyRecipients: [452, "4.5.3 Too many recipients"],
   temporaryFailure: [451, "4.3.0 Temporary failure, try again later"],
+  envelopeSenderNotAllowed: [550, "5.7.1 Sender address not in this credential's allowed senders"],
+  headerSenderNotAllowed: [550, "5.7.1 From header address not in this credential's allowed senders"],
+  rateLimited: [451, "4.7.1 Sending limit of this credential reached, try again later"],
+  recipientsLimited: [451, "4.7.1 Recipients per message limit of this credential reached"],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type Reply = (typeof REPLIES)[keyof typeof REPLIES];

@@ -28,7 +28,7 @@ export interface SmtpServiceOptions {
 /** The runtime's SMTP use cases (see createRuntime in @relaypost/core); this package only answers and owns sockets. */
 export interface SmtpServiceDependencies {
   smtpLogin: Pick<SmtpLogin, "login">;
-  smtpSubmission: Pick<SmtpSubmission, "mailFrom" | "submit">;
+  smtpSubmission: Pick<SmtpSubmission, "mailFrom" | "submit" | "recipientRefused">;
   /** Revocations announced on any process: a credential's are the ones that close this process's sessions. */
   revocations: RevocationFeed;
   /** Checks open sessions' logins against the database when notices may have been missed. */
@@ -89,8 +89,8 @@ export async function startSmtpService(options: SmtpServiceOptions, deps: SmtpSe
         },
       );
     },
-    onMailFrom(_address, session, callback) {
-      submission.mailFrom(session).then(
+    onMailFrom(address, session, callback) {
+      submission.mailFrom(address.address, session).then(
         (outcome) => {
           if (outcome.ok) return callback();
           // A revoked session is over: it must not try again on this connection.
@@ -107,10 +107,10 @@ export async function startSmtpService(options: SmtpServiceOptions, deps: SmtpSe
       // Checked here rather than by smtp-server's own limit, whose reply has no enhanced status code.
       const wanted = address.address.toLowerCase();
       const repeated = session.envelope.rcptTo.some((r) => r.address.toLowerCase() === wanted);
-      if (!repeated && session.envelope.rcptTo.length >= maxRecipients) {
-        return callback(replyError(REPLIES.tooManyRecipients));
-      }
-      callback();
+      if (repeated) return callback();
+      if (session.envelope.rcptTo.length >= maxRecipients) return callback(replyError(REPLIES.tooManyRecipients));
+      const limited = submission.rcptTo(session);
+      callback(limited.ok ? undefined : replyError(limited.reply));
     },
     onData(stream, session, callback) {
       submission.data(stream, session).then(
@@ -139,10 +139,13 @@ export async function startSmtpService(options: SmtpServiceOptions, deps: SmtpSe
     return (server.server.address() as AddressInfo).port;
   }
 
-  function closeSessionsOf(credentialId: string) {
+  /** The credential's sessions, or only those logged in with one password (a rotation's previous one). */
+  function closeSessionsOf(credentialId: string, hashFingerprint: string | undefined) {
     for (const server of servers) {
       for (const connection of server.connections) {
-        if (grantOf(connection.session)?.credentialId !== credentialId) continue;
+        const grant = grantOf(connection.session);
+        if (grant?.credentialId !== credentialId) continue;
+        if (hashFingerprint !== undefined && grant.hashFingerprint !== hashFingerprint) continue;
         metrics.sessionsClosedOnRevocation++;
         connection.session.user = undefined;
         connection.send(...REPLIES.credentialRevoked);
@@ -150,7 +153,7 @@ export async function startSmtpService(options: SmtpServiceOptions, deps: SmtpSe
     }
   }
   const revoke = (revocation: AccessRevocation) => {
-    if (revocation.kind === "credential") closeSessionsOf(revocation.credentialId);
+    if (revocation.kind === "credential") closeSessionsOf(revocation.credentialId, revocation.hashFingerprint);
   };
   /** A notice sent while LISTEN was down is lost: when it is back, every open session's login is checked at once. */
   async function checkOpenSessions(): Promise<void> {

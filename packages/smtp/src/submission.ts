@@ -5,7 +5,7 @@ import { queuedReply, REPLIES, type Reply, storedReply } from "./replies";
 import { grantOf } from "./session";
 
 export interface SubmissionDependencies {
-  submission: Pick<SmtpSubmission, "mailFrom" | "submit">;
+  submission: Pick<SmtpSubmission, "mailFrom" | "submit" | "recipientRefused">;
   metrics: SmtpMetrics;
   maxMessageBytes: number;
   onError: (where: string, error: unknown) => void;
@@ -16,18 +16,41 @@ export type SubmissionOutcome = { ok: true; reply?: string } | { ok: false; repl
 const MAIL_FROM_REPLIES = {
   allowed: { ok: true },
   revoked: { ok: false, reply: REPLIES.credentialRevoked },
+  sender_not_allowed: { ok: false, reply: REPLIES.envelopeSenderNotAllowed },
+  rate_limited: { ok: false, reply: REPLIES.rateLimited },
   unavailable: { ok: false, reply: REPLIES.authTemporary },
 } as const satisfies Record<string, SubmissionOutcome>;
+
+const DATA_REFUSALS = {
+  revoked: REPLIES.credentialRevoked,
+  sender_not_allowed: REPLIES.headerSenderNotAllowed,
+  rate_limited: REPLIES.rateLimited,
+} as const satisfies Record<string, Reply>;
 
 /** An authenticated session's MAIL FROM and DATA, handed to core's submission use case and answered. */
 export function createSubmission(deps: SubmissionDependencies) {
   const { submission, metrics } = deps;
+  // The credential's recipient limit as the transaction's MAIL FROM read it; RCPT TO answers from it.
+  const recipientLimits = new WeakMap<SMTPServerSession, number>();
 
   return {
-    async mailFrom(session: SMTPServerSession): Promise<SubmissionOutcome> {
+    async mailFrom(address: string, session: SMTPServerSession): Promise<SubmissionOutcome> {
       const grant = grantOf(session);
       if (!grant) return { ok: false, reply: REPLIES.authRequired };
-      return MAIL_FROM_REPLIES[(await submission.mailFrom(grant)).kind];
+      const outcome = await submission.mailFrom({ grant, mailFrom: address, remoteAddress: session.remoteAddress });
+      if (outcome.kind === "allowed" && outcome.recipientsPerMessage !== null) {
+        recipientLimits.set(session, outcome.recipientsPerMessage);
+      } else recipientLimits.delete(session);
+      return MAIL_FROM_REPLIES[outcome.kind];
+    },
+
+    /** One more recipient, when the transaction has as many as the credential allows: refused, and reported. */
+    rcptTo(session: SMTPServerSession): SubmissionOutcome {
+      const max = recipientLimits.get(session);
+      const grant = grantOf(session);
+      if (max === undefined || !grant || session.envelope.rcptTo.length < max) return { ok: true };
+      submission.recipientRefused({ grant, remoteAddress: session.remoteAddress }, max);
+      return { ok: false, reply: REPLIES.recipientsLimited };
     },
 
     async data(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<SubmissionOutcome> {
@@ -50,9 +73,9 @@ export function createSubmission(deps: SubmissionDependencies) {
           raw: Buffer.concat(chunks, size),
           remoteAddress: session.remoteAddress,
         });
-        if (result.kind === "revoked") {
+        if (result.kind !== "accepted") {
           metrics.messagesRefused++;
-          return { ok: false, reply: REPLIES.credentialRevoked };
+          return { ok: false, reply: DATA_REFUSALS[result.kind] };
         }
         metrics.messagesAccepted++;
         const reply = result.status === "queued" ? queuedReply(result.messageId) : storedReply(result.messageId);

@@ -11,10 +11,14 @@ import { EmptyState, RelativeTime } from "./ui";
 
 const REASONS: Record<AuthRejectionReason, string> = {
   bad_password: "Wrong password",
+  malformed_password: "Password not in RelayPost's format",
+  unknown_password: "Unknown password",
   inactive: "Credential is deactivated",
   username_mismatch: "Username does not match the password",
   throttled: "Too many failed attempts",
   tls_required: "Sent without TLS",
+  ip_not_allowed: "Address not in the IP allowlist",
+  expired: "Credential has expired",
 };
 
 export const rejectionReason = (event: LoginEvent) =>

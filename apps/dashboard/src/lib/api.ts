@@ -18,7 +18,8 @@ type QueryOutputs<T> = {
   [K in keyof T]: T[K] extends { query: (...args: never[]) => infer R } ? Awaited<R> : QueryOutputs<T[K]>;
 };
 export type Outputs = QueryOutputs<ApiClient>;
-export type Credential = Outputs["smtpCredentials"]["get"];
+/** A credential as lists show it; `get` adds its current usage. */
+export type Credential = Outputs["smtpCredentials"]["list"]["items"][number];
 export type Me = NonNullable<Outputs["auth"]["me"]>;
 export type Role = Me["organizations"][number]["role"];
 

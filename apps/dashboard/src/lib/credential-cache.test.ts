@@ -20,6 +20,11 @@ const credential = (id: string, username: string, description = ""): Credential 
   active: true,
   lastUsedAt: null,
   passwordChangedAt: at,
+  allowedSenders: [],
+  allowedIps: [],
+  expiresAt: null,
+  limits: {},
+  previousPasswordExpiresAt: null,
   createdAt: at,
   updatedAt: at,
 });
@@ -37,12 +42,15 @@ const SAMPLE_DATA: EventDataByType = {
   "message.relayed": { messageId: "m1", attempts: 1, reply: "250 Ok", accepted: 1, refused: 0 },
   "message.deferred": { messageId: "m1", attempts: 1, reply: "451 Later", retryAt: "2026-11-02T08:31:00Z" },
   "message.failed": { messageId: "m1", attempts: 1, reply: "550 No", expired: false },
+  "message.rejected": { reason: "sender_not_allowed", where: "envelope", sender: "app@example.com" },
   "credential.created": { actor: "admin", active: true },
   "credential.updated": { actor: "admin", active: true },
   "credential.password_regenerated": { actor: "admin", active: true },
   "credential.activated": { actor: "admin", active: true },
   "credential.deactivated": { actor: "admin", active: false },
   "credential.deleted": { actor: "admin", active: true },
+  "credential.expired": { actor: "system", active: true },
+  "credential.previous_password_ended": { actor: "admin", active: true },
 };
 
 const event = (type: LiveEvent["type"], credentialId: string | null): LiveEvent => ({

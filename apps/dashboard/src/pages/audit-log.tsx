@@ -16,6 +16,8 @@ const ACTIONS: Record<AuditAction, string> = {
   "credential.activated": "Activated SMTP credential",
   "credential.deactivated": "Deactivated SMTP credential",
   "credential.deleted": "Deleted SMTP credential",
+  "credential.expired": "Expired: SMTP credential",
+  "credential.previous_password_ended": "Ended the previous password of",
   "api_key.created": "Created API key",
   "api_key.revoked": "Revoked API key",
   "member.added": "Added member",

@@ -37,7 +37,21 @@ describe("smtpCredentials", () => {
         lastUsedAt: null,
       });
       expect(Object.keys(credential).sort()).toEqual(
-        ["active", "createdAt", "description", "id", "lastUsedAt", "passwordChangedAt", "updatedAt", "username"].sort(),
+        [
+          "active",
+          "allowedIps",
+          "allowedSenders",
+          "createdAt",
+          "description",
+          "expiresAt",
+          "id",
+          "lastUsedAt",
+          "limits",
+          "passwordChangedAt",
+          "previousPasswordExpiresAt",
+          "updatedAt",
+          "username",
+        ].sort(),
       );
       expect(password).toMatch(/^rpsmtp_[a-z0-9]{12}_[A-Za-z0-9]{38}$/);
     });

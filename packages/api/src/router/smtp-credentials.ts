@@ -1,4 +1,12 @@
-import { descriptionSchema, requestedUsernameSchema } from "@relaypost/contract";
+import {
+  allowedIpsSchema,
+  allowedSendersSchema,
+  descriptionSchema,
+  expiresAtSchema,
+  keepPreviousForSecondsSchema,
+  requestedUsernameSchema,
+  sendingLimitsSchema,
+} from "@relaypost/contract";
 import { decodeCredentialCursor } from "@relaypost/core";
 import { z } from "zod";
 import { organizationProcedure, router } from "../trpc";
@@ -20,6 +28,10 @@ export const smtpCredentialsRouter = router({
       z.object({
         username: requestedUsernameSchema.optional(),
         description: descriptionSchema.optional(),
+        allowedSenders: allowedSendersSchema.optional(),
+        allowedIps: allowedIpsSchema.optional(),
+        expiresAt: expiresAtSchema.optional(),
+        limits: sendingLimitsSchema.optional(),
       }),
     )
     .mutation(({ ctx, input }) => ctx.core.smtpCredentials.create(ctx.scope, input)),
@@ -50,12 +62,25 @@ export const smtpCredentialsRouter = router({
     .query(({ ctx, input }) => ctx.core.smtpCredentials.get(ctx.scope.organizationId, input.id)),
 
   update: organizationProcedure("admin")
-    .input(id.extend({ description: descriptionSchema }))
+    .input(
+      id.extend({
+        description: descriptionSchema.optional(),
+        allowedSenders: allowedSendersSchema.optional(),
+        allowedIps: allowedIpsSchema.optional(),
+        expiresAt: expiresAtSchema.optional(),
+        limits: sendingLimitsSchema.optional(),
+      }),
+    )
     .mutation(({ ctx, input }) => ctx.core.smtpCredentials.update(ctx.scope, input.id, input)),
 
   regeneratePassword: organizationProcedure("admin")
+    .input(id.extend({ keepPreviousForSeconds: keepPreviousForSecondsSchema }))
+    .mutation(({ ctx, input }) => ctx.core.smtpCredentials.regeneratePassword(ctx.scope, input.id, input)),
+
+  /** Ends a rotation's overlap now: the previous password stops working on every process. */
+  endPreviousPassword: organizationProcedure("admin")
     .input(id)
-    .mutation(({ ctx, input }) => ctx.core.smtpCredentials.regeneratePassword(ctx.scope, input.id)),
+    .mutation(({ ctx, input }) => ctx.core.smtpCredentials.endPreviousPassword(ctx.scope, input.id)),
 
   setActive: organizationProcedure("admin")
     .input(id.extend({ active: z.boolean() }))

@@ -16,10 +16,10 @@ export const REFUSAL_TICK_MS = 1_000;
 
 /**
  * Refusals answered before any hashing: the attacker pays nothing for them, so each window writes one event at
- * once and one count at its end. A malformed password is as cheap, but it names no credential and so never gets
- * here; refusals that cost an argon2 verification are written one by one, within the per-address budget.
+ * once and one count at its end. A malformed password is one (attributed by its username); refusals that cost an
+ * argon2 verification are written one by one, within the per-address budget.
  */
-const CHEAP_REASONS: ReadonlySet<AuthRejectionReason> = new Set(["tls_required", "throttled"]);
+const CHEAP_REASONS: ReadonlySet<AuthRejectionReason> = new Set(["tls_required", "throttled", "malformed_password"]);
 
 /** A refused login attributed to a credential, as the SMTP authenticator reports it. */
 export type Refusal = EventEnvelope & { data: RejectionData };

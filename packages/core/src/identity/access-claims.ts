@@ -45,13 +45,19 @@ async function lapsedCredentialClaims(db: Database, claims: CredentialClaim[]): 
   if (claims.length === 0) return [];
   const t = schema.smtpCredentials;
   const rows = await db
-    .select({ id: t.id, passwordHash: t.passwordHash, active: t.active })
+    .select({
+      id: t.id,
+      passwordHash: t.passwordHash,
+      active: t.active,
+      previousPasswordHash: t.previousPasswordHash,
+      previousPasswordExpiresAt: t.previousPasswordExpiresAt,
+    })
     .from(t)
     .where(inArray(t.id, [...new Set(claims.map((claim) => claim.credentialId))]));
   const byId = new Map(rows.map((row) => [row.id, row]));
   return claims
     .filter((claim) => !grantHolds(claim, byId.get(claim.credentialId)))
-    .map((claim) => ({ kind: "credential", credentialId: claim.credentialId }));
+    .map((claim) => ({ kind: "credential", credentialId: claim.credentialId, hashFingerprint: claim.hashFingerprint }));
 }
 
 /** An anti-join on primary keys per kind: the sessions, API keys and memberships that are gone or changed. */

@@ -8,7 +8,8 @@ export const ACCESS_CHANNEL = "relaypost_access";
  * credential) had its password regenerated, was deactivated or deleted. One channel for every kind.
  */
 export type AccessRevocation =
-  | { kind: "credential"; credentialId: string }
+  /** With `hashFingerprint`, only the sessions logged in with that password end (a rotation's previous one). */
+  | { kind: "credential"; credentialId: string; hashFingerprint?: string }
   | { kind: "session"; sessionId: string }
   | { kind: "apiKey"; apiKeyId: string }
   | { kind: "member"; organizationId: string; userId: string };

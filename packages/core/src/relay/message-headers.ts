@@ -59,3 +59,13 @@ export function withMessageId(raw: Buffer, mailFrom: string): { raw: Buffer; mes
   const messageId = `<${randomUUID()}@${domain}>`;
   return { raw: Buffer.concat([Buffer.from(`Message-ID: ${messageId}\r\n`, "latin1"), raw]), messageId };
 }
+
+/** Every header of that name, unfolded, in order. */
+export function readHeaders(raw: Buffer, name: string): string[] {
+  const unfolded = headerSection(raw).replace(/\r?\n[ \t]+/g, " ");
+  const wanted = `${name.toLowerCase()}:`;
+  return unfolded
+    .split(/\r?\n/)
+    .filter((line) => line.toLowerCase().startsWith(wanted))
+    .map((line) => line.slice(wanted.length).trim());
+}

@@ -17,10 +17,31 @@ export interface SmtpGrant extends CredentialRef {
 
 export const hashFingerprint = (passwordHash: string) => createHash("sha256").update(passwordHash).digest("base64url");
 
-/** The credential still exists, is active and still has the password the grant was verified with. */
+/** A credential's password hashes: the current one, and the previous one while a rotation's overlap lasts. */
+export interface PasswordHashes {
+  passwordHash: string;
+  previousPasswordHash: string | null;
+  previousPasswordExpiresAt: Date | null;
+}
+
+/** The previous password's hash while its overlap lasts, else undefined. */
+export function livePreviousHash(row: PasswordHashes, now = Date.now()): string | undefined {
+  const { previousPasswordHash, previousPasswordExpiresAt } = row;
+  if (previousPasswordHash === null || previousPasswordExpiresAt === null) return undefined;
+  return previousPasswordExpiresAt.getTime() > now ? previousPasswordHash : undefined;
+}
+
+/**
+ * The credential still exists, is active and still accepts the password the grant was verified with: the current
+ * one, or the previous one while its overlap lasts.
+ */
 export function grantHolds(
   grant: Pick<SmtpGrant, "hashFingerprint">,
-  row: { passwordHash: string; active: boolean } | undefined,
+  row: (PasswordHashes & { active: boolean }) | undefined,
+  now = Date.now(),
 ): boolean {
-  return row?.active === true && hashFingerprint(row.passwordHash) === grant.hashFingerprint;
+  if (row?.active !== true) return false;
+  if (hashFingerprint(row.passwordHash) === grant.hashFingerprint) return true;
+  const previous = livePreviousHash(row, now);
+  return previous !== undefined && hashFingerprint(previous) === grant.hashFingerprint;
 }

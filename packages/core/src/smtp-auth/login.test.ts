@@ -32,15 +32,14 @@ describe("the SMTP login use case", () => {
     expect(outcome).toMatchObject({ kind: "accepted", grant: { username: credential.username } });
   });
 
-  it("refuses a wrong password, attributed only when the password names a credential", async () => {
+  it("refuses a wrong password, attributed when the password or else the username names a credential", async () => {
     const lookupId = parseSmtpPassword(credential.password)?.lookupId ?? "";
     const stale = { username: credential.username, password: formatSmtpPassword(lookupId) };
     const unknown = { username: credential.username, password: formatSmtpPassword(generateLookupId()) };
+    const nobody = { username: "nobody_has_this", password: formatSmtpPassword(generateLookupId()) };
     expect(await runtime.smtpLogin.login(stale, session("192.0.2.2"))).toEqual({ kind: "refused", attributed: true });
-    expect(await runtime.smtpLogin.login(unknown, session("192.0.2.3"))).toEqual({
-      kind: "refused",
-      attributed: false,
-    });
+    expect(await runtime.smtpLogin.login(unknown, session("192.0.2.3"))).toEqual({ kind: "refused", attributed: true });
+    expect(await runtime.smtpLogin.login(nobody, session("192.0.2.3"))).toEqual({ kind: "refused", attributed: false });
   });
 
   it("throttles an address past the block limit, attributed to the credential the attempt names", async () => {

@@ -38,7 +38,12 @@ export interface SmtpLoginDependencies {
   publisher: Pick<EventPublisher, "publish">;
   /** Where refused logins go: a flood of them is counted into a few events rather than written one each. */
   refusals: Pick<RefusalAggregator, "record">;
+  /** Where a failure to attribute a refusal by username goes; the login's answer does not depend on it. */
+  onError?: (error: unknown) => void;
 }
+
+/** Refusals whose password names no credential: told to the organizations with a credential of that username. */
+const ATTRIBUTED_BY_USERNAME: ReadonlySet<AuthRejectionReason> = new Set(["malformed_password", "unknown_password"]);
 
 /**
  * The SMTP login path (docs/architecture.md) for one login: throttle, verify, attribute refusals, note last use,
@@ -59,8 +64,29 @@ export function createSmtpLogin(deps: SmtpLoginDependencies) {
     return true;
   }
 
-  function answer(session: LoginSession, result: VerificationResult): LoginOutcome {
-    if (!result.ok) return { kind: "refused", attributed: refused(session, result.reason, result.credential) };
+  /**
+   * Each organization hears only of its own credential by that name; nothing tells one organization of another's.
+   * The database being unreachable loses the attribution, never changes the answer.
+   */
+  async function refusedByUsername(session: LoginSession, reason: AuthRejectionReason, username: string) {
+    try {
+      const named = await verifier.credentialsNamed(username);
+      for (const credential of named) refused(session, reason, credential);
+      return named.length > 0;
+    } catch (error) {
+      deps.onError?.(error);
+      return false;
+    }
+  }
+
+  async function answer(session: LoginSession, attempt: LoginAttempt, result: VerificationResult) {
+    if (!result.ok) {
+      const attributed =
+        result.credential || !ATTRIBUTED_BY_USERNAME.has(result.reason)
+          ? refused(session, result.reason, result.credential)
+          : await refusedByUsername(session, result.reason, attempt.username);
+      return { kind: "refused", attributed } as const;
+    }
     const { grant } = result;
     deps.lastUsed.record(grant.credentialId);
     publisher.publish({
@@ -69,15 +95,20 @@ export function createSmtpLogin(deps: SmtpLoginDependencies) {
       credentialId: grant.credentialId,
       username: grant.username,
       remoteAddress: session.remoteAddress,
-      data: { method: session.method, tls: session.tls },
+      // The old password at work during a rotation's overlap: the admin sees which application still needs the new one.
+      data: {
+        method: session.method,
+        tls: session.tls,
+        ...(result.previousPassword ? { previousPassword: true } : {}),
+      },
     });
-    return { kind: "accepted", grant };
+    return { kind: "accepted", grant } as const;
   }
 
   async function verify(attempt: LoginAttempt, session: LoginSession): Promise<LoginOutcome> {
-    const checked = await verifier.precheck(attempt);
+    const checked = await verifier.precheck({ ...attempt, remoteAddress: session.remoteAddress });
     // Settled without argon2: a cached success, or a malformed password that can guess nothing and is not counted.
-    if (checked.settled) return answer(session, checked.result);
+    if (checked.settled) return answer(session, attempt, checked.result);
     const verified = await throttle.verify(
       { remoteAddress: session.remoteAddress, lookupId: checked.lookupId, ...attempt },
       checked.verify,
@@ -86,7 +117,7 @@ export function createSmtpLogin(deps: SmtpLoginDependencies) {
     if (verified.outcome === "blocked") {
       return { kind: "throttled", attributed: refused(session, "throttled", checked.credential) };
     }
-    const outcome = answer(session, verified.value);
+    const outcome = await answer(session, attempt, verified.value);
     // Holding back the refusal is what slows a guesser; a success is never delayed.
     if (verified.outcome === "failed" && verified.delayMs > 0) await delay(verified.delayMs);
     return outcome;

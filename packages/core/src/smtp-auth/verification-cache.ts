@@ -17,21 +17,25 @@ export function createVerificationCache(options: VerificationCacheOptions = {}) 
   const entries = new Map<string, string>();
   const digest = (password: string) => createHmac("sha256", key).update(password).digest("base64url");
 
+  /** The one of `passwordHashes` that `password` was verified against before, if any. */
+  function matching(password: string, passwordHashes: readonly string[]): string | undefined {
+    const id = digest(password);
+    const cached = entries.get(id);
+    if (cached === undefined) return undefined;
+    if (!passwordHashes.includes(cached)) {
+      entries.delete(id);
+      return undefined;
+    }
+    // Re-inserting moves the entry to the young end, so eviction drops the least recently used.
+    entries.delete(id);
+    entries.set(id, cached);
+    return cached;
+  }
+
   return {
     /** True when `password` was verified before against exactly `passwordHash`. */
-    vouches(password: string, passwordHash: string): boolean {
-      const id = digest(password);
-      const cached = entries.get(id);
-      if (cached === undefined) return false;
-      if (cached !== passwordHash) {
-        entries.delete(id);
-        return false;
-      }
-      // Re-inserting moves the entry to the young end, so eviction drops the least recently used.
-      entries.delete(id);
-      entries.set(id, cached);
-      return true;
-    },
+    vouches: (password: string, passwordHash: string): boolean => matching(password, [passwordHash]) !== undefined,
+    matching,
     remember(password: string, passwordHash: string): void {
       const id = digest(password);
       entries.delete(id);

@@ -75,7 +75,7 @@ describe("SMTP verifier", () => {
     await verifier.verify({ username: credential.username, password: credential.password });
     await fixture.core.smtpCredentials.delete(testScope(fixture), credential.id);
     const result = await verifier.verify({ username: credential.username, password: credential.password });
-    expect(result).toEqual({ ok: false, reason: "bad_password" });
+    expect(result).toEqual({ ok: false, reason: "unknown_password" });
   });
 
   it("refuses a username that is not the credential's, attributing the attempt", async () => {
@@ -109,14 +109,17 @@ describe("SMTP verifier", () => {
 
   it("pays a dummy verification for an unknown lookup id and attributes nothing", async () => {
     const result = await verifier.verify({ username: "nobody", password: formatSmtpPassword(generateLookupId()) });
-    expect(result).toEqual({ ok: false, reason: "bad_password" });
+    expect(result).toEqual({ ok: false, reason: "unknown_password" });
     expect(fixture.hasher.verifications).toBe(1);
   });
 
   it.each(["", "hunter2", "rpsmtp_", `${formatSmtpPassword("abcdefghijkl")}x`, "\u0000\uFFFD".repeat(5000)])(
     "refuses malformed password %#: no query needed, no hashing",
     async (password) => {
-      expect(await verifier.verify({ username: "anyone", password })).toEqual({ ok: false, reason: "bad_password" });
+      expect(await verifier.verify({ username: "anyone", password })).toEqual({
+        ok: false,
+        reason: "malformed_password",
+      });
       expect(fixture.hasher.verifications).toBe(0);
     },
   );
@@ -127,7 +130,7 @@ describe("SMTP verifier", () => {
     const tampered = credential.password.slice(0, -1) + last;
     expect(await verifier.verify({ username: credential.username, password: tampered })).toEqual({
       ok: false,
-      reason: "bad_password",
+      reason: "malformed_password",
     });
     expect(fixture.hasher.verifications).toBe(0);
   });
@@ -145,7 +148,7 @@ describe("SMTP verifier", () => {
     });
     expect(await verifier.precheck({ username: "x", password: "garbage" })).toEqual({
       settled: true,
-      result: { ok: false, reason: "bad_password" },
+      result: { ok: false, reason: "malformed_password" },
     });
     expect(fixture.hasher.verifications).toBe(0);
   });
@@ -163,15 +166,15 @@ describe("SMTP verifier", () => {
     const credential = await fixture.createCredential();
     const result = await verifier.verify({ username: credential.username, password: credential.password });
     if (!result.ok) throw new Error("login failed");
-    expect(await verifier.stillValid(result.grant)).toBe(true);
+    expect(await verifier.recheck(result.grant, null)).toBeDefined();
     await fixture.core.smtpCredentials.setActive(testScope(fixture), credential.id, false);
-    expect(await verifier.stillValid(result.grant)).toBe(false);
+    expect(await verifier.recheck(result.grant, null)).toBeUndefined();
     await fixture.core.smtpCredentials.setActive(testScope(fixture), credential.id, true);
-    expect(await verifier.stillValid(result.grant)).toBe(true);
+    expect(await verifier.recheck(result.grant, null)).toBeDefined();
     await fixture.core.smtpCredentials.regeneratePassword(testScope(fixture), credential.id);
-    expect(await verifier.stillValid(result.grant)).toBe(false);
+    expect(await verifier.recheck(result.grant, null)).toBeUndefined();
     await fixture.core.smtpCredentials.delete(testScope(fixture), credential.id);
-    expect(await verifier.stillValid(result.grant)).toBe(false);
+    expect(await verifier.recheck(result.grant, null)).toBeUndefined();
   });
 
   it("reports an unreachable database as such, never as a bad password", async () => {

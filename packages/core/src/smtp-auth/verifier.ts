@@ -1,17 +1,26 @@
+import { USERNAME_PATTERN } from "@relaypost/contract";
 import { type Database, schema } from "@relaypost/db";
-import { eq, sql } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import type { PasswordHasher } from "../hashing";
+import { type CredentialRestrictions, type LoginRestriction, loginRestriction } from "../restrictions/restrictions";
 import { parseSmtpPassword } from "../smtp-credentials/password";
-import { type CredentialRef, grantHolds, hashFingerprint, type SmtpGrant } from "./grant";
+import { type CredentialRef, grantHolds, hashFingerprint, livePreviousHash, type SmtpGrant } from "./grant";
 import { createLookupBatcher } from "./lookup-batcher";
 import { createVerificationCache, type VerificationCache } from "./verification-cache";
 
 const t = schema.smtpCredentials;
 
-export type VerificationFailure = "bad_password" | "inactive" | "username_mismatch";
+export type VerificationFailure =
+  | "bad_password"
+  | "malformed_password"
+  | "unknown_password"
+  | "inactive"
+  | "username_mismatch"
+  | LoginRestriction;
 
 export type VerificationResult =
-  | { ok: true; grant: SmtpGrant }
+  /** `previousPassword`: verified against the password from before the last regenerate, during its overlap. */
+  | { ok: true; grant: SmtpGrant; previousPassword?: true }
   /** `credential` is present only when the password's lookup id resolved, so the attempt can be attributed. */
   | { ok: false; reason: VerificationFailure; credential?: CredentialRef };
 
@@ -20,6 +29,8 @@ export interface LoginAttempt {
   password: string;
   /** SASL PLAIN authorization identity; when given it must name the same user. */
   authorizationId?: string | undefined;
+  /** The client's address (after PROXY protocol); a credential with an IP allowlist refuses a login without one. */
+  remoteAddress?: string | undefined;
 }
 
 /** The database could not be asked; the client should hear a temporary failure, never "invalid credentials". */
@@ -71,6 +82,11 @@ export function createSmtpVerifier({ db, hasher, cache = createVerificationCache
       username: t.username,
       passwordHash: t.passwordHash,
       active: t.active,
+      previousPasswordHash: t.previousPasswordHash,
+      previousPasswordExpiresAt: t.previousPasswordExpiresAt,
+      // Restrictions come with the row the login reads anyway: enforcing them costs no round trip.
+      allowedIps: t.allowedIps,
+      expiresAt: t.expiresAt,
     })
     .from(t)
     .where(sql`${t.lookupId} = any(${sql.placeholder("lookupIds")}::text[])`)
@@ -88,35 +104,74 @@ export function createSmtpVerifier({ db, hasher, cache = createVerificationCache
     }
   }
 
+  // Failed logins that name no credential by their password are attributed by username, to every organization that
+  // has one by that name; concurrent ones share a query like the lookups above.
+  const readByUsername = createLookupBatcher(
+    async (usernames: string[]) => {
+      const rows = await db
+        .select({ credentialId: t.id, organizationId: t.organizationId, username: t.username })
+        .from(t)
+        .where(inArray(sql`lower(${t.username})`, usernames));
+      const named = new Map<string, CredentialRef[]>();
+      for (const row of rows) {
+        const key = row.username.toLowerCase();
+        named.set(key, [...(named.get(key) ?? []), row]);
+      }
+      return [...named].map(([username, credentials]) => ({ username, credentials }));
+    },
+    (group) => group.username,
+  );
+
   type Row = NonNullable<Awaited<ReturnType<typeof readByLookupId>>>;
 
   /** The full check: argon2id against the stored hash, or a dummy verification when there is nothing to match. */
   async function verifyHashed(attempt: LoginAttempt, row: Row | undefined): Promise<VerificationResult> {
     if (!row) {
       await hasher.dummyVerify(attempt.password);
-      return { ok: false, reason: "bad_password" };
+      return { ok: false, reason: "unknown_password" };
     }
     const credential = { credentialId: row.id, organizationId: row.organizationId, username: row.username };
-    const passwordOk = await hasher.verify(row.passwordHash, attempt.password);
-    if (!passwordOk) return { ok: false, reason: "bad_password", credential };
-    cache.remember(attempt.password, row.passwordHash);
+    const verifiedHash = await matchingHash(attempt.password, row);
+    if (!verifiedHash) return { ok: false, reason: "bad_password", credential };
+    cache.remember(attempt.password, verifiedHash);
     if (!row.active) return { ok: false, reason: "inactive", credential };
     if (!identityMatches(attempt, row)) return { ok: false, reason: "username_mismatch", credential };
-    return { ok: true, grant: { ...credential, hashFingerprint: hashFingerprint(row.passwordHash) } };
+    const restricted = loginRestriction(row, attempt.remoteAddress);
+    if (restricted) return { ok: false, reason: restricted, credential };
+    return success(credential, row, verifiedHash);
   }
+
+  /** The stored hash the password verifies against: the current one, else the previous one during its overlap. */
+  async function matchingHash(password: string, row: Row): Promise<string | undefined> {
+    if (await hasher.verify(row.passwordHash, password)) return row.passwordHash;
+    const previous = livePreviousHash(row);
+    return previous !== undefined && (await hasher.verify(previous, password)) ? previous : undefined;
+  }
+
+  function success(credential: CredentialRef, row: Row, verifiedHash: string): VerificationResult {
+    const grant = { ...credential, hashFingerprint: hashFingerprint(verifiedHash) };
+    return verifiedHash === row.passwordHash ? { ok: true, grant } : { ok: true, grant, previousPassword: true };
+  }
+
+  /** The hashes a cached success may match: the current one, and the previous one while its overlap lasts. */
+  const acceptedHashes = (row: Row) => {
+    const previous = livePreviousHash(row);
+    return previous === undefined ? [row.passwordHash] : [row.passwordHash, previous];
+  };
 
   async function precheck(attempt: LoginAttempt): Promise<Precheck> {
     const parsed = parseSmtpPassword(attempt.password);
     // The format is public: refusing garbage before any hashing reveals nothing and costs no argon2.
-    if (!parsed) return { settled: true, result: { ok: false, reason: "bad_password" } };
+    if (!parsed) return { settled: true, result: { ok: false, reason: "malformed_password" } };
     const row = await readByLookupId(parsed.lookupId);
     // The cache may only shorten a success: a login that is going to fail always pays the full verification.
-    if (row?.active && identityMatches(attempt, row) && cache.vouches(attempt.password, row.passwordHash)) {
+    const cachedHash =
+      row?.active && identityMatches(attempt, row) && !loginRestriction(row, attempt.remoteAddress)
+        ? cache.matching(attempt.password, acceptedHashes(row))
+        : undefined;
+    if (row && cachedHash) {
       const credential = { credentialId: row.id, organizationId: row.organizationId, username: row.username };
-      return {
-        settled: true,
-        result: { ok: true, grant: { ...credential, hashFingerprint: hashFingerprint(row.passwordHash) } },
-      };
+      return { settled: true, result: success(credential, row, cachedHash) };
     }
     const credential = row && { credentialId: row.id, organizationId: row.organizationId, username: row.username };
     return { settled: false, lookupId: parsed.lookupId, credential, verify: () => verifyHashed(attempt, row) };
@@ -134,14 +189,49 @@ export function createSmtpVerifier({ db, hasher, cache = createVerificationCache
       return checked.settled ? checked.result : checked.verify();
     },
 
-    /** Re-reads the granted credential: still there, active, and with the password the session logged in with. */
-    async stillValid(grant: SmtpGrant): Promise<boolean> {
+    /** The credentials, in any organization, whose username is `username` (case-insensitively). */
+    async credentialsNamed(username: string): Promise<CredentialRef[]> {
+      // A name no credential can have needs no query.
+      if (!USERNAME_PATTERN.test(username)) return [];
+      try {
+        return (await readByUsername(username.toLowerCase()))?.credentials ?? [];
+      } catch (error) {
+        throw new CredentialStoreUnavailableError(error);
+      }
+    },
+
+    /**
+     * Re-reads the granted credential: its restrictions as they are now when it is still there, active, with the
+     * password the session logged in with, and still open to the session's address; undefined otherwise.
+     */
+    async recheck(grant: SmtpGrant, remoteAddress: string | null): Promise<CredentialRestrictions | undefined> {
       try {
         const [row] = await db
-          .select({ passwordHash: t.passwordHash, active: t.active })
+          .select({
+            passwordHash: t.passwordHash,
+            active: t.active,
+            previousPasswordHash: t.previousPasswordHash,
+            previousPasswordExpiresAt: t.previousPasswordExpiresAt,
+            allowedSenders: t.allowedSenders,
+            allowedIps: t.allowedIps,
+            expiresAt: t.expiresAt,
+            limitPerMinute: t.limitPerMinute,
+            limitPerHour: t.limitPerHour,
+            limitPerDay: t.limitPerDay,
+            limitRecipientsPerMessage: t.limitRecipientsPerMessage,
+          })
           .from(t)
           .where(eq(t.id, grant.credentialId));
-        return grantHolds(grant, row);
+        if (!row || !grantHolds(grant, row) || loginRestriction(row, remoteAddress)) return undefined;
+        return {
+          allowedSenders: row.allowedSenders,
+          allowedIps: row.allowedIps,
+          expiresAt: row.expiresAt,
+          limitPerMinute: row.limitPerMinute,
+          limitPerHour: row.limitPerHour,
+          limitPerDay: row.limitPerDay,
+          limitRecipientsPerMessage: row.limitRecipientsPerMessage,
+        };
       } catch (error) {
         throw new CredentialStoreUnavailableError(error);
       }

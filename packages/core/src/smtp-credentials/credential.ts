@@ -1,4 +1,7 @@
+import type { SendingLimits } from "@relaypost/contract";
 import type { schema } from "@relaypost/db";
+import { limitsOf, type Usage } from "../restrictions/sending-limits";
+import { livePreviousHash } from "../smtp-auth/grant";
 
 /** A credential as every caller sees it: never the hash, never the lookup id. */
 export interface SmtpCredential {
@@ -8,6 +11,16 @@ export interface SmtpCredential {
   active: boolean;
   lastUsedAt: Date | null;
   passwordChangedAt: Date;
+  /** Domains, `*.domain`s and addresses MAIL FROM and `From:` must match; empty allows any sender. */
+  allowedSenders: string[];
+  /** CIDR ranges a login's client address must be in; empty allows any address. */
+  allowedIps: string[];
+  /** Logins at or after this time are refused; null never expires. */
+  expiresAt: Date | null;
+  /** Sending limits that are set; an absent one is no limit. */
+  limits: SendingLimits;
+  /** Until when the password from before the last regenerate still works (a rotation's overlap); null when not. */
+  previousPasswordExpiresAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -20,7 +33,18 @@ export function toSmtpCredential(row: typeof schema.smtpCredentials.$inferSelect
     active: row.active,
     lastUsedAt: row.lastUsedAt,
     passwordChangedAt: row.passwordChangedAt,
+    allowedSenders: row.allowedSenders,
+    allowedIps: row.allowedIps,
+    expiresAt: row.expiresAt,
+    limits: limitsOf(row),
+    previousPasswordExpiresAt:
+      row.previousPasswordHash !== null && livePreviousHash(row) !== undefined ? row.previousPasswordExpiresAt : null,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
+}
+
+/** One credential with what it has sent in the current minute, hour and day (counted while it has a per-period limit). */
+export interface SmtpCredentialDetail extends SmtpCredential {
+  usage: Usage;
 }

@@ -1,4 +1,10 @@
-import { type CredentialEventType, descriptionSchema, USERNAME_PATTERN, USERNAME_RULES } from "@relaypost/contract";
+import {
+  type CredentialEventType,
+  descriptionSchema,
+  keepPreviousForSecondsSchema,
+  USERNAME_PATTERN,
+  USERNAME_RULES,
+} from "@relaypost/contract";
 import { type Database, schema, type Transaction } from "@relaypost/db";
 import { and, eq } from "drizzle-orm";
 import type { Actor } from "../actor";
@@ -7,9 +13,11 @@ import { violatedUniqueConstraint } from "../db-errors";
 import { DomainError, notFound } from "../errors";
 import { appendEvents } from "../events/store";
 import type { PasswordHasher } from "../hashing";
-import { announceRevocation } from "../identity/revocation";
+import { type AccessRevocation, announceRevocation } from "../identity/revocation";
+import { hashFingerprint, livePreviousHash } from "../smtp-auth/grant";
 import { type SmtpCredential, toSmtpCredential } from "./credential";
 import { formatSmtpPassword, generateLookupId } from "./password";
+import { parseField, type RestrictionsInput, restrictionChanges, restrictionColumns } from "./restrictions";
 import { generateUsername } from "./username";
 
 /** The organization a call acts in and who acts; every operation is confined to this organization. */
@@ -35,31 +43,59 @@ const REVOKING_CHANGES: ReadonlySet<CredentialEventType> = new Set([
 const t = schema.smtpCredentials;
 
 export function createCredentialLifecycle(db: Database, hasher: PasswordHasher) {
-  /** Runs one mutation with its audit entry and event in a single transaction. */
+  /**
+   * Runs one mutation with its audit entry, event and revocation notices in a single transaction. `revocations`
+   * overrides which open sessions must end; by default a revoking change ends all of the credential's.
+   */
   async function mutate(
     scope: Scope,
     action: CredentialEventType,
     change: (tx: Transaction) => Promise<typeof t.$inferSelect | undefined>,
     metadata?: Record<string, unknown>,
+    revocations?: () => AccessRevocation[],
   ): Promise<SmtpCredential> {
     return db.transaction(async (tx) => {
       const row = await change(tx);
       if (!row) throw notFound("SMTP credential");
       await recordChange(tx, scope, action, row, metadata);
-      if (REVOKING_CHANGES.has(action)) await announceRevocation(tx, { kind: "credential", credentialId: row.id });
+      const ending =
+        revocations?.() ??
+        (REVOKING_CHANGES.has(action) ? [{ kind: "credential" as const, credentialId: row.id }] : []);
+      for (const revocation of ending) await announceRevocation(tx, revocation);
       return toSmtpCredential(row);
     });
   }
 
+  /** The credential's hashes, its row locked, so a rotation sees the password it replaces. */
+  const lockedHashes = async (tx: Transaction, scope: Scope, id: string) =>
+    (
+      await tx
+        .select({
+          passwordHash: t.passwordHash,
+          previousPasswordHash: t.previousPasswordHash,
+          previousPasswordExpiresAt: t.previousPasswordExpiresAt,
+        })
+        .from(t)
+        .where(byId(scope, id))
+        .for("update")
+    )[0];
+
+  /** Ends the sessions logged in with exactly this password (the other password's sessions go on). */
+  const endSessionsOf = (credentialId: string, passwordHash: string | undefined): AccessRevocation[] =>
+    passwordHash === undefined
+      ? []
+      : [{ kind: "credential", credentialId, hashFingerprint: hashFingerprint(passwordHash) }];
+
   const byId = (scope: Scope, id: string) => and(eq(t.id, id), eq(t.organizationId, scope.organizationId));
 
   return {
-    async create(scope: Scope, input: { username?: string | undefined; description?: string | undefined }) {
+    async create(scope: Scope, input: NewCredentialInput) {
       const requested = input.username?.trim() || undefined;
       if (requested !== undefined && !USERNAME_PATTERN.test(requested)) {
         throw new DomainError("BAD_REQUEST", `Username must be ${USERNAME_RULES}`, "username");
       }
       const description = normalizeDescription(input.description);
+      const restrictions = restrictionChanges(input);
       for (let attempt = 0; attempt < MAX_GENERATION_ATTEMPTS; attempt++) {
         const lookupId = generateLookupId();
         const password = formatSmtpPassword(lookupId);
@@ -75,6 +111,7 @@ export function createCredentialLifecycle(db: Database, hasher: PasswordHasher) 
                 lookupId,
                 username,
                 description,
+                ...restrictionColumns(restrictions),
                 passwordHash,
                 createdBy: scope.actor.type === "user" ? scope.actor.id : null,
                 createdAt: now,
@@ -83,7 +120,7 @@ export function createCredentialLifecycle(db: Database, hasher: PasswordHasher) 
               })
               .returning();
             if (!row) throw new Error("insert returned no row");
-            await recordChange(tx, scope, "credential.created", row, { description });
+            await recordChange(tx, scope, "credential.created", row, { description, ...restrictions });
             return toSmtpCredential(row);
           });
           return { credential, password } satisfies CredentialWithPassword;
@@ -99,30 +136,90 @@ export function createCredentialLifecycle(db: Database, hasher: PasswordHasher) 
       throw new DomainError("CONFLICT", "Could not generate a unique username; try again", "username");
     },
 
-    update(scope: Scope, id: string, input: { description: string }) {
-      const description = normalizeDescription(input.description);
+    /** Changes the settings given; restrictions apply from the next command on every process, as they are read there. */
+    update(scope: Scope, id: string, input: CredentialUpdate) {
+      const changes = {
+        ...(input.description === undefined ? {} : { description: normalizeDescription(input.description) }),
+        ...restrictionChanges(input),
+      };
+      if (Object.keys(changes).length === 0) throw new DomainError("BAD_REQUEST", "Nothing to change");
       return mutate(
         scope,
         "credential.updated",
-        async (tx) => (await tx.update(t).set({ description }).where(byId(scope, id)).returning())[0],
-        { description },
+        async (tx) => {
+          // A new expiry is announced again when it comes.
+          const { description, ...restrictions } = changes;
+          const set = {
+            ...(description === undefined ? {} : { description }),
+            ...restrictionColumns(restrictions),
+            ...("expiresAt" in changes ? { expiryAnnouncedAt: null } : {}),
+          };
+          return (await tx.update(t).set(set).where(byId(scope, id)).returning())[0];
+        },
+        changes,
       );
     },
 
-    async regeneratePassword(scope: Scope, id: string): Promise<CredentialWithPassword> {
+    /**
+     * A new password. With `keepPreviousForSeconds` the one it replaces keeps working that long (at most 7 days), and
+     * its sessions go on; otherwise it stops at once with its sessions. A password older than that always stops.
+     */
+    async regeneratePassword(
+      scope: Scope,
+      id: string,
+      options: { keepPreviousForSeconds?: number | undefined } = {},
+    ): Promise<CredentialWithPassword> {
+      const keep = parseField(keepPreviousForSecondsSchema, options.keepPreviousForSeconds, "keepPreviousForSeconds");
       const [current] = await db.select({ lookupId: t.lookupId }).from(t).where(byId(scope, id));
       if (!current) throw notFound("SMTP credential");
       const password = formatSmtpPassword(current.lookupId);
       const passwordHash = await hasher.hash(password);
+      let dropped: string | undefined;
       const credential = await mutate(
         scope,
         "credential.password_regenerated",
-        async (tx) =>
-          (
-            await tx.update(t).set({ passwordHash, passwordChangedAt: new Date() }).where(byId(scope, id)).returning()
-          )[0],
+        async (tx) => {
+          const before = await lockedHashes(tx, scope, id);
+          if (!before) return undefined;
+          const now = new Date();
+          dropped = keep > 0 ? livePreviousHash(before, now.getTime()) : undefined;
+          const previous =
+            keep > 0
+              ? {
+                  previousPasswordHash: before.passwordHash,
+                  previousPasswordExpiresAt: new Date(now.getTime() + keep * 1000),
+                }
+              : { previousPasswordHash: null, previousPasswordExpiresAt: null };
+          return (
+            await tx
+              .update(t)
+              .set({ passwordHash, passwordChangedAt: now, ...previous })
+              .where(byId(scope, id))
+              .returning()
+          )[0];
+        },
+        keep > 0 ? { keepPreviousForSeconds: keep } : undefined,
+        keep > 0 ? () => endSessionsOf(id, dropped) : undefined,
       );
       return { credential, password };
+    },
+
+    /** Ends a rotation's overlap now: the previous password and its open sessions stop on every process. */
+    endPreviousPassword(scope: Scope, id: string): Promise<SmtpCredential> {
+      let ended: string | undefined;
+      return mutate(
+        scope,
+        "credential.previous_password_ended",
+        async (tx) => {
+          const before = await lockedHashes(tx, scope, id);
+          if (!before) return undefined;
+          ended = before.previousPasswordHash ?? undefined;
+          const cleared = { previousPasswordHash: null, previousPasswordExpiresAt: null };
+          return (await tx.update(t).set(cleared).where(byId(scope, id)).returning())[0];
+        },
+        undefined,
+        () => endSessionsOf(id, ended),
+      );
     },
 
     setActive(scope: Scope, id: string, active: boolean) {
@@ -144,6 +241,15 @@ export function createCredentialLifecycle(db: Database, hasher: PasswordHasher) 
 }
 
 export type CredentialLifecycle = ReturnType<typeof createCredentialLifecycle>;
+
+export interface NewCredentialInput extends RestrictionsInput {
+  username?: string | undefined;
+  description?: string | undefined;
+}
+
+export interface CredentialUpdate extends RestrictionsInput {
+  description?: string | undefined;
+}
 
 function normalizeDescription(description: string | undefined): string {
   const parsed = descriptionSchema.safeParse(description ?? "");
@@ -174,7 +280,11 @@ async function recordChange(
       credentialId: row.id,
       username: row.username,
       remoteAddress: scope.actor.remoteAddress,
-      data: { actor: scope.actor.label, active: row.active },
+      data: {
+        actor: scope.actor.label,
+        active: row.active,
+        ...(action === "credential.updated" && metadata ? { changed: Object.keys(metadata) } : {}),
+      },
     },
   ]);
 }

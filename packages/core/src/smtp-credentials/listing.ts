@@ -2,7 +2,8 @@ import { type Database, schema } from "@relaypost/db";
 import { and, desc, eq, ilike, or, type SQL, sql } from "drizzle-orm";
 import { notFound } from "../errors";
 import { decodeKeysetCursor, encodeKeysetCursor, type KeysetCursor } from "../keyset-cursor";
-import { type SmtpCredential, toSmtpCredential } from "./credential";
+import { readUsage } from "../restrictions/sending-limits";
+import { type SmtpCredential, type SmtpCredentialDetail, toSmtpCredential } from "./credential";
 
 const t = schema.smtpCredentials;
 
@@ -46,11 +47,16 @@ export async function listCredentials(db: Database, organizationId: string, quer
   return { items, nextCursor: rows.length > query.limit && last ? encodeKeysetCursor(last) : null };
 }
 
-export async function getCredential(db: Database, organizationId: string, id: string): Promise<SmtpCredential> {
+export async function getCredential(
+  db: Database,
+  organizationId: string,
+  id: string,
+  at: Date,
+): Promise<SmtpCredentialDetail> {
   const [row] = await db
     .select()
     .from(t)
     .where(and(eq(t.id, id), eq(t.organizationId, organizationId)));
   if (!row) throw notFound("SMTP credential");
-  return toSmtpCredential(row);
+  return { ...toSmtpCredential(row), usage: await readUsage(db, id, at) };
 }

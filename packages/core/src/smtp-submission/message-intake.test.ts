@@ -109,7 +109,10 @@ describe("message intake", () => {
   ])("refuses a message from a session whose credential was %s", async (_, revoke) => {
     const { id, grant } = await loggedIn();
     await revoke(id);
-    expect(await createMessageIntake(fixture.database.db).accept(message(grant))).toEqual({ accepted: false });
+    expect(await createMessageIntake(fixture.database.db).accept(message(grant))).toEqual({
+      accepted: false,
+      refusal: { kind: "revoked" },
+    });
     const stored = await fixture.database.db
       .select({ id: schema.smtpMessages.id })
       .from(schema.smtpMessages)

@@ -1,6 +1,9 @@
 import { type Database, schema } from "@relaypost/db";
 import { and, eq, inArray, isNull, lt, notInArray, sql } from "drizzle-orm";
-import { decodeHeaderValue, readHeader, withMessageId } from "../relay/message-headers";
+import { decodeHeaderValue, readHeader, readHeaders, withMessageId } from "../relay/message-headers";
+import { disallowedHeaderSender, senderAllowed } from "../restrictions/allowed-senders";
+import { loginRestriction } from "../restrictions/restrictions";
+import { countAgainstLimits, type LimitBreach, readUsage } from "../restrictions/sending-limits";
 import { grantHolds, type SmtpGrant } from "../smtp-auth/grant";
 
 export interface MessageIntakeOptions {
@@ -23,9 +26,24 @@ export interface IncomingMessage {
   remoteAddress: string | null;
 }
 
+/** Why a message was not stored: the session's login no longer holds, or a restriction refuses the message. */
+export type IntakeRefusal =
+  | { kind: "revoked" }
+  | { kind: "sender_not_allowed"; where: "envelope" | "header"; sender: string }
+  | ({ kind: "rate_limited" } & LimitBreach);
+
 export type IntakeResult =
   | { accepted: true; messageId: string; status: "queued" | "stored"; size: number }
-  | { accepted: false };
+  | { accepted: false; refusal: IntakeRefusal };
+
+/** The allowed-senders rule applied to the message as it will be stored: its envelope sender and its `From:`. */
+export function senderRefusal(allowedSenders: readonly string[], mailFrom: string, raw: Buffer) {
+  if (!senderAllowed(allowedSenders, mailFrom)) {
+    return { kind: "sender_not_allowed", where: "envelope", sender: mailFrom } as const;
+  }
+  const sender = disallowedHeaderSender(allowedSenders, readHeaders(raw, "from"));
+  return sender === undefined ? undefined : ({ kind: "sender_not_allowed", where: "header", sender } as const);
+}
 
 export const DEFAULT_MESSAGE_RETENTION_MS = 30 * 24 * 60 * 60_000;
 export const DEFAULT_BODY_RETENTION_MS = 7 * 24 * 60 * 60_000;
@@ -57,14 +75,37 @@ export function createMessageIntake(db: Database, options: MessageIntakeOptions 
     accept(message: IncomingMessage): Promise<IntakeResult> {
       return db.transaction(async (tx) => {
         const [row] = await tx
-          .select({ passwordHash: credentials.passwordHash, active: credentials.active })
+          .select({
+            id: credentials.id,
+            passwordHash: credentials.passwordHash,
+            active: credentials.active,
+            previousPasswordHash: credentials.previousPasswordHash,
+            previousPasswordExpiresAt: credentials.previousPasswordExpiresAt,
+            allowedSenders: credentials.allowedSenders,
+            allowedIps: credentials.allowedIps,
+            expiresAt: credentials.expiresAt,
+            limitPerMinute: credentials.limitPerMinute,
+            limitPerHour: credentials.limitPerHour,
+            limitPerDay: credentials.limitPerDay,
+            limitRecipientsPerMessage: credentials.limitRecipientsPerMessage,
+          })
           .from(credentials)
           .where(eq(credentials.id, message.grant.credentialId))
           .for("update");
-        if (!grantHolds(message.grant, row)) return { accepted: false };
+        if (
+          !row ||
+          !grantHolds(message.grant, row, now().getTime()) ||
+          loginRestriction(row, message.remoteAddress, now().getTime())
+        ) {
+          return { accepted: false, refusal: { kind: "revoked" } };
+        }
+        const refusal = senderRefusal(row.allowedSenders, message.mailFrom, message.raw);
+        if (refusal) return { accepted: false, refusal };
+        const at = now();
+        const breach = await countAgainstLimits(tx, row.id, row, message.rcptTo.length, at);
+        if (breach) return { accepted: false, refusal: { kind: "rate_limited", ...breach } };
         const { raw, messageId } = withMessageId(message.raw, message.mailFrom);
         const subject = readHeader(raw, "subject");
-        const at = now();
         const [stored] = await tx
           .insert(messages)
           .values({
@@ -92,6 +133,8 @@ export function createMessageIntake(db: Database, options: MessageIntakeOptions 
       });
     },
 
+    /** What the credential has sent in the current windows, for MAIL FROM's early answer when a limit is reached. */
+    usage: (credentialId: string) => readUsage(db, credentialId, now()),
     /**
      * Drops the raw bytes of messages past the body retention, then deletes messages past the metadata retention, in
      * batches so pruning never holds long locks; returns how many of each went. Messages still waiting for delivery
