@@ -70,14 +70,23 @@ const limitSchema = /* @__PURE__ */ z
   .min(1, "A limit must be at least 1")
   .max(SENDING_LIMIT_MAX, `A limit must be at most ${SENDING_LIMIT_MAX.toLocaleString("en")}`);
 
-/** Messages per minute, hour and day (fixed UTC windows) and recipients per message. */
+/**
+ * Messages per minute, hour and day (fixed UTC windows) and recipients per message. Written out rather than inferred
+ * from the schema, so declarations that name it (the typed client's) need no zod.
+ */
+export interface SendingLimits {
+  perMinute?: number | undefined;
+  perHour?: number | undefined;
+  perDay?: number | undefined;
+  recipientsPerMessage?: number | undefined;
+}
+
 export const sendingLimitsSchema = /* @__PURE__ */ z.strictObject({
   perMinute: limitSchema.optional(),
   perHour: limitSchema.optional(),
   perDay: limitSchema.optional(),
   recipientsPerMessage: limitSchema.optional(),
-});
-export type SendingLimits = z.infer<typeof sendingLimitsSchema>;
+}) satisfies z.ZodType<SendingLimits>;
 
 /** When logins stop being accepted; null never. A time already past expires the credential at once. */
 export const expiresAtSchema = /* @__PURE__ */ z.date().nullable();
