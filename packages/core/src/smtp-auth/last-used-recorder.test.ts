@@ -100,4 +100,37 @@ describe("last-used recorder", () => {
     await recorder.flush();
     expect(await lastUsedOf(credential.id)).toEqual(at);
   });
+
+  it("keeps a login noted while a write fails, not the older time that failed", async () => {
+    const credential = await fixture.createCredential();
+    const older = new Date("2034-04-04T00:00:00Z");
+    const newer = new Date("2034-04-05T00:00:00Z");
+    let recorder: ReturnType<typeof createLastUsedRecorder> | undefined;
+    let failing = true;
+    const flaky = observed(() => {
+      if (!failing) return undefined;
+      // A login arrives while the write that carries the older time is on its way, and that write fails.
+      recorder?.record(credential.id, newer);
+      return new Error("connection reset");
+    });
+    recorder = createLastUsedRecorder(flaky, { intervalMs: 60_000 });
+    recorder.record(credential.id, older);
+    await recorder.flush();
+    failing = false;
+    await recorder.flush();
+    expect(await lastUsedOf(credential.id)).toEqual(newer);
+  });
+
+  it("sends no statement when nothing was noted", async () => {
+    let writes = 0;
+    const recorder = createLastUsedRecorder(
+      observed(() => {
+        writes++;
+        return undefined;
+      }),
+      { intervalMs: 60_000 },
+    );
+    await recorder.flush();
+    expect(writes).toBe(0);
+  });
 });
