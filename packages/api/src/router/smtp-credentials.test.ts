@@ -128,6 +128,59 @@ describe("smtpCredentials", () => {
       }
     });
 
+    it("records every change in the audit log and the event stream: who, from where, what, and whether it is active", async () => {
+      const owner = await h.asSession(org.owner.sessionToken, org.id);
+      const { credential } = await admin.create({ username: "audited_app", description: "first" });
+      await admin.update({ id: credential.id, description: "second" });
+      await admin.regeneratePassword({ id: credential.id });
+      await admin.setActive({ id: credential.id, active: false });
+      await admin.setActive({ id: credential.id, active: true });
+      await admin.delete({ id: credential.id });
+
+      const audit = (await owner.auditLog.list({ limit: 200 })).items.filter((e) => e.targetId === credential.id);
+      expect(audit.reverse()).toEqual(
+        [
+          ["credential.created", { description: "first" }],
+          ["credential.updated", { description: "second" }],
+          ["credential.password_regenerated", {}],
+          ["credential.deactivated", {}],
+          ["credential.activated", {}],
+          ["credential.deleted", {}],
+        ].map(([action, metadata]) =>
+          expect.objectContaining({
+            action,
+            metadata,
+            actorType: "user",
+            actorLabel: org.owner.email,
+            targetType: "smtp_credential",
+            targetLabel: "audited_app",
+            remoteAddress: "203.0.113.7",
+          }),
+        ),
+      );
+
+      const { events } = await owner.events.recent({ credentialId: credential.id });
+      expect(
+        events.map(({ type, username, remoteAddress, data }) => ({ type, username, remoteAddress, data })),
+      ).toEqual(
+        (
+          [
+            ["credential.created", true],
+            ["credential.updated", true],
+            ["credential.password_regenerated", true],
+            ["credential.deactivated", false],
+            ["credential.activated", true],
+            ["credential.deleted", true],
+          ] as const
+        ).map(([type, active]) => ({
+          type,
+          username: "audited_app",
+          remoteAddress: "203.0.113.7",
+          data: { actor: org.owner.email, active },
+        })),
+      );
+    });
+
     it("deactivates and re-activates without changing the password", async () => {
       const { credential } = await admin.create({});
       const before = await h.database.db
