@@ -7,9 +7,12 @@
  */
 const core = (dirs) => dirs.map((dir) => `packages/core/src/${dir}/**/*.ts`);
 
+const smtpAuth = (files) => files.map((file) => `packages/core/src/smtp-auth/${file}.ts`);
+
 /** In the order they matter most: the SMTP login path first. */
 export const SLICES = {
-  "smtp-auth": core(["smtp-auth"]),
+  "smtp-login": smtpAuth(["login", "grant", "login-throttle", "verification-cache"]),
+  "smtp-verifier": smtpAuth(["verifier", "lookup-batcher", "last-used-recorder"]),
   throttle: core(["throttle"]),
   "smtp-credentials": core(["smtp-credentials"]),
   identity: core(["identity"]),
