@@ -13,8 +13,9 @@ export default defineConfig({
     alias: [{ find: /^@relaypost\/core$/, replacement: `${repo}packages/core/src/index.ts` }],
   },
   test: {
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
+    // One runner on a shared machine: the authorization matrix alone can take minutes.
+    testTimeout: 600_000,
+    hookTimeout: 600_000,
     projects: ["core", "api"].map((name) => ({
       extends: true,
       test: { name, root: `${repo}packages/${name}`, include: ["src/**/*.test.ts"] },

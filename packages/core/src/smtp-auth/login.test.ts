@@ -91,6 +91,16 @@ describe("the SMTP login use case", () => {
     );
   });
 
+  it("never counts a success against the address: more successes than the block limit are all accepted", async () => {
+    const scope = { organizationId, actor: systemActor("test") };
+    // blockAfter is 2 here: three distinct (username, password) pairs, each accepted, from one address.
+    for (let i = 0; i < 3; i++) {
+      const { credential: created, password } = await runtime.core.smtpCredentials.create(scope, {});
+      const outcome = await runtime.smtpLogin.login({ username: created.username, password }, session("192.0.2.7"));
+      expect(outcome).toMatchObject({ kind: "accepted" });
+    }
+  });
+
   it("answers unavailable, never refused, when the database cannot be asked", async () => {
     await runtime.close();
     await database.close();
