@@ -133,4 +133,23 @@ describe("last-used recorder", () => {
     await recorder.flush();
     expect(writes).toBe(0);
   });
+
+  it("tries again on its own after a write it started on its own failed", async () => {
+    const credential = await fixture.createCredential();
+    let failures = 1;
+    let written = () => {};
+    const write = new Promise<void>((resolve) => {
+      written = resolve;
+    });
+    const flaky = observed(
+      () => (failures-- > 0 ? new Error("connection reset") : undefined),
+      () => written(),
+    );
+    const recorder = createLastUsedRecorder(flaky, { intervalMs: 20 });
+    const at = new Date("2035-05-05T00:00:00Z");
+    recorder.record(credential.id, at);
+    // Resolved by the second timed write: nothing is recorded again and the test never flushes.
+    await write;
+    expect(await lastUsedOf(credential.id)).toEqual(at);
+  });
 });

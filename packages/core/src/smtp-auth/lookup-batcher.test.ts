@@ -90,4 +90,27 @@ describe("lookup batcher", () => {
     expect(await next).toEqual({ key: "b" });
     expect(reads).toEqual([["stuck"], ["b"]]);
   });
+
+  it("reads a backlog that outgrew the batch limit while a read ran in batches of at most the limit", async () => {
+    const reads: string[][] = [];
+    let finishFirst: () => void = () => {};
+    const firstDone = new Promise<void>((resolve) => (finishFirst = resolve));
+    const lookup = createLookupBatcher(
+      async (keys: string[]) => {
+        reads.push(keys);
+        if (reads.length === 1) await firstDone;
+        return keys.map((key) => ({ key }));
+      },
+      (row) => row.key,
+      { maxBatch: 2, maxInFlight: 1 },
+    );
+    const first = [lookup("a"), lookup("b")];
+    // The read of a and b runs; five more lookups gather behind it, past the batch limit.
+    const backlog = ["c", "d", "e", "f", "g"].map((key) => lookup(key));
+    finishFirst();
+    expect(await Promise.all([...first, ...backlog])).toEqual(
+      ["a", "b", "c", "d", "e", "f", "g"].map((key) => ({ key })),
+    );
+    expect(reads).toEqual([["a", "b"], ["c", "d"], ["e", "f"], ["g"]]);
+  });
 });
