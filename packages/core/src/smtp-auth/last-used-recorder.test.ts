@@ -62,6 +62,11 @@ describe("last-used recorder", () => {
     recorder.record(credential.id, new Date("2030-06-01T00:00:00Z"));
     await recorder.flush();
     expect(await lastUsedOf(credential.id)).toEqual(new Date("2031-01-01T00:00:00Z"));
+    // Nor within one interval: an older time noted after a newer one is not what gets written.
+    recorder.record(credential.id, new Date("2032-01-01T00:00:00Z"));
+    recorder.record(credential.id, new Date("2031-06-01T00:00:00Z"));
+    await recorder.flush();
+    expect(await lastUsedOf(credential.id)).toEqual(new Date("2032-01-01T00:00:00Z"));
   });
 
   it("writes on its own, without a flush", async () => {

@@ -41,6 +41,9 @@ describe("lookup batcher", () => {
     const outcomes = await Promise.allSettled([lookup(1), lookup(2), lookup(3), lookup(4)]);
     expect(reads).toEqual([2, 2]);
     expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "fulfilled", "rejected", "rejected"]);
+    // The read's own error, at once: not a timeout long after.
+    for (const outcome of outcomes.slice(2))
+      expect(outcome).toMatchObject({ reason: expect.objectContaining({ message: "database down" }) });
   });
 
   it("gathers the lookups that arrive while a read runs into the next read", async () => {
