@@ -29,10 +29,11 @@ const left: string[] = [];
 const files = new Set<string>();
 for (const file of reports) {
   const report = JSON.parse(readFileSync(file, "utf8")) as Report;
+  const slice = `slice ${file.split("/").at(-2)}`;
   for (const [name, { source, mutants }] of Object.entries(report.files)) {
     files.add(name);
     const pkg = name.split("/").slice(0, 2).join("/");
-    for (const key of [pkg, "overall"]) {
+    for (const key of [slice, pkg, "overall"]) {
       const counts = tally.get(key) ?? Object.fromEntries(STATUSES.map((s) => [s, 0]));
       for (const mutant of mutants) counts[mutant.status] = (counts[mutant.status] ?? 0) + 1;
       tally.set(key, counts);
@@ -48,7 +49,8 @@ for (const file of reports) {
   }
 }
 
-console.log(`reports: ${reports.join(", ")}; ${files.size} files`);
+console.log(`reports: ${reports.join(", ")}`);
+console.log(`files: ${[...files].sort().join(", ")}`);
 console.log(["scope", ...STATUSES, "score %"].join("\t"));
 for (const [scope, c] of tally) {
   const detected = (c.Killed ?? 0) + (c.Timeout ?? 0);
