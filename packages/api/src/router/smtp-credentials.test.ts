@@ -1,7 +1,7 @@
 import { schema } from "@relaypost/db";
 import { TRPCError } from "@trpc/server";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type ApiHarness, type Caller, createApiHarness, type TestOrganization } from "../testing";
 
 /** The error a call fails with, for assertions on its code and field messages. */
@@ -110,9 +110,8 @@ describe("smtpCredentials", () => {
   describe("lifecycle", () => {
     it("regenerating makes the old password fail verification and the new one pass", async () => {
       const { credential, password: oldPassword } = await admin.create({});
-      const { credential: after, password: newPassword } = await admin.regeneratePassword({ id: credential.id });
+      const { password: newPassword } = await admin.regeneratePassword({ id: credential.id });
       expect(newPassword).not.toBe(oldPassword);
-      expect(after.passwordChangedAt.getTime()).toBeGreaterThanOrEqual(credential.passwordChangedAt.getTime());
       const [row] = await h.database.db
         .select({ hash: schema.smtpCredentials.passwordHash })
         .from(schema.smtpCredentials)
@@ -120,6 +119,80 @@ describe("smtpCredentials", () => {
       const hash = row?.hash ?? "";
       expect(await h.hasher.verify(hash, oldPassword)).toBe(false);
       expect(await h.hasher.verify(hash, newPassword)).toBe(true);
+    });
+
+    it("regenerating moves passwordChangedAt to the time of the regeneration, and nothing else does", async () => {
+      // Only Date is faked: the database driver's timers keep running.
+      vi.useFakeTimers({ toFake: ["Date"] });
+      try {
+        const createdAt = new Date(Date.now() - 60_000);
+        vi.setSystemTime(createdAt);
+        const { credential } = await admin.create({});
+        expect(credential.passwordChangedAt).toEqual(createdAt);
+        const regeneratedAt = new Date(createdAt.getTime() + 30_000);
+        vi.setSystemTime(regeneratedAt);
+        const { credential: after } = await admin.regeneratePassword({ id: credential.id });
+        expect(after.passwordChangedAt).toEqual(regeneratedAt);
+        vi.setSystemTime(regeneratedAt.getTime() + 10_000);
+        await admin.update({ id: credential.id, description: "changed" });
+        await admin.setActive({ id: credential.id, active: false });
+        expect((await admin.get({ id: credential.id })).passwordChangedAt).toEqual(regeneratedAt);
+      } finally {
+        vi.useRealTimers();
+      }
+    });
+
+    it("records every change in the audit log and the event stream: who, from where, what, and whether it is active", async () => {
+      const owner = await h.asSession(org.owner.sessionToken, org.id);
+      const { credential } = await admin.create({ username: "audited_app", description: "first" });
+      await admin.update({ id: credential.id, description: "second" });
+      await admin.regeneratePassword({ id: credential.id });
+      await admin.setActive({ id: credential.id, active: false });
+      await admin.setActive({ id: credential.id, active: true });
+      await admin.delete({ id: credential.id });
+
+      const audit = (await owner.auditLog.list({ limit: 200 })).items.filter((e) => e.targetId === credential.id);
+      expect(audit.reverse()).toEqual(
+        [
+          ["credential.created", { description: "first" }],
+          ["credential.updated", { description: "second" }],
+          ["credential.password_regenerated", {}],
+          ["credential.deactivated", {}],
+          ["credential.activated", {}],
+          ["credential.deleted", {}],
+        ].map(([action, metadata]) =>
+          expect.objectContaining({
+            action,
+            metadata,
+            actorType: "user",
+            actorLabel: org.owner.email,
+            targetType: "smtp_credential",
+            targetLabel: "audited_app",
+            remoteAddress: "203.0.113.7",
+          }),
+        ),
+      );
+
+      const { events } = await owner.events.recent({ credentialId: credential.id });
+      expect(
+        events.map(({ type, username, remoteAddress, data }) => ({ type, username, remoteAddress, data })),
+      ).toEqual(
+        (
+          [
+            ["credential.created", true],
+            ["credential.updated", true],
+            ["credential.password_regenerated", true],
+            ["credential.deactivated", false],
+            ["credential.activated", true],
+            ["credential.deleted", true],
+          ] as const
+        ).map(([type, active]) => ({
+          type,
+          username: "audited_app",
+          remoteAddress: "203.0.113.7",
+          data: { actor: org.owner.email, active },
+        })),
+      );
     });
 
     it("deactivates and re-activates without changing the password", async () => {

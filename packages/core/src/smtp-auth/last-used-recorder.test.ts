@@ -19,13 +19,19 @@ describe("last-used recorder", () => {
         .where(eq(schema.smtpCredentials.id, id))
     )[0]?.at;
 
-  /** The database with `execute` observed, to count the statements the recorder sends or make them fail. */
-  function observed(onExecute: () => Error | undefined) {
+  /**
+   * The database with `execute` observed, to count the statements the recorder sends, make them fail, or learn when
+   * one has been carried out.
+   */
+  function observed(onExecute: () => Error | undefined, onExecuted: () => void = () => {}) {
     const db = fixture.database.db;
     return Object.assign(Object.create(db) as typeof db, {
-      execute: (query: Parameters<typeof db.execute>[0]) => {
+      execute: async (query: Parameters<typeof db.execute>[0]) => {
         const failure = onExecute();
-        return failure ? Promise.reject(failure) : db.execute(query);
+        if (failure) throw failure;
+        const result = await db.execute(query);
+        onExecuted();
+        return result;
       },
     });
   }
@@ -56,14 +62,31 @@ describe("last-used recorder", () => {
     recorder.record(credential.id, new Date("2030-06-01T00:00:00Z"));
     await recorder.flush();
     expect(await lastUsedOf(credential.id)).toEqual(new Date("2031-01-01T00:00:00Z"));
+    // Nor within one interval: an older time noted after a newer one is not what gets written.
+    recorder.record(credential.id, new Date("2032-01-01T00:00:00Z"));
+    recorder.record(credential.id, new Date("2031-06-01T00:00:00Z"));
+    await recorder.flush();
+    expect(await lastUsedOf(credential.id)).toEqual(new Date("2032-01-01T00:00:00Z"));
   });
 
-  it("writes on its own within the interval", async () => {
+  it("writes on its own, without a flush", async () => {
     const credential = await fixture.createCredential();
-    const recorder = createLastUsedRecorder(fixture.database.db, { intervalMs: 20 });
+    let written = () => {};
+    const write = new Promise<void>((resolve) => {
+      written = resolve;
+    });
+    const recorder = createLastUsedRecorder(
+      observed(
+        () => undefined,
+        () => written(),
+      ),
+      { intervalMs: 20 },
+    );
     const at = new Date("2032-02-02T00:00:00Z");
     recorder.record(credential.id, at);
-    await expect.poll(() => lastUsedOf(credential.id), { timeout: 5_000 }).toEqual(at);
+    // Resolved by the recorder's own timer: the test never flushes.
+    await write;
+    expect(await lastUsedOf(credential.id)).toEqual(at);
     expect(recorder.pending).toBe(0);
   });
 
@@ -80,6 +103,58 @@ describe("last-used recorder", () => {
     expect(recorder.pending).toBe(1);
     failing = false;
     await recorder.flush();
+    expect(await lastUsedOf(credential.id)).toEqual(at);
+  });
+
+  it("keeps a login noted while a write fails, not the older time that failed", async () => {
+    const credential = await fixture.createCredential();
+    const older = new Date("2034-04-04T00:00:00Z");
+    const newer = new Date("2034-04-05T00:00:00Z");
+    let recorder: ReturnType<typeof createLastUsedRecorder> | undefined;
+    let failing = true;
+    const flaky = observed(() => {
+      if (!failing) return undefined;
+      // A login arrives while the write that carries the older time is on its way, and that write fails.
+      recorder?.record(credential.id, newer);
+      return new Error("connection reset");
+    });
+    recorder = createLastUsedRecorder(flaky, { intervalMs: 60_000 });
+    recorder.record(credential.id, older);
+    await recorder.flush();
+    failing = false;
+    await recorder.flush();
+    expect(await lastUsedOf(credential.id)).toEqual(newer);
+  });
+
+  it("sends no statement when nothing was noted", async () => {
+    let writes = 0;
+    const recorder = createLastUsedRecorder(
+      observed(() => {
+        writes++;
+        return undefined;
+      }),
+      { intervalMs: 60_000 },
+    );
+    await recorder.flush();
+    expect(writes).toBe(0);
+  });
+
+  it("tries again on its own after a write it started on its own failed", async () => {
+    const credential = await fixture.createCredential();
+    let failures = 1;
+    let written = () => {};
+    const write = new Promise<void>((resolve) => {
+      written = resolve;
+    });
+    const flaky = observed(
+      () => (failures-- > 0 ? new Error("connection reset") : undefined),
+      () => written(),
+    );
+    const recorder = createLastUsedRecorder(flaky, { intervalMs: 20 });
+    const at = new Date("2035-05-05T00:00:00Z");
+    recorder.record(credential.id, at);
+    // Resolved by the second timed write: nothing is recorded again and the test never flushes.
+    await write;
     expect(await lastUsedOf(credential.id)).toEqual(at);
   });
 });

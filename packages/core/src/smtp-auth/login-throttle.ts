@@ -48,7 +48,6 @@ export function createLoginThrottle(store: AttemptStore, options: LoginThrottleO
         succeeded,
       );
     },
-    prune: throttle.prune,
   };
 }
 

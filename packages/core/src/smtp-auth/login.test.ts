@@ -7,7 +7,8 @@ import { formatSmtpPassword, generateLookupId, parseSmtpPassword } from "../smtp
 describe("the SMTP login use case", () => {
   let database: TestDatabase;
   let runtime: Runtime;
-  let credential: { username: string; password: string };
+  let credential: { id: string; username: string; password: string };
+  let organizationId: string;
   const session = (remoteAddress: string) => ({ remoteAddress, method: "PLAIN", tls: true });
 
   beforeAll(async () => {
@@ -19,7 +20,8 @@ describe("the SMTP login use case", () => {
     });
     const scope = { organizationId: organization.id, actor: systemActor("test") };
     const created = await runtime.core.smtpCredentials.create(scope, {});
-    credential = { username: created.credential.username, password: created.password };
+    credential = { id: created.credential.id, username: created.credential.username, password: created.password };
+    organizationId = organization.id;
   });
   afterAll(async () => {
     await runtime.close();
@@ -32,6 +34,30 @@ describe("the SMTP login use case", () => {
     expect(outcome).toMatchObject({ kind: "accepted", grant: { username: credential.username } });
   });
 
+  /** The credential's events of `type` from `remoteAddress`, once the publisher has written what it holds. */
+  async function eventsFrom(type: "auth.succeeded" | "auth.rejected", remoteAddress: string) {
+    await runtime.publisher.flush();
+    const { events } = await runtime.core.events.recent({ organizationId, types: [type], limit: 100 });
+    return events.filter((event) => event.remoteAddress === remoteAddress);
+  }
+
+  it("publishes the success with the session's method and TLS, and notes the credential's last use", async () => {
+    const before = await runtime.core.smtpCredentials.get(organizationId, credential.id);
+    expect(before.lastUsedAt).toBeNull();
+    const { username, password } = credential;
+    await runtime.smtpLogin.login({ username, password }, { remoteAddress: "192.0.2.6", method: "LOGIN", tls: false });
+    expect(await eventsFrom("auth.succeeded", "192.0.2.6")).toEqual([
+      expect.objectContaining({
+        credentialId: credential.id,
+        username: credential.username,
+        data: { method: "LOGIN", tls: false },
+      }),
+    ]);
+    await runtime.lastUsed.flush();
+    const after = await runtime.core.smtpCredentials.get(organizationId, credential.id);
+    expect(after.lastUsedAt).toBeInstanceOf(Date);
+  });
+
   it("refuses a wrong password, attributed when the password or else the username names a credential", async () => {
     const lookupId = parseSmtpPassword(credential.password)?.lookupId ?? "";
     const stale = { username: credential.username, password: formatSmtpPassword(lookupId) };
@@ -40,6 +66,19 @@ describe("the SMTP login use case", () => {
     expect(await runtime.smtpLogin.login(stale, session("192.0.2.2"))).toEqual({ kind: "refused", attributed: true });
     expect(await runtime.smtpLogin.login(unknown, session("192.0.2.3"))).toEqual({ kind: "refused", attributed: true });
     expect(await runtime.smtpLogin.login(nobody, session("192.0.2.3"))).toEqual({ kind: "refused", attributed: false });
+    expect(await eventsFrom("auth.rejected", "192.0.2.2")).toEqual([
+      expect.objectContaining({
+        credentialId: credential.id,
+        username: credential.username,
+        data: { reason: "bad_password", method: "PLAIN", tls: true },
+      }),
+    ]);
+    expect(await eventsFrom("auth.rejected", "192.0.2.3")).toEqual([
+      expect.objectContaining({
+        credentialId: credential.id,
+        data: expect.objectContaining({ reason: "unknown_password" }),
+      }),
+    ]);
   });
 
   it("throttles an address past the block limit, attributed to the credential the attempt names", async () => {
@@ -51,6 +90,19 @@ describe("the SMTP login use case", () => {
     const lookupId = parseSmtpPassword(credential.password)?.lookupId ?? "";
     const stale = { username: credential.username, password: formatSmtpPassword(lookupId) };
     expect(await runtime.smtpLogin.login(stale, session("192.0.2.4"))).toEqual({ kind: "throttled", attributed: true });
+    expect((await eventsFrom("auth.rejected", "192.0.2.4")).map((event) => event.data)).toContainEqual(
+      expect.objectContaining({ reason: "throttled" }),
+    );
+  });
+
+  it("never counts a success against the address: more successes than the block limit are all accepted", async () => {
+    const scope = { organizationId, actor: systemActor("test") };
+    // blockAfter is 2 here: three distinct (username, password) pairs, each accepted, from one address.
+    for (let i = 0; i < 3; i++) {
+      const { credential: created, password } = await runtime.core.smtpCredentials.create(scope, {});
+      const outcome = await runtime.smtpLogin.login({ username: created.username, password }, session("192.0.2.7"));
+      expect(outcome).toMatchObject({ kind: "accepted" });
+    }
   });
 
   it("answers unavailable, never refused, when the database cannot be asked", async () => {

@@ -41,6 +41,9 @@ describe("lookup batcher", () => {
     const outcomes = await Promise.allSettled([lookup(1), lookup(2), lookup(3), lookup(4)]);
     expect(reads).toEqual([2, 2]);
     expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "fulfilled", "rejected", "rejected"]);
+    // The read's own error, at once: not a timeout long after.
+    for (const outcome of outcomes.slice(2))
+      expect(outcome).toMatchObject({ reason: expect.objectContaining({ message: "database down" }) });
   });
 
   it("gathers the lookups that arrive while a read runs into the next read", async () => {
@@ -89,5 +92,28 @@ describe("lookup batcher", () => {
     await expect(stuck).rejects.toBeInstanceOf(LookupTimeoutError);
     expect(await next).toEqual({ key: "b" });
     expect(reads).toEqual([["stuck"], ["b"]]);
+  });
+
+  it("reads a backlog that outgrew the batch limit while a read ran in batches of at most the limit", async () => {
+    const reads: string[][] = [];
+    let finishFirst: () => void = () => {};
+    const firstDone = new Promise<void>((resolve) => (finishFirst = resolve));
+    const lookup = createLookupBatcher(
+      async (keys: string[]) => {
+        reads.push(keys);
+        if (reads.length === 1) await firstDone;
+        return keys.map((key) => ({ key }));
+      },
+      (row) => row.key,
+      { maxBatch: 2, maxInFlight: 1 },
+    );
+    const first = [lookup("a"), lookup("b")];
+    // The read of a and b runs; five more lookups gather behind it, past the batch limit.
+    const backlog = ["c", "d", "e", "f", "g"].map((key) => lookup(key));
+    finishFirst();
+    expect(await Promise.all([...first, ...backlog])).toEqual(
+      ["a", "b", "c", "d", "e", "f", "g"].map((key) => ({ key })),
+    );
+    expect(reads).toEqual([["a", "b"], ["c", "d"], ["e", "f"], ["g"]]);
   });
 });

@@ -105,6 +105,13 @@ describe("SMTP verifier", () => {
       authorizationId: credential.username.toUpperCase(),
     });
     expect(same.ok).toBe(true);
+    // An empty authorization identity is what most clients send (nodemailer among them): it means "as myself".
+    const empty = await verifier.verify({
+      username: credential.username,
+      password: credential.password,
+      authorizationId: "",
+    });
+    expect(empty.ok).toBe(true);
   });
 
   it("pays a dummy verification for an unknown lookup id and attributes nothing", async () => {
@@ -153,12 +160,13 @@ describe("SMTP verifier", () => {
     expect(fixture.hasher.verifications).toBe(0);
   });
 
-  it("settles a password the cache vouches for without hashing", async () => {
+  it("settles a password the cache vouches for without hashing, granting what the full check granted", async () => {
     const credential = await fixture.createCredential();
-    await verifier.verify({ username: credential.username, password: credential.password });
+    const first = await verifier.verify({ username: credential.username, password: credential.password });
+    expect(first.ok).toBe(true);
     fixture.hasher.verifications = 0;
     const checked = await verifier.precheck({ username: credential.username, password: credential.password });
-    expect(checked).toMatchObject({ settled: true, result: { ok: true } });
+    expect(checked).toEqual({ settled: true, result: first });
     expect(fixture.hasher.verifications).toBe(0);
   });
 
@@ -182,7 +190,15 @@ describe("SMTP verifier", () => {
     const closed = await createSmtpAuthFixture();
     const unreachable = createSmtpVerifier({ db: closed.database.db, hasher: fixture.hasher });
     await closed.database.destroy();
-    await expect(unreachable.verify({ username: credential.username, password: credential.password })).rejects.toThrow(
+    const failure = await unreachable.verify({ username: credential.username, password: credential.password }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(CredentialStoreUnavailableError);
+    // The database's own error travels along: the server's fault log writes its message.
+    expect((failure as Error).cause).toBeInstanceOf(Error);
+    const grant = { credentialId: credential.id, organizationId: fixture.organizationId, username: "x" };
+    await expect(unreachable.recheck({ ...grant, hashFingerprint: "x" }, null)).rejects.toThrow(
       CredentialStoreUnavailableError,
     );
   });
