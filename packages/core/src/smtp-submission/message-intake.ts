@@ -11,7 +11,10 @@ export interface MessageIntakeOptions {
   /** Rows deleted per statement while pruning, so pruning never holds long locks. */
   pruneBatch?: number;
   now?: () => Date;
-  /** Whether an upstream is configured: messages are then queued for it, otherwise only stored. */
+  /**
+   * Whether the server has a default upstream: messages are then queued for it. Without one, only the messages of
+   * organizations with their own upstream are queued; the others are stored.
+   */
   relaying?: boolean;
 }
 
@@ -38,6 +41,7 @@ const SUBJECT_MAX_LENGTH = 500;
 
 const messages = schema.smtpMessages;
 const credentials = schema.smtpCredentials;
+const upstreams = schema.organizationUpstreams;
 
 /**
  * Stores messages that authenticated sessions submit. The credential is re-checked inside the storing transaction
@@ -51,17 +55,22 @@ export function createMessageIntake(db: Database, options: MessageIntakeOptions 
   const bodyRetentionMs = Math.min(options.bodyRetentionMs ?? DEFAULT_BODY_RETENTION_MS, retentionMs);
   const pruneBatch = options.pruneBatch ?? 1_000;
   const now = options.now ?? (() => new Date());
-  const status = options.relaying ? "queued" : "stored";
+  const relaying = options.relaying ?? false;
 
   return {
     accept(message: IncomingMessage): Promise<IntakeResult> {
       return db.transaction(async (tx) => {
         const [row] = await tx
-          .select({ passwordHash: credentials.passwordHash, active: credentials.active })
+          .select({
+            passwordHash: credentials.passwordHash,
+            active: credentials.active,
+            ownUpstream: sql<boolean>`exists (select 1 from ${upstreams} u where u.organization_id = ${credentials.organizationId})`,
+          })
           .from(credentials)
           .where(eq(credentials.id, message.grant.credentialId))
           .for("update");
         if (!grantHolds(message.grant, row)) return { accepted: false };
+        const status = relaying || row?.ownUpstream ? "queued" : "stored";
         const { raw, messageId } = withMessageId(message.raw, message.mailFrom);
         const subject = readHeader(raw, "subject");
         const at = now();
