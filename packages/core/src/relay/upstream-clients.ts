@@ -91,7 +91,15 @@ export function createUpstreamClients(options: {
 
   return {
     async send(destination: Destination, message: OutgoingMessage): Promise<UpstreamAnswer> {
-      if (destination.upstreamVersion === null) return fallback ? fallback.send(message) : NO_UPSTREAM;
+      if (destination.upstreamVersion === null) {
+        // The organization's upstream was removed: its client has no more use.
+        const removed = entries.get(destination.organizationId);
+        if (removed) {
+          entries.delete(destination.organizationId);
+          retire(removed);
+        }
+        return fallback ? fallback.send(message) : NO_UPSTREAM;
+      }
       const entry = entryFor({ ...destination, upstreamVersion: destination.upstreamVersion });
       entry.inFlight += 1;
       try {

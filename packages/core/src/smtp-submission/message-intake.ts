@@ -64,7 +64,7 @@ export function createMessageIntake(db: Database, options: MessageIntakeOptions 
           .select({
             passwordHash: credentials.passwordHash,
             active: credentials.active,
-            ownUpstream: sql<boolean>`exists (select 1 from ${upstreams} u where u.organization_id = ${credentials.organizationId})`,
+            ownUpstream: sql<boolean>`exists (select 1 from ${upstreams} u where u.organization_id = ${message.grant.organizationId})`,
           })
           .from(credentials)
           .where(eq(credentials.id, message.grant.credentialId))

@@ -22,6 +22,8 @@ export interface HarnessOptions extends Partial<SmtpServiceOptions> {
   refusals?: RefusalAggregatorOptions;
   /** Relay accepted messages to this upstream; without it they are stored only. */
   relay?: RuntimeConfig["relay"];
+  /** The server key for organizations' upstream passwords. */
+  keyring?: RuntimeConfig["keyring"];
 }
 
 /**
@@ -29,13 +31,13 @@ export interface HarnessOptions extends Partial<SmtpServiceOptions> {
  * organization to create credentials in.
  */
 export async function startHarness(options: HarnessOptions = {}) {
-  const { revocations, throttle, refusals, relay, ...overrides } = options;
+  const { revocations, throttle, refusals, relay, keyring, ...overrides } = options;
   const database = await createTestDatabase();
   const faults: string[] = [];
   const onError = (where: string, error: unknown) => faults.push(`${where}: ${String(error)}`);
   // The account class's argon2 gate, kept here so a test can fill it and show SMTP logins do not wait on it.
   const accountHasher = createAccountHasher();
-  const config: RuntimeConfig = { onError, smtpThrottle: throttle, refusals, busPollIntervalMs: 100, relay };
+  const config: RuntimeConfig = { onError, smtpThrottle: throttle, refusals, busPollIntervalMs: 100, relay, keyring };
   const runtime = await createRuntime(database, { ...config, hasher: accountHasher });
   const { core, bus, publisher } = runtime;
   const [organization] = await database.db
