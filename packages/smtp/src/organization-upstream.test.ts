@@ -193,7 +193,7 @@ describe("an organization's own upstream, over real SMTP", () => {
 });
 
 describe("an organization's own upstream on a server without RELAY_URL", () => {
-  it("queues only the mail of organizations with one; stored mail stays stored when an upstream is set later", async () => {
+  it("queues only the mail of organizations with an upstream; stored mail is not sent later; queued mail waits once it goes", async () => {
     const sink = await startUpstreamSink({ auth: ORG_AUTH });
     const h = await startHarness({ relay: { background: false }, keyring: new Keyring(randomBytes(32)) });
     try {
@@ -211,6 +211,17 @@ describe("an organization's own upstream on a server without RELAY_URL", () => {
       await h.runtime.relay?.drain();
 
       expect(await rows()).toEqual({ [fromA]: "relayed", [fromB]: "stored" });
+      expect(subjectsAt(sink)).toEqual(["A"]);
+
+      // Queued for A's upstream, which is then removed: with no default either, it waits (deferred) for one.
+      const late = await send(h.service.port, { user: created.username, pass: created.password }, "late");
+      await h.core.upstream.clear(operatorScope(h.organizationId, "test"));
+      await h.runtime.relay?.drain();
+      const [row] = await h.database.db
+        .select()
+        .from(schema.smtpMessages)
+        .where(sql`${schema.smtpMessages.id} = ${late}`);
+      expect(row).toMatchObject({ status: "deferred", lastReply: expect.stringMatching(/^no upstream configured/) });
       expect(subjectsAt(sink)).toEqual(["A"]);
     } finally {
       await h.close();
