@@ -98,23 +98,25 @@ function CurrentUpstream(props: { settings: Settings }) {
 
 function UpstreamForm(props: { settings: Settings; onChanged: () => void }) {
   const session = useSession();
-  const own = props.settings.own;
-  const [host, setHost] = createSignal(own?.host ?? "");
-  const [port, setPort] = createSignal(String(own?.port ?? 587));
-  const [tls, setTls] = createSignal<Tls>(own?.tls ?? "starttls");
-  const [tlsVerify, setTlsVerify] = createSignal(own?.tlsVerify ?? true);
-  const [username, setUsername] = createSignal(own?.username ?? "");
+  // The form starts from what is saved; what is saved (after Save) is read live.
+  const own = () => props.settings.own;
+  const initial = own();
+  const [host, setHost] = createSignal(initial?.host ?? "");
+  const [port, setPort] = createSignal(String(initial?.port ?? 587));
+  const [tls, setTls] = createSignal<Tls>(initial?.tls ?? "starttls");
+  const [tlsVerify, setTlsVerify] = createSignal(initial?.tlsVerify ?? true);
+  const [username, setUsername] = createSignal(initial?.username ?? "");
   const [password, setPassword] = createSignal("");
   const [saved, setSaved] = createSignal<string | null>(null);
   const submission = createSubmission(["host", "port", "username", "password"]);
   const removal = createSubmission();
   const tlsId = createUniqueId();
   const verifyId = createUniqueId();
-  const passwordSet = () => Boolean(own?.passwordSet && username() === own.username);
+  const passwordSet = () => Boolean(own()?.passwordSet && username().trim() === own()?.username);
   return (
     <section class="panel" aria-labelledby="upstream-form-title">
       <h2 id="upstream-form-title" class="panel-title">
-        {own ? "Change the upstream" : "Set an upstream"}
+        {own() ? "Change the upstream" : "Set an upstream"}
       </h2>
       <Show when={!props.settings.canStorePasswords}>
         <p class="notice notice-warn" role="note">
@@ -194,7 +196,7 @@ function UpstreamForm(props: { settings: Settings; onChanged: () => void }) {
           <button type="submit" class="button button-primary" disabled={submission.busy()}>
             Save
           </button>
-          <Show when={own}>
+          <Show when={own()}>
             <button
               type="button"
               class="button"
