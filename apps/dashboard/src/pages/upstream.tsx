@@ -161,13 +161,13 @@ function UpstreamForm(props: { settings: Settings; onChanged: () => void }) {
             <option value="none">{TLS_LABELS.none}</option>
           </select>
         </div>
-        <label for={verifyId}>
+        <label for={verifyId} class="check">
           <input
             id={verifyId}
             type="checkbox"
             checked={tlsVerify()}
             onChange={(e) => setTlsVerify(e.currentTarget.checked)}
-          />{" "}
+          />
           Verify the upstream's certificate
         </label>
         <Field
@@ -208,7 +208,7 @@ function UpstreamForm(props: { settings: Settings; onChanged: () => void }) {
                 })
               }
             >
-              Remove (use the server's default)
+              {props.settings.serverDefault ? "Remove (use the server's default)" : "Remove"}
             </button>
           </Show>
         </div>
