@@ -144,9 +144,13 @@ describe("an organization's own upstream, over real SMTP", () => {
       await h.core.upstream.set(operatorScope(a.id, "test"), upstreamAt(other, null));
       await send(h.service.port, a.auth, "after the change");
       await relay().drain();
+      // The client of the replaced version was closed once its sends were done.
+      await orgSink.idle();
       await h.core.upstream.clear(operatorScope(a.id, "test"));
       await send(h.service.port, a.auth, "after clearing");
       await relay().drain();
+      // So was the cleared organization's.
+      await other.idle();
 
       expect(subjectsAt(orgSink)).toContain("before the change");
       expect(subjectsAt(other)).toEqual(["after the change"]);
