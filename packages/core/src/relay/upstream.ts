@@ -76,7 +76,10 @@ export class Upstream {
       Buffer.from(password).toString("base64"),
       Buffer.from(`\0${this.settings.user ?? ""}\0${password}`).toString("base64"),
     ];
-    return forms.reduce((redacted, form) => redacted.split(form).join("[redacted]"), text);
+    // Longest first: a shorter form can occur inside a longer one's encoding.
+    return forms
+      .sort((x, y) => y.length - x.length)
+      .reduce((redacted, form) => redacted.split(form).join("[redacted]"), text);
   }
 
   toJSON(): string {
