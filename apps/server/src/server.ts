@@ -92,7 +92,7 @@ export async function startServer(
   logInfo(
     config.RELAY_URL
       ? `Relaying accepted messages to ${config.RELAY_URL.description}`
-      : `No upstream configured (RELAY_URL): accepted messages are ${NOT_RELAYED_NOTICE}`,
+      : `No upstream configured (RELAY_URL): accepted messages are ${NOT_RELAYED_NOTICE}, except those of organizations with an upstream of their own`,
   );
   if (!config.RELAYPOST_SECRET_KEY) {
     logInfo("RELAYPOST_SECRET_KEY is not set: organizations cannot set an upstream of their own");
