@@ -13,6 +13,7 @@ import { CredentialsPage } from "./pages/credentials/page";
 import { InvitePage } from "./pages/invite";
 import { MembersPage } from "./pages/members";
 import { MessagesPage } from "./pages/messages/page";
+import { UpstreamPage } from "./pages/upstream";
 
 export function App() {
   return (
@@ -26,6 +27,7 @@ export function App() {
         <Route path={MESSAGES} component={MessagesPage} />
         <Route path="/settings/api-keys" component={ApiKeysPage} />
         <Route path="/settings/members" component={MembersPage} />
+        <Route path="/settings/upstream" component={UpstreamPage} />
         <Route path="/settings/audit-log" component={AuditLogPage} />
         <Route path={ACCOUNT} component={AccountPage} />
         <Route path="*" component={NotFound} />

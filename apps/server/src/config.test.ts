@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "./config";
+import { keyringOf, loadConfig } from "./config";
 
 describe("relay configuration", () => {
   it("has no upstream by default, a 24-hour maximum age and five connections", () => {
@@ -26,5 +26,32 @@ describe("relay configuration", () => {
     const load = () => loadConfig({ RELAY_URL: "smtp://mailer:hunter2-secret@relay.example.com?tls=maybe" });
     expect(load).toThrow(/RELAY_URL/);
     expect(load).not.toThrow(/hunter2-secret/);
+  });
+});
+
+describe("the secret key for upstream passwords", () => {
+  const key = Buffer.alloc(32, 7).toString("base64");
+  const old = Buffer.alloc(32, 9).toString("base64");
+
+  it("starts without RELAYPOST_SECRET_KEY, with no keyring", () => {
+    expect(keyringOf(loadConfig({}))).toBeUndefined();
+  });
+
+  it("builds a keyring from the key and the retired ones, which opens what the retired key sealed", () => {
+    const retired = keyringOf(loadConfig({ RELAYPOST_SECRET_KEY: old }));
+    const rotated = keyringOf(loadConfig({ RELAYPOST_SECRET_KEY: key, RELAYPOST_SECRET_KEY_PREVIOUS: `${old},` }));
+    const sealed = retired?.seal("upstream-pass", "org-1");
+    expect(sealed && rotated?.open(sealed, "org-1")).toBe("upstream-pass");
+    expect(rotated?.currentKeyId).not.toBe(retired?.currentKeyId);
+  });
+
+  it("refuses a key that is not 32 bytes of base64, naming the variable and not the value", () => {
+    const short = Buffer.alloc(16, 1).toString("base64");
+    const load = () => loadConfig({ RELAYPOST_SECRET_KEY: short });
+    expect(load).toThrow(/RELAYPOST_SECRET_KEY/);
+    expect(load).not.toThrow(short);
+    expect(() => loadConfig({ RELAYPOST_SECRET_KEY: key, RELAYPOST_SECRET_KEY_PREVIOUS: "not a key" })).toThrow(
+      /RELAYPOST_SECRET_KEY_PREVIOUS/,
+    );
   });
 });

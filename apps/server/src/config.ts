@@ -6,7 +6,10 @@ import {
   DEFAULT_MAX_AGE_MS,
   DEFAULT_MESSAGE_RETENTION_MS,
   durationSchema,
+  Keyring,
+  previousSecretKeysSchema,
   relayUrlSchema,
+  secretKeySchema,
 } from "@relaypost/core";
 import { z } from "zod";
 
@@ -42,6 +45,13 @@ const schema = z.object({
    * smtps://… (implicit TLS), ?tls=none or ?tlsVerify=false for development. Unset: messages are stored only.
    */
   RELAY_URL: optionalString.pipe(relayUrlSchema.optional()),
+  /**
+   * The server key sealing organizations' upstream passwords (AES-256-GCM): 32 bytes in base64. Unset: the server
+   * runs, but no organization can set an upstream of its own.
+   */
+  RELAYPOST_SECRET_KEY: optionalString.pipe(secretKeySchema.optional()),
+  /** Keys retired by a rotation, comma-separated: still open passwords sealed with them until they are resealed. */
+  RELAYPOST_SECRET_KEY_PREVIOUS: optionalString.pipe(previousSecretKeysSchema.optional()),
   /** How long an undeliverable message is retried before it fails (24h, 30m, or seconds). */
   RELAY_MAX_AGE: durationSchema.default(DEFAULT_MAX_AGE_MS),
   /** Connections to the upstream each process keeps open at most. */
@@ -70,6 +80,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration: ${problems}`);
   }
   return result.data;
+}
+
+/** The keyring built from RELAYPOST_SECRET_KEY and its retired predecessors; undefined without a key. */
+export function keyringOf(config: Pick<Config, "RELAYPOST_SECRET_KEY" | "RELAYPOST_SECRET_KEY_PREVIOUS">) {
+  if (!config.RELAYPOST_SECRET_KEY) return undefined;
+  return new Keyring(config.RELAYPOST_SECRET_KEY, config.RELAYPOST_SECRET_KEY_PREVIOUS ?? []);
 }
 
 /** Where the configured database lives: PostgreSQL at DATABASE_URL, or embedded PGlite in DATA_DIR. */

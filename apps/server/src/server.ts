@@ -11,7 +11,7 @@ import {
   openDatabase,
   type RuntimeConfig,
 } from "@relaypost/core";
-import { type Config, databaseLocation } from "./config";
+import { type Config, databaseLocation, keyringOf } from "./config";
 import { createHttpApp } from "./http/app";
 import { attachWebSocket } from "./http/websocket";
 import { type FaultSink, faultLogger, logInfo } from "./log";
@@ -34,8 +34,8 @@ export interface RelayPostServer {
   close(): Promise<void>;
 }
 
+/** Workers run even without RELAY_URL: organizations may have upstreams of their own. */
 function relayConfig(config: Config): RuntimeConfig["relay"] {
-  if (!config.RELAY_URL) return undefined;
   return {
     upstream: config.RELAY_URL,
     maxAgeMs: config.RELAY_MAX_AGE,
@@ -57,6 +57,7 @@ export async function startServer(
   const runtime = await createRuntime(database, {
     onError: logFault,
     relay: relayConfig(config),
+    keyring: keyringOf(config),
     messageRetentionMs: config.MESSAGE_RETENTION,
     messageBodyRetentionMs: config.MESSAGE_BODY_RETENTION,
   });
@@ -91,8 +92,11 @@ export async function startServer(
   logInfo(
     config.RELAY_URL
       ? `Relaying accepted messages to ${config.RELAY_URL.description}`
-      : `No upstream configured (RELAY_URL): accepted messages are ${NOT_RELAYED_NOTICE}`,
+      : `No upstream configured (RELAY_URL): accepted messages are ${NOT_RELAYED_NOTICE}, except those of organizations with an upstream of their own`,
   );
+  if (!config.RELAYPOST_SECRET_KEY) {
+    logInfo("RELAYPOST_SECRET_KEY is not set: organizations cannot set an upstream of their own");
+  }
   runtime.startMaintenance();
 
   let closing: Promise<void> | undefined;

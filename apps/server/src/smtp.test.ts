@@ -142,6 +142,10 @@ describe.skipIf(!testServerUrl)(
       expect(b.output()).not.toContain(password);
       // No RELAY_URL: the start-up log says the message was kept here, not queued for delivery.
       expect(b.output()).toContain(`No upstream configured (RELAY_URL): accepted messages are ${NOT_RELAYED_NOTICE}`);
+      // No RELAYPOST_SECRET_KEY: the server runs and says organizations cannot set an upstream of their own.
+      expect(b.output()).toContain(
+        "RELAYPOST_SECRET_KEY is not set: organizations cannot set an upstream of their own",
+      );
     });
   },
 );

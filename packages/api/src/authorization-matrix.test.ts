@@ -170,6 +170,15 @@ const SPECS: Record<string, Spec> = {
     target: "credential",
     call: (c, v) => c.smtpCredentials.update({ id: v.id, description: "changed" }),
   },
+  "upstream.clear": { requires: "owner", call: (c) => c.upstream.clear() },
+  "upstream.get": { requires: "viewer", call: (c) => c.upstream.get() },
+  "upstream.set": {
+    requires: "owner",
+    call: (c) =>
+      c.upstream.set({ host: "127.0.0.1", port: 1, tls: "none", tlsVerify: true, username: "u", password: "p-1" }),
+  },
+  // Port 1 on loopback refuses at once: the answer is a failed check, not an authorization error.
+  "upstream.test": { requires: "admin", call: (c) => c.upstream.test() },
 };
 
 /** A refused current password is the caller's own business, not an authorization answer. */
@@ -368,6 +377,7 @@ describe("authorization matrix: every procedure × caller × own or foreign ids 
       await owner.members.list(),
       await owner.members.invitations(),
       await owner.messages.list({ limit: 100 }),
+      await owner.upstream.get(),
     ]);
   }
 

@@ -7,6 +7,7 @@ import { membersRouter } from "./router/members";
 import { messagesRouter } from "./router/messages";
 import { organizationsRouter } from "./router/organizations";
 import { smtpCredentialsRouter } from "./router/smtp-credentials";
+import { upstreamRouter } from "./router/upstream";
 import { router } from "./trpc";
 
 export const appRouter = router({
@@ -17,6 +18,7 @@ export const appRouter = router({
   apiKeys: apiKeysRouter,
   smtpCredentials: smtpCredentialsRouter,
   messages: messagesRouter,
+  upstream: upstreamRouter,
   auditLog: auditLogRouter,
   events: eventsRouter,
 });

@@ -101,6 +101,22 @@ describe("secrets never leave after creation", () => {
     await record("members.setRole", () => owner.members.setRole({ userId: signedIn.user.id, role: "admin" }));
     await record("members.remove", () => owner.members.remove({ userId: signedIn.user.id }));
     await record("members.revokeInvitation", () => owner.members.revokeInvitation({ id: second.invitation.id }));
+    secrets.add("upstream-password-secret-1");
+    const upstream = {
+      host: "127.0.0.1",
+      port: 1,
+      tls: "starttls" as const,
+      tlsVerify: false,
+      username: "relay-user",
+      password: "upstream-password-secret-1",
+    };
+    await record("upstream.set", () => owner.upstream.set(upstream));
+    await record("upstream.set", () => owner.upstream.set({ ...upstream, password: undefined }));
+    await record("upstream.set", () => owner.upstream.set({ ...upstream, port: 0 }));
+    await record("upstream.get", () => owner.upstream.get());
+    await record("upstream.get", () => service.upstream.get());
+    await record("upstream.test", () => owner.upstream.test());
+    await record("upstream.set", () => service.upstream.set(upstream));
     await record("auditLog.list", () => owner.auditLog.list({ limit: 200 }));
     await record("events.recent", () => owner.events.recent({ limit: 500 }));
     await record("messages.list", () => owner.messages.list({ credentialId: created.credential.id }));
@@ -108,6 +124,7 @@ describe("secrets never leave after creation", () => {
     await record("messages.source", () => owner.messages.source({ id: crypto.randomUUID() }));
     await record("messages.purge", () => owner.messages.purge());
     await record("smtpCredentials.delete", () => owner.smtpCredentials.delete({ id: created.credential.id }));
+    await record("upstream.clear", () => owner.upstream.clear());
     await record("apiKeys.revoke", () => owner.apiKeys.revoke({ id: key.apiKey.id }));
     await record("smtpCredentials.list", () => service.smtpCredentials.list());
     const spare = await h.core.sessions.create(signedIn.user.id);

@@ -1,5 +1,6 @@
+import { randomBytes } from "node:crypto";
 import { CSRF_HEADER, ORGANIZATION_HEADER, SESSION_COOKIE } from "@relaypost/contract";
-import { createAccountHasher, createRuntime, operatorScope, type Role } from "@relaypost/core";
+import { createAccountHasher, createRuntime, Keyring, operatorScope, type Role } from "@relaypost/core";
 import { createTestDatabase, type TestDatabase } from "@relaypost/db/testing";
 import { createContext } from "./context";
 import { appRouter } from "./root";
@@ -27,7 +28,12 @@ const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}`;
 export async function createApiHarness() {
   const database: TestDatabase = await createTestDatabase();
   const hasher = createAccountHasher();
-  const runtime = await createRuntime(database, { signInThrottle: SIGN_IN_THROTTLE, hasher });
+  // A fresh server key, as RELAYPOST_SECRET_KEY gives one, so organizations' upstreams can be set.
+  const runtime = await createRuntime(database, {
+    signInThrottle: SIGN_IN_THROTTLE,
+    hasher,
+    keyring: new Keyring(randomBytes(32)),
+  });
   const { core } = runtime;
 
   /** `resHeaders` receives the response headers (Set-Cookie) as the HTTP adapter would send them. */

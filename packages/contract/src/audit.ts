@@ -17,5 +17,7 @@ export const AUDIT_ACTIONS = [
   "organization.renamed",
   "user.password_changed",
   "messages.purged",
+  "upstream.updated",
+  "upstream.cleared",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

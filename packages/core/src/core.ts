@@ -46,7 +46,16 @@ import {
   type MessageQuery,
   purgeMessages,
 } from "./relay/message-log";
+import {
+  clearOrganizationUpstream,
+  getUpstreamSettings,
+  setOrganizationUpstream,
+  testOrganizationUpstream,
+  type UpstreamInput,
+} from "./relay/organization-upstream";
 import { outboxStatus } from "./relay/outbox";
+import type { Keyring } from "./relay/secret-box";
+import type { Upstream } from "./relay/upstream";
 import type { Core, NewOrganization, RecentEventsQuery } from "./services";
 import { createCredentialLifecycle, type Scope } from "./smtp-credentials/lifecycle";
 import { getCredential, type ListQuery, listCredentials } from "./smtp-credentials/listing";
@@ -65,6 +74,10 @@ export interface CoreOptions {
   bus?: EventBus;
   /** The clock sending limits are counted by, for the usage `smtpCredentials.get` reports. */
   now?: (() => Date) | undefined;
+  /** Seals and opens organizations' upstream passwords; without it none can be set. */
+  keyring?: Keyring | undefined;
+  /** The server's default upstream (RELAY_URL), which "test connection" tries for organizations without their own. */
+  serverUpstream?: Upstream | undefined;
 }
 
 /** The domain, bound to one database: what every transport calls. */
@@ -75,6 +88,8 @@ export function createCore({
   signInThrottle,
   bus,
   now = () => new Date(),
+  keyring,
+  serverUpstream,
 }: CoreOptions): Core {
   const signIn = createSignIn(db, hasher, attempts, signInThrottle);
   return {
@@ -93,6 +108,13 @@ export function createCore({
       source: (organizationId: string, id: string) => getMessageSource(db, organizationId, id),
       purge: (scope: Scope) => purgeMessages(db, scope),
       outbox: () => outboxStatus(db),
+    },
+    upstream: {
+      get: (organizationId: string) =>
+        getUpstreamSettings(db, organizationId, { serverDefault: !!serverUpstream, canStorePasswords: !!keyring }),
+      set: (scope: RoleScope, input: UpstreamInput) => setOrganizationUpstream(db, keyring, scope, input),
+      clear: (scope: RoleScope) => clearOrganizationUpstream(db, scope),
+      test: (organizationId: string) => testOrganizationUpstream(db, keyring, serverUpstream, organizationId),
     },
     users: {
       create: (input: { email: string; password: string; name?: string }) => createUser(db, hasher, input),

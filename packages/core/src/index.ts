@@ -34,8 +34,16 @@ export { decodeKeysetCursor } from "./keyset-cursor";
 export { organizationNameSchema, userNameSchema } from "./names";
 export { DEFAULT_LEASE_MS, DEFAULT_MAX_AGE_MS, type DeliveryOptions } from "./relay/delivery-worker";
 export type { CredentialMessageCounts, MessagePage, MessageSummary } from "./relay/message-log";
+export {
+  MISSING_KEY_MESSAGE,
+  type OrganizationUpstreamView,
+  type UpstreamInput,
+  type UpstreamSettingsView,
+  type UpstreamTestResult,
+} from "./relay/organization-upstream";
 export type { OutboxStatus } from "./relay/outbox";
-export { durationSchema, relayUrlSchema, type Upstream } from "./relay/upstream";
+export { Keyring, previousSecretKeysSchema, secretKeySchema } from "./relay/secret-box";
+export { durationSchema, relayUrlSchema, type Upstream, type UpstreamTls } from "./relay/upstream";
 export { checkUpstream, type UpstreamCheck } from "./relay/upstream-client";
 export { createRuntime, type Runtime, type RuntimeConfig } from "./runtime";
 export type { Core, NewOrganization, RecentEventsQuery } from "./services";

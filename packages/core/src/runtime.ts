@@ -7,6 +7,8 @@ import { pruneEvents } from "./events/retention";
 import { createSmtpHasher, type PasswordHasher } from "./hashing";
 import { listenForRevocations, type RevocationFeed } from "./identity/revocation";
 import { createDeliveryWorker, type DeliveryOptions } from "./relay/delivery-worker";
+import { loadOrganizationUpstream, resealUpstreamPasswords } from "./relay/organization-upstream";
+import type { Keyring } from "./relay/secret-box";
 import { createLastUsedRecorder } from "./smtp-auth/last-used-recorder";
 import { createSmtpLogin } from "./smtp-auth/login";
 import { createLoginThrottle, type LoginThrottleOptions } from "./smtp-auth/login-throttle";
@@ -37,7 +39,12 @@ export interface RuntimeConfig {
   hasher?: PasswordHasher;
   /** The clock messages are accepted and counted against sending limits by (a test pins it); the relay's by default. */
   now?: () => Date;
-  /** The upstream accepted messages are relayed to; without one they are only stored. */
+  /** The server key(s) sealing organizations' upstream passwords (RELAYPOST_SECRET_KEY); without, none can be set. */
+  keyring?: Keyring;
+  /**
+   * Delivery: the server's default upstream (`upstream`) and the workers' settings. Organizations with their own
+   * upstream are relayed whenever this is given, default or not; without it no worker runs in this process.
+   */
   relay?: DeliveryOptions & {
     /** Deliver in the background (default); a test turns it off to drive rounds itself with `relay.runOnce()`. */
     background?: boolean;
@@ -69,7 +76,18 @@ export async function createRuntime(
   const attempts = attemptStoreFor(database);
   // One clock for acceptance and delivery, so a message's age is measured as its attempts are scheduled.
   const now = config.relay?.now ?? config.now;
-  const core = createCore({ db, bus, attempts, hasher: config.hasher, signInThrottle: config.signInThrottle, now });
+  const { keyring } = config;
+  const serverUpstream = config.relay?.upstream;
+  const core = createCore({
+    db,
+    bus,
+    attempts,
+    hasher: config.hasher,
+    signInThrottle: config.signInThrottle,
+    now,
+    keyring,
+    serverUpstream,
+  });
   const verifier = createSmtpVerifier({ db, hasher: createSmtpHasher() });
   const refusals = createRefusalAggregator(publisher, config.refusals);
   const lastUsed = createLastUsedRecorder(db, { onError: (error) => onError("last-used recorder", error) });
@@ -85,13 +103,14 @@ export async function createRuntime(
   const intake = createMessageIntake(db, {
     retentionMs: config.messageRetentionMs,
     bodyRetentionMs: config.messageBodyRetentionMs,
-    relaying: !!config.relay,
+    relaying: !!serverUpstream,
     now,
   });
   const smtpSubmission = createSmtpSubmission({ verifier, intake, publisher });
   const relay = config.relay
     ? createDeliveryWorker(config.relay, {
         db,
+        loadUpstream: (organizationId) => loadOrganizationUpstream(db, keyring, organizationId),
         onError: (error) => onError("message delivery", error),
         onCommitted: bus.offer,
         beforeClaim: async () => {
@@ -114,6 +133,9 @@ export async function createRuntime(
     await core.pruneLoginAttempts().catch((error) => onError("login attempt pruning", error));
     await intake.prune().catch((error) => onError("pruning SMTP messages", error));
     await announceExpiries(db).catch((error) => onError("announcing credential expiries", error));
+    if (keyring) {
+      await resealUpstreamPasswords(db, keyring).catch((error) => onError("resealing upstream passwords", error));
+    }
   }
 
   const revocations: RevocationFeed = {
@@ -128,7 +150,7 @@ export async function createRuntime(
     publisher,
     smtpLogin,
     smtpSubmission,
-    /** This process's delivery workers; absent when no upstream is configured (messages are then stored only). */
+    /** This process's delivery workers; absent without `config.relay`. */
     relay,
     refusals,
     lastUsed,

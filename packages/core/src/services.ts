@@ -16,6 +16,12 @@ import type { SignInResult } from "./identity/sign-in";
 import type { SignUpInput } from "./identity/sign-up";
 import type { User } from "./identity/users";
 import type { CredentialMessageCounts, MessagePage, MessageQuery, MessageSummary } from "./relay/message-log";
+import type {
+  OrganizationUpstreamView,
+  UpstreamInput,
+  UpstreamSettingsView,
+  UpstreamTestResult,
+} from "./relay/organization-upstream";
 import type { OutboxStatus } from "./relay/outbox";
 import type { SmtpCredential, SmtpCredentialDetail } from "./smtp-credentials/credential";
 import type { CredentialUpdate, CredentialWithPassword, NewCredentialInput, Scope } from "./smtp-credentials/lifecycle";
@@ -58,6 +64,16 @@ export interface Core {
     purge(scope: Scope): Promise<{ deleted: number }>;
     /** Server-wide outbox depth and age, for operators and benchmarks; not organization data. */
     outbox(): Promise<OutboxStatus>;
+  };
+  /** An organization's own upstream (smarthost); the password is write-only. */
+  upstream: {
+    get(organizationId: string): Promise<UpstreamSettingsView>;
+    /** Owners only; audited without the password. */
+    set(scope: RoleScope, input: UpstreamInput): Promise<OrganizationUpstreamView>;
+    /** Owners only; audited when there was one. */
+    clear(scope: RoleScope): Promise<{ cleared: boolean }>;
+    /** Connects to the organization's upstream (or the server's default) and reports its greeting or AUTH reply. */
+    test(organizationId: string): Promise<UpstreamTestResult>;
   };
   users: {
     create(input: { email: string; password: string; name?: string }): Promise<User>;

@@ -14,6 +14,7 @@ const NAV: { href: string; label: string; icon: IconName }[] = [
   { href: MESSAGES, label: "Messages", icon: "send" },
   { href: "/settings/api-keys", label: "API keys", icon: "key" },
   { href: "/settings/members", label: "Members", icon: "users" },
+  { href: "/settings/upstream", label: "Upstream", icon: "link" },
   { href: "/settings/audit-log", label: "Audit log", icon: "list" },
 ];
 

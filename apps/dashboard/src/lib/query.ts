@@ -20,6 +20,7 @@ export const queryKeys = {
   messages: (organizationId: string) => ["messages", organizationId] as const,
   messageList: (organizationId: string, credentialId: string, status: string) =>
     ["messages", organizationId, credentialId, status] as const,
+  upstream: (organizationId: string) => ["upstream", organizationId] as const,
   messageCounts: (organizationId: string) => ["message-counts", organizationId] as const,
   credentialNames: (organizationId: string) => ["credential-names", organizationId] as const,
   sessions: () => ["account-sessions"] as const,

@@ -30,6 +30,8 @@ const ACTIONS: Record<AuditAction, string> = {
   "organization.renamed": "Renamed the organization",
   "user.password_changed": "Changed their password (other sessions signed out)",
   "messages.purged": "Purged the message log",
+  "upstream.updated": "Changed the upstream",
+  "upstream.cleared": "Removed the upstream (back to the server default)",
 };
 
 export function AuditLogPage() {

@@ -55,7 +55,11 @@ export const smtpCredentialsRouter = router({
     ),
 
   /** The host and ports applications use, for the settings shown with a new password. */
-  connectionSettings: organizationProcedure("viewer").query(({ ctx }) => ctx.smtpEndpoint),
+  connectionSettings: organizationProcedure("viewer").query(async ({ ctx }) => {
+    // Relayed when the server has a default upstream or the organization has its own.
+    const relaying = ctx.smtpEndpoint.relaying || (await ctx.core.upstream.get(ctx.scope.organizationId)).own !== null;
+    return { ...ctx.smtpEndpoint, relaying };
+  }),
 
   get: organizationProcedure("viewer")
     .input(id)

@@ -4,11 +4,12 @@ import { applyAnswer, decideFate, exponentialBackoff } from "./attempt-outcome";
 import { type AttemptRecord, type ClaimedMessage, claimDue } from "./outbox";
 import { createOutcomeWriter } from "./outcome-writer";
 import type { Upstream } from "./upstream";
-import { createUpstreamClient } from "./upstream-client";
+import { createUpstreamClients, type UpstreamLoader } from "./upstream-clients";
 
 export interface DeliveryOptions {
-  upstream: Upstream;
-  /** Connections open to the upstream at once, per process. */
+  /** The server's default upstream (RELAY_URL), for organizations without one of their own. */
+  upstream?: Upstream | undefined;
+  /** Connections open to each upstream at once, per process. */
   maxConnections?: number;
   /** How long an undeliverable message keeps being retried (default 24 h). */
   maxAgeMs?: number;
@@ -23,6 +24,8 @@ export interface DeliveryOptions {
 
 export interface DeliveryDependencies {
   db: Database;
+  /** An organization's own upstream as it stands now. */
+  loadUpstream: UpstreamLoader;
   onError: (error: unknown) => void;
   /** Each round's committed events, so this process's bus can deliver them without waiting for the notification. */
   onCommitted?: (events: RelayEvent[]) => void;
@@ -56,9 +59,9 @@ function eventOf({ message, fate, reply }: AttemptRecord): NewEvent {
 }
 
 /**
- * This process's delivery workers: they claim due messages from the outbox (outbox.ts), hand each to the upstream
- * over a pooled connection and write what became of it, with its event, as soon as it is known, so one slow message
- * holds up nobody else's outcome. `start` keeps up to `capacity` deliveries going while messages are due and
+ * This process's delivery workers: they claim due messages from the outbox (outbox.ts), hand each to its
+ * organization's upstream, or the server's default, over a pooled connection (upstream-clients.ts) and write what
+ * became of it, with its event, as soon as it is known, so one slow message holds up nobody else's outcome. `start` keeps up to `capacity` deliveries going while messages are due and
  * otherwise waits for a wake-up (a message queued on any process) or the poll interval; `runOnce` is one round,
  * which tests await instead.
  */
@@ -69,14 +72,14 @@ export function createDeliveryWorker(options: DeliveryOptions, deps: DeliveryDep
   const pollIntervalMs = options.pollIntervalMs ?? 1_000;
   const backoff = options.backoff ?? exponentialBackoff();
   const now = options.now ?? (() => new Date());
-  const client = createUpstreamClient(options.upstream, { maxConnections });
+  const clients = createUpstreamClients({ serverDefault: options.upstream, load: deps.loadUpstream, maxConnections });
   // Messages delivered at once: nodemailer's pool queues what its connections cannot take yet, and a few waiting per
   // connection keeps each one busy while outcomes are written.
   const capacity = maxConnections * 4;
 
   async function attempt(message: ClaimedMessage): Promise<AttemptRecord> {
     const pending = message.recipients.filter((r) => r.state === "pending").map((r) => r.address);
-    const answer = await client.send({ mailFrom: message.mailFrom, rcptTo: pending, raw: message.raw });
+    const answer = await clients.send(message, { mailFrom: message.mailFrom, rcptTo: pending, raw: message.raw });
     const outcome = applyAnswer(message.recipients, answer);
     const at = now();
     const fate = decideFate(outcome.recipients, {
@@ -187,7 +190,7 @@ export function createDeliveryWorker(options: DeliveryOptions, deps: DeliveryDep
       wakeUp?.();
       await running;
       await Promise.all(inFlight);
-      client.close();
+      clients.close();
     },
   };
 }

@@ -22,6 +22,8 @@ export interface ClaimedMessage {
   createdAt: Date;
   /** This claim's token: the outcome is written only while the row still carries it. */
   lease: string;
+  /** The version of the organization's own upstream when claimed; null: it has none (the server's default). */
+  upstreamVersion: string | null;
 }
 
 interface ClaimedRow extends Record<string, unknown> {
@@ -36,6 +38,7 @@ interface ClaimedRow extends Record<string, unknown> {
   rcpt_to: string[];
   attempts: number;
   created_at: Date | string;
+  upstream_version: string | null;
 }
 
 /**
@@ -62,7 +65,9 @@ export async function claimDue(
           limit ${limit}
           for update skip locked)
         returning id, organization_id, credential_id, remote_address, mail_from, raw, recipients, rcpt_to, attempts,
-          created_at, (select username from ${schema.smtpCredentials} c where c.id = credential_id) as username`,
+          created_at, (select username from ${schema.smtpCredentials} c where c.id = credential_id) as username,
+          (select version from ${schema.organizationUpstreams} u where u.organization_id = ${m}.organization_id)
+            as upstream_version`,
   );
   return rows.map((row) => ({
     id: row.id,
@@ -76,6 +81,7 @@ export async function claimDue(
     attempts: row.attempts,
     createdAt: new Date(row.created_at),
     lease,
+    upstreamVersion: row.upstream_version,
   }));
 }
 

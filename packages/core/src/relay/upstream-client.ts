@@ -79,7 +79,7 @@ export async function checkUpstream(upstream: Upstream): Promise<UpstreamCheck> 
     return {
       ok: false,
       stage: smtp.command ?? "connection",
-      reply: smtp.response ?? `no reply from the upstream (${smtp.code ?? "connection failed"})`,
+      reply: upstream.redact(smtp.response ?? `no reply from the upstream (${smtp.code ?? "connection failed"})`),
     };
   } finally {
     transport.close();

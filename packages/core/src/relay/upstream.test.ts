@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { durationSchema, relayUrlSchema } from "./upstream";
+import { durationSchema, relayUrlSchema, Upstream } from "./upstream";
 
 const SECRET = "s3cret:p@ss/word";
 const withSecret = (rest: string) => `smtp://mailer:${encodeURIComponent(SECRET)}@${rest}`;
@@ -89,5 +89,16 @@ describe("RELAY_MAX_AGE", () => {
 
   it.each(["", "0", "1w", "-5m", "1.5h"])("refuses %j", (value) => {
     expect(durationSchema.safeParse(value).success).toBe(false);
+  });
+});
+
+describe("an upstream's reply shown to members", () => {
+  it("has the password and its AUTH PLAIN and LOGIN encodings cut out", () => {
+    const password = "echoed-secret-77";
+    const upstream = new Upstream({ host: "h", port: 587, tls: "starttls", tlsVerify: true, user: "u" }, password);
+    const plain = Buffer.from(`\0u\0${password}`).toString("base64");
+    const login = Buffer.from(password).toString("base64");
+    const redacted = upstream.redact(`535 no: ${password} / ${plain} / ${login}`);
+    expect(redacted).toBe("535 no: [redacted] / [redacted] / [redacted]");
   });
 });

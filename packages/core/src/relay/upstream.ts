@@ -64,6 +64,24 @@ export class Upstream {
     };
   }
 
+  /**
+   * `text` (an upstream's reply) without the password or its AUTH encodings: an upstream that echoes what it was
+   * sent must not make a test connection's answer reveal the password.
+   */
+  redact(text: string): string {
+    const password = this.#password;
+    if (!password) return text;
+    const forms = [
+      password,
+      Buffer.from(password).toString("base64"),
+      Buffer.from(`\0${this.settings.user ?? ""}\0${password}`).toString("base64"),
+    ];
+    // Longest first: a shorter form can occur inside a longer one's encoding.
+    return forms
+      .sort((x, y) => y.length - x.length)
+      .reduce((redacted, form) => redacted.split(form).join("[redacted]"), text);
+  }
+
   toJSON(): string {
     return this.description;
   }

@@ -14,7 +14,10 @@ export interface MessageIntakeOptions {
   /** Rows deleted per statement while pruning, so pruning never holds long locks. */
   pruneBatch?: number;
   now?: () => Date;
-  /** Whether an upstream is configured: messages are then queued for it, otherwise only stored. */
+  /**
+   * Whether the server has a default upstream: messages are then queued for it. Without one, only the messages of
+   * organizations with their own upstream are queued; the others are stored.
+   */
   relaying?: boolean;
 }
 
@@ -56,6 +59,7 @@ const SUBJECT_MAX_LENGTH = 500;
 
 const messages = schema.smtpMessages;
 const credentials = schema.smtpCredentials;
+const upstreams = schema.organizationUpstreams;
 
 /**
  * Stores messages that authenticated sessions submit. The credential is re-checked inside the storing transaction
@@ -69,7 +73,7 @@ export function createMessageIntake(db: Database, options: MessageIntakeOptions 
   const bodyRetentionMs = Math.min(options.bodyRetentionMs ?? DEFAULT_BODY_RETENTION_MS, retentionMs);
   const pruneBatch = options.pruneBatch ?? 1_000;
   const now = options.now ?? (() => new Date());
-  const status = options.relaying ? "queued" : "stored";
+  const relaying = options.relaying ?? false;
 
   return {
     accept(message: IncomingMessage): Promise<IntakeResult> {
@@ -88,6 +92,7 @@ export function createMessageIntake(db: Database, options: MessageIntakeOptions 
             limitPerHour: credentials.limitPerHour,
             limitPerDay: credentials.limitPerDay,
             limitRecipientsPerMessage: credentials.limitRecipientsPerMessage,
+            ownUpstream: sql<boolean>`exists (select 1 from ${upstreams} u where u.organization_id = ${message.grant.organizationId})`,
           })
           .from(credentials)
           .where(eq(credentials.id, message.grant.credentialId))
@@ -104,6 +109,7 @@ export function createMessageIntake(db: Database, options: MessageIntakeOptions 
         const at = now();
         const breach = await countAgainstLimits(tx, row.id, row, message.rcptTo.length, at);
         if (breach) return { accepted: false, refusal: { kind: "rate_limited", ...breach } };
+        const status = relaying || row.ownUpstream ? "queued" : "stored";
         const { raw, messageId } = withMessageId(message.raw, message.mailFrom);
         const subject = readHeader(raw, "subject");
         const [stored] = await tx

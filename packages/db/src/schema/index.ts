@@ -3,6 +3,7 @@ export * from "./audit-log";
 export * from "./events";
 export * from "./invitations";
 export * from "./login-attempts";
+export * from "./organization-upstreams";
 export * from "./organizations";
 export * from "./smtp-credentials";
 export * from "./smtp-messages";

@@ -1,13 +1,8 @@
 import { sql } from "drizzle-orm";
-import { customType, index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
-import { createdAt, id } from "./columns";
+import { index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bytea, createdAt, id } from "./columns";
 import { organizations } from "./organizations";
 import { smtpCredentials } from "./smtp-credentials";
-
-const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
-  dataType: () => "bytea",
-  fromDriver: (value) => Buffer.from(value),
-});
 
 /** Where one recipient stands: waiting for (another) attempt, taken by the upstream, or refused for good. */
 export interface RecipientResult {

@@ -24,6 +24,8 @@ export interface HarnessOptions extends Partial<SmtpServiceOptions> {
   relay?: RuntimeConfig["relay"];
   /** The clock messages are accepted and counted by, on this runtime and its peers. */
   now?: () => Date;
+  /** The server key for organizations' upstream passwords. */
+  keyring?: RuntimeConfig["keyring"];
 }
 
 /**
@@ -31,13 +33,21 @@ export interface HarnessOptions extends Partial<SmtpServiceOptions> {
  * organization to create credentials in.
  */
 export async function startHarness(options: HarnessOptions = {}) {
-  const { revocations, throttle, refusals, relay, now, ...overrides } = options;
+  const { revocations, throttle, refusals, relay, now, keyring, ...overrides } = options;
   const database = await createTestDatabase();
   const faults: string[] = [];
   const onError = (where: string, error: unknown) => faults.push(`${where}: ${String(error)}`);
   // The account class's argon2 gate, kept here so a test can fill it and show SMTP logins do not wait on it.
   const accountHasher = createAccountHasher();
-  const config: RuntimeConfig = { onError, smtpThrottle: throttle, refusals, busPollIntervalMs: 100, relay, now };
+  const config: RuntimeConfig = {
+    onError,
+    smtpThrottle: throttle,
+    refusals,
+    busPollIntervalMs: 100,
+    relay,
+    now,
+    keyring,
+  };
   const runtime = await createRuntime(database, { ...config, hasher: accountHasher });
   const { core, bus, publisher } = runtime;
   const [organization] = await database.db

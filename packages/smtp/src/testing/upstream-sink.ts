@@ -40,7 +40,13 @@ export async function startUpstreamSink(options: { auth?: { user: string; pass: 
   /** The next DATA to hold: told when it arrives, answered when released. */
   let nextHeld: { arrived: () => void; released: Promise<void> } | undefined;
 
+  /** Waiting for every connection to the sink to be closed. */
+  const idleWaiters: Array<() => void> = [];
   const server = new SMTPServer({
+    onClose() {
+      if (server.connections.size > 0) return;
+      for (const resolve of idleWaiters.splice(0)) resolve();
+    },
     logger: false,
     disableReverseLookup: true,
     authOptional: !options.auth,
@@ -104,6 +110,11 @@ export async function startUpstreamSink(options: { auth?: { user: string; pass: 
     until(done: (received: ReceivedMessage[]) => boolean): Promise<void> {
       if (done(received)) return Promise.resolve();
       return new Promise((resolve) => waiters.push({ done, resolve }));
+    },
+    /** Resolves once no client has a connection open to the sink (a pooled client closed its connections). */
+    idle(): Promise<void> {
+      if (server.connections.size === 0) return Promise.resolve();
+      return new Promise((resolve) => idleWaiters.push(resolve));
     },
     /** Holds the next DATA unanswered; `reached` settles when it is waiting, `release` lets it be answered. */
     hold() {

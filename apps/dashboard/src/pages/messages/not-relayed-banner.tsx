@@ -19,7 +19,8 @@ export function NotRelayedBanner() {
         <Icon name="alert" />
         <p>
           <strong>Mail is {NOT_RELAYED_NOTICE}.</strong> Messages your applications send are kept here to inspect and
-          are not delivered to anyone. The operator sets an upstream with <span class="mono">RELAY_URL</span>.
+          are not delivered to anyone. The operator sets an upstream with <span class="mono">RELAY_URL</span>, or an
+          owner sets this organization's own under <a href="/settings/upstream">Upstream</a>.
         </p>
       </div>
     </Show>
