@@ -7,7 +7,7 @@ import { NOT_RELAYED_NOTICE } from "@relaypost/contract";
 import { createDatabase, type DatabaseHandle, schema } from "@relaypost/db";
 import { testServerUrl } from "@relaypost/db/testing";
 import { RawSmtpClient } from "@relaypost/smtp/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "./testing";
 
 const serverDir = fileURLToPath(new URL("..", import.meta.url));
@@ -72,8 +72,6 @@ describe.skipIf(!testServerUrl)(
 
     beforeAll(async () => {
       a = await startTestServer();
-      dataDir = await mkdtemp(join(tmpdir(), "relaypost-b-"));
-      b = await spawnServer(a.databaseUrl ?? "", dataDir);
       database = createDatabase({ url: a.databaseUrl ?? "", maxConnections: 1 });
       const [organization] = await database.db
         .insert(schema.organizations)
@@ -86,9 +84,17 @@ describe.skipIf(!testServerUrl)(
       };
     });
     afterAll(async () => {
-      if (b.child.exitCode === null) b.child.kill("SIGKILL");
       await database.close();
       await a.stop();
+    });
+    // One test stops process B, so each starts a B of its own.
+    beforeEach(async () => {
+      dataDir = await mkdtemp(join(tmpdir(), "relaypost-b-"));
+      b = await spawnServer(a.databaseUrl ?? "", dataDir);
+    });
+    afterEach(async () => {
+      if (b.child.exitCode === null) b.child.kill("SIGKILL");
+      await b.exited;
       await rm(dataDir, { recursive: true, force: true });
     });
 

@@ -359,6 +359,9 @@ describe("authorization matrix: every procedure × caller × own or foreign ids 
     } else if (kind !== "anonymous") {
       const userId = kind === "owner" ? mine.owner.id : members[kind as "admin" | "viewer" | "outsider"];
       const { token } = await h.core.sessions.create(userId);
+      // A second session of the same user: a call that ends one of the caller's other sessions always finds one,
+      // whichever test signed the user out everywhere before.
+      await h.core.sessions.create(userId);
       Object.assign(headers, {
         cookie: `${SESSION_COOKIE}=${token}`,
         [CSRF_HEADER]: "1",

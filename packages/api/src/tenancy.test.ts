@@ -1,3 +1,4 @@
+import { schema } from "@relaypost/db";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inputKeys, procedurePaths } from "./procedures.test-support";
@@ -29,6 +30,7 @@ const foreignIdCalls: Record<string, (c: Caller, foreign: ForeignIds) => Promise
   "members.remove": (c, f) => c.members.remove({ userId: f.userId }),
   "members.revokeInvitation": (c, f) => c.members.revokeInvitation({ id: f.invitationId }),
   "account.endSession": (c, f) => c.account.endSession({ id: f.sessionId }),
+  "messages.source": (c, f) => c.messages.source({ id: f.messageId }),
 };
 
 interface ForeignIds {
@@ -36,6 +38,7 @@ interface ForeignIds {
   apiKeyId: string;
   userId: string;
   invitationId: string;
+  messageId: string;
   /** A session of the other organization's owner: a user's sessions are theirs alone. */
   sessionId: string;
 }
@@ -56,11 +59,23 @@ describe("tenant isolation and authorization", () => {
     const member = await h.addMember(theirs.id, "admin");
     await theirOwner.members.invite({ role: "viewer" });
     const [invitation] = await theirOwner.members.invitations();
+    // Messages arrive over SMTP, not through this API: one is written as intake would.
+    const [message] = await h.database.db
+      .insert(schema.smtpMessages)
+      .values({
+        organizationId: theirs.id,
+        mailFrom: "a@example.com",
+        rcptTo: ["b@example.org"],
+        size: 1,
+        raw: Buffer.from("x"),
+      })
+      .returning({ id: schema.smtpMessages.id });
     foreign = {
       credentialId: credential.id,
       apiKeyId: apiKey.id,
       userId: member.id,
       invitationId: invitation?.id ?? "",
+      messageId: message?.id ?? "",
       sessionId: (await h.core.sessions.resolve(theirs.owner.sessionToken))?.sessionId ?? "",
     };
   });
@@ -91,6 +106,7 @@ describe("tenant isolation and authorization", () => {
           apiKeyId: crypto.randomUUID(),
           userId: crypto.randomUUID(),
           invitationId: crypto.randomUUID(),
+          messageId: crypto.randomUUID(),
           sessionId: crypto.randomUUID(),
         };
         expect(await codeOf(call(caller, unknown))).toBe("NOT_FOUND");
@@ -108,6 +124,7 @@ describe("tenant isolation and authorization", () => {
     const members = await theirOwner.members.list();
     expect(members.find((m) => m.userId === foreign.userId)?.role).toBe("admin");
     expect((await theirOwner.members.invitations()).map((i) => i.id)).toContain(foreign.invitationId);
+    expect((await theirOwner.messages.list()).items.map((m) => m.id)).toEqual([foreign.messageId]);
   });
 
   it("never lists another organization's credentials, keys, members or audit entries", async () => {

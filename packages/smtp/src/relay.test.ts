@@ -4,7 +4,7 @@ import { schema } from "@relaypost/db";
 import { freePort } from "@relaypost/db/testing";
 import { eq } from "drizzle-orm";
 import nodemailer from "nodemailer";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type Harness, startHarness } from "./testing/harness";
 import { startUpstreamSink, type UpstreamSink } from "./testing/upstream-sink";
 
@@ -316,11 +316,12 @@ describe("without an upstream", () => {
 describe("delivery in the background, as every process runs it", () => {
   let sink: UpstreamSink;
   let h: Harness;
-  beforeAll(async () => {
+  // One test shuts the runtime down, and the other counts what the sink received: each gets a pair of its own.
+  beforeEach(async () => {
     sink = await startUpstreamSink();
     h = await startHarness({ relay: { upstream: relayUrlSchema.parse(sink.url), maxConnections: 2 } });
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await h.close();
     await sink.close();
   });

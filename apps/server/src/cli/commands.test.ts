@@ -49,6 +49,16 @@ describe("relaypost CLI", () => {
   const cli = (...args: string[]) => cliWith(args);
   const orgCreate = (name: string, email: string) => ["org", "create", "--name", name, "--owner-email", email];
 
+  /** Signs in through the database the CLI wrote, after it exited: proves which password it stored. */
+  async function signIn(email: string, password: string) {
+    const database = await openDatabase({ dataDir, url: env.DATABASE_URL });
+    try {
+      return await createCore({ db: database.db }).users.signIn(email, password, null);
+    } finally {
+      await database.close();
+    }
+  }
+
   describe("relay test", () => {
     let sink: UpstreamSink;
     beforeAll(async () => {
@@ -90,6 +100,7 @@ describe("relaypost CLI", () => {
     const result = await cliWith(orgCreate("Acme Mail", "owner@acme.test"), "acme-password-1\n");
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({ id: expect.any(String), slug: "acme-mail", name: "Acme Mail" });
+    expect(await signIn("owner@acme.test", "acme-password-1")).toMatchObject({ ok: true });
   });
 
   it("takes the owner's password from RELAYPOST_OWNER_PASSWORD when set, ignoring standard input", async () => {
@@ -98,18 +109,8 @@ describe("relaypost CLI", () => {
     });
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ slug: "env-mail" });
-  });
-
-  it("stored exactly the passwords given: each owner signs in with theirs", async () => {
-    const database = await openDatabase({ dataDir, url: env.DATABASE_URL });
-    try {
-      const core = createCore({ db: database.db });
-      expect(await core.users.signIn("owner@acme.test", "acme-password-1", null)).toMatchObject({ ok: true });
-      expect(await core.users.signIn("owner@env.test", "env-password-1", null)).toMatchObject({ ok: true });
-      expect(await core.users.signIn("owner@env.test", "not-this-one", null)).toMatchObject({ ok: false });
-    } finally {
-      await database.close();
-    }
+    expect(await signIn("owner@env.test", "env-password-1")).toMatchObject({ ok: true });
+    expect(await signIn("owner@env.test", "not-this-one")).toMatchObject({ ok: false });
   });
 
   it("refuses --owner-password on the command line, says what to do instead, and creates nothing", async () => {
@@ -124,7 +125,8 @@ describe("relaypost CLI", () => {
   });
 
   it("creates an API key by slug and prints the token alone on the last line", async () => {
-    const result = await cli("api-key", "create", "--org", "acme-mail", "--name", "billing", "--role", "viewer");
+    expect((await cliWith(orgCreate("Key Mail", "owner@key.test"), "key-password-1\n")).code).toBe(0);
+    const result = await cli("api-key", "create", "--org", "key-mail", "--name", "billing", "--role", "viewer");
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split("\n");
     expect(lines.at(-1)).toMatch(/^rpkey_[A-Za-z0-9]{43}$/);

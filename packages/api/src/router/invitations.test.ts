@@ -1,5 +1,5 @@
 import type { TRPCError } from "@trpc/server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ZodError } from "zod";
 import { type ApiHarness, createApiHarness, type TestOrganization } from "../testing";
 
@@ -9,9 +9,12 @@ describe("members invitations", () => {
 
   beforeAll(async () => {
     h = await createApiHarness();
-    org = await h.createOrganization();
   });
   afterAll(() => h.destroy());
+  // Each test counts its organization's links and members, so none may see another's.
+  beforeEach(async () => {
+    org = await h.createOrganization();
+  });
 
   async function newUserSession() {
     const other = await h.createOrganization();

@@ -2,7 +2,7 @@ import { systemActor } from "@relaypost/core";
 import { schema } from "@relaypost/db";
 import { TRPCError } from "@trpc/server";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type ApiHarness, type Caller, createApiHarness, type TestOrganization } from "../testing";
 
 const HOUR = 60 * 60_000;
@@ -47,6 +47,10 @@ describe("messages", () => {
 
   beforeAll(async () => {
     h = await createApiHarness();
+  });
+  afterAll(() => h.destroy());
+  // Purging and pruning change the log, so each test reads a log of its own.
+  beforeEach(async () => {
     org = await h.createOrganization();
     other = await h.createOrganization();
     const member = await h.addMember(org.id, "viewer");
@@ -63,7 +67,6 @@ describe("messages", () => {
     await message("b2", org.id, beta, 24 * 8, "stored");
     await message("x1", other.id, foreign, 1, "relayed");
   });
-  afterAll(() => h.destroy());
 
   it("lists the organization's messages newest first, with envelope and delivery state but never the body", async () => {
     const { items, nextCursor } = await viewer.list();

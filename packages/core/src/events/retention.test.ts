@@ -1,7 +1,7 @@
 import type { EventPayload } from "@relaypost/contract";
 import { schema } from "@relaypost/db";
 import { createTestDatabase, type TestDatabase } from "@relaypost/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { pruneEvents } from "./retention";
 import { appendEvents, readEvents } from "./store";
 
@@ -22,6 +22,10 @@ describe("event retention", () => {
     orgB = orgs[1]?.id ?? "";
   });
   afterAll(() => database.destroy());
+  // Pruning spans every organization, so each test starts from an empty log rather than another test's leftovers.
+  beforeEach(async () => {
+    await database.db.delete(schema.events);
+  });
 
   const login: EventPayload = { type: "auth.succeeded", data: { method: "PLAIN", tls: true } };
   const change = (type: "credential.created" | "credential.deactivated"): EventPayload => ({
@@ -55,9 +59,12 @@ describe("event retention", () => {
     await database.db
       .insert(schema.events)
       .values({ ...event(orgB, "ancient"), createdAt: new Date(Date.now() - 86_400_000) });
+    await database.db
+      .insert(schema.events)
+      .values({ ...event(orgB, "recent"), createdAt: new Date(Date.now() - 1_800_000) });
     await pruneEvents(database.db, { maxAgeMs: 3_600_000, maxPerOrganization: 100, maxRejectedPerOrganization: 100 });
     const left = await readEvents(database.db, { afterId: 0, organizationId: orgB, limit: 100 });
-    expect(left.map((e) => e.username)).toEqual(["b0", "fresh"]);
+    expect(left.map((e) => e.username)).toEqual(["fresh", "recent"]);
   });
 
   it("never evicts an organization's other events for refused logins, however many there are", async () => {
