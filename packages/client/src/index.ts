@@ -16,7 +16,10 @@ import { BatchLimitedWebSocket } from "./batch-limited-websocket";
 export type { AppRouter };
 export type RelayPostInputs = inferRouterInputs<AppRouter>;
 export type RelayPostOutputs = inferRouterOutputs<AppRouter>;
-export type SmtpCredential = RelayPostOutputs["smtpCredentials"]["get"];
+/** A credential as lists and mutations return it. */
+export type SmtpCredential = RelayPostOutputs["smtpCredentials"]["list"]["items"][number];
+/** A credential as `get` returns it: with its current usage against its sending limits. */
+export type SmtpCredentialDetail = RelayPostOutputs["smtpCredentials"]["get"];
 /** A delivered event; subscriptions hand it over wrapped as `{ id, data }`, `id` being the resume point. */
 export type RelayEvent = RelayPostOutputs["events"]["subscribe"] extends AsyncIterable<{ data: infer E }> ? E : never;
 export { TRPCClientError };

@@ -190,7 +190,12 @@ describe("smtpCredentials", () => {
           type,
           username: "audited_app",
           remoteAddress: "203.0.113.7",
-          data: { actor: org.owner.email, active },
+          // An update names the fields it changed, so a feed can say what an edit did.
+          data: {
+            actor: org.owner.email,
+            active,
+            ...(type === "credential.updated" ? { changed: ["description"] } : {}),
+          },
         })),
       );
     });
