@@ -4,29 +4,34 @@ import { systemActor } from "../actor";
 import { createRuntime, type Runtime } from "../runtime";
 import { formatSmtpPassword, generateLookupId, parseSmtpPassword } from "../smtp-credentials/password";
 
+const session = (remoteAddress: string) => ({ remoteAddress, method: "PLAIN", tls: true });
+
+/** A database, its runtime (throttle delays shortened) and one organization with one credential. */
+async function loginFixture() {
+  const database: TestDatabase = await createTestDatabase();
+  const runtime = await createRuntime(database, { smtpThrottle: { delayAfter: 1, blockAfter: 2, baseDelayMs: 1 } });
+  const { organization } = await runtime.core.organizations.create({
+    name: "Login",
+    owner: { email: "owner@login.test", password: "owner-password-1" },
+  });
+  const scope = { organizationId: organization.id, actor: systemActor("test") };
+  const created = await runtime.core.smtpCredentials.create(scope, {});
+  const credential = { id: created.credential.id, username: created.credential.username, password: created.password };
+  return { database, runtime, credential, organizationId: organization.id };
+}
+
 describe("the SMTP login use case", () => {
   let database: TestDatabase;
   let runtime: Runtime;
   let credential: { id: string; username: string; password: string };
   let organizationId: string;
-  const session = (remoteAddress: string) => ({ remoteAddress, method: "PLAIN", tls: true });
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    runtime = await createRuntime(database, { smtpThrottle: { delayAfter: 1, blockAfter: 2, baseDelayMs: 1 } });
-    const { organization } = await runtime.core.organizations.create({
-      name: "Login",
-      owner: { email: "owner@login.test", password: "owner-password-1" },
-    });
-    const scope = { organizationId: organization.id, actor: systemActor("test") };
-    const created = await runtime.core.smtpCredentials.create(scope, {});
-    credential = { id: created.credential.id, username: created.credential.username, password: created.password };
-    organizationId = organization.id;
+    ({ database, runtime, credential, organizationId } = await loginFixture());
   });
   afterAll(async () => {
     await runtime.close();
-    // The last test closes the database; on PostgreSQL this still drops it.
-    await database.destroy().catch(() => {});
+    await database.destroy();
   });
 
   it("accepts the right password with the credential's grant", async () => {
@@ -104,10 +109,18 @@ describe("the SMTP login use case", () => {
       expect(outcome).toMatchObject({ kind: "accepted" });
     }
   });
+});
 
+describe("the SMTP login use case without its database", () => {
   it("answers unavailable, never refused, when the database cannot be asked", async () => {
-    await runtime.close();
-    await database.close();
-    expect(await runtime.smtpLogin.login(credential, session("192.0.2.5"))).toEqual({ kind: "unavailable" });
+    const { database, runtime, credential } = await loginFixture();
+    try {
+      await runtime.close();
+      await database.close();
+      expect(await runtime.smtpLogin.login(credential, session("192.0.2.5"))).toEqual({ kind: "unavailable" });
+    } finally {
+      // On PostgreSQL this still drops the database.
+      await database.destroy().catch(() => {});
+    }
   });
 });
