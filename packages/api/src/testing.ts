@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { CSRF_HEADER, ORGANIZATION_HEADER, SESSION_COOKIE } from "@relaypost/contract";
 import { createAccountHasher, createRuntime, Keyring, operatorScope, type Role } from "@relaypost/core";
 import { createTestDatabase, type TestDatabase } from "@relaypost/db/testing";
+import { TRPCError } from "@trpc/server";
 import { createContext } from "./context";
 import { appRouter } from "./root";
 import { createCallerFactory } from "./trpc";
@@ -93,3 +94,35 @@ export async function createApiHarness() {
 }
 
 export type ApiHarness = Awaited<ReturnType<typeof createApiHarness>>;
+
+/** The error a call fails with, for assertions on its code and field messages. */
+export async function failure(call: Promise<unknown>): Promise<TRPCError> {
+  try {
+    await call;
+  } catch (error) {
+    if (error instanceof TRPCError) return error;
+    throw error;
+  }
+  throw new Error("expected the call to fail");
+}
+
+/** The messages of a BAD_REQUEST's zod issues, by the input field they are about. */
+export async function fieldErrors(call: Promise<unknown>): Promise<Record<string, string[] | undefined>> {
+  const error = await failure(call);
+  if (error.code !== "BAD_REQUEST") throw error;
+  const shaped = error.cause as { issues?: Array<{ path: PropertyKey[]; message: string }> } | undefined;
+  const errors: Record<string, string[]> = {};
+  for (const issue of shaped?.issues ?? []) {
+    const field = String(issue.path[0]);
+    errors[field] = [...(errors[field] ?? []), issue.message];
+  }
+  return errors;
+}
+
+/** One organization in a fresh harness, with its owner's session calling `smtpCredentials`. */
+export async function credentialsOfOwner() {
+  const h = await createApiHarness();
+  const org = await h.createOrganization();
+  const admin = (await h.asSession(org.owner.sessionToken, org.id)).smtpCredentials;
+  return { h, org, admin };
+}

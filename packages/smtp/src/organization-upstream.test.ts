@@ -2,29 +2,16 @@ import { randomBytes } from "node:crypto";
 import { Keyring, operatorScope, relayUrlSchema, type UpstreamInput } from "@relaypost/core";
 import { queryRows, schema } from "@relaypost/db";
 import { sql } from "drizzle-orm";
-import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, startHarness } from "./testing/harness";
+import { submit } from "./testing/submit";
 import { startUpstreamSink, type UpstreamSink } from "./testing/upstream-sink";
 
 const SERVER_AUTH = { user: "server", pass: "server-upstream-secret" };
 const ORG_AUTH = { user: "acme", pass: "acme-upstream-Secret-9731" };
 
-async function send(port: number, auth: { user: string; pass: string }, subject: string) {
-  const transport = nodemailer.createTransport({
-    host: "127.0.0.1",
-    port,
-    requireTLS: true,
-    tls: { rejectUnauthorized: false },
-    auth,
-  });
-  try {
-    const info = await transport.sendMail({ from: "app@example.com", to: "someone@example.org", subject, text: "hi" });
-    return /([0-9a-f]{8}-[0-9a-f-]{27})/.exec(info.response)?.[1] ?? "";
-  } finally {
-    transport.close();
-  }
-}
+const send = async (port: number, auth: { user: string; pass: string }, subject: string) =>
+  (await submit(port, auth, ["someone@example.org"], { subject })).id;
 
 const subjectsAt = (sink: UpstreamSink) =>
   sink.received.map((m) => /^subject: (.*?)\r?$/im.exec(m.raw.toString())?.[1]);

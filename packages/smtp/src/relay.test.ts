@@ -3,39 +3,15 @@ import { type Runtime, relayUrlSchema } from "@relaypost/core";
 import { schema } from "@relaypost/db";
 import { freePort } from "@relaypost/db/testing";
 import { eq } from "drizzle-orm";
-import nodemailer from "nodemailer";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type Harness, startHarness } from "./testing/harness";
+import { submit } from "./testing/submit";
 import { startUpstreamSink, type UpstreamSink } from "./testing/upstream-sink";
 
 const UPSTREAM_AUTH = { user: "relaypost", pass: "upstream-secret-42" };
 const RETRY_MS = 60_000;
 const MAX_AGE_MS = 10 * 60_000;
 const LEASE_MS = 30_000;
-
-/** An application sending through RelayPost with nodemailer; `raw` sends bytes as they are (no Message-ID added). */
-async function send(
-  port: number,
-  auth: { user: string; pass: string },
-  to: string[],
-  message: { subject?: string; raw?: string } = {},
-) {
-  const transport = nodemailer.createTransport({
-    host: "127.0.0.1",
-    port,
-    requireTLS: true,
-    tls: { rejectUnauthorized: false },
-    auth,
-  });
-  try {
-    const info = message.raw
-      ? await transport.sendMail({ envelope: { from: "app@example.com", to }, raw: message.raw })
-      : await transport.sendMail({ from: "app@example.com", to, subject: message.subject ?? "hello", text: "hi" });
-    return { response: info.response, id: /queued as ([0-9a-f-]{36})$/.exec(info.response)?.[1] ?? "" };
-  } finally {
-    transport.close();
-  }
-}
 
 describe("relaying accepted messages to the upstream over real SMTP", () => {
   let sink: UpstreamSink;
@@ -79,7 +55,7 @@ describe("relaying accepted messages to the upstream over real SMTP", () => {
   beforeEach(() => sink.answer({ rcpt: () => "ok", data: () => "ok" }));
 
   it("delivers an accepted message to the upstream, logged in, with the Message-ID it was accepted with", async () => {
-    const sent = await send(h.service.port, credential, ["someone@example.org"], { subject: "Héllo" });
+    const sent = await submit(h.service.port, credential, ["someone@example.org"], { subject: "Héllo" });
     expect(sent.response).toMatch(/^250 2\.0\.0 Ok: queued as /);
     expect((await rowOf(sent.id))?.status).toBe("queued");
 
@@ -106,7 +82,7 @@ describe("relaying accepted messages to the upstream over real SMTP", () => {
   });
 
   it("gives a message that has none a Message-ID at intake, and the upstream receives it", async () => {
-    const sent = await send(h.service.port, credential, ["someone@example.org"], {
+    const sent = await submit(h.service.port, credential, ["someone@example.org"], {
       raw: "From: app@example.com\r\nSubject: no id\r\n\r\nbody\r\n",
     });
     const stored = await rowOf(sent.id);
@@ -120,7 +96,7 @@ describe("relaying accepted messages to the upstream over real SMTP", () => {
 
   it("defers on a 4xx, retries when the backoff has passed, and delivers once with the same Message-ID", async () => {
     sink.answer({ data: () => ({ code: 451, text: "4.3.0 Try again later" }) });
-    const sent = await send(h.service.port, credential, ["someone@example.org"]);
+    const sent = await submit(h.service.port, credential, ["someone@example.org"]);
     const relay = relayOf(h.runtime);
     await relay.drain();
 
@@ -146,7 +122,7 @@ describe("relaying accepted messages to the upstream over real SMTP", () => {
 
   it("fails at once on a 5xx, keeps the upstream's reply, and never retries", async () => {
     sink.answer({ data: () => ({ code: 554, text: "5.7.1 Message rejected as spam" }) });
-    const sent = await send(h.service.port, credential, ["someone@example.org"]);
+    const sent = await submit(h.service.port, credential, ["someone@example.org"]);
     const relay = relayOf(h.runtime);
     await relay.drain();
 
@@ -173,7 +149,7 @@ describe("relaying accepted messages to the upstream over real SMTP", () => {
             ? { code: 450, text: "4.2.1 Mailbox busy" }
             : "ok",
     });
-    const sent = await send(h.service.port, credential, ["ok@example.org", "gone@example.org", "busy@example.org"]);
+    const sent = await submit(h.service.port, credential, ["ok@example.org", "gone@example.org", "busy@example.org"]);
     const relay = relayOf(h.runtime);
     await relay.drain();
 
@@ -213,7 +189,7 @@ describe("relaying accepted messages to the upstream over real SMTP", () => {
       },
     });
     try {
-      const sent = await send(h.service.port, credential, ["someone@example.org"]);
+      const sent = await submit(h.service.port, credential, ["someone@example.org"]);
       const relay = relayOf(unreachable);
       await relay.drain();
       const deferred = await rowOf(sent.id);
@@ -244,7 +220,7 @@ describe("relaying accepted messages to the upstream over real SMTP", () => {
       },
     });
     try {
-      const sent = await send(h.service.port, credential, ["someone@example.org"]);
+      const sent = await submit(h.service.port, credential, ["someone@example.org"]);
       await relayOf(misconfigured).drain();
       const row = await rowOf(sent.id);
       expect(row).toMatchObject({ status: "deferred", attempts: 1 });
@@ -262,7 +238,7 @@ describe("relaying accepted messages to the upstream over real SMTP", () => {
   });
 
   it("lets another worker take a message over once the lease of a worker stuck on it expires", async () => {
-    const sent = await send(h.service.port, credential, ["someone@example.org"]);
+    const sent = await submit(h.service.port, credential, ["someone@example.org"]);
     const stuck = sink.hold();
     const first = relayOf(h.runtime).runOnce();
     await stuck.reached;
@@ -300,7 +276,7 @@ describe("without an upstream", () => {
 
   it("stores the message, says so in the reply, and queues nothing for delivery", async () => {
     const created = await h.createCredential();
-    const sent = await send(h.service.port, { user: created.username, pass: created.password }, ["a@example.org"]);
+    const sent = await submit(h.service.port, { user: created.username, pass: created.password }, ["a@example.org"]);
     expect(sent.response).toMatch(new RegExp(`^250 2\\.0\\.0 Ok: ${NOT_RELAYED_NOTICE} \\(id [0-9a-f-]{36}\\)$`));
     expect(h.runtime.relay).toBeUndefined();
     const rows = await h.database.db
@@ -341,7 +317,7 @@ describe("delivery in the background, as every process runs it", () => {
       if (ids.length === 30 && ids.every((id) => relayed.has(id))) allRelayed();
     });
     const sent = await Promise.all(
-      Array.from({ length: 30 }, (_, n) => send(h.service.port, auth, [`user${n}@example.org`])),
+      Array.from({ length: 30 }, (_, n) => submit(h.service.port, auth, [`user${n}@example.org`])),
     );
     ids.push(...sent.map((s) => s.id));
     if (ids.every((id) => relayed.has(id))) allRelayed();
@@ -359,7 +335,7 @@ describe("delivery in the background, as every process runs it", () => {
   it("lets a delivery under way at shutdown finish and writes its outcome before the runtime closes", async () => {
     const created = await h.createCredential();
     const stuck = sink.hold();
-    const sent = await send(h.service.port, { user: created.username, pass: created.password }, ["late@example.org"]);
+    const sent = await submit(h.service.port, { user: created.username, pass: created.password }, ["late@example.org"]);
     await stuck.reached;
     const shutdown = h.shutdown();
     stuck.release();

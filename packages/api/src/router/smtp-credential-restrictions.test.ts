@@ -1,22 +1,5 @@
-import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ApiHarness, type Caller, createApiHarness, type TestOrganization } from "../testing";
-
-async function fieldErrors(call: Promise<unknown>): Promise<Record<string, string[] | undefined>> {
-  try {
-    await call;
-  } catch (error) {
-    if (!(error instanceof TRPCError) || error.code !== "BAD_REQUEST") throw error;
-    const shaped = error.cause as { issues?: Array<{ path: PropertyKey[]; message: string }> } | undefined;
-    const errors: Record<string, string[]> = {};
-    for (const issue of shaped?.issues ?? []) {
-      const field = String(issue.path[0]);
-      errors[field] = [...(errors[field] ?? []), issue.message];
-    }
-    return errors;
-  }
-  throw new Error("expected the call to fail");
-}
+import { type ApiHarness, type Caller, credentialsOfOwner, fieldErrors, type TestOrganization } from "../testing";
 
 describe("smtpCredentials restrictions", () => {
   let h: ApiHarness;
@@ -24,9 +7,7 @@ describe("smtpCredentials restrictions", () => {
   let admin: Caller["smtpCredentials"];
 
   beforeAll(async () => {
-    h = await createApiHarness();
-    org = await h.createOrganization();
-    admin = (await h.asSession(org.owner.sessionToken, org.id)).smtpCredentials;
+    ({ h, org, admin } = await credentialsOfOwner());
   });
   afterAll(() => h.destroy());
 

@@ -1,19 +1,7 @@
 import { schema } from "@relaypost/db";
-import { TRPCError } from "@trpc/server";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { type ApiHarness, type Caller, createApiHarness, type TestOrganization } from "../testing";
-
-/** The error a call fails with, for assertions on its code and field messages. */
-async function failure(call: Promise<unknown>): Promise<TRPCError> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof TRPCError) return error;
-    throw error;
-  }
-  throw new Error("expected the call to fail");
-}
+import { type ApiHarness, type Caller, credentialsOfOwner, failure, type TestOrganization } from "../testing";
 
 describe("smtpCredentials", () => {
   let h: ApiHarness;
@@ -21,9 +9,7 @@ describe("smtpCredentials", () => {
   let admin: Caller["smtpCredentials"];
 
   beforeAll(async () => {
-    h = await createApiHarness();
-    org = await h.createOrganization();
-    admin = (await h.asSession(org.owner.sessionToken, org.id)).smtpCredentials;
+    ({ h, org, admin } = await credentialsOfOwner());
   });
   afterAll(() => h.destroy());
 
