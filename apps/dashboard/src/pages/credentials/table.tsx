@@ -1,4 +1,5 @@
-import { For, Show } from "solid-js";
+import { For } from "solid-js";
+import { ListFooter } from "../../components/list-footer";
 import type { Credential } from "../../lib/api";
 import type { CredentialActions } from "./actions";
 import { CredentialRow } from "./row";
@@ -36,17 +37,15 @@ export function CredentialTable(props: {
           </tbody>
         </table>
       </div>
-      <footer class="list-footer">
-        <span class="muted">
-          Showing {count()} credential{count() === 1 ? "" : "s"}
-          {props.hasMore ? "" : props.search ? " matching" : ""}
-        </span>
-        <Show when={props.hasMore}>
-          <button type="button" class="button" disabled={props.loadingMore} onClick={() => props.onLoadMore()}>
-            {props.loadingMore ? "Loading…" : `Load ${PAGE_SIZE} more`}
-          </button>
-        </Show>
-      </footer>
+      <ListFooter
+        pageSize={PAGE_SIZE}
+        hasMore={props.hasMore}
+        loadingMore={props.loadingMore}
+        onLoadMore={props.onLoadMore}
+      >
+        Showing {count()} credential{count() === 1 ? "" : "s"}
+        {props.hasMore ? "" : props.search ? " matching" : ""}
+      </ListFooter>
     </>
   );
 }

@@ -1,4 +1,5 @@
-import { createSignal, For, Show } from "solid-js";
+import { createSignal, For } from "solid-js";
+import { ListFooter } from "../../components/list-footer";
 import type { Message } from "../../lib/message-cache";
 import { COLUMNS, MessageRow } from "./row";
 import { PAGE_SIZE } from "./use-messages";
@@ -39,16 +40,14 @@ export function MessageTable(props: {
           </tbody>
         </table>
       </div>
-      <footer class="list-footer">
-        <span class="muted">
-          Showing {count()} message{count() === 1 ? "" : "s"}
-        </span>
-        <Show when={props.hasMore}>
-          <button type="button" class="button" disabled={props.loadingMore} onClick={() => props.onLoadMore()}>
-            {props.loadingMore ? "Loading…" : `Load ${PAGE_SIZE} more`}
-          </button>
-        </Show>
-      </footer>
+      <ListFooter
+        pageSize={PAGE_SIZE}
+        hasMore={props.hasMore}
+        loadingMore={props.loadingMore}
+        onLoadMore={props.onLoadMore}
+      >
+        Showing {count()} message{count() === 1 ? "" : "s"}
+      </ListFooter>
     </>
   );
 }
