@@ -19,6 +19,8 @@ export const SLICES = {
   identity: core(["identity"]),
   events: core(["events"]),
   "smtp-submission": core(["smtp-submission"]),
+  restrictions: core(["restrictions"]),
+  relay: core(["relay"]),
   api: ["packages/api/src/**/*.ts"],
   "core-rest": ["packages/core/src/*.ts", ...core(["audit"])],
 };
