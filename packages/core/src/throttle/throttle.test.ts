@@ -128,6 +128,17 @@ describe.each(stores)("throttle with attempts kept %s", (_, makeStore) => {
     expect((await throttle.verify(from("203.0.113.9", "right", other), pass, isTrue)).outcome).toBe("succeeded");
   });
 
+  it("counts nothing for an attempt refused as blocked, on any key it named", async () => {
+    const throttle = throttleOf();
+    for (let n = 0; n < 5; n++) await throttle.verify(from("192.0.2.1", `guess-${n}`), fail, isTrue);
+    const credential = [{ key: "credential:spared" }];
+    for (let n = 0; n < 10; n++) {
+      const refused = await throttle.verify(from("192.0.2.1", `more-${n}`, credential), fail, isTrue);
+      expect(refused.outcome).toBe("blocked");
+    }
+    expect(await throttle.verify(from("192.0.2.77", "first", credential), fail, isTrue)).toMatchObject({ delayMs: 0 });
+  });
+
   it("clears a key marked so on success, while the address keeps its failures", async () => {
     const throttle = throttleOf();
     const credential = [{ key: "credential:c1", clearOnSuccess: true }];
