@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createLookupBatcher, LookupTimeoutError } from "./lookup-batcher";
+import { createLookupBatcher, type LookupBatcherOptions, LookupTimeoutError } from "./lookup-batcher";
 
 /** A read that records the keys it was asked for, never answers for "stuck", and otherwise finds every key. */
 function recordingRead(reads: string[][]) {
@@ -8,6 +8,23 @@ function recordingRead(reads: string[][]) {
     if (keys.includes("stuck")) await new Promise(() => {});
     return keys.map((key) => ({ key }));
   };
+}
+
+/** A batcher whose first read stays open until `finishFirst()`; every read's keys are kept in `reads`. */
+function firstReadHeld(options: LookupBatcherOptions) {
+  const reads: string[][] = [];
+  let finishFirst: () => void = () => {};
+  const firstDone = new Promise<void>((resolve) => (finishFirst = resolve));
+  const lookup = createLookupBatcher(
+    async (keys: string[]) => {
+      reads.push(keys);
+      if (reads.length === 1) await firstDone;
+      return keys.map((key) => ({ key }));
+    },
+    (row) => row.key,
+    options,
+  );
+  return { reads, finishFirst: () => finishFirst(), lookup };
 }
 
 describe("lookup batcher", () => {
@@ -47,18 +64,7 @@ describe("lookup batcher", () => {
   });
 
   it("gathers the lookups that arrive while a read runs into the next read", async () => {
-    const reads: string[][] = [];
-    let finishFirst: () => void = () => {};
-    const firstDone = new Promise<void>((resolve) => (finishFirst = resolve));
-    const lookup = createLookupBatcher(
-      async (keys: string[]) => {
-        reads.push(keys);
-        if (reads.length === 1) await firstDone;
-        return keys.map((key) => ({ key }));
-      },
-      (row) => row.key,
-      { maxInFlight: 1 },
-    );
+    const { reads, finishFirst, lookup } = firstReadHeld({ maxInFlight: 1 });
     const first = lookup("a");
     await new Promise((resolve) => setImmediate(resolve));
     expect(reads).toEqual([["a"]]);
@@ -95,18 +101,7 @@ describe("lookup batcher", () => {
   });
 
   it("reads a backlog that outgrew the batch limit while a read ran in batches of at most the limit", async () => {
-    const reads: string[][] = [];
-    let finishFirst: () => void = () => {};
-    const firstDone = new Promise<void>((resolve) => (finishFirst = resolve));
-    const lookup = createLookupBatcher(
-      async (keys: string[]) => {
-        reads.push(keys);
-        if (reads.length === 1) await firstDone;
-        return keys.map((key) => ({ key }));
-      },
-      (row) => row.key,
-      { maxBatch: 2, maxInFlight: 1 },
-    );
+    const { reads, finishFirst, lookup } = firstReadHeld({ maxBatch: 2, maxInFlight: 1 });
     const first = [lookup("a"), lookup("b")];
     // The read of a and b runs; five more lookups gather behind it, past the batch limit.
     const backlog = ["c", "d", "e", "f", "g"].map((key) => lookup(key));
