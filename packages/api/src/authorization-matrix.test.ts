@@ -170,6 +170,11 @@ const SPECS: Record<string, Spec> = {
     target: "credential",
     call: (c, v) => c.smtpCredentials.update({ id: v.id, description: "changed" }),
   },
+  "smtpLoginBlocks.lift": {
+    requires: "admin",
+    call: (c) => c.smtpLoginBlocks.lift({ address: "192.0.2.1" }),
+  },
+  "smtpLoginBlocks.list": { requires: "viewer", call: (c) => c.smtpLoginBlocks.list() },
   "upstream.clear": { requires: "owner", call: (c) => c.upstream.clear() },
   "upstream.get": { requires: "viewer", call: (c) => c.upstream.get() },
   "upstream.set": {

@@ -161,6 +161,7 @@ describe("hostile input to every tRPC procedure", () => {
       "smtpCredentials.regeneratePassword": ids,
       "smtpCredentials.setActive": { ...ids, active: true },
       "smtpCredentials.update": { ...ids, description: "d" },
+      "smtpLoginBlocks.lift": { address: "192.0.2.1" },
       // Loopback port 1 refuses at once, so the test connections that follow never wait on a network.
       "upstream.set": { host: "127.0.0.1", port: 1, tls: "starttls", tlsVerify: true, username: "u", password: "p" },
     });

@@ -7,6 +7,7 @@ import { membersRouter } from "./router/members";
 import { messagesRouter } from "./router/messages";
 import { organizationsRouter } from "./router/organizations";
 import { smtpCredentialsRouter } from "./router/smtp-credentials";
+import { smtpLoginBlocksRouter } from "./router/smtp-login-blocks";
 import { upstreamRouter } from "./router/upstream";
 import { router } from "./trpc";
 
@@ -17,6 +18,7 @@ export const appRouter = router({
   members: membersRouter,
   apiKeys: apiKeysRouter,
   smtpCredentials: smtpCredentialsRouter,
+  smtpLoginBlocks: smtpLoginBlocksRouter,
   messages: messagesRouter,
   upstream: upstreamRouter,
   auditLog: auditLogRouter,

@@ -19,5 +19,6 @@ export const AUDIT_ACTIONS = [
   "messages.purged",
   "upstream.updated",
   "upstream.cleared",
+  "smtp_login_block.lifted",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -57,6 +57,8 @@ import { outboxStatus } from "./relay/outbox";
 import type { Keyring } from "./relay/secret-box";
 import type { Upstream } from "./relay/upstream";
 import type { Core, NewOrganization, RecentEventsQuery } from "./services";
+import { createLoginBlocks } from "./smtp-auth/login-blocks";
+import { createLoginThrottle, type LoginThrottle } from "./smtp-auth/login-throttle";
 import { createCredentialLifecycle, type Scope } from "./smtp-credentials/lifecycle";
 import { getCredential, type ListQuery, listCredentials } from "./smtp-credentials/listing";
 import { type AttemptStore, createMemoryAttemptStore } from "./throttle/attempt-store";
@@ -70,6 +72,8 @@ export interface CoreOptions {
   attempts?: AttemptStore;
   /** Sign-in throttle settings (tests shorten its delays). */
   signInThrottle?: Partial<ThrottlePolicy>;
+  /** The SMTP login throttle, whose blocks organizations see and lift; by default one on `attempts`. */
+  smtpThrottle?: Pick<LoginThrottle, "blocks" | "lift">;
   /** This process's feed of committed events; needed only by live subscriptions. */
   bus?: EventBus;
   /** The clock sending limits are counted by, for the usage `smtpCredentials.get` reports. */
@@ -86,6 +90,7 @@ export function createCore({
   hasher = createAccountHasher(),
   attempts = createMemoryAttemptStore(),
   signInThrottle,
+  smtpThrottle = createLoginThrottle(attempts),
   bus,
   now = () => new Date(),
   keyring,
@@ -102,6 +107,7 @@ export function createCore({
       list: (organizationId: string, query: ListQuery) => listCredentials(db, organizationId, query),
       get: (organizationId: string, id: string) => getCredential(db, organizationId, id, now()),
     },
+    smtpLoginBlocks: createLoginBlocks(db, smtpThrottle),
     messages: {
       list: (organizationId: string, query: MessageQuery) => listMessages(db, organizationId, query),
       countsByCredential: (organizationId: string) => countMessagesByCredential(db, organizationId),

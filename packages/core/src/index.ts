@@ -49,6 +49,7 @@ export { createRuntime, type Runtime, type RuntimeConfig } from "./runtime";
 export type { Core, NewOrganization, RecentEventsQuery } from "./services";
 export type { SmtpGrant } from "./smtp-auth/grant";
 export type { LoginOutcome, SmtpLogin } from "./smtp-auth/login";
+export type { LoginBlock } from "./smtp-auth/login-blocks";
 export type { LoginThrottleOptions } from "./smtp-auth/login-throttle";
 export type { SmtpCredential, SmtpCredentialDetail } from "./smtp-credentials/credential";
 export type { CredentialWithPassword, Scope } from "./smtp-credentials/lifecycle";

@@ -78,10 +78,12 @@ export async function createRuntime(
   const now = config.relay?.now ?? config.now;
   const { keyring } = config;
   const serverUpstream = config.relay?.upstream;
+  const throttle = createLoginThrottle(attempts, config.smtpThrottle);
   const core = createCore({
     db,
     bus,
     attempts,
+    smtpThrottle: throttle,
     hasher: config.hasher,
     signInThrottle: config.signInThrottle,
     now,
@@ -91,7 +93,6 @@ export async function createRuntime(
   const verifier = createSmtpVerifier({ db, hasher: createSmtpHasher() });
   const refusals = createRefusalAggregator(publisher, config.refusals);
   const lastUsed = createLastUsedRecorder(db, { onError: (error) => onError("last-used recorder", error) });
-  const throttle = createLoginThrottle(attempts, config.smtpThrottle);
   const smtpLogin = createSmtpLogin({
     verifier,
     throttle,

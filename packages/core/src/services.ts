@@ -23,6 +23,7 @@ import type {
   UpstreamTestResult,
 } from "./relay/organization-upstream";
 import type { OutboxStatus } from "./relay/outbox";
+import type { LoginBlock } from "./smtp-auth/login-blocks";
 import type { SmtpCredential, SmtpCredentialDetail } from "./smtp-credentials/credential";
 import type { CredentialUpdate, CredentialWithPassword, NewCredentialInput, Scope } from "./smtp-credentials/lifecycle";
 import type { CredentialPage, ListQuery } from "./smtp-credentials/listing";
@@ -50,6 +51,12 @@ export interface Core {
     endPreviousPassword(scope: Scope, id: string): Promise<SmtpCredential>;
     setActive(scope: Scope, id: string, active: boolean): Promise<SmtpCredential>;
     delete(scope: Scope, id: string): Promise<void>;
+  };
+  /** Client addresses the SMTP login throttle refuses for an organization's credentials. */
+  smtpLoginBlocks: {
+    list(organizationId: string): Promise<LoginBlock[]>;
+    /** Ends one address's block for the organization (its blocks for others stand); audited when there was one. */
+    lift(scope: Scope, address: string): Promise<{ lifted: boolean }>;
   };
   /** The message log: what was accepted and what became of it, per organization. */
   messages: {

@@ -1,8 +1,11 @@
-import { formatSmtpPassword, generateLookupId, type RelayEvent } from "@relaypost/core";
+import { formatSmtpPassword, generateLookupId, parseSmtpPassword, type RelayEvent } from "@relaypost/core";
 import { testServerUrl } from "@relaypost/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, startHarness } from "./testing/harness";
 import { RawSmtpClient } from "./testing/raw-client";
+
+/** A well-formed wrong password for the credential whose password is `password`: it names the credential. */
+const guessFor = (password: string) => formatSmtpPassword(parseSmtpPassword(password)?.lookupId ?? "");
 
 const INVALID = { code: 535, text: "535 5.7.8 Authentication credentials invalid" };
 const THROTTLED = { code: 421, text: "421 4.7.0 Too many failed login attempts, try again later" };
@@ -16,7 +19,7 @@ describe("throttling failed logins", () => {
 
   it("a guesser trying new passwords is delayed, then refused with 421 and disconnected", async () => {
     const credential = await h.createCredential();
-    const guess = () => formatSmtpPassword(generateLookupId());
+    const guess = () => guessFor(credential.password);
     const client = await RawSmtpClient.connect(h.service.port);
     await client.command("EHLO guesser.example");
     for (let n = 0; n < 4; n++) expect(await client.authPlain(credential.username, guess())).toEqual(INVALID);
@@ -36,6 +39,50 @@ describe("throttling failed logins", () => {
       [credential.id, 1],
     ]);
     expect(h.service.metrics.authThrottled).toBe(2);
+  });
+});
+
+describe("a guesser sharing an address with other organizations' applications", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ throttle: { delayAfter: 10, blockAfter: 3, malformedBlockAfter: 6 } });
+  });
+  afterAll(() => h.close());
+
+  const login = async (username: string, password: string) => {
+    const client = await RawSmtpClient.connect(h.service.port);
+    await client.command("EHLO app.example");
+    const reply = await client.authPlain(username, password);
+    client.destroy();
+    return reply?.code;
+  };
+
+  it("is blocked for the organization it guessed against only, which sees the block and can lift it", async () => {
+    const target = await h.createCredential();
+    const other = await h.addOrganization("Other");
+    const bystander = await other.createCredential();
+    for (let n = 0; n < 3; n++) expect(await login(target.username, guessFor(target.password))).toBe(535);
+    expect(await login(target.username, target.password)).toBe(421);
+    expect(await login(bystander.username, bystander.password)).toBe(235);
+    expect(await h.core.smtpLoginBlocks.list(other.organizationId)).toEqual([]);
+    expect(await h.core.smtpLoginBlocks.list(h.organizationId)).toMatchObject([{ address: "127.0.0.1", attempts: 3 }]);
+
+    expect(await h.core.smtpLoginBlocks.lift(other.scope, "127.0.0.1")).toEqual({ lifted: false });
+    expect(await h.core.smtpLoginBlocks.lift(h.scope, "127.0.0.1")).toEqual({ lifted: true });
+    expect(await login(target.username, target.password)).toBe(235);
+    const audited = await h.core.auditLog.list(h.organizationId, { limit: 10 });
+    expect(audited.items.filter((entry) => entry.action === "smtp_login_block.lifted")).toMatchObject([
+      { targetType: "address", targetLabel: "127.0.0.1", actorLabel: "test" },
+    ]);
+    const othersLog = await h.core.auditLog.list(other.organizationId, { limit: 10 });
+    expect(othersLog.items.map((entry) => entry.action)).toEqual(["credential.created"]);
+  });
+
+  it("is refused for malformed passwords only after many more, and still blocks nobody's credential", async () => {
+    const credential = await h.createCredential();
+    for (let n = 0; n < 6; n++) expect(await login(credential.username, `typo-${n}`)).toBe(535);
+    expect(await login(credential.username, "typo-6")).toBe(421);
+    expect(await login(credential.username, credential.password)).toBe(235);
   });
 });
 

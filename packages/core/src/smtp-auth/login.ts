@@ -107,10 +107,15 @@ export function createSmtpLogin(deps: SmtpLoginDependencies) {
 
   async function verify(attempt: LoginAttempt, session: LoginSession): Promise<LoginOutcome> {
     const checked = await verifier.precheck({ ...attempt, remoteAddress: session.remoteAddress });
-    // Settled without argon2: a cached success, or a malformed password that can guess nothing and is not counted.
+    // A cached success: settled without argon2 and never throttled.
     if (checked.settled) return answer(session, attempt, checked.result);
     const verified = await throttle.verify(
-      { remoteAddress: session.remoteAddress, lookupId: checked.lookupId, ...attempt },
+      {
+        remoteAddress: session.remoteAddress,
+        lookupId: checked.lookupId,
+        organizationId: checked.credential?.organizationId,
+        ...attempt,
+      },
       checked.verify,
       (result) => result.ok,
     );

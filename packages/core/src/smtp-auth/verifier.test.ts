@@ -142,7 +142,7 @@ describe("SMTP verifier", () => {
     expect(fixture.hasher.verifications).toBe(0);
   });
 
-  it("names the credential a password points at before verifying it, and settles garbage without hashing", async () => {
+  it("names the credential a password points at before verifying it, and refuses garbage without hashing", async () => {
     const credential = await fixture.createCredential();
     const checked = await verifier.precheck({ username: credential.username, password: credential.password });
     expect(checked).toMatchObject({
@@ -153,10 +153,9 @@ describe("SMTP verifier", () => {
         username: credential.username,
       },
     });
-    expect(await verifier.precheck({ username: "x", password: "garbage" })).toEqual({
-      settled: true,
-      result: { ok: false, reason: "malformed_password" },
-    });
+    const garbage = await verifier.precheck({ username: "x", password: "garbage" });
+    expect(garbage).toMatchObject({ settled: false, lookupId: undefined, credential: undefined });
+    expect(garbage.settled ? undefined : await garbage.verify()).toEqual({ ok: false, reason: "malformed_password" });
     expect(fixture.hasher.verifications).toBe(0);
   });
 

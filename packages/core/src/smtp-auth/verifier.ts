@@ -60,7 +60,8 @@ export type Precheck =
   | { settled: true; result: VerificationResult }
   | {
       settled: false;
-      lookupId: string;
+      /** The lookup id inside the password; absent when the password is not in RelayPost's format. */
+      lookupId: string | undefined;
       /** The credential the password names, when its lookup id resolved: refusals before verifying name it. */
       credential: CredentialRef | undefined;
       verify: () => Promise<VerificationResult>;
@@ -161,8 +162,12 @@ export function createSmtpVerifier({ db, hasher, cache = createVerificationCache
 
   async function precheck(attempt: LoginAttempt): Promise<Precheck> {
     const parsed = parseSmtpPassword(attempt.password);
-    // The format is public: refusing garbage before any hashing reveals nothing and costs no argon2.
-    if (!parsed) return { settled: true, result: { ok: false, reason: "malformed_password" } };
+    // The format is public: refusing garbage without any hashing reveals nothing and costs no argon2. It is still
+    // left to the throttle to count, so a flood of it is slowed and its refusals are not free.
+    if (!parsed) {
+      const result: VerificationResult = { ok: false, reason: "malformed_password" };
+      return { settled: false, lookupId: undefined, credential: undefined, verify: async () => result };
+    }
     const row = await readByLookupId(parsed.lookupId);
     // The cache may only shorten a success: a login that is going to fail always pays the full verification.
     const cachedHash =
@@ -179,8 +184,8 @@ export function createSmtpVerifier({ db, hasher, cache = createVerificationCache
 
   return {
     /**
-     * Everything short of argon2: a malformed password is refused, a password the cache vouches for against the hash
-     * just read succeeds. Otherwise the attempt still needs `verify`, which the caller may throttle first.
+     * Everything short of argon2: a password the cache vouches for against the hash just read succeeds. Otherwise the
+     * attempt still needs `verify` (which costs nothing for a malformed password), and the caller may throttle it.
      */
     precheck,
 

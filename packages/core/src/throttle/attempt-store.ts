@@ -27,6 +27,13 @@ export interface AttemptStore {
   forget(keys: readonly string[], fingerprint: string, clearKeys: readonly string[]): Promise<void>;
   /** Drops keys with no attempt inside the window; returns how many went. */
   prune(nowMs: number, windowMs: number): Promise<number>;
+  /** Keys starting with `prefix` that hold live attempts, each with their times (epoch ms), oldest first. */
+  list(prefix: string, nowMs: number, windowMs: number): Promise<KeyAttempts[]>;
+}
+
+export interface KeyAttempts {
+  key: string;
+  times: number[];
 }
 
 /** Bounds memory under an address spray: the least recently touched keys are forgotten past this. */
@@ -64,6 +71,17 @@ export function createMemoryAttemptStore(maxTrackedKeys = MAX_TRACKED_KEYS): Att
     async forget(forgetIn, fingerprint, clearKeys) {
       for (const key of forgetIn) keys.get(key)?.delete(fingerprint);
       for (const key of clearKeys) keys.delete(key);
+    },
+    async list(prefix, nowMs, windowMs) {
+      const cutoff = nowMs - windowMs;
+      const found: KeyAttempts[] = [];
+      // Read without `live`, which would mark every listed key as recently touched.
+      for (const [key, attempts] of keys) {
+        if (!key.startsWith(prefix)) continue;
+        const times = [...attempts.values()].filter((at) => at > cutoff).sort((a, b) => a - b);
+        if (times.length > 0) found.push({ key, times });
+      }
+      return found;
     },
     async prune(nowMs, windowMs) {
       let pruned = 0;

@@ -61,6 +61,17 @@ export function createPostgresAttemptStore(db: Database): AttemptStore {
         )
         delete from login_attempts where key in (select key from locked) and key = any(${textArray(clearKeys)})`);
     },
+    async list(prefix, nowMs, windowMs) {
+      const rows = await queryRows<{ key: string; times: string[] }>(
+        db,
+        sql`select key, array(select (e.value)::bigint::text from jsonb_each(attempts) e
+                              where (e.value)::bigint > ${nowMs - windowMs}::bigint ) as times
+            from login_attempts where starts_with(key, ${prefix}::text)`,
+      );
+      return rows
+        .map(({ key, times }) => ({ key, times: times.map(Number).sort((a, b) => a - b) }))
+        .filter(({ times }) => times.length > 0);
+    },
     async prune(nowMs, windowMs) {
       const rows = await queryRows<{ key: string }>(
         db,

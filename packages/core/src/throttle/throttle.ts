@@ -38,8 +38,26 @@ export interface ThrottleKey {
   clearOnSuccess?: boolean;
 }
 
+/**
+ * Whose attempts an address's count is kept for: a block earned in one scope refuses only attempts in that scope.
+ * Absent, the address has one count for every attempt.
+ */
+export interface AddressScope {
+  name: string;
+  /** The scope's own limit instead of the policy's `blockAfter`. */
+  blockAfter?: number;
+}
+
+/** A client address refused in a scope until `until`, after `attempts` distinct attempts inside the window. */
+export interface AddressBlock {
+  address: string;
+  attempts: number;
+  until: Date;
+}
+
 export interface ThrottleAttempt {
   remoteAddress: string;
+  scope?: AddressScope;
   keys: readonly ThrottleKey[];
   /** What identifies a repeat of the same attempt (user name and password); only an HMAC of it is kept. */
   secret: readonly string[];
@@ -69,6 +87,23 @@ export function createThrottle(store: AttemptStore, prefix: string, policy: Thro
     return hmac.digest("base64url");
   };
 
+  const addressKeys = (scope: string | undefined) =>
+    scope === undefined ? `${prefix}:address:` : `${prefix}:${scope}:address:`;
+  const addressKey = (scope: string | undefined, address: string) => `${addressKeys(scope)}${address}`;
+
+  /** A key stays blocking until enough of its oldest attempts leave the window to bring it under the limit. */
+  async function blocks(scope: string | undefined, blockAfter = policy.blockAfter): Promise<AddressBlock[]> {
+    const nowMs = now();
+    const held = await store.list(addressKeys(scope), nowMs, policy.windowMs);
+    return held
+      .filter(({ times }) => times.length >= blockAfter)
+      .map(({ key, times }) => ({
+        address: key.slice(addressKeys(scope).length),
+        attempts: times.length,
+        until: new Date((times[times.length - blockAfter] ?? nowMs) + policy.windowMs),
+      }));
+  }
+
   const delayFor = (count: number) =>
     count < policy.delayAfter ? 0 : Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (count - policy.delayAfter));
 
@@ -78,7 +113,9 @@ export function createThrottle(store: AttemptStore, prefix: string, policy: Thro
     verify: () => Promise<T>,
     succeeded: (value: T) => boolean,
   ): Promise<Verified<T>> {
-    const keys: ThrottleKey[] = [{ key: `${prefix}:address:${address}`, blockAfter: policy.blockAfter }];
+    const keys: ThrottleKey[] = [
+      { key: addressKey(attempt.scope?.name, address), blockAfter: attempt.scope?.blockAfter ?? policy.blockAfter },
+    ];
     for (const extra of attempt.keys) keys.push({ ...extra, key: `${prefix}:${extra.key}` });
     const names = keys.map((k) => k.key);
     const fingerprint = fingerprintOf(attempt.secret);
@@ -121,6 +158,11 @@ export function createThrottle(store: AttemptStore, prefix: string, policy: Thro
       return result ? result.value : { outcome: "blocked" };
     },
     prune: () => store.prune(now(), policy.windowMs),
+    /** The addresses refused in `scope` now (`blockAfter`: the scope's own limit, when it has one). */
+    blocks,
+    /** Forgets every attempt an address has in `scope`, ending its block there and nowhere else. */
+    lift: (scope: string | undefined, address: string) =>
+      store.forget([], "", [addressKey(scope, throttleAddress(address))]),
   };
 }
 

@@ -50,12 +50,23 @@ export async function startHarness(options: HarnessOptions = {}) {
   };
   const runtime = await createRuntime(database, { ...config, hasher: accountHasher });
   const { core, bus, publisher } = runtime;
-  const [organization] = await database.db
-    .insert(schema.organizations)
-    .values({ name: "Acme", slug: `acme-${Math.random().toString(36).slice(2, 10)}` })
-    .returning();
-  if (!organization) throw new Error("insert returned no row");
-  const scope = { organizationId: organization.id, actor: systemActor("test") };
+  async function addOrganization(name: string) {
+    const [organization] = await database.db
+      .insert(schema.organizations)
+      .values({ name, slug: `${name.toLowerCase()}-${Math.random().toString(36).slice(2, 10)}` })
+      .returning();
+    if (!organization) throw new Error("insert returned no row");
+    const scope = { organizationId: organization.id, actor: systemActor("test") };
+    return {
+      organizationId: organization.id,
+      scope,
+      async createCredential(username?: string) {
+        const { credential, password } = await core.smtpCredentials.create(scope, { username });
+        return { id: credential.id, username: credential.username, password };
+      },
+    };
+  }
+  const { organizationId, scope, createCredential } = await addOrganization("Acme");
   const tls = await loadTlsMaterial({ dataDir: "memory://" });
   const start = (peer: Awaited<ReturnType<typeof createRuntime>>, feed = peer.revocations) =>
     startSmtpService(
@@ -93,7 +104,9 @@ export async function startHarness(options: HarnessOptions = {}) {
     service,
     accountHasher,
     scope,
-    organizationId: organization.id,
+    organizationId,
+    /** Another organization on the same server, with its own credentials. */
+    addOrganization,
     faults,
     shutdown,
     /**
@@ -121,10 +134,7 @@ export async function startHarness(options: HarnessOptions = {}) {
     async startRuntime(extra: RuntimeConfig = {}) {
       return createRuntime(database, { ...config, ...extra });
     },
-    async createCredential(username?: string) {
-      const { credential, password } = await core.smtpCredentials.create(scope, { username });
-      return { id: credential.id, username: credential.username, password };
-    },
+    createCredential,
     /** Every event written so far, after the publisher's batch is flushed. */
     async events(): Promise<RelayEvent[]> {
       await publisher.flush();
