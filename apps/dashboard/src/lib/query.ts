@@ -21,6 +21,7 @@ export const queryKeys = {
   messageList: (organizationId: string, credentialId: string, status: string) =>
     ["messages", organizationId, credentialId, status] as const,
   upstream: (organizationId: string) => ["upstream", organizationId] as const,
+  loginBlocks: (organizationId: string) => ["login-blocks", organizationId] as const,
   messageCounts: (organizationId: string) => ["message-counts", organizationId] as const,
   credentialNames: (organizationId: string) => ["credential-names", organizationId] as const,
   sessions: () => ["account-sessions"] as const,

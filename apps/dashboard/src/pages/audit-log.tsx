@@ -32,6 +32,7 @@ const ACTIONS: Record<AuditAction, string> = {
   "messages.purged": "Purged the message log",
   "upstream.updated": "Changed the upstream",
   "upstream.cleared": "Removed the upstream (back to the server default)",
+  "smtp_login_block.lifted": "Lifted an SMTP login block on an address",
 };
 
 export function AuditLogPage() {

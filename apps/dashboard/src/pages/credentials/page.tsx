@@ -11,6 +11,7 @@ import { type CredentialActions, createRowWork } from "./actions";
 import { DeleteDialog, RegenerateDialog } from "./confirm-dialogs";
 import { CreateCredentialDialog } from "./create-dialog";
 import { LivePanel } from "./live-panel";
+import { LoginBlocks } from "./login-blocks";
 import { PasswordReveal, type Reveal } from "./password-reveal";
 import { SearchBox } from "./search-box";
 import { SecurityFlags } from "./security-flags";
@@ -76,6 +77,7 @@ export function CredentialsPage() {
         action={{ icon: "plus", label: "Create credential", onClick: create }}
       />
       <SecurityFlags credentials={credentials()} actions={actions} />
+      <LoginBlocks />
       <div class="layout-split">
         <section class="panel panel-flush" aria-label="Credentials">
           <div class="toolbar">
