@@ -138,7 +138,9 @@ test.describe("SMTP credentials, live", () => {
 
     expect(await smtpLogin(mine.username, mine.password)).toEqual({ ok: true });
     expect(await smtpLogin(mine.username, "rpsmtp_not_the_password")).toMatchObject({ ok: false, code: 535 });
-    await expect(first.locator('[data-testid="feed-item"]')).toHaveCount(1);
+    // The malformed password names no credential; it is told to the organization owning that username only.
+    await expect(first.locator('[data-testid="feed-item"]')).toHaveCount(2);
+    await expect(first.getByTestId("activity-feed")).toContainText("Password not in RelayPost's format");
     // The second organization's own login arrives, so its stream is flowing, and it is the only one there.
     expect(await smtpLogin(theirs.username, theirs.password)).toEqual({ ok: true });
     await expect(second.locator('[data-testid="feed-item"]')).toHaveCount(1);
