@@ -7,8 +7,9 @@
  * Each load is measured in rounds beside a run of its baseline, and the round with the median ratio is reported.
  * Run: pnpm --filter @relaypost/bench smtp-auth [-- --postgres postgres://postgres@127.0.0.1:5432/postgres]
  *      options: --rounds N (5), --cold-rounds N (3), --credentials N (1024), --warm-sessions N (20000),
- *      --concurrency N (512), --restricted (every credential gets allowed senders, an IP allowlist, an expiry and
- *      sending limits, none of which refuses these logins: what enforcing restrictions costs the login path)
+ *      --concurrency N (512), --restricted (a second warm set, and the cold sets, get allowed senders, an IP
+ *      allowlist, an expiry and sending limits, none of which refuses these logins; each round then runs the
+ *      restricted warm set right after the unrestricted one: what enforcing restrictions costs the login path)
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -157,16 +158,18 @@ const client = createRelayPostClient({ url: server.url, apiKey });
 // logins are measured last, on a server as warmed up as its baseline; and 64 for a cold warm-up, as the argon2id
 // baseline gets.
 const COLD_WARM_UP = 64;
+// With --restricted, a second warm set with restrictions comes last.
 const credentials: Login[] = [];
 const creating = performance.now();
+const TOTAL = (1 + COLD_ROUNDS) * CREDENTIALS + COLD_WARM_UP + (values.restricted ? CREDENTIALS : 0);
 await Promise.all(
   Array.from({ length: 4 }, async () => {
-    while (credentials.length < (1 + COLD_ROUNDS) * CREDENTIALS + COLD_WARM_UP) {
+    while (credentials.length < TOTAL) {
       const index = credentials.length;
       credentials.push({ username: "", password: "" });
       const created = await client.smtpCredentials.create.mutate({
         username: `bench_${String(index).padStart(5, "0")}`,
-        ...RESTRICTIONS,
+        ...(index < CREDENTIALS ? {} : RESTRICTIONS),
       });
       credentials[index] = { username: created.credential.username, password: created.password };
     }
@@ -174,24 +177,36 @@ await Promise.all(
 );
 const createSeconds = (performance.now() - creating) / 1000;
 const warmSet = credentials.slice(0, CREDENTIALS);
+const restrictedWarmSet = values.restricted ? credentials.slice(-CREDENTIALS) : [];
 
 // Warm logins alternate with the bare server, round by round: this machine's speed drifts by more than the
 // difference being measured, so each round's ratio compares two runs a few seconds apart, and the median is reported.
 // The warm-up presents every password of the warm set once (the cold verification the cache then vouches for).
 const warmLogins = Array.from({ length: WARM_SESSIONS }, (_, i) => warmSet[i % warmSet.length] as Login);
 await load("RelayPost warm-up", server.smtpPort, warmLogins.slice(0, CREDENTIALS + 2_000));
-const rounds: Array<{ bare: Result; warm: Result }> = [];
+const restrictedLogins = warmLogins.map((_, i) => restrictedWarmSet[i % CREDENTIALS] as Login);
+if (values.restricted)
+  await load("RelayPost restricted warm-up", server.smtpPort, restrictedLogins.slice(0, CREDENTIALS));
+const rounds: Array<{ bare: Result; warm: Result; restricted?: Result }> = [];
 for (let round = 0; round < ROUNDS; round++) {
   rounds.push({
     bare: await load("bare smtp-server", bare.port, anyLogins(WARM_SESSIONS)),
     warm: await load("RelayPost warm (password seen before)", server.smtpPort, warmLogins),
+    ...(values.restricted
+      ? { restricted: await load("RelayPost warm, restricted credentials", server.smtpPort, restrictedLogins) }
+      : {}),
   });
 }
 await stop(bare.child);
 
 // Cold and rejected logins in rounds too, each beside a run of its baseline: cold on a set of passwords never
 // presented before, then rejected on the same set (one wrong password per credential, from addresses of its own).
-await load("RelayPost cold warm-up", server.smtpPort, credentials.slice((1 + COLD_ROUNDS) * CREDENTIALS));
+const coldWarmUpStart = (1 + COLD_ROUNDS) * CREDENTIALS;
+await load(
+  "RelayPost cold warm-up",
+  server.smtpPort,
+  credentials.slice(coldWarmUpStart, coldWarmUpStart + COLD_WARM_UP),
+);
 const coldRounds: Array<{ baseline: Result; cold: Result; rejected: Result }> = [];
 for (let round = 0; round < COLD_ROUNDS; round++) {
   const coldSet = credentials.slice((1 + round) * CREDENTIALS, (2 + round) * CREDENTIALS);
@@ -221,6 +236,18 @@ const {
   rejected,
 } = medianRound(coldRounds, (r) => r.cold.perSecond / r.baseline.perSecond);
 
+/** Restricted against unrestricted warm logins, each round's pair run back to back; the median ratio. */
+function restrictedSummary(): string {
+  const pairs = rounds.flatMap((r) => (r.restricted ? [{ warm: r.warm, restricted: r.restricted }] : []));
+  if (pairs.length === 0) return "";
+  const ratios = pairs.map((p) => p.restricted.perSecond / p.warm.perSecond).sort((a, b) => a - b);
+  const median = ratios[Math.floor((ratios.length - 1) / 2)] ?? 0;
+  return `
+Restricted warm logins against unrestricted, each round (sessions/s, p99 ms):
+${pairs.map((p, i) => `${i + 1}. ${p.warm.perSecond.toFixed(0)} / ${p.restricted.perSecond.toFixed(0)} = ${percentOf(p.restricted, p.warm)}; p99 ${p.warm.p99.toFixed(1)} / ${p.restricted.p99.toFixed(1)}; replies ${JSON.stringify(p.restricted.codes)}`).join("\n")}
+Median: ${(median * 100).toFixed(1)}%`;
+}
+
 // --- One argon2id verification on this machine, for scale.
 const hasher = createPasswordHasher({ concurrency: 1 });
 const sample = await hasher.hash("bench-password");
@@ -246,7 +273,7 @@ const line = ([r, baseline]: [Result, Result | undefined]) =>
     .join(" ")} |`;
 console.log(`
 Machine: ${cpus()[0]?.model ?? "unknown"}, ${availableParallelism()} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}
-Database: ${databaseUrl ? "PostgreSQL" : "embedded PGlite"}; UV_THREADPOOL_SIZE=${threadpool}; ${CONCURRENCY} concurrent sessions; restrictions ${values.restricted ? "on every credential" : "none"}
+Database: ${databaseUrl ? "PostgreSQL" : "embedded PGlite"}; UV_THREADPOOL_SIZE=${threadpool}; ${CONCURRENCY} concurrent sessions; restrictions ${values.restricted ? "on the second warm set and the cold sets" : "none"}
 One argon2id verification (m=19456 KiB, t=2, p=1): ${argon2Ms.toFixed(1)} ms on one core; ${credentials.length} credentials created in ${createSeconds.toFixed(1)} s
 
 | load | sessions | sessions/s | p50 ms | p99 ms | rate against its baseline | AUTH replies |
@@ -255,6 +282,7 @@ ${rows.map(line).join("\n")}
 
 Warm rows: the median of ${ROUNDS} rounds by ratio. Each round, bare then RelayPost warm (sessions/s):
 ${rounds.map((r, i) => `${i + 1}. ${r.bare.perSecond.toFixed(0)} / ${r.warm.perSecond.toFixed(0)} = ${percentOf(r.warm, r.bare)}`).join("\n")}
+${restrictedSummary()}
 
 Cold rows: the round of ${COLD_ROUNDS} with the median cold ratio. Each round, bare + argon2id / cold / rejected:
 ${coldRounds.map((r, i) => `${i + 1}. ${r.baseline.perSecond.toFixed(0)} / ${r.cold.perSecond.toFixed(0)} (${percentOf(r.cold, r.baseline)}) / ${r.rejected.perSecond.toFixed(0)} (${percentOf(r.rejected, r.baseline)})`).join("\n")}
