@@ -125,7 +125,6 @@ export function TextAreaField(props: {
   onInput: (value: string) => void;
   error?: string | undefined;
   hint: string;
-  placeholder?: string;
 }) {
   const id = createUniqueId();
   return (
@@ -136,7 +135,6 @@ export function TextAreaField(props: {
         class="mono"
         rows={3}
         value={props.value}
-        placeholder={props.placeholder}
         spellcheck={false}
         onInput={(e) => props.onInput(e.currentTarget.value)}
         aria-invalid={Boolean(props.error)}

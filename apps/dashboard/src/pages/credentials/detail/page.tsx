@@ -31,6 +31,11 @@ export function CredentialDetailPage() {
         {(credential) => (
           <>
             <Header credential={credential()} />
+            <PasswordPanel
+              credential={credential()}
+              onRegenerate={() => setOpen({ kind: "regenerate" })}
+              onSaved={saved}
+            />
             <section class="panel" aria-labelledby="restrictions-title">
               <h2 id="restrictions-title" class="panel-title">
                 Restrictions
@@ -39,11 +44,6 @@ export function CredentialDetailPage() {
                 <RestrictionsForm credential={credential()} onSaved={saved} />
               </Show>
             </section>
-            <PasswordPanel
-              credential={credential()}
-              onRegenerate={() => setOpen({ kind: "regenerate" })}
-              onSaved={saved}
-            />
             <Switch>
               <Match when={open()?.kind === "regenerate"}>
                 <RegenerateDialog

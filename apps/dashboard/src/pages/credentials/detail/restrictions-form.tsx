@@ -52,7 +52,6 @@ export function RestrictionsForm(props: { credential: CredentialDetail; onSaved:
           edited("allowedSenders");
         }}
         error={error("allowedSenders")}
-        placeholder={"example.com\n*.example.org\napp@example.net"}
         hint="One per line: a domain, *.domain for it and its subdomains, or an address. Empty allows any sender."
       />
       <TextAreaField
@@ -63,7 +62,6 @@ export function RestrictionsForm(props: { credential: CredentialDetail; onSaved:
           edited("allowedIps");
         }}
         error={error("allowedIps")}
-        placeholder={"203.0.113.0/24\n2001:db8::/32"}
         hint="One per line: an address or CIDR range, IPv4 or IPv6. Empty allows logins from anywhere."
       />
       <ExpiryField
