@@ -36,9 +36,13 @@ export const draftOf = (r: Restrictions): RestrictionsDraft => ({
   >,
 });
 
-/** The draft as the update to send, or what is wrong with it field by field (the server judges the rest). */
+/**
+ * The draft as the update to send, or what is wrong with it field by field (the server judges the rest). An expiry
+ * left as shown keeps `saved`'s exact time: the input shows only whole minutes.
+ */
 export function checkDraft(
   draft: RestrictionsDraft,
+  saved: Restrictions,
 ): { restrictions: Restrictions } | { problems: Partial<Record<DraftField, string>> } {
   const allowedSenders = parseRules(draft.allowedSenders);
   const allowedIps = parseRules(draft.allowedIps);
@@ -54,5 +58,7 @@ export function checkDraft(
     else if (parsed.value !== undefined) limits[limit] = parsed.value;
   }
   if (Object.keys(problems).length > 0) return { problems };
-  return { restrictions: { allowedSenders, allowedIps, expiresAt: fromLocalInput(draft.expiresAt), limits } };
+  const expiresAt =
+    draft.expiresAt === toLocalInput(saved.expiresAt) ? saved.expiresAt : fromLocalInput(draft.expiresAt);
+  return { restrictions: { allowedSenders, allowedIps, expiresAt, limits } };
 }

@@ -30,7 +30,7 @@ export function RestrictionsForm(props: { credential: CredentialDetail; onSaved:
 
   function submit(event: SubmitEvent) {
     event.preventDefault();
-    const checked = checkDraft(unwrap(draft));
+    const checked = checkDraft(unwrap(draft), props.credential);
     if ("problems" in checked) return setProblems(checked.problems);
     void submission.run(async () => {
       const credential = await session
