@@ -30,6 +30,8 @@ test.describe("browser hardening", () => {
       await page.getByRole("link", { name: link }).click();
       await expect(page.getByRole("heading", { name: heading, exact: true })).toBeVisible();
     }
+    await page.getByRole("link", { name: "csp_check" }).click();
+    await expect(page.getByRole("heading", { name: "Restrictions" })).toBeVisible();
     await expect(page.getByTestId("connection")).toHaveAttribute("data-state", "live");
     expect(violations).toEqual([]);
   });

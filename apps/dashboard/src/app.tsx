@@ -9,6 +9,7 @@ import { AccountPage } from "./pages/account";
 import { ApiKeysPage } from "./pages/api-keys";
 import { AuditLogPage } from "./pages/audit-log";
 import { SignInPage, SignUpPage } from "./pages/auth";
+import { CredentialDetailPage } from "./pages/credentials/detail/page";
 import { CredentialsPage } from "./pages/credentials/page";
 import { InvitePage } from "./pages/invite";
 import { MembersPage } from "./pages/members";
@@ -24,6 +25,7 @@ export function App() {
       <Route path="/" component={Dashboard}>
         <Route path="/" />
         <Route path={HOME} component={CredentialsPage} />
+        <Route path={`${HOME}/:id`} component={CredentialDetailPage} />
         <Route path={MESSAGES} component={MessagesPage} />
         <Route path="/settings/api-keys" component={ApiKeysPage} />
         <Route path="/settings/members" component={MembersPage} />

@@ -82,10 +82,10 @@ export interface SendingLimits {
 }
 
 export const sendingLimitsSchema = /* @__PURE__ */ z.strictObject({
-  perMinute: limitSchema.optional(),
-  perHour: limitSchema.optional(),
-  perDay: limitSchema.optional(),
-  recipientsPerMessage: limitSchema.optional(),
+  perMinute: /* @__PURE__ */ limitSchema.optional(),
+  perHour: /* @__PURE__ */ limitSchema.optional(),
+  perDay: /* @__PURE__ */ limitSchema.optional(),
+  recipientsPerMessage: /* @__PURE__ */ limitSchema.optional(),
 }) satisfies z.ZodType<SendingLimits>;
 
 /** When logins stop being accepted; null never. A time already past expires the credential at once. */

@@ -118,6 +118,35 @@ export function Field(props: {
   );
 }
 
+/** A labelled multi-line input, one entry a line, with its hint or the message about it. */
+export function TextAreaField(props: {
+  label: string;
+  value: string;
+  onInput: (value: string) => void;
+  error?: string | undefined;
+  hint: string;
+}) {
+  const id = createUniqueId();
+  return (
+    <div class="field">
+      <label for={id}>{props.label}</label>
+      <textarea
+        id={id}
+        class="mono"
+        rows={3}
+        value={props.value}
+        spellcheck={false}
+        onInput={(e) => props.onInput(e.currentTarget.value)}
+        aria-invalid={Boolean(props.error)}
+        aria-describedby={`${id}-hint`}
+      />
+      <span id={`${id}-hint`} class="hint" classList={{ "hint-error": Boolean(props.error) }}>
+        {props.error ?? props.hint}
+      </span>
+    </div>
+  );
+}
+
 export function FormError(props: { message: string | null | undefined }) {
   return (
     <Show when={props.message}>

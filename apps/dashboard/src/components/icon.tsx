@@ -1,5 +1,6 @@
 const paths = {
   x: "M6 6l12 12M18 6L6 18",
+  "arrow-left": "M19 12H5M12 19l-7-7 7-7",
   copy: "M9 9h10v10H9zM5 15V5h10",
   check: "M5 12l5 5L20 7",
   key: "M15 7a4 4 0 1 1-3.9 5H3v3h3v3h3v-3h2.1A4 4 0 0 1 15 7z",

@@ -23,7 +23,9 @@ export function Shell(props: { children: JSX.Element }) {
   const session = useSession();
   const client = useQueryClient();
   const location = useLocation();
-  const current = (href: string) => (location.pathname === href ? "page" : undefined);
+  // A credential's own page sits under the credentials entry.
+  const current = (href: string) =>
+    location.pathname === href ? "page" : location.pathname.startsWith(`${href}/`) ? "location" : undefined;
   // A subscription refused for lack of access means the session or membership ended elsewhere: re-read who we are.
   createEffect(() => {
     const stop = session.live().onAccessLost(() => void session.refreshMe());
@@ -77,7 +79,7 @@ export function Shell(props: { children: JSX.Element }) {
   );
 }
 
-function AccountMenu(props: { current: "page" | undefined }) {
+function AccountMenu(props: { current: "page" | "location" | undefined }) {
   const session = useSession();
   const navigate = useNavigate();
   return (

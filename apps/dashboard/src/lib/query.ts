@@ -12,6 +12,8 @@ export const createQueryClient = () =>
 export const queryKeys = {
   credentials: (organizationId: string) => ["credentials", organizationId] as const,
   credentialList: (organizationId: string, search: string) => ["credentials", organizationId, search] as const,
+  /** One credential with its usage; not under `credentials`, whose entries are all lists. */
+  credential: (organizationId: string, id: string) => ["credential", organizationId, id] as const,
   connectionSettings: (organizationId: string) => ["connection-settings", organizationId] as const,
   apiKeys: (organizationId: string) => ["api-keys", organizationId] as const,
   members: (organizationId: string) => ["members", organizationId] as const,

@@ -1,5 +1,7 @@
+import { createSignal, createUniqueId, For, Show } from "solid-js";
 import { ConfirmDialog } from "../../components/dialog";
 import type { Credential } from "../../lib/api";
+import { OVERLAP_CHOICES } from "../../lib/restrictions";
 import { useSession } from "../../lib/session";
 
 export function RegenerateDialog(props: {
@@ -8,19 +10,42 @@ export function RegenerateDialog(props: {
   onDone: (result: { credential: Credential; password: string }) => void;
 }) {
   const { api } = useSession();
+  const [keep, setKeep] = createSignal(0);
+  const keepId = createUniqueId();
   return (
     <ConfirmDialog
       title={`Regenerate the password of ${props.credential.username}?`}
       confirmLabel="Regenerate password"
       onClose={props.onClose}
       onConfirm={async () => {
-        props.onDone(await api().smtpCredentials.regeneratePassword.mutate({ id: props.credential.id }));
+        props.onDone(
+          await api().smtpCredentials.regeneratePassword.mutate({
+            id: props.credential.id,
+            keepPreviousForSeconds: keep(),
+          }),
+        );
       }}
     >
-      <p>
-        <strong>The current password stops working immediately.</strong> Every application using it fails to log in
-        until you give it the new password, which is shown once.
-      </p>
+      <Show
+        when={keep() > 0}
+        fallback={
+          <p>
+            <strong>The current password stops working immediately.</strong> Every application using it fails to log in
+            until you give it the new password, which is shown once.
+          </p>
+        }
+      >
+        <p>
+          <strong>Both passwords work for the chosen time</strong>, so applications can move to the new one, which is
+          shown once. You can end the previous password sooner from the credential's page.
+        </p>
+      </Show>
+      <div class="field">
+        <label for={keepId}>Keep the current password working</label>
+        <select id={keepId} value={keep()} onChange={(e) => setKeep(Number(e.currentTarget.value))}>
+          <For each={OVERLAP_CHOICES}>{(choice) => <option value={choice.seconds}>{choice.label}</option>}</For>
+        </select>
+      </div>
     </ConfirmDialog>
   );
 }

@@ -1,10 +1,12 @@
 import { useQuery } from "@tanstack/solid-query";
+import { Show } from "solid-js";
 import { CopyField } from "../../components/form";
 import { RevealDialog } from "../../components/reveal-dialog";
 import type { Credential } from "../../lib/api";
 import { queryKeys } from "../../lib/query";
 import { useSession } from "../../lib/session";
 import { smtpSettings } from "../../lib/smtp";
+import { formatDateTime } from "../../lib/time";
 
 export type Reveal = { credential: Credential; password: string; regenerated: boolean };
 
@@ -22,10 +24,7 @@ export function PasswordReveal(props: { reveal: Reveal; onClose: () => void }) {
       title={props.reveal.regenerated ? "New password generated" : "Credential created"}
       notice={
         <>
-          <strong>Copy this password now. You will not see it again.</strong>{" "}
-          {props.reveal.regenerated
-            ? "The previous password has stopped working."
-            : "RelayPost keeps only a hash of it."}
+          <strong>Copy this password now. You will not see it again.</strong> <Notice reveal={props.reveal} />
         </>
       }
       doneLabel="I've saved the password"
@@ -50,5 +49,16 @@ export function PasswordReveal(props: { reveal: Reveal; onClose: () => void }) {
         <dd>PLAIN or LOGIN</dd>
       </dl>
     </RevealDialog>
+  );
+}
+
+function Notice(props: { reveal: Reveal }) {
+  const until = () => props.reveal.credential.previousPasswordExpiresAt;
+  return (
+    <Show when={props.reveal.regenerated} fallback="RelayPost keeps only a hash of it.">
+      <Show when={until()} fallback="The previous password has stopped working.">
+        {(date) => `The previous password keeps working until ${formatDateTime(date())}.`}
+      </Show>
+    </Show>
   );
 }

@@ -3,16 +3,24 @@ import { Switch } from "../../components/form";
 import { Icon } from "../../components/icon";
 import { RelativeTime } from "../../components/ui";
 import type { Credential } from "../../lib/api";
-import { MESSAGES } from "../../lib/next-path";
+import { useNow } from "../../lib/clock";
+import { HOME, MESSAGES } from "../../lib/next-path";
 import { formatDate } from "../../lib/time";
 import type { CredentialActions } from "./actions";
+import { ExpiryBadge } from "./detail/expiry";
 
 export function CredentialRow(props: { credential: Credential; actions: CredentialActions }) {
   const c = () => props.credential;
+  const now = useNow();
   return (
     <tr data-testid="credential-row" data-username={c().username}>
       <td class="cell-main">
-        <span class="mono username">{c().username}</span>
+        <span class="username-line">
+          <a class="mono username" href={`${HOME}/${c().id}`} title="Restrictions and password">
+            {c().username}
+          </a>
+          <ExpiryBadge expiresAt={c().expiresAt} now={now()} />
+        </span>
         <Show when={c().description}>
           <span class="description">{c().description}</span>
         </Show>
