@@ -9,12 +9,14 @@ test.describe("SMTP login blocks", () => {
     test.setTimeout(120_000);
     const page = await newPage(browser);
     await signUp(page);
-    const credential = await createCredential(page, { description: "Billing app" });
+    const misconfigured = await createCredential(page, { description: "Billing app" });
+    const credential = await createCredential(page, { description: "Newsletter app" });
 
-    // An application configured with the right password but the wrong usernames: each a distinct failed login.
+    // An application with the right password but the wrong usernames: each a distinct failed login.
     for (let n = 0; n < 10; n++) {
-      expect(await smtpLogin(`wrong_user_${n}`, credential.password)).toMatchObject({ ok: false, code: 535 });
+      expect(await smtpLogin(`wrong_user_${n}`, misconfigured.password)).toMatchObject({ ok: false, code: 535 });
     }
+    // The organization's other application, from the same address, is refused until the block ends.
     expect(await smtpLogin(credential.username, credential.password)).toMatchObject({ ok: false, code: 421 });
 
     const blocks = page.getByRole("region", { name: "Blocked addresses" });

@@ -49,8 +49,8 @@ export function LoginBlocks() {
           <Icon name="shield" /> Blocked addresses
         </h2>
         <p class="muted">
-          Too many failed logins came from these addresses. Until the block ends, every login to this organization's
-          credentials from them is refused, including your applications' there.
+          Too many failed logins came from these addresses. Until a block ends, new logins from there to this
+          organization's credentials are refused, your own applications' too. Other organizations are not affected.
         </p>
         <FormError message={error()} />
         <ul class="flags" data-testid="login-blocks">
