@@ -5,6 +5,8 @@
  * - throughput: messages per second from the first send to the last arrival at the sink, all applications at once;
  * - latency at half load: send-to-arrival p50/p99 while the applications send at half RelayPost's throughput;
  * and for RelayPost the server's peak resident memory while `--big` messages of 10 MB are in flight at once.
+ * `--restricted` adds, right after RelayPost's throughput run, the same run on credentials that carry every kind of
+ * restriction (none refusing these messages): what enforcing them costs per message.
  * The database is a fresh one on `--postgres`, or embedded PGlite with `--embedded`.
  * Run: pnpm --filter @relaypost/bench relay -- --apps 8 --messages 2000
  */
@@ -16,6 +18,7 @@ import nodemailer from "nodemailer";
 import { benchArgs } from "./lib/args";
 import { seedOrganization } from "./lib/hardening";
 import { type ServerProcess, serverDatabase, startServerProcess } from "./lib/processes";
+import { NON_REFUSING_RESTRICTIONS } from "./lib/restrictions";
 import { BENCH_ID_HEADER, type Sink, startSink } from "./lib/sink";
 import { percentile } from "./lib/stats";
 
@@ -26,6 +29,7 @@ const values = benchArgs({
   messages: { type: "string", default: "2000" },
   size: { type: "string", default: "4096" },
   big: { type: "string", default: "8" },
+  restricted: { type: "boolean", default: false },
 });
 const apps = Number(values.apps);
 const total = Number(values.messages);
@@ -113,7 +117,13 @@ async function startRelay(sinkPort: number) {
   const dataDir = mkdtempSync(join(tmpdir(), "relaypost-bench-relay-"));
   const database = values.embedded ? { url: undefined, drop: async () => {} } : await serverDatabase(values.postgres);
   const seeding = await openDatabase({ url: database.url, dataDir });
-  const org = await seedOrganization(createCore({ db: seeding.db }), "Relay", apps);
+  const core = createCore({ db: seeding.db });
+  const org = await seedOrganization(core, "Relay", apps);
+  const restricted = [];
+  for (let i = 0; values.restricted && i < apps; i++) {
+    const { credential, password } = await core.smtpCredentials.create(org.scope, NON_REFUSING_RESTRICTIONS);
+    restricted.push({ username: credential.username, password });
+  }
   await seeding.close();
   const server = await startServerProcess({
     ...(database.url ? { DATABASE_URL: database.url } : { DATA_DIR: dataDir }),
@@ -122,6 +132,7 @@ async function startRelay(sinkPort: number) {
   return {
     server,
     credentials: org.credentials,
+    restricted,
     async stop() {
       await server.stop();
       await database.drop();
@@ -133,15 +144,20 @@ async function startRelay(sinkPort: number) {
 const sink = await startSink();
 const direct = Array.from({ length: apps }, () => application(sink.port));
 const relay = await startRelay(sink.port);
-const through = relay.credentials.map((c) =>
-  application(relay.server.smtpPort, { user: c.username, pass: c.password }),
-);
+const applicationsOf = (credentials: Array<{ username: string; password: string }>) =>
+  credentials.map((c) => application(relay.server.smtpPort, { user: c.username, pass: c.password }));
+const through = applicationsOf(relay.credentials);
+const restrictedThrough = applicationsOf(relay.restricted);
 try {
   // A short warm-up on each path: connections opened, code paths compiled.
   await run(sink, direct, "warm-direct", apps * 5, 0);
   await run(sink, through, "warm-relay", apps * 5, 0);
+  if (values.restricted) await run(sink, restrictedThrough, "warm-restricted", apps * 5, 0);
   const fullDirect = await run(sink, direct, "direct", total, 0);
   const fullRelay = await run(sink, through, "relay", total, 0);
+  const fullRestricted = values.restricted
+    ? await run(sink, restrictedThrough, "relay-restricted", total, 0)
+    : undefined;
   const halfInterval = 1000 / (fullRelay.perSecond / 2);
   const halfCount = Math.min(total, Math.round(fullRelay.perSecond * 10));
   const halfDirect = await run(sink, direct, "half-direct", halfCount, halfInterval);
@@ -160,6 +176,15 @@ try {
           relayAcceptedPerSecond: round(fullRelay.acceptedPerSecond),
           ratio: Number((fullRelay.perSecond / fullDirect.perSecond).toFixed(2)),
         },
+        ...(fullRestricted
+          ? {
+              restricted: {
+                relayPerSecond: round(fullRestricted.perSecond),
+                relayAcceptedPerSecond: round(fullRestricted.acceptedPerSecond),
+                ratioToUnrestricted: Number((fullRestricted.perSecond / fullRelay.perSecond).toFixed(3)),
+              },
+            }
+          : {}),
         halfLoad: {
           perSecond: round(1000 / halfInterval),
           messages: halfCount,
@@ -174,7 +199,7 @@ try {
     ),
   );
 } finally {
-  for (const sender of [...direct, ...through]) sender.close();
+  for (const sender of [...direct, ...through, ...restrictedThrough]) sender.close();
   await relay.stop();
   await sink.close();
 }

@@ -22,6 +22,7 @@ import { createPasswordHasher, formatSmtpPassword, parseSmtpPassword } from "@re
 import { threadpoolSize } from "@relaypost/server";
 import { benchArgs } from "./lib/args";
 import { serverDatabase, startServerProcess } from "./lib/processes";
+import { NON_REFUSING_RESTRICTIONS } from "./lib/restrictions";
 import { smtpLogin } from "./lib/smtp-login";
 import { percentile } from "./lib/stats";
 
@@ -41,14 +42,7 @@ const CREDENTIALS = Number(values.credentials);
 const WARM_SESSIONS = Number(values["warm-sessions"]);
 const ROUNDS = Number(values.rounds);
 const COLD_ROUNDS = Number(values["cold-rounds"]);
-const RESTRICTIONS = values.restricted
-  ? {
-      allowedSenders: ["example.com", "*.example.org"],
-      allowedIps: ["127.0.0.0/8", "::1/128", "10.0.0.0/8"],
-      expiresAt: new Date(Date.now() + 365 * 24 * 60 * 60 * 1000),
-      limits: { perMinute: 1_000_000, perHour: 1_000_000, perDay: 1_000_000, recipientsPerMessage: 100 },
-    }
-  : {};
+const RESTRICTIONS = values.restricted ? NON_REFUSING_RESTRICTIONS : {};
 
 interface Login {
   username: string;
