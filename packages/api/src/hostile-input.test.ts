@@ -160,6 +160,8 @@ describe("hostile input to every tRPC procedure", () => {
       "smtpCredentials.list": { search: "hostile" },
       "smtpCredentials.regeneratePassword": ids,
       "smtpCredentials.setActive": { ...ids, active: true },
+      "smtpCredentials.activate": ids,
+      "smtpCredentials.deactivate": ids,
       "smtpCredentials.update": { ...ids, description: "d" },
       // Loopback port 1 refuses at once, so the test connections that follow never wait on a network.
       "upstream.set": { host: "127.0.0.1", port: 1, tls: "starttls", tlsVerify: true, username: "u", password: "p" },

@@ -72,6 +72,8 @@ describe("secrets never leave after creation", () => {
     await record("smtpCredentials.setActive", () =>
       owner.smtpCredentials.setActive({ id: created.credential.id, active: false }),
     );
+    await record("smtpCredentials.deactivate", () => owner.smtpCredentials.deactivate({ id: created.credential.id }));
+    await record("smtpCredentials.activate", () => owner.smtpCredentials.activate({ id: created.credential.id }));
 
     const key = await owner.apiKeys.create({ name: "ci", role: "admin" });
     called.add("apiKeys.create");

@@ -17,6 +17,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { type FaultLogger, logServerFault } from "../log";
+import { mountApiDocs } from "./api-docs";
 import { securityHeaders } from "./security-headers";
 
 const READY_TIMEOUT_MS = 2_000;
@@ -98,6 +99,7 @@ export function createHttpApp({ core, smtpEndpoint, dashboardDir, logFault = log
     }),
   );
   app.get(`${REST_PREFIX}/openapi.json`, (c) => c.json(openApiDocument()));
+  mountApiDocs(app);
   app.all(`${REST_PREFIX}/*`, (c) => rest(c.req.raw, { remoteAddress: getConnInfo(c).remote.address ?? null }));
 
   if (dashboardDir && existsSync(join(dashboardDir, "index.html"))) {
