@@ -8,7 +8,7 @@ export const eventsRouter = router({
   recent: organizationProcedure("viewer")
     .input(
       z
-        .object({
+        .strictObject({
           limit: z.number().int().min(1).max(500).default(100),
           credentialId: z.uuid().optional(),
           types: z.array(z.enum(EVENT_TYPES)).max(EVENT_TYPES.length).optional(),
@@ -30,7 +30,7 @@ export const eventsRouter = router({
   subscribe: organizationProcedure("viewer")
     .input(
       z
-        .object({
+        .strictObject({
           lastEventId: z
             .string()
             .regex(/^\d{1,18}$/)

@@ -64,7 +64,7 @@ export const messagesRouter = router({
    * catcher shows it. Admins only: the body is the applications' mail, not metadata.
    */
   source: organizationProcedure("admin")
-    .input(z.object({ id: z.uuid() }))
+    .input(z.strictObject({ id: z.uuid() }))
     .query(({ ctx, input }) => ctx.core.messages.source(ctx.scope.organizationId, input.id)),
 
   /** Deletes the organization's message log, except mail still waiting for delivery; audited. */
