@@ -86,6 +86,12 @@ const SPECS: Record<string, Spec> = {
         organizationName: "S",
       }),
   },
+  "events.list": {
+    requires: "viewer",
+    target: "credential",
+    filtersById: true,
+    call: (c, v) => c.events.list({ credentialId: v.id }),
+  },
   "events.recent": {
     requires: "viewer",
     target: "credential",

@@ -134,6 +134,7 @@ describe("hostile input to every tRPC procedure", () => {
       "auditLog.list": { limit: 10 },
       "auth.signIn": { email: "someone@example.com", password: "some-password-1" },
       "auth.signUp": { email: "new@example.com", password: "new-password-12", organizationName: "New" },
+      "events.list": { after: 0, limit: 10, types: ["auth.rejected"] },
       "events.recent": { limit: 10, types: ["auth.rejected"] },
       "events.subscribe": { types: ["auth.rejected"] },
       "members.acceptInvitation": { token: invitation.token },

@@ -129,6 +129,8 @@ export interface Core {
   };
   events: {
     recent(query: RecentEventsQuery): Promise<{ events: RelayEvent[]; resumeFrom: number }>;
+    /** The organization's events after `afterId`, oldest first: a poller's way to miss nothing while they are kept. */
+    since(query: EventsSinceQuery): Promise<RelayEvent[]>;
     stream(options: StreamOptions): AsyncGenerator<RelayEvent>;
   };
   auditLog: {
@@ -143,6 +145,10 @@ export interface Core {
 export interface NewOrganization {
   name: string;
   owner: { userId: string } | { email: string; password: string; name?: string };
+}
+
+export interface EventsSinceQuery extends RecentEventsQuery {
+  afterId: number;
 }
 
 export interface RecentEventsQuery {

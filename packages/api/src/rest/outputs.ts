@@ -1,4 +1,4 @@
-import { AUDIT_ACTIONS, MESSAGE_STATUSES, sendingLimitsSchema } from "@relaypost/contract";
+import { AUDIT_ACTIONS, EVENT_TYPES, MESSAGE_STATUSES, sendingLimitsSchema } from "@relaypost/contract";
 import type {
   ApiKey,
   AuditEntry,
@@ -132,3 +132,23 @@ export const messagePageOutput = z
     nextCursor: z.string().nullable().meta({ description: "Pass as `cursor` for the next page; null on the last" }),
   })
   .meta({ id: "MessagePage" }) satisfies z.ZodType<MessagePage>;
+
+export const eventPageOutput = z
+  .object({
+    events: z.array(
+      z
+        .object({
+          id: z.number().int().meta({ description: "Increases with every event: the point to continue after" }),
+          type: z.enum(EVENT_TYPES),
+          organizationId: z.uuid(),
+          credentialId: z.uuid().nullable(),
+          username: z.string().nullable(),
+          remoteAddress: z.string().nullable(),
+          data: z.record(z.string(), z.unknown()).meta({ description: "What happened; its fields depend on `type`" }),
+          createdAt: z.date(),
+        })
+        .meta({ id: "Event" }),
+    ),
+    nextAfter: z.number().int().meta({ description: "Pass as `after` to continue; the same `after` when none came" }),
+  })
+  .meta({ id: "EventPage" });

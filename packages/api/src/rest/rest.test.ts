@@ -32,8 +32,8 @@ describe("REST API at /api/v1 (every answer checked against the OpenAPI document
   };
 
   it("creates, gets, updates, regenerates, deactivates, activates and deletes a credential with an API key", async () => {
-    const { credential, password } = await create({ username: "rest_app", expiresAt: "2099-01-01T00:00:00.000Z" });
-    expect(credential).toMatchObject({ username: "rest_app", active: true, expiresAt: "2099-01-01T00:00:00.000Z" });
+    const { credential, password } = await create({ username: "afterapp", expiresAt: "2099-01-01T00:00:00.000Z" });
+    expect(credential).toMatchObject({ username: "afterapp", active: true, expiresAt: "2099-01-01T00:00:00.000Z" });
     expect(password).toMatch(/\S{20,}/);
     const path = `/credentials/${credential.id}`;
 
@@ -126,6 +126,25 @@ describe("REST API at /api/v1 (every answer checked against the OpenAPI document
     expect(audit.items.length).toBeGreaterThan(0);
     const messages = await rest("GET", `/messages?status=queued&since=2020-01-01T00:00:00Z`, { headers: viewer });
     expect(messages.body).toEqual({ items: [], nextCursor: null });
+  });
+
+  it("gives events after an id, oldest first, and where to continue", async () => {
+    const before = (await rest("GET", "/events?after=0&limit=500", { headers: viewer })).body as { nextAfter: number };
+    const { credential } = await create({ username: "evented" });
+    await rest("POST", `/credentials/${credential.id}/deactivate`, { headers: admin });
+    type EventPage = { events: Array<{ id: number; type: string; credentialId: string }>; nextAfter: number };
+    const page = (await rest("GET", `/events?after=${before.nextAfter}`, { headers: viewer })).body as EventPage;
+    expect(page.events.map((e) => [e.type, e.credentialId])).toEqual([
+      ["credential.created", credential.id],
+      ["credential.deactivated", credential.id],
+    ]);
+    expect(page.nextAfter).toBe(page.events.at(-1)?.id);
+    const filtered = await rest("GET", `/events?after=${before.nextAfter}&types=credential.deactivated`, {
+      headers: viewer,
+    });
+    expect((filtered.body as EventPage).events.map((e) => e.type)).toEqual(["credential.deactivated"]);
+    const after = (await rest("GET", `/events?after=${page.nextAfter}`, { headers: viewer })).body as EventPage;
+    expect(after).toEqual({ events: [], nextAfter: page.nextAfter });
   });
 
   it("answers an unknown route with a problem", async () => {
