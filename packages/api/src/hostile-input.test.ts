@@ -129,6 +129,7 @@ describe("hostile input to every tRPC procedure", () => {
     Object.assign(valid, {
       "account.changePassword": { currentPassword: "member-password-1", newPassword: "another-password-1" },
       "account.endSession": { id: accountSession?.sessionId },
+      "apiKeys.list": {},
       "apiKeys.create": { name: "key", role: "viewer" },
       "apiKeys.revoke": { id: apiKey.id },
       "auditLog.list": { limit: 10 },

@@ -1,5 +1,8 @@
 import { CSRF_HEADER, ORGANIZATION_HEADER, SESSION_COOKIE } from "@relaypost/contract";
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createContext } from "../context";
+import { appRouter } from "../root";
 import { type ApiHarness, createApiHarness, type TestOrganization } from "../testing";
 import { REST_PREFIX } from "./document";
 import { createRestHandler } from "./handler";
@@ -103,6 +106,29 @@ describe("REST API at /api/v1 (every answer checked against the OpenAPI document
     expect(wrong.body).toMatchObject({ status: 401, detail: "The API key is invalid or revoked" });
     const refused = await rest("POST", "/credentials", { headers: viewer, body: {} });
     expect(refused.body).toMatchObject({ status: 403, code: "FORBIDDEN", detail: "This needs the admin role" });
+  });
+
+  it("says the same sentence over tRPC as the problem's detail, for bad input and for a bad key", async () => {
+    const overTrpc = async (headers: Record<string, string>) => {
+      const response = await fetchRequestHandler({
+        endpoint: "/trpc",
+        req: new Request("http://relaypost.test/trpc/smtpCredentials.create", {
+          method: "POST",
+          headers: { ...headers, "content-type": "application/json" },
+          body: JSON.stringify({ json: { usernme: "typo_user" } }),
+        }),
+        router: appRouter,
+        createContext: ({ req }) => createContext(h.core, { headers: req.headers, remoteAddress: null }),
+      });
+      return ((await response.json()) as { error: { json: { message: string } } }).error.json.message;
+    };
+    const overRest = async (headers: Record<string, string>) =>
+      ((await rest("POST", "/credentials", { headers, body: { usernme: "typo_user" } })).body as Problem).detail;
+    const badKey = { authorization: "Bearer rp_revoked_or_never_was" };
+    expect(await overTrpc(admin)).toBe("Invalid input: usernme: Unknown field");
+    expect(await overTrpc(admin)).toBe(await overRest(admin));
+    expect(await overTrpc(badKey)).toBe("The API key is invalid or revoked");
+    expect(await overTrpc(badKey)).toBe(await overRest(badKey));
   });
 
   it("holds a session cookie to the CSRF header rule, as tRPC does", async () => {
