@@ -8,6 +8,7 @@ import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createContext } from "./context";
 import { inputKeys, procedurePaths } from "./procedures.test-support";
+import { restCaller, restRouteOf } from "./rest/rest-client.test-support";
 import { appRouter } from "./root";
 import { type ApiHarness, type Caller, createApiHarness, type TestOrganization } from "./testing";
 
@@ -85,6 +86,12 @@ const SPECS: Record<string, Spec> = {
         organizationName: "S",
       }),
   },
+  "events.list": {
+    requires: "viewer",
+    target: "credential",
+    filtersById: true,
+    call: (c, v) => c.events.list({ credentialId: v.id }),
+  },
   "events.recent": {
     requires: "viewer",
     target: "credential",
@@ -134,11 +141,21 @@ const SPECS: Record<string, Spec> = {
   "organizations.current": { requires: "viewer", call: (c) => c.organizations.current() },
   "organizations.list": { requires: "user", call: (c) => c.organizations.list() },
   "organizations.rename": { requires: "owner", call: (c) => c.organizations.rename({ name: "Renamed" }) },
+  "smtpCredentials.activate": {
+    requires: "admin",
+    target: "credential",
+    call: (c, v) => c.smtpCredentials.activate({ id: v.id }),
+  },
   "smtpCredentials.connectionSettings": {
     requires: "viewer",
     call: (c) => c.smtpCredentials.connectionSettings(),
   },
   "smtpCredentials.create": { requires: "admin", call: (c) => c.smtpCredentials.create({}) },
+  "smtpCredentials.deactivate": {
+    requires: "admin",
+    target: "credential",
+    call: (c, v) => c.smtpCredentials.deactivate({ id: v.id }),
+  },
   "smtpCredentials.delete": {
     requires: "admin",
     target: "credential",
@@ -241,7 +258,8 @@ function httpCaller(core: ApiHarness["core"], headers: Record<string, string>): 
   return node([]) as Caller;
 }
 
-type Transport = "caller" | "http";
+/** In process, over /trpc, and over /api/v1 for the procedures REST serves (each answer checked against OpenAPI). */
+type Transport = "caller" | "http" | "rest";
 
 type CallerKind = "owner" | "admin" | "viewer" | "apiKey:admin" | "apiKey:viewer" | "anonymous" | "outsider";
 const CALLER_KINDS: CallerKind[] = [
@@ -373,6 +391,7 @@ describe("authorization matrix: every procedure × caller × own or foreign ids 
         [ORGANIZATION_HEADER]: organizationId,
       });
     }
+    if (transport === "rest") return restCaller(h.core, headers);
     return transport === "http" ? httpCaller(h.core, headers) : h.callerFor(headers);
   }
 
@@ -422,9 +441,10 @@ describe("authorization matrix: every procedure × caller × own or foreign ids 
 
   const cases = Object.keys(SPECS)
     .sort()
-    .flatMap((path) => (["caller", "http"] as const).map((transport) => [path, transport] as const))
+    .flatMap((path) => (["caller", "http", "rest"] as const).map((transport) => [path, transport] as const))
     // Subscriptions over HTTP are not served; their WebSocket side is in apps/server/src/http/security.test.ts.
-    .filter(([path, transport]) => transport === "caller" || procedureTypes[path]?._def.type !== "subscription");
+    .filter(([path, transport]) => transport === "caller" || procedureTypes[path]?._def.type !== "subscription")
+    .filter(([path, transport]) => transport !== "rest" || restRouteOf(path) !== undefined);
   for (const [path, transport] of cases) {
     const spec = SPECS[path] as Spec;
     it(`${path} (${transport}): each caller gets exactly what its role allows, and nothing of another organization`, async () => {

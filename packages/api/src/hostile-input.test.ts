@@ -129,11 +129,13 @@ describe("hostile input to every tRPC procedure", () => {
     Object.assign(valid, {
       "account.changePassword": { currentPassword: "member-password-1", newPassword: "another-password-1" },
       "account.endSession": { id: accountSession?.sessionId },
+      "apiKeys.list": {},
       "apiKeys.create": { name: "key", role: "viewer" },
       "apiKeys.revoke": { id: apiKey.id },
       "auditLog.list": { limit: 10 },
       "auth.signIn": { email: "someone@example.com", password: "some-password-1" },
       "auth.signUp": { email: "new@example.com", password: "new-password-12", organizationName: "New" },
+      "events.list": { after: 0, limit: 10, types: ["auth.rejected"] },
       "events.recent": { limit: 10, types: ["auth.rejected"] },
       "events.subscribe": { types: ["auth.rejected"] },
       "members.acceptInvitation": { token: invitation.token },
@@ -160,6 +162,8 @@ describe("hostile input to every tRPC procedure", () => {
       "smtpCredentials.list": { search: "hostile" },
       "smtpCredentials.regeneratePassword": ids,
       "smtpCredentials.setActive": { ...ids, active: true },
+      "smtpCredentials.activate": ids,
+      "smtpCredentials.deactivate": ids,
       "smtpCredentials.update": { ...ids, description: "d" },
       "smtpLoginBlocks.lift": { address: "192.0.2.1" },
       // Loopback port 1 refuses at once, so the test connections that follow never wait on a network.

@@ -72,6 +72,8 @@ describe("secrets never leave after creation", () => {
     await record("smtpCredentials.setActive", () =>
       owner.smtpCredentials.setActive({ id: created.credential.id, active: false }),
     );
+    await record("smtpCredentials.deactivate", () => owner.smtpCredentials.deactivate({ id: created.credential.id }));
+    await record("smtpCredentials.activate", () => owner.smtpCredentials.activate({ id: created.credential.id }));
 
     const key = await owner.apiKeys.create({ name: "ci", role: "admin" });
     called.add("apiKeys.create");
@@ -119,6 +121,7 @@ describe("secrets never leave after creation", () => {
     await record("upstream.set", () => service.upstream.set(upstream));
     await record("auditLog.list", () => owner.auditLog.list({ limit: 200 }));
     await record("events.recent", () => owner.events.recent({ limit: 500 }));
+    await record("events.list", () => owner.events.list({ limit: 500 }));
     await record("messages.list", () => owner.messages.list({ credentialId: created.credential.id }));
     await record("messages.countsByCredential", () => owner.messages.countsByCredential());
     await record("messages.source", () => owner.messages.source({ id: crypto.randomUUID() }));

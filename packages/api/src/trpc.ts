@@ -3,27 +3,52 @@ import { DomainError, HasherBusyError, type Role, roleAllows } from "@relaypost/
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError, z } from "zod";
-import { actorOf, type Context } from "./context";
+import { actorOf, bearerToken, type Context } from "./context";
+import { describeFieldErrors, fieldErrorsOf } from "./input-errors";
 
-const t = initTRPC.context<Context>().create({
-  transformer: superjson,
-  isDev: false,
-  errorFormatter({ shape, error }) {
-    const cause = error.cause;
-    const fieldErrors =
-      cause instanceof ZodError
-        ? z.flattenError(cause).fieldErrors
-        : cause instanceof DomainError && cause.field
-          ? { [cause.field]: [cause.message] }
-          : undefined;
-    return {
-      ...shape,
-      // Server faults keep their details in the server log only.
-      message: error.code === "INTERNAL_SERVER_ERROR" ? "Internal server error" : shape.message,
-      data: { code: shape.data.code, httpStatus: shape.data.httpStatus, path: shape.data.path, fieldErrors },
-    };
-  },
-});
+/**
+ * `openapi` serves a procedure over REST as well, at `method path` under /api/v1 (rest/handler.ts); procedures
+ * without it are tRPC only. The shape is the part of trpc-to-openapi's meta used here, written out so the typed
+ * client's declarations need no trpc-to-openapi.
+ */
+// A type, not an interface: trpc-to-openapi takes a router whose meta is a Record.
+export type ProcedureMeta = {
+  openapi?: {
+    method: "GET" | "POST" | "PATCH" | "DELETE";
+    path: `/${string}`;
+    summary: string;
+    description?: string;
+    tags: string[];
+  };
+};
+
+const t = initTRPC
+  .context<Context>()
+  .meta<ProcedureMeta>()
+  .create({
+    transformer: superjson,
+    isDev: false,
+    errorFormatter({ shape, error }) {
+      const cause = error.cause;
+      const fieldErrors =
+        cause instanceof ZodError
+          ? z.flattenError(cause).fieldErrors
+          : cause instanceof DomainError && cause.field
+            ? { [cause.field]: [cause.message] }
+            : undefined;
+      return {
+        ...shape,
+        // Server faults keep their details in the server log only; refused input is told as a sentence, not a dump.
+        message:
+          error.code === "INTERNAL_SERVER_ERROR"
+            ? "Internal server error"
+            : cause instanceof ZodError
+              ? describeFieldErrors(fieldErrorsOf(cause.issues))
+              : shape.message,
+        data: { code: shape.data.code, httpStatus: shape.data.httpStatus, path: shape.data.path, fieldErrors },
+      };
+    },
+  });
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
@@ -74,7 +99,11 @@ const storableText = t.middleware(async ({ getRawInput, next }) => {
 export const publicProcedure = t.procedure.use(domainErrors).use(authenticated).use(storableText);
 
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
-  if (ctx.principal.kind === "anonymous") throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
+  if (ctx.principal.kind === "anonymous") {
+    // A bearer token that resolved to nobody: say so, rather than send an API client to a sign-in it cannot do.
+    const message = bearerToken(ctx.request) ? "The API key is invalid or revoked" : "Sign in first";
+    throw new TRPCError({ code: "UNAUTHORIZED", message });
+  }
   return next({ ctx: { principal: ctx.principal } });
 });
 

@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import type { Actor } from "./actor";
 import { listAudit } from "./audit/audit-log";
 import type { EventBus } from "./events/bus";
-import { recentEvents } from "./events/store";
+import { readEvents, recentEvents } from "./events/store";
 import { type StreamOptions, streamEvents } from "./events/stream";
 import type { RelayEvent } from "./events/types";
 import { createAccountHasher, type PasswordHasher } from "./hashing";
@@ -56,7 +56,7 @@ import {
 import { outboxStatus } from "./relay/outbox";
 import type { Keyring } from "./relay/secret-box";
 import type { Upstream } from "./relay/upstream";
-import type { Core, NewOrganization, RecentEventsQuery } from "./services";
+import type { Core, EventsSinceQuery, NewOrganization, RecentEventsQuery } from "./services";
 import { createLoginBlocks } from "./smtp-auth/login-blocks";
 import { createLoginThrottle, type LoginThrottle } from "./smtp-auth/login-throttle";
 import { createCredentialLifecycle, type Scope } from "./smtp-credentials/lifecycle";
@@ -170,6 +170,8 @@ export function createCore({
     },
     events: {
       recent: (query: RecentEventsQuery) => recentEvents(db, query),
+      since: ({ credentialId, ...query }: EventsSinceQuery) =>
+        readEvents(db, { ...query, ...(credentialId ? { credentialId } : {}) }),
       stream(options: StreamOptions): AsyncGenerator<RelayEvent> {
         if (!bus) throw new Error("Live events need an event bus; pass one to createCore");
         return streamEvents(db, bus, options);

@@ -46,7 +46,7 @@ export { Keyring, previousSecretKeysSchema, secretKeySchema } from "./relay/secr
 export { durationSchema, relayUrlSchema, type Upstream, type UpstreamTls } from "./relay/upstream";
 export { checkUpstream, type UpstreamCheck } from "./relay/upstream-client";
 export { createRuntime, type Runtime, type RuntimeConfig } from "./runtime";
-export type { Core, NewOrganization, RecentEventsQuery } from "./services";
+export type { Core, EventsSinceQuery, NewOrganization, RecentEventsQuery } from "./services";
 export type { SmtpGrant } from "./smtp-auth/grant";
 export type { LoginOutcome, SmtpLogin } from "./smtp-auth/login";
 export type { LoginBlock } from "./smtp-auth/login-blocks";

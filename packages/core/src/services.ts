@@ -136,6 +136,8 @@ export interface Core {
   };
   events: {
     recent(query: RecentEventsQuery): Promise<{ events: RelayEvent[]; resumeFrom: number }>;
+    /** The organization's events after `afterId`, oldest first: a poller's way to miss nothing while they are kept. */
+    since(query: EventsSinceQuery): Promise<RelayEvent[]>;
     stream(options: StreamOptions): AsyncGenerator<RelayEvent>;
   };
   auditLog: {
@@ -150,6 +152,10 @@ export interface Core {
 export interface NewOrganization {
   name: string;
   owner: { userId: string } | { email: string; password: string; name?: string };
+}
+
+export interface EventsSinceQuery extends RecentEventsQuery {
+  afterId: number;
 }
 
 export interface RecentEventsQuery {

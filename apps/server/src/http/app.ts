@@ -2,13 +2,22 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { serveStatic } from "@hono/node-server/serve-static";
-import { appRouter, createContext, type SmtpEndpoint } from "@relaypost/api";
+import {
+  appRouter,
+  createContext,
+  createRestHandler,
+  openApiDocument,
+  problemResponse,
+  REST_PREFIX,
+  type SmtpEndpoint,
+} from "@relaypost/api";
 import { MAX_BATCH_CALLS, MAX_REQUEST_BYTES } from "@relaypost/contract";
 import type { Core } from "@relaypost/core";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { type FaultLogger, logServerFault } from "../log";
+import { mountApiDocs } from "./api-docs";
 import { securityHeaders } from "./security-headers";
 
 const READY_TIMEOUT_MS = 2_000;
@@ -71,6 +80,27 @@ export function createHttpApp({ core, smtpEndpoint, dashboardDir, logFault = log
       },
     }),
   );
+
+  const rest = createRestHandler({
+    core,
+    smtpEndpoint,
+    onError: (error, path) => {
+      if (error.code === "INTERNAL_SERVER_ERROR") logFault(`rest ${path ?? "?"}`, error);
+    },
+  });
+  app.use(
+    `${REST_PREFIX}/*`,
+    bodyLimit({
+      maxSize: MAX_REQUEST_BYTES,
+      onError: () =>
+        problemResponse(413, "PAYLOAD_TOO_LARGE", `The body must be at most ${MAX_REQUEST_BYTES} bytes`, {
+          Connection: "close",
+        }),
+    }),
+  );
+  app.get(`${REST_PREFIX}/openapi.json`, (c) => c.json(openApiDocument()));
+  mountApiDocs(app);
+  app.all(`${REST_PREFIX}/*`, (c) => rest(c.req.raw, { remoteAddress: getConnInfo(c).remote.address ?? null }));
 
   if (dashboardDir && existsSync(join(dashboardDir, "index.html"))) {
     const root = relative(process.cwd(), dashboardDir) || ".";

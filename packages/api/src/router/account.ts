@@ -18,7 +18,7 @@ export const accountRouter = router({
   /** Ends every other session of the user; the one making the change stays signed in. */
   changePassword: userProcedure
     .input(
-      z.object({
+      z.strictObject({
         currentPassword: z.string().min(1, "Enter your current password").max(200),
         newPassword: z
           .string()
@@ -40,7 +40,7 @@ export const accountRouter = router({
   ),
 
   /** Ends one of the user's sessions; another user's session id answers NOT_FOUND like an unknown one. */
-  endSession: userProcedure.input(z.object({ id: z.uuid() })).mutation(async ({ ctx, input }) => {
+  endSession: userProcedure.input(z.strictObject({ id: z.uuid() })).mutation(async ({ ctx, input }) => {
     await ctx.core.sessions.revokeById(ctx.principal.user.id, input.id);
     if (input.id === ctx.principal.sessionId) clearSessionCookie(ctx);
     return { id: input.id };

@@ -17,7 +17,7 @@ export const authRouter = router({
   signUp: publicProcedure
     .input(
       z
-        .object({
+        .strictObject({
           email,
           password: password.min(USER_PASSWORD_MIN_LENGTH, `At least ${USER_PASSWORD_MIN_LENGTH} characters`),
           name: userNameSchema.optional(),
@@ -44,7 +44,7 @@ export const authRouter = router({
       return { status: "ok" as const };
     }),
 
-  signIn: publicProcedure.input(z.object({ email, password })).mutation(async ({ ctx, input }) => {
+  signIn: publicProcedure.input(z.strictObject({ email, password })).mutation(async ({ ctx, input }) => {
     const result = await ctx.core.users.signIn(input.email, input.password, ctx.request.remoteAddress);
     if (!result.ok && result.reason === "throttled") {
       throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: "Too many failed sign-ins; try again later" });

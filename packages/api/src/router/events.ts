@@ -1,6 +1,7 @@
 import { EVENT_TYPES } from "@relaypost/contract";
 import { tracked } from "@trpc/server";
 import { z } from "zod";
+import { eventPageOutput } from "../rest/outputs";
 import { organizationProcedure, router } from "../trpc";
 
 export const eventsRouter = router({
@@ -8,7 +9,7 @@ export const eventsRouter = router({
   recent: organizationProcedure("viewer")
     .input(
       z
-        .object({
+        .strictObject({
           limit: z.number().int().min(1).max(500).default(100),
           credentialId: z.uuid().optional(),
           types: z.array(z.enum(EVENT_TYPES)).max(EVENT_TYPES.length).optional(),
@@ -23,6 +24,33 @@ export const eventsRouter = router({
       return { events, resumeFrom: String(resumeFrom) };
     }),
 
+  /** The events after `after`, oldest first: a poller passes back `nextAfter` and misses nothing that is kept. */
+  list: organizationProcedure("viewer")
+    .meta({
+      openapi: { method: "GET", path: "/events", summary: "Events after an id, oldest first", tags: ["Events"] },
+    })
+    .input(
+      z
+        .strictObject({
+          after: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+          limit: z.number().int().min(1).max(500).default(100),
+          credentialId: z.uuid().optional(),
+          types: z.array(z.enum(EVENT_TYPES)).max(EVENT_TYPES.length).optional(),
+        })
+        .default({ after: 0, limit: 100 }),
+    )
+    .output(eventPageOutput)
+    .query(async ({ ctx, input }) => {
+      const events = await ctx.core.events.since({
+        organizationId: ctx.scope.organizationId,
+        afterId: input.after,
+        limit: input.limit,
+        credentialId: input.credentialId,
+        types: input.types,
+      });
+      return { events, nextAfter: events.at(-1)?.id ?? input.after };
+    }),
+
   /**
    * The organization's events as they happen. Each carries its id as the tracked id, so a client that reconnects
    * (tRPC sends the last id back as `lastEventId`) receives exactly what it missed while the events are retained.
@@ -30,7 +58,7 @@ export const eventsRouter = router({
   subscribe: organizationProcedure("viewer")
     .input(
       z
-        .object({
+        .strictObject({
           lastEventId: z
             .string()
             .regex(/^\d{1,18}$/)

@@ -1,6 +1,7 @@
 import { MESSAGE_STATUSES } from "@relaypost/contract";
 import { decodeKeysetCursor } from "@relaypost/core";
 import { z } from "zod";
+import { messagePageOutput } from "../rest/outputs";
 import { organizationProcedure, router } from "../trpc";
 
 /** Decoded here, so a forged cursor is refused on its field and never reaches SQL. */
@@ -22,9 +23,17 @@ export const messagesRouter = router({
    * filtered by credential, status, recipient and time.
    */
   list: organizationProcedure("viewer")
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/messages",
+        summary: "Accepted messages and what became of them, newest first",
+        tags: ["Messages"],
+      },
+    })
     .input(
       z
-        .object({
+        .strictObject({
           credentialId: z.uuid().optional(),
           status: z.enum(MESSAGE_STATUSES).optional(),
           recipient: z.string().trim().min(1).max(320).optional(),
@@ -37,6 +46,7 @@ export const messagesRouter = router({
         })
         .default({ limit: 50 }),
     )
+    .output(messagePageOutput)
     .query(({ ctx, input }) =>
       ctx.core.messages.list(ctx.scope.organizationId, {
         credentialId: input.credentialId,
@@ -54,7 +64,7 @@ export const messagesRouter = router({
    * catcher shows it. Admins only: the body is the applications' mail, not metadata.
    */
   source: organizationProcedure("admin")
-    .input(z.object({ id: z.uuid() }))
+    .input(z.strictObject({ id: z.uuid() }))
     .query(({ ctx, input }) => ctx.core.messages.source(ctx.scope.organizationId, input.id)),
 
   /** Deletes the organization's message log, except mail still waiting for delivery; audited. */

@@ -6,7 +6,7 @@ export const organizationsRouter = router({
   list: userProcedure.query(({ ctx }) => ctx.core.organizations.listForUser(ctx.principal.user.id)),
 
   /** Another organization for the signed-in user, who becomes its owner. */
-  create: userProcedure.input(z.object({ name: organizationNameSchema })).mutation(async ({ ctx, input }) => {
+  create: userProcedure.input(z.strictObject({ name: organizationNameSchema })).mutation(async ({ ctx, input }) => {
     const { organization } = await ctx.core.organizations.create({
       name: input.name,
       owner: { userId: ctx.principal.user.id },
@@ -20,6 +20,6 @@ export const organizationsRouter = router({
   }),
 
   rename: organizationProcedure("owner")
-    .input(z.object({ name: organizationNameSchema }))
+    .input(z.strictObject({ name: organizationNameSchema }))
     .mutation(({ ctx, input }) => ctx.core.organizations.rename(ctx.scope.organizationId, ctx.scope.actor, input.name)),
 });

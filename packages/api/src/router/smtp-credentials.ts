@@ -9,9 +9,21 @@ import {
 } from "@relaypost/contract";
 import { decodeCredentialCursor } from "@relaypost/core";
 import { z } from "zod";
+import {
+  credentialDetailOutput,
+  credentialOutput,
+  credentialPageOutput,
+  credentialWithPasswordOutput,
+  deletedOutput,
+} from "../rest/outputs";
 import { organizationProcedure, router } from "../trpc";
 
-const id = z.object({ id: z.uuid() });
+const id = z.strictObject({ id: z.uuid() });
+const TAGS = ["Credentials"];
+/** Served over REST at `method path` (under /api/v1) as well as over tRPC. */
+const rest = (method: "GET" | "POST" | "PATCH" | "DELETE", path: `/${string}`, summary: string) => ({
+  openapi: { method, path, summary, tags: TAGS },
+});
 /** Decoded here, so a forged cursor is refused on its field and never reaches SQL. */
 const cursor = z
   .string()
@@ -24,8 +36,9 @@ const cursor = z
 
 export const smtpCredentialsRouter = router({
   create: organizationProcedure("admin")
+    .meta(rest("POST", "/credentials", "Create a credential; its password is shown only in this answer"))
     .input(
-      z.object({
+      z.strictObject({
         username: requestedUsernameSchema.optional(),
         description: descriptionSchema.optional(),
         allowedSenders: allowedSendersSchema.optional(),
@@ -34,18 +47,21 @@ export const smtpCredentialsRouter = router({
         limits: sendingLimitsSchema.optional(),
       }),
     )
+    .output(credentialWithPasswordOutput)
     .mutation(({ ctx, input }) => ctx.core.smtpCredentials.create(ctx.scope, input)),
 
   list: organizationProcedure("viewer")
+    .meta(rest("GET", "/credentials", "List credentials, newest first, a page at a time"))
     .input(
       z
-        .object({
-          search: z.string().max(100).optional(),
+        .strictObject({
+          search: z.string().max(100).optional().meta({ description: "Part of the username or description" }),
           cursor: cursor.nullish(),
           limit: z.number().int().min(1).max(100).default(50),
         })
         .default({ limit: 50 }),
     )
+    .output(credentialPageOutput)
     .query(({ ctx, input }) =>
       ctx.core.smtpCredentials.list(ctx.scope.organizationId, {
         search: input.search,
@@ -62,10 +78,13 @@ export const smtpCredentialsRouter = router({
   }),
 
   get: organizationProcedure("viewer")
+    .meta(rest("GET", "/credentials/{id}", "Get a credential with its current usage"))
     .input(id)
+    .output(credentialDetailOutput)
     .query(({ ctx, input }) => ctx.core.smtpCredentials.get(ctx.scope.organizationId, input.id)),
 
   update: organizationProcedure("admin")
+    .meta(rest("PATCH", "/credentials/{id}", "Change a credential's description and restrictions"))
     .input(
       id.extend({
         description: descriptionSchema.optional(),
@@ -75,23 +94,43 @@ export const smtpCredentialsRouter = router({
         limits: sendingLimitsSchema.optional(),
       }),
     )
+    .output(credentialOutput)
     .mutation(({ ctx, input }) => ctx.core.smtpCredentials.update(ctx.scope, input.id, input)),
 
   regeneratePassword: organizationProcedure("admin")
+    .meta(rest("POST", "/credentials/{id}/regenerate-password", "Issue a new password; shown only in this answer"))
     .input(id.extend({ keepPreviousForSeconds: keepPreviousForSecondsSchema }))
+    .output(credentialWithPasswordOutput)
     .mutation(({ ctx, input }) => ctx.core.smtpCredentials.regeneratePassword(ctx.scope, input.id, input)),
 
   /** Ends a rotation's overlap now: the previous password stops working on every process. */
   endPreviousPassword: organizationProcedure("admin")
+    .meta(rest("POST", "/credentials/{id}/end-previous-password", "Stop the previous password now"))
     .input(id)
+    .output(credentialOutput)
     .mutation(({ ctx, input }) => ctx.core.smtpCredentials.endPreviousPassword(ctx.scope, input.id)),
 
   setActive: organizationProcedure("admin")
     .input(id.extend({ active: z.boolean() }))
     .mutation(({ ctx, input }) => ctx.core.smtpCredentials.setActive(ctx.scope, input.id, input.active)),
 
-  delete: organizationProcedure("admin")
+  /** setActive as REST names it: a path of its own rather than a boolean in the body. */
+  activate: organizationProcedure("admin")
+    .meta(rest("POST", "/credentials/{id}/activate", "Let a credential log in again"))
     .input(id)
+    .output(credentialOutput)
+    .mutation(({ ctx, input }) => ctx.core.smtpCredentials.setActive(ctx.scope, input.id, true)),
+
+  deactivate: organizationProcedure("admin")
+    .meta(rest("POST", "/credentials/{id}/deactivate", "Refuse a credential's logins and end its sessions"))
+    .input(id)
+    .output(credentialOutput)
+    .mutation(({ ctx, input }) => ctx.core.smtpCredentials.setActive(ctx.scope, input.id, false)),
+
+  delete: organizationProcedure("admin")
+    .meta(rest("DELETE", "/credentials/{id}", "Delete a credential and end its sessions"))
+    .input(id)
+    .output(deletedOutput)
     .mutation(async ({ ctx, input }) => {
       await ctx.core.smtpCredentials.delete(ctx.scope, input.id);
       return { id: input.id };

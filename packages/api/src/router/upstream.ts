@@ -20,7 +20,7 @@ const printable = (max: number) =>
     // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
     .regex(/^[^\u0000-\u001f\u007f]+$/, { error: "Control characters are not allowed" });
 
-const upstreamInput = z.object({
+const upstreamInput = z.strictObject({
   host,
   port: z.number().int().min(1).max(65535),
   tls: z.enum(["starttls", "implicit", "none"]),

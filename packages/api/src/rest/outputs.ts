@@ -1,0 +1,154 @@
+import { AUDIT_ACTIONS, EVENT_TYPES, MESSAGE_STATUSES, sendingLimitsSchema } from "@relaypost/contract";
+import type {
+  ApiKey,
+  AuditEntry,
+  CredentialWithPassword,
+  MessagePage,
+  SmtpCredential,
+  SmtpCredentialDetail,
+} from "@relaypost/core";
+import { z } from "zod";
+
+/**
+ * What the procedures served over REST answer. Each schema `satisfies` the core type it describes, so a field core
+ * adds without one here fails the typecheck; tRPC validates answers against them and the OpenAPI document shows them.
+ * Times are Dates here: tRPC carries them as such, REST as ISO 8601 strings.
+ */
+
+export const credentialOutput = z
+  .object({
+    id: z.uuid(),
+    username: z.string(),
+    description: z.string(),
+    active: z.boolean(),
+    lastUsedAt: z.date().nullable(),
+    passwordChangedAt: z.date(),
+    allowedSenders: z.array(z.string()),
+    allowedIps: z.array(z.string()),
+    expiresAt: z.date().nullable(),
+    limits: sendingLimitsSchema,
+    previousPasswordExpiresAt: z.date().nullable(),
+    createdAt: z.date(),
+    updatedAt: z.date(),
+  })
+  .meta({ id: "Credential" }) satisfies z.ZodType<SmtpCredential>;
+
+export const credentialDetailOutput = credentialOutput
+  .extend({
+    usage: z
+      .object({ minute: z.number().int(), hour: z.number().int(), day: z.number().int() })
+      .meta({ description: "Messages sent in the current UTC minute, hour and day" }),
+  })
+  .meta({ id: "CredentialDetail" }) satisfies z.ZodType<SmtpCredentialDetail>;
+
+export const credentialPageOutput = z
+  .object({
+    items: z.array(credentialOutput),
+    nextCursor: z.string().nullable().meta({ description: "Pass as `cursor` for the next page; null on the last" }),
+  })
+  .meta({ id: "CredentialPage" });
+
+export const credentialWithPasswordOutput = z
+  .object({
+    credential: credentialOutput,
+    password: z.string().meta({ description: "Shown once: only its hash is stored" }),
+  })
+  .meta({ id: "CredentialWithPassword" }) satisfies z.ZodType<CredentialWithPassword>;
+
+export const deletedOutput = z.object({ id: z.uuid() }).meta({ id: "Deleted" });
+
+export const apiKeyOutput = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    role: z.enum(["admin", "viewer"]),
+    prefix: z.string().meta({ description: "The token's first characters, to recognize it" }),
+    createdAt: z.date(),
+    lastUsedAt: z.date().nullable(),
+    revokedAt: z.date().nullable(),
+  })
+  .meta({ id: "ApiKey" }) satisfies z.ZodType<ApiKey>;
+
+export const apiKeyWithTokenOutput = z
+  .object({
+    apiKey: apiKeyOutput,
+    token: z.string().meta({ description: "Shown once: only its hash is stored" }),
+  })
+  .meta({ id: "ApiKeyWithToken" });
+
+export const auditPageOutput = z
+  .object({
+    items: z.array(
+      z
+        .object({
+          id: z.number().int(),
+          actorType: z.enum(["user", "api_key", "system"]),
+          actorLabel: z.string(),
+          action: z.enum(AUDIT_ACTIONS),
+          targetType: z.string(),
+          targetId: z.string().nullable(),
+          targetLabel: z.string().nullable(),
+          remoteAddress: z.string().nullable(),
+          metadata: z.record(z.string(), z.unknown()),
+          createdAt: z.date(),
+        })
+        .meta({ id: "AuditEntry" }) satisfies z.ZodType<AuditEntry>,
+    ),
+    nextCursor: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: "Pass as `cursor` for the next page; null on the last" }),
+  })
+  .meta({ id: "AuditPage" });
+
+export const messagePageOutput = z
+  .object({
+    items: z.array(
+      z
+        .object({
+          id: z.uuid(),
+          credentialId: z.uuid().nullable(),
+          mailFrom: z.string(),
+          rcptTo: z.array(z.string()),
+          size: z.number().int(),
+          subject: z.string().nullable(),
+          status: z.enum(MESSAGE_STATUSES),
+          attempts: z.number().int(),
+          lastReply: z.string().nullable(),
+          recipients: z.array(
+            z.object({
+              address: z.string(),
+              state: z.enum(["pending", "relayed", "failed"]),
+              reply: z.string().nullable(),
+            }),
+          ),
+          createdAt: z.date(),
+          relayedAt: z.date().nullable(),
+          bodyPrunedAt: z.date().nullable(),
+        })
+        .meta({ id: "Message" }),
+    ),
+    nextCursor: z.string().nullable().meta({ description: "Pass as `cursor` for the next page; null on the last" }),
+  })
+  .meta({ id: "MessagePage" }) satisfies z.ZodType<MessagePage>;
+
+export const eventPageOutput = z
+  .object({
+    events: z.array(
+      z
+        .object({
+          id: z.number().int().meta({ description: "Increases with every event: the point to continue after" }),
+          type: z.enum(EVENT_TYPES),
+          organizationId: z.uuid(),
+          credentialId: z.uuid().nullable(),
+          username: z.string().nullable(),
+          remoteAddress: z.string().nullable(),
+          data: z.record(z.string(), z.unknown()).meta({ description: "What happened; its fields depend on `type`" }),
+          createdAt: z.date(),
+        })
+        .meta({ id: "Event" }),
+    ),
+    nextAfter: z.number().int().meta({ description: "Pass as `after` to continue; the same `after` when none came" }),
+  })
+  .meta({ id: "EventPage" });
