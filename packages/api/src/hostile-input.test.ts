@@ -166,6 +166,7 @@ describe("hostile input to every tRPC procedure", () => {
       "smtpCredentials.deactivate": ids,
       "smtpCredentials.update": { ...ids, description: "d" },
       "smtpLoginBlocks.lift": { address: "192.0.2.1" },
+      "smtpLoginBlocks.list": {},
       // Loopback port 1 refuses at once, so the test connections that follow never wait on a network.
       "upstream.set": { host: "127.0.0.1", port: 1, tls: "starttls", tlsVerify: true, username: "u", password: "p" },
     });

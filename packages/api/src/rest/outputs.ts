@@ -3,6 +3,7 @@ import type {
   ApiKey,
   AuditEntry,
   CredentialWithPassword,
+  LoginBlock,
   MessagePage,
   SmtpCredential,
   SmtpCredentialDetail,
@@ -152,3 +153,11 @@ export const eventPageOutput = z
     nextAfter: z.number().int().meta({ description: "Pass as `after` to continue; the same `after` when none came" }),
   })
   .meta({ id: "EventPage" });
+
+export const loginBlockOutput = z
+  .object({
+    address: z.string().meta({ description: "An IPv4 address, or the /64 an IPv6 client is counted by" }),
+    attempts: z.number().int().meta({ description: "Distinct failed logins counted in the window" }),
+    until: z.date().meta({ description: "When the block ends unless lifted" }),
+  })
+  .meta({ id: "LoginBlock" }) satisfies z.ZodType<LoginBlock>;
