@@ -53,5 +53,7 @@ export default {
   cleanTempDir: "always",
   // Added to a mutant's expected time before it counts as hanging; a hang also costs a test-runner restart.
   timeoutMS: 10_000,
+  // The first run of the core and API suites, which everything else waits for: minutes on a busy machine.
+  dryRunTimeoutMinutes: 30,
   thresholds: { high: 90, low: 80, break: null },
 };
