@@ -23,3 +23,25 @@ export function describeFieldErrors(errors: readonly FieldError[]): string {
   const more = errors.length > shown.length ? ` (and ${errors.length - shown.length} more)` : "";
   return `Invalid input: ${shown.join("; ")}${more}`;
 }
+
+/**
+ * The refused fields as tRPC's `fieldErrors` carries them: by the field's own path ("limits.perHour"), and by its
+ * top-level field too, for a form that marks only those. An item of a list counts as the list ("allowedIps"), which
+ * is where a form shows it. Issues about the input as a whole are in the message only.
+ */
+export function fieldErrorMap(errors: readonly FieldError[]): Record<string, string[]> {
+  const map: Record<string, string[]> = {};
+  const add = (field: string, detail: string) => {
+    map[field] = [...(map[field] ?? []), detail];
+  };
+  for (const { field, detail } of errors) {
+    const segments = field.split(".");
+    const firstIndex = segments.findIndex((segment) => /^\d+$/.test(segment));
+    const named = (firstIndex === -1 ? segments : segments.slice(0, firstIndex)).join(".");
+    if (named === "") continue;
+    add(named, detail);
+    const top = segments[0] ?? "";
+    if (top !== named) add(top, detail);
+  }
+  return map;
+}

@@ -1,9 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { CSRF_HEADER, ORGANIZATION_HEADER, SESSION_COOKIE } from "@relaypost/contract";
-import { createAccountHasher, createRuntime, Keyring, operatorScope, type Role } from "@relaypost/core";
+import { createAccountHasher, createRuntime, DomainError, Keyring, operatorScope, type Role } from "@relaypost/core";
 import { createTestDatabase, type TestDatabase } from "@relaypost/db/testing";
 import { TRPCError } from "@trpc/server";
+import { ZodError } from "zod";
 import { createContext } from "./context";
+import { fieldErrorMap, fieldErrorsOf } from "./input-errors";
 import { appRouter } from "./root";
 import { createCallerFactory } from "./trpc";
 
@@ -110,13 +112,9 @@ export async function failure(call: Promise<unknown>): Promise<TRPCError> {
 export async function fieldErrors(call: Promise<unknown>): Promise<Record<string, string[] | undefined>> {
   const error = await failure(call);
   if (error.code !== "BAD_REQUEST") throw error;
-  const shaped = error.cause as { issues?: Array<{ path: PropertyKey[]; message: string }> } | undefined;
-  const errors: Record<string, string[]> = {};
-  for (const issue of shaped?.issues ?? []) {
-    const field = String(issue.path[0]);
-    errors[field] = [...(errors[field] ?? []), issue.message];
-  }
-  return errors;
+  // What the error formatter sends over HTTP; an in-process caller gets the cause itself.
+  if (error.cause instanceof ZodError) return fieldErrorMap(fieldErrorsOf(error.cause.issues));
+  return error.cause instanceof DomainError && error.cause.field ? { [error.cause.field]: [error.cause.message] } : {};
 }
 
 /** One organization in a fresh harness, with its owner's session calling `smtpCredentials`. */

@@ -2,9 +2,9 @@ import { CSRF_HEADER } from "@relaypost/contract";
 import { DomainError, HasherBusyError, type Role, roleAllows } from "@relaypost/core";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
-import { ZodError, z } from "zod";
+import { ZodError } from "zod";
 import { actorOf, bearerToken, type Context } from "./context";
-import { describeFieldErrors, fieldErrorsOf } from "./input-errors";
+import { describeFieldErrors, fieldErrorMap, fieldErrorsOf } from "./input-errors";
 
 /**
  * `openapi` serves a procedure over REST as well, at `method path` under /api/v1 (rest/handler.ts); procedures
@@ -32,7 +32,7 @@ const t = initTRPC
       const cause = error.cause;
       const fieldErrors =
         cause instanceof ZodError
-          ? z.flattenError(cause).fieldErrors
+          ? fieldErrorMap(fieldErrorsOf(cause.issues))
           : cause instanceof DomainError && cause.field
             ? { [cause.field]: [cause.message] }
             : undefined;

@@ -11,7 +11,13 @@ import { LimitsFieldset } from "./limits-fieldset";
 import type { CredentialDetail } from "./use-credential";
 
 /** The fields the server may name in a refusal; a limit's refusal names `limits`, shown above the limits. */
-const SERVER_FIELDS = ["allowedSenders", "allowedIps", "expiresAt", "limits"] as const;
+const SERVER_FIELDS = [
+  "allowedSenders",
+  "allowedIps",
+  "expiresAt",
+  "limits",
+  ...SENDING_LIMITS.map((limit) => `limits.${limit}`),
+];
 const isLimit = (field: string) => (SENDING_LIMITS as readonly string[]).includes(field);
 
 /** The restrictions, editable: checked here where the browser can, by the server for the rest. */
@@ -21,11 +27,14 @@ export function RestrictionsForm(props: { credential: CredentialDetail; onSaved:
   const [problems, setProblems] = createSignal<Partial<Record<DraftField, string>>>({});
   const [saved, setSaved] = createSignal(false);
   const submission = createSubmission(SERVER_FIELDS);
-  const error = (field: DraftField) => problems()[field] ?? submission.fieldError(field);
+  // The server names a limit's field by its path in the input.
+  const serverField = (field: DraftField) => (isLimit(field) ? `limits.${field}` : field);
+  const error = (field: DraftField) => problems()[field] ?? submission.fieldError(serverField(field));
   const edited = (field: DraftField | "expiresAt") => {
     setSaved(false);
     setProblems((current) => ({ ...current, [field]: undefined }));
-    submission.clearFieldError(isLimit(field) ? "limits" : field);
+    submission.clearFieldError(field === "expiresAt" ? field : serverField(field));
+    if (isLimit(field)) submission.clearFieldError("limits");
   };
 
   function submit(event: SubmitEvent) {
@@ -80,7 +89,7 @@ export function RestrictionsForm(props: { credential: CredentialDetail; onSaved:
           edited(limit);
         }}
         error={error}
-        groupError={submission.fieldError("limits")}
+        groupError={SENDING_LIMITS.some((limit) => error(limit)) ? undefined : submission.fieldError("limits")}
       />
       <FormError message={submission.error()} />
       <Show when={saved()}>
