@@ -5,6 +5,8 @@ import { operatorScope } from "../identity/roles";
 import {
   countAgainstLimits,
   type LimitColumns,
+  limitColumns,
+  limitsOf,
   periodLimitReached,
   readUsage,
   recipientLimitPassed,
@@ -16,6 +18,17 @@ const NO_LIMITS: LimitColumns = {
   limitPerDay: null,
   limitRecipientsPerMessage: null,
 };
+
+describe("sending limits, stored and shown", () => {
+  it("store each limit given in its own column, clear the others, and show only those set", () => {
+    const columns = limitColumns({ perHour: 5, recipientsPerMessage: 2 });
+    expect(columns).toEqual({ ...NO_LIMITS, limitPerHour: 5, limitRecipientsPerMessage: 2 });
+    expect(limitsOf(columns)).toEqual({ perHour: 5, recipientsPerMessage: 2 });
+    const all = { perMinute: 1, perHour: 2, perDay: 3, recipientsPerMessage: 4 };
+    expect(limitsOf(limitColumns(all))).toEqual(all);
+    expect(limitsOf(NO_LIMITS)).toEqual({});
+  });
+});
 
 describe("sending limits, judged from the usage", () => {
   it("refuses more recipients than the limit, and allows exactly the limit", () => {
