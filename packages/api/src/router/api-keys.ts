@@ -1,31 +1,25 @@
 import { z } from "zod";
 import { apiKeyOutput, apiKeyWithTokenOutput, deletedOutput } from "../rest/outputs";
+import { restRoute } from "../rest/route";
 import { organizationProcedure, router } from "../trpc";
 
-const TAGS = ["API keys"];
+const rest = restRoute("API keys");
 
 export const apiKeysRouter = router({
   list: organizationProcedure("viewer")
-    .meta({ openapi: { method: "GET", path: "/api-keys", summary: "List the organization's API keys", tags: TAGS } })
+    .meta(rest("GET", "/api-keys", "List the organization's API keys"))
     .input(z.strictObject({}).optional())
     .output(z.array(apiKeyOutput))
     .query(({ ctx }) => ctx.core.apiKeys.list(ctx.scope.organizationId)),
 
   create: organizationProcedure("admin")
-    .meta({
-      openapi: {
-        method: "POST",
-        path: "/api-keys",
-        summary: "Create an API key; its token is shown only here",
-        tags: TAGS,
-      },
-    })
+    .meta(rest("POST", "/api-keys", "Create an API key; its token is shown only here"))
     .input(z.strictObject({ name: z.string().trim().min(1).max(100), role: z.enum(["admin", "viewer"]) }))
     .output(apiKeyWithTokenOutput)
     .mutation(({ ctx, input }) => ctx.core.apiKeys.create(ctx.scope, input)),
 
   revoke: organizationProcedure("admin")
-    .meta({ openapi: { method: "DELETE", path: "/api-keys/{id}", summary: "Revoke an API key", tags: TAGS } })
+    .meta(rest("DELETE", "/api-keys/{id}", "Revoke an API key"))
     .input(z.strictObject({ id: z.uuid() }))
     .output(deletedOutput)
     .mutation(async ({ ctx, input }) => {

@@ -1,12 +1,13 @@
 import { z } from "zod";
 import { auditPageOutput } from "../rest/outputs";
+import { restRoute } from "../rest/route";
 import { organizationProcedure, router } from "../trpc";
+
+const rest = restRoute("Audit log");
 
 export const auditLogRouter = router({
   list: organizationProcedure("viewer")
-    .meta({
-      openapi: { method: "GET", path: "/audit-log", summary: "Who changed what, newest first", tags: ["Audit log"] },
-    })
+    .meta(rest("GET", "/audit-log", "Who changed what, newest first"))
     .input(
       z
         .strictObject({

@@ -2,7 +2,10 @@ import { EVENT_TYPES } from "@relaypost/contract";
 import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { eventPageOutput } from "../rest/outputs";
+import { restRoute } from "../rest/route";
 import { organizationProcedure, router } from "../trpc";
+
+const rest = restRoute("Events");
 
 export const eventsRouter = router({
   /** The newest events (oldest first) and `resumeFrom`, the `lastEventId` that continues them live without a gap. */
@@ -26,9 +29,7 @@ export const eventsRouter = router({
 
   /** The events after `after`, oldest first: a poller passes back `nextAfter` and misses nothing that is kept. */
   list: organizationProcedure("viewer")
-    .meta({
-      openapi: { method: "GET", path: "/events", summary: "Events after an id, oldest first", tags: ["Events"] },
-    })
+    .meta(rest("GET", "/events", "Events after an id, oldest first"))
     .input(
       z
         .strictObject({

@@ -2,7 +2,10 @@ import { MESSAGE_STATUSES } from "@relaypost/contract";
 import { decodeKeysetCursor } from "@relaypost/core";
 import { z } from "zod";
 import { messagePageOutput } from "../rest/outputs";
+import { restRoute } from "../rest/route";
 import { organizationProcedure, router } from "../trpc";
+
+const rest = restRoute("Messages");
 
 /** Decoded here, so a forged cursor is refused on its field and never reaches SQL. */
 const cursor = z
@@ -23,14 +26,7 @@ export const messagesRouter = router({
    * filtered by credential, status, recipient and time.
    */
   list: organizationProcedure("viewer")
-    .meta({
-      openapi: {
-        method: "GET",
-        path: "/messages",
-        summary: "Accepted messages and what became of them, newest first",
-        tags: ["Messages"],
-      },
-    })
+    .meta(rest("GET", "/messages", "Accepted messages and what became of them, newest first"))
     .input(
       z
         .strictObject({

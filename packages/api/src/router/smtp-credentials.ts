@@ -16,14 +16,11 @@ import {
   credentialWithPasswordOutput,
   deletedOutput,
 } from "../rest/outputs";
+import { restRoute } from "../rest/route";
 import { organizationProcedure, router } from "../trpc";
 
 const id = z.strictObject({ id: z.uuid() });
-const TAGS = ["Credentials"];
-/** Served over REST at `method path` (under /api/v1) as well as over tRPC. */
-const rest = (method: "GET" | "POST" | "PATCH" | "DELETE", path: `/${string}`, summary: string) => ({
-  openapi: { method, path, summary, tags: TAGS },
-});
+const rest = restRoute("Credentials");
 /** Decoded here, so a forged cursor is refused on its field and never reaches SQL. */
 const cursor = z
   .string()
