@@ -1,5 +1,14 @@
 import { type Browser, expect, type Page, test } from "@playwright/test";
-import { copyRevealedPassword, createCredential, row, screenshot, sendMail, signUp, smtpLogin } from "./support";
+import {
+  copyRevealedPassword,
+  createCredential,
+  invitationLink,
+  row,
+  screenshot,
+  sendMail,
+  signUp,
+  smtpLogin,
+} from "./support";
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -128,13 +137,7 @@ test.describe("a credential's restrictions", () => {
     await expect(owner.getByRole("status").filter({ hasText: "Restrictions saved." })).toBeVisible();
     const detailPath = new URL(owner.url()).pathname;
 
-    await owner.getByRole("link", { name: "Members" }).click();
-    await owner.getByRole("button", { name: "Invite by link" }).click();
-    const invite = owner.getByRole("dialog", { name: "Invite by link" });
-    await invite.getByLabel("Role").selectOption("viewer");
-    await invite.getByRole("button", { name: "Create link" }).click();
-    const link = await invite.getByTestId("invitation-link").inputValue();
-    await invite.getByRole("button", { name: "Done" }).click();
+    const link = await invitationLink(owner, "viewer");
 
     const viewer = await utcPage(browser, { width: 390, height: 844 });
     await signUp(viewer, "Viewer's own org");

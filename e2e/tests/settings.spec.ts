@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { createCredential, newPage, row, screenshot, signUp } from "./support";
+import { createCredential, invitationLink, newPage, row, screenshot, signUp } from "./support";
 
 test.describe("API keys, members and audit log", () => {
   test("an invited viewer sees everything read-only, a newcomer signs up into the inviting organization; API keys are revealed once and revocable", async ({
@@ -101,14 +101,8 @@ test.describe("API keys, members and audit log", () => {
   }) => {
     const owner = await newPage(browser);
     const ownerAccount = await signUp(owner, "Consent Co");
-    await owner.getByRole("link", { name: "Members" }).click();
+    const link = await invitationLink(owner, "admin");
     await expect(owner.getByRole("button", { name: /add member/i })).toHaveCount(0);
-    await owner.getByRole("button", { name: "Invite by link" }).click();
-    const invite = owner.getByRole("dialog", { name: "Invite by link" });
-    await invite.getByLabel("Role").selectOption("admin");
-    await invite.getByRole("button", { name: "Create link" }).click();
-    const link = await invite.getByTestId("invitation-link").inputValue();
-    await invite.getByRole("button", { name: "Done" }).click();
 
     const existing = await signUp(await newPage(browser), "Existing's own");
     const page = await newPage(browser);

@@ -148,6 +148,18 @@ export async function sendMails(username: string, password: string, subjects: st
   }
 }
 
+/** An invitation link to `page`'s organization, made on its Members page, for `role`. */
+export async function invitationLink(page: Page, role: "admin" | "viewer"): Promise<string> {
+  await page.getByRole("link", { name: "Members" }).click();
+  await page.getByRole("button", { name: "Invite by link" }).click();
+  const invite = page.getByRole("dialog", { name: "Invite by link" });
+  await invite.getByLabel("Role").selectOption(role);
+  await invite.getByRole("button", { name: "Create link" }).click();
+  const link = await invite.getByTestId("invitation-link").inputValue();
+  await invite.getByRole("button", { name: "Done" }).click();
+  return link;
+}
+
 /** Saves a screenshot of a main screen for CI artifacts; one-time secrets are masked. */
 export async function screenshot(page: Page, name: string) {
   await page.screenshot({
