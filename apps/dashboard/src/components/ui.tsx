@@ -110,3 +110,15 @@ export function Table(props: { caption: string; head: string[]; children: JSX.El
     </div>
   );
 }
+
+/** A panel that calls for the admin's attention, titled beside a shield. */
+export function WarningPanel(props: { id: string; title: string; children: JSX.Element }) {
+  return (
+    <section class="panel panel-warning" aria-labelledby={props.id}>
+      <h2 id={props.id} class="panel-title">
+        <Icon name="shield" /> {props.title}
+      </h2>
+      {props.children}
+    </section>
+  );
+}

@@ -1,8 +1,7 @@
 import { useQuery, useQueryClient } from "@tanstack/solid-query";
 import { createEffect, createMemo, createSignal, For, onCleanup, Show } from "solid-js";
 import { FormError } from "../../components/form";
-import { Icon } from "../../components/icon";
-import { RelativeTime } from "../../components/ui";
+import { RelativeTime, WarningPanel } from "../../components/ui";
 import { errorMessage, type Outputs } from "../../lib/api";
 import { useNow } from "../../lib/clock";
 import { queryKeys } from "../../lib/query";
@@ -44,10 +43,7 @@ export function LoginBlocks() {
   };
   return (
     <Show when={active().length > 0}>
-      <section class="panel panel-warning" aria-labelledby="login-blocks-title">
-        <h2 id="login-blocks-title" class="panel-title">
-          <Icon name="shield" /> Blocked addresses
-        </h2>
+      <WarningPanel id="login-blocks-title" title="Blocked addresses">
         <p class="muted">
           Too many failed logins came from these addresses. Until a block ends, new logins from there to this
           organization's credentials are refused, your own applications' too. Other organizations are not affected.
@@ -60,7 +56,7 @@ export function LoginBlocks() {
             )}
           </For>
         </ul>
-      </section>
+      </WarningPanel>
     </Show>
   );
 }

@@ -1,6 +1,5 @@
 import { createMemo, For, Show } from "solid-js";
-import { Icon } from "../../components/icon";
-import { RelativeTime } from "../../components/ui";
+import { RelativeTime, WarningPanel } from "../../components/ui";
 import type { Credential } from "../../lib/api";
 import { useNow } from "../../lib/clock";
 import { formatDate } from "../../lib/time";
@@ -13,14 +12,11 @@ export function SecurityFlags(props: { credentials: Credential[]; actions: Crede
   const flagged = createMemo(() => props.credentials.filter((c) => isUnused(c, now()) || isPasswordOld(c, now())));
   return (
     <Show when={flagged().length > 0}>
-      <section class="panel panel-warning" aria-labelledby="flags-title">
-        <h2 id="flags-title" class="panel-title">
-          <Icon name="shield" /> Security recommendations
-        </h2>
+      <WarningPanel id="flags-title" title="Security recommendations">
         <ul class="flags" data-testid="security-flags">
           <For each={flagged()}>{(c) => <Flag credential={c} actions={props.actions} now={now()} />}</For>
         </ul>
-      </section>
+      </WarningPanel>
     </Show>
   );
 }
