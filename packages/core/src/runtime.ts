@@ -100,6 +100,7 @@ export async function createRuntime(
     publisher,
     refusals,
     onError: (error) => onError("attributing a refused login", error),
+    onOutage: (error) => onError("SMTP login (answered 454)", error),
   });
   const intake = createMessageIntake(db, {
     retentionMs: config.messageRetentionMs,

@@ -1,15 +1,18 @@
 import { createTestDatabase, type TestDatabase } from "@relaypost/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemActor } from "../actor";
-import { createRuntime, type Runtime } from "../runtime";
+import { createRuntime, type FaultReporter, type Runtime } from "../runtime";
 import { formatSmtpPassword, generateLookupId, parseSmtpPassword } from "../smtp-credentials/password";
 
 const session = (remoteAddress: string) => ({ remoteAddress, method: "PLAIN", tls: true });
 
 /** A database, its runtime (throttle delays shortened) and one organization with one credential. */
-async function loginFixture() {
+async function loginFixture(onError?: FaultReporter) {
   const database: TestDatabase = await createTestDatabase();
-  const runtime = await createRuntime(database, { smtpThrottle: { delayAfter: 1, blockAfter: 2, baseDelayMs: 1 } });
+  const runtime = await createRuntime(database, {
+    smtpThrottle: { delayAfter: 1, blockAfter: 2, baseDelayMs: 1 },
+    ...(onError ? { onError } : {}),
+  });
   const { organization } = await runtime.core.organizations.create({
     name: "Login",
     owner: { email: "owner@login.test", password: "owner-password-1" },
@@ -112,12 +115,14 @@ describe("the SMTP login use case", () => {
 });
 
 describe("the SMTP login use case without its database", () => {
-  it("answers unavailable, never refused, when the database cannot be asked", async () => {
-    const { database, runtime, credential } = await loginFixture();
+  it("answers unavailable, never refused, when the database cannot be asked, and tells the operator why", async () => {
+    const faults: string[] = [];
+    const { database, runtime, credential } = await loginFixture((where) => faults.push(where));
     try {
       await runtime.close();
       await database.close();
       expect(await runtime.smtpLogin.login(credential, session("192.0.2.5"))).toEqual({ kind: "unavailable" });
+      expect(faults).toContain("SMTP login (answered 454)");
     } finally {
       // On PostgreSQL this still drops the database.
       await database.destroy().catch(() => {});

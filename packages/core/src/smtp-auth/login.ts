@@ -40,6 +40,8 @@ export interface SmtpLoginDependencies {
   refusals: Pick<RefusalAggregator, "record">;
   /** Where a failure to attribute a refusal by username goes; the login's answer does not depend on it. */
   onError?: (error: unknown) => void;
+  /** Why a login was answered `unavailable` because the database failed: the client hears only "try again". */
+  onOutage?: (error: unknown) => void;
 }
 
 /** Refusals whose password names no credential: told to the organizations with a credential of that username. */
@@ -134,7 +136,8 @@ export function createSmtpLogin(deps: SmtpLoginDependencies) {
       try {
         return await verify(attempt, session);
       } catch (error) {
-        if (!(error instanceof CredentialStoreUnavailableError || error instanceof HasherBusyError)) throw error;
+        if (error instanceof CredentialStoreUnavailableError) deps.onOutage?.(error.cause ?? error);
+        else if (!(error instanceof HasherBusyError)) throw error;
         return { kind: "unavailable" };
       }
     },

@@ -16,10 +16,14 @@ const liveAttempts = (column: SQL, cutoff: number) =>
 const countOf = (attempts: SQL) => sql`(select count(*) from jsonb_object_keys(${attempts}))::int`;
 
 /**
- * Attempts in PostgreSQL, one row per key. A reservation is one statement: it locks the keys' rows, counts what is
- * live, and adds the fingerprint with INSERT … ON CONFLICT DO UPDATE, which works on each row's newest version under
- * that lock. Reservations racing from several processes are therefore counted one after another and a limit holds
- * across all of them. Every statement takes its rows in key order, so two of them never wait on each other.
+ * Attempts in PostgreSQL, one row per key. A reservation first makes sure every key has a row, then in one statement
+ * locks the rows, counts what is live, and adds the fingerprint with INSERT … ON CONFLICT DO UPDATE, which works on
+ * each row's newest version under that lock. Reservations racing from several processes are therefore counted one
+ * after another and a limit holds across all of them.
+ *
+ * Every statement takes its rows in key order, so two of them never wait on each other in a cycle. Rows are created
+ * beforehand because a statement that locked the keys already kept and then inserted the new ones would take a new
+ * key smaller than a kept one out of order, and two such reservations deadlock.
  */
 export function createPostgresAttemptStore(db: Database): AttemptStore {
   return {
@@ -29,6 +33,9 @@ export function createPostgresAttemptStore(db: Database): AttemptStore {
       const live = liveAttempts(sql`login_attempts.attempts`, cutoff);
       // The caller's clock, as for the attempts themselves, so pruning and counting agree.
       const stamp = sql`to_timestamp(${nowMs}::bigint / 1000.0)`;
+      await db.execute(sql`insert into login_attempts (key, attempts, updated_at)
+          select k, '{}'::jsonb, ${stamp} from unnest(${textArray(keys)}) as k order by k
+          on conflict (key) do nothing`);
       return queryRows<{ key: string; before: number; after: number }>(
         db,
         sql`with locked as (
@@ -39,6 +46,7 @@ export function createPostgresAttemptStore(db: Database): AttemptStore {
             select k, jsonb_build_object(${fingerprint}::text, ${nowMs}::bigint), ${stamp}
             -- The join makes the rows locked and counted before anything is written.
             from unnest(${textArray(keys)}) as k left join locked on locked.key = k
+            order by k
             on conflict (key) do update set
               attempts = case
                 when ${live} ? ${fingerprint}::text or ${countOf(live)} < ${cap}::int
