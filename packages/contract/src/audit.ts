@@ -20,5 +20,9 @@ export const AUDIT_ACTIONS = [
   "upstream.updated",
   "upstream.cleared",
   "smtp_login_block.lifted",
+  "webhook.created",
+  "webhook.updated",
+  "webhook.deleted",
+  "webhook.secret_rotated",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

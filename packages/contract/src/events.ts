@@ -46,6 +46,7 @@ export const EVENT_TYPES = [
   ...MESSAGE_EVENT_TYPES,
   "message.rejected",
   ...CREDENTIAL_EVENT_TYPES,
+  "webhook.disabled",
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -115,6 +116,16 @@ export type CredentialChangeData = {
   changed?: string[];
 };
 
+/** A webhook endpoint RelayPost turned off because its deliveries kept failing. */
+export type WebhookDisabledData = {
+  endpointId: string;
+  url: string;
+  /** Failed attempts in a row when it was turned off. */
+  failures: number;
+  /** The endpoint's last answer: an HTTP status and the start of the body, or why it could not be reached. */
+  lastResponse: string | null;
+};
+
 /** The `data` each event type carries. */
 export interface EventDataByType {
   "auth.succeeded": LoginData;
@@ -132,6 +143,7 @@ export interface EventDataByType {
   "credential.deleted": CredentialChangeData;
   "credential.expired": CredentialChangeData;
   "credential.previous_password_ended": CredentialChangeData;
+  "webhook.disabled": WebhookDisabledData;
 }
 
 /** The type and data of an event, as a union discriminated on `type`. */

@@ -63,6 +63,9 @@ import { createCredentialLifecycle, type Scope } from "./smtp-credentials/lifecy
 import { getCredential, type ListQuery, listCredentials } from "./smtp-credentials/listing";
 import { type AttemptStore, createMemoryAttemptStore } from "./throttle/attempt-store";
 import { DEFAULT_THROTTLE_POLICY, type ThrottlePolicy } from "./throttle/throttle";
+import { listWebhookDeliveries, type WebhookDeliveryQuery } from "./webhooks/delivery-log";
+import type { WebhookNetworkPolicy } from "./webhooks/endpoint-address";
+import { createWebhookEndpoints } from "./webhooks/endpoints";
 
 export interface CoreOptions {
   db: Database;
@@ -82,6 +85,8 @@ export interface CoreOptions {
   keyring?: Keyring | undefined;
   /** The server's default upstream (RELAY_URL), which "test connection" tries for organizations without their own. */
   serverUpstream?: Upstream | undefined;
+  /** Which addresses webhook endpoints may have; public ones over HTTPS only by default. */
+  webhookPolicy?: WebhookNetworkPolicy;
 }
 
 /** The domain, bound to one database: what every transport calls. */
@@ -95,6 +100,7 @@ export function createCore({
   now = () => new Date(),
   keyring,
   serverUpstream,
+  webhookPolicy = { allowPrivateNetworks: false },
 }: CoreOptions): Core {
   const signIn = createSignIn(db, hasher, attempts, signInThrottle);
   return {
@@ -121,6 +127,11 @@ export function createCore({
       set: (scope: RoleScope, input: UpstreamInput) => setOrganizationUpstream(db, keyring, scope, input),
       clear: (scope: RoleScope) => clearOrganizationUpstream(db, scope),
       test: (organizationId: string) => testOrganizationUpstream(db, keyring, serverUpstream, organizationId),
+    },
+    webhooks: {
+      ...createWebhookEndpoints(db, keyring, webhookPolicy),
+      deliveries: (organizationId: string, query: WebhookDeliveryQuery) =>
+        listWebhookDeliveries(db, organizationId, query),
     },
     users: {
       create: (input: { email: string; password: string; name?: string }) => createUser(db, hasher, input),

@@ -64,3 +64,18 @@ export { DEFAULT_BODY_RETENTION_MS, DEFAULT_MESSAGE_RETENTION_MS } from "./smtp-
 export type { SmtpSubmission } from "./smtp-submission/submission";
 export { DEFAULT_THROTTLE_POLICY, type ThrottlePolicy } from "./throttle/throttle";
 export { hashToken } from "./tokens";
+export {
+  WEBHOOK_DELIVERY_STATUSES,
+  type WebhookDelivery,
+  type WebhookDeliveryPage,
+  type WebhookDeliveryStatus,
+} from "./webhooks/delivery-log";
+export type { WebhookDeliveryOptions } from "./webhooks/delivery-worker";
+export type { WebhookNetworkPolicy } from "./webhooks/endpoint-address";
+export {
+  DEFAULT_ROTATION_OVERLAP_HOURS,
+  MAX_ENDPOINTS_PER_ORGANIZATION,
+  MISSING_KEY_FOR_WEBHOOKS,
+  type WebhookEndpoint,
+  type WebhookEndpointWithSecret,
+} from "./webhooks/endpoints";

@@ -18,6 +18,7 @@ import { createMessageIntake } from "./smtp-submission/message-intake";
 import { createSmtpSubmission } from "./smtp-submission/submission";
 import { attemptStoreFor } from "./throttle/store-for-database";
 import type { ThrottlePolicy } from "./throttle/throttle";
+import { createWebhookWorker, type WebhookDeliveryOptions } from "./webhooks/delivery-worker";
 
 export type FaultReporter = (where: string, error: unknown) => void;
 
@@ -49,9 +50,15 @@ export interface RuntimeConfig {
     /** Deliver in the background (default); a test turns it off to drive rounds itself with `relay.runOnce()`. */
     background?: boolean;
   };
+  /** Webhook delivery settings; `policy` also rules which endpoint URLs can be registered. */
+  webhooks?: Partial<WebhookDeliveryOptions> & {
+    /** Deliver in the background (default); a test turns it off to drive rounds with `webhooks.runOnce()`. */
+    background?: boolean;
+  };
 }
 
 const MAINTENANCE_EVERY_MS = 10 * 60 * 1000;
+const WEBHOOK_WAKE_DELAY_MS = 100;
 
 /**
  * Everything one RelayPost process runs on a database: the core services, the event bus and publisher (whose
@@ -79,6 +86,7 @@ export async function createRuntime(
   const { keyring } = config;
   const serverUpstream = config.relay?.upstream;
   const throttle = createLoginThrottle(attempts, config.smtpThrottle);
+  const webhookPolicy = config.webhooks?.policy ?? { allowPrivateNetworks: false };
   const core = createCore({
     db,
     bus,
@@ -89,6 +97,7 @@ export async function createRuntime(
     now,
     keyring,
     serverUpstream,
+    webhookPolicy,
   });
   const verifier = createSmtpVerifier({ db, hasher: createSmtpHasher() });
   const refusals = createRefusalAggregator(publisher, config.refusals);
@@ -127,6 +136,25 @@ export async function createRuntime(
       })
     : undefined;
   if (relay && config.relay?.background !== false) relay.start();
+  const webhooks = createWebhookWorker(
+    { ...config.webhooks, policy: webhookPolicy },
+    {
+      db,
+      keyring,
+      onError: (error) => onError("webhook delivery", error),
+      onCommitted: bus.offer,
+    },
+  );
+  // Any committed event may be one an endpoint waits for; the poll catches retries coming due. A flood of events wakes
+  // the workers a few times a second rather than once per event: each round fans out a whole batch.
+  let webhookWake: NodeJS.Timeout | undefined;
+  const stopWakingWebhooks = bus.subscribe(() => {
+    webhookWake ??= setTimeout(() => {
+      webhookWake = undefined;
+      webhooks.wake();
+    }, WEBHOOK_WAKE_DELAY_MS);
+  });
+  if (config.webhooks?.background !== false) webhooks.start();
 
   /** One pass of clean-up; each task's fault is reported and leaves the others to run. */
   async function runMaintenance(): Promise<void> {
@@ -154,6 +182,8 @@ export async function createRuntime(
     smtpSubmission,
     /** This process's delivery workers; absent without `config.relay`. */
     relay,
+    /** This process's webhook workers. */
+    webhooks,
     refusals,
     lastUsed,
     /** Revocations announced on any process: live connections of the revoked party must end. */
@@ -175,7 +205,10 @@ export async function createRuntime(
       closing ??= (async () => {
         clearInterval(maintenance);
         stopWaking?.();
+        stopWakingWebhooks();
+        clearTimeout(webhookWake);
         await relay?.stop();
+        await webhooks.stop();
         refusals.close();
         await lastUsed.flush();
         await publisher.flush();

@@ -27,6 +27,13 @@ import type { LoginBlock } from "./smtp-auth/login-blocks";
 import type { SmtpCredential, SmtpCredentialDetail } from "./smtp-credentials/credential";
 import type { CredentialUpdate, CredentialWithPassword, NewCredentialInput, Scope } from "./smtp-credentials/lifecycle";
 import type { CredentialPage, ListQuery } from "./smtp-credentials/listing";
+import type { WebhookDeliveryPage, WebhookDeliveryQuery } from "./webhooks/delivery-log";
+import type {
+  NewWebhookEndpoint,
+  WebhookEndpoint,
+  WebhookEndpointChanges,
+  WebhookEndpointWithSecret,
+} from "./webhooks/endpoints";
 
 /**
  * The domain as every transport sees it, spelled out in plain types. It names no database or driver type, so the
@@ -81,6 +88,16 @@ export interface Core {
     clear(scope: RoleScope): Promise<{ cleared: boolean }>;
     /** Connects to the organization's upstream (or the server's default) and reports its greeting or AUTH reply. */
     test(organizationId: string): Promise<UpstreamTestResult>;
+  };
+  /** Webhook endpoints: the secret is shown once, on create and rotate; deliveries are logged per endpoint. */
+  webhooks: {
+    list(organizationId: string): Promise<WebhookEndpoint[]>;
+    create(scope: Scope, input: NewWebhookEndpoint): Promise<WebhookEndpointWithSecret>;
+    update(scope: Scope, id: string, changes: WebhookEndpointChanges): Promise<WebhookEndpoint>;
+    delete(scope: Scope, id: string): Promise<{ id: string }>;
+    /** A new secret; the previous one keeps signing beside it for `keepPreviousHours`. */
+    rotateSecret(scope: Scope, id: string, keepPreviousHours?: number): Promise<WebhookEndpointWithSecret>;
+    deliveries(organizationId: string, query: WebhookDeliveryQuery): Promise<WebhookDeliveryPage>;
   };
   users: {
     create(input: { email: string; password: string; name?: string }): Promise<User>;

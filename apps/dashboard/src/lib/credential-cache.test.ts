@@ -51,6 +51,7 @@ const SAMPLE_DATA: EventDataByType = {
   "credential.deleted": { actor: "admin", active: true },
   "credential.expired": { actor: "system", active: true },
   "credential.previous_password_ended": { actor: "admin", active: true },
+  "webhook.disabled": { endpointId: "w1", url: "https://hooks.example.com/", failures: 10, lastResponse: "HTTP 500" },
 };
 
 const event = (type: LiveEvent["type"], credentialId: string | null): LiveEvent => ({

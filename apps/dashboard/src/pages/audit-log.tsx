@@ -33,6 +33,10 @@ const ACTIONS: Record<AuditAction, string> = {
   "upstream.updated": "Changed the upstream",
   "upstream.cleared": "Removed the upstream (back to the server default)",
   "smtp_login_block.lifted": "Lifted an SMTP login block on an address",
+  "webhook.created": "Added webhook endpoint",
+  "webhook.updated": "Changed webhook endpoint",
+  "webhook.deleted": "Deleted webhook endpoint",
+  "webhook.secret_rotated": "Rotated the signing secret of webhook endpoint",
 };
 
 export function AuditLogPage() {

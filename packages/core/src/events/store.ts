@@ -55,7 +55,7 @@ export interface EventQuery {
   limit: number;
 }
 
-export async function readEvents(db: Database, query: EventQuery): Promise<RelayEvent[]> {
+export async function readEvents(db: Executor, query: EventQuery): Promise<RelayEvent[]> {
   const t = schema.events;
   const filters: (SQL | undefined)[] = [
     gt(t.id, query.afterId),
@@ -103,7 +103,7 @@ export async function recentEvents(
   return { events: rows.reverse().map(toRelayEvent), resumeFrom: latest?.id ?? 0 };
 }
 
-export async function latestEventId(db: Database): Promise<number> {
+export async function latestEventId(db: Executor): Promise<number> {
   const [row] = await queryRows<{ id: string | number | null }>(db, sql`select max(id) as id from events`);
   return Number(row?.id ?? 0);
 }

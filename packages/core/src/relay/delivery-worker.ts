@@ -1,5 +1,6 @@
 import type { Database } from "@relaypost/db";
 import type { NewEvent, RelayEvent } from "../events/types";
+import { createWorkLoop } from "../work-loop";
 import { applyAnswer, decideFate, exponentialBackoff } from "./attempt-outcome";
 import { type AttemptRecord, type ClaimedMessage, claimDue } from "./outbox";
 import { createOutcomeWriter } from "./outcome-writer";
@@ -61,9 +62,8 @@ function eventOf({ message, fate, reply }: AttemptRecord): NewEvent {
 /**
  * This process's delivery workers: they claim due messages from the outbox (outbox.ts), hand each to its
  * organization's upstream, or the server's default, over a pooled connection (upstream-clients.ts) and write what
- * became of it, with its event, as soon as it is known, so one slow message holds up nobody else's outcome. `start` keeps up to `capacity` deliveries going while messages are due and
- * otherwise waits for a wake-up (a message queued on any process) or the poll interval; `runOnce` is one round,
- * which tests await instead.
+ * became of it, with its event, as soon as it is known, so one slow message holds up nobody else's outcome. The
+ * rounds, wake-ups and polling are the work loop's (work-loop.ts); a message queued on any process wakes it.
  */
 export function createDeliveryWorker(options: DeliveryOptions, deps: DeliveryDependencies) {
   const maxConnections = options.maxConnections ?? 5;
@@ -103,93 +103,20 @@ export function createDeliveryWorker(options: DeliveryOptions, deps: DeliveryDep
     }
   }
 
-  const inFlight = new Set<Promise<void>>();
-
-  /** Claims up to `limit` due messages and starts delivering each; resolves with the deliveries. */
-  async function claimAndStart(limit: number): Promise<Promise<void>[]> {
-    await deps.beforeClaim?.();
-    const claimed = await claimDue(deps.db, { limit, now: now(), leaseMs });
-    return claimed.map((message) => {
-      const delivery = deliver(message).finally(() => {
-        inFlight.delete(delivery);
-        if (backlog) wakeUp?.();
-      });
-      inFlight.add(delivery);
-      return delivery;
-    });
-  }
-
-  /** One round, for tests: claims what is due (as many as there are free slots), delivers it all and waits. */
-  async function runOnce(): Promise<number> {
-    const deliveries = await claimAndStart(capacity - inFlight.size);
-    await Promise.all(deliveries);
-    return deliveries.length;
-  }
-
-  let running: Promise<void> | undefined;
-  let stopped = false;
-  let wakeUp: (() => void) | undefined;
-  let woken = false;
-  /** Every slot is taken, or the last claim filled them all: more is probably due, so a freed slot looks again. */
-  let backlog = false;
-
-  function idle(): Promise<void> {
-    if (woken) {
-      woken = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, pollIntervalMs);
-      function done() {
-        clearTimeout(timer);
-        wakeUp = undefined;
-        woken = false;
-        resolve();
-      }
-      wakeUp = done;
-    });
-  }
-
-  /** Keeps every slot busy while messages are due; otherwise waits for a wake-up, a freed slot or the poll. */
-  async function loop(): Promise<void> {
-    while (!stopped) {
-      const free = capacity - inFlight.size;
-      if (free > 0) {
-        let claimed = 0;
-        try {
-          claimed = (await claimAndStart(free)).length;
-        } catch (error) {
-          deps.onError(error);
-        }
-        backlog = claimed === free;
-        if (backlog) continue;
-      } else {
-        backlog = true;
-      }
-      if (!stopped) await idle();
-    }
-  }
+  const loop = createWorkLoop(
+    async (limit: number) => {
+      await deps.beforeClaim?.();
+      return claimDue(deps.db, { limit, now: now(), leaseMs });
+    },
+    deliver,
+    { capacity, pollIntervalMs, onError: deps.onError },
+  );
 
   return {
-    runOnce,
-    /** Rounds until nothing is due (deferred messages wait for their time, so this ends). */
-    async drain(): Promise<void> {
-      while ((await runOnce()) > 0);
-    },
-    start(): void {
-      running ??= loop();
-    },
-    /** A message was queued: look now rather than at the next poll. */
-    wake(): void {
-      woken = true;
-      wakeUp?.();
-    },
+    ...loop,
     /** Stops claiming, lets the deliveries under way finish and be written, then closes the upstream connections. */
     async stop(): Promise<void> {
-      stopped = true;
-      wakeUp?.();
-      await running;
-      await Promise.all(inFlight);
+      await loop.stop();
       clients.close();
     },
   };

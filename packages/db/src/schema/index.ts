@@ -8,3 +8,4 @@ export * from "./organizations";
 export * from "./smtp-credentials";
 export * from "./smtp-messages";
 export * from "./users";
+export * from "./webhooks";

@@ -1,0 +1,198 @@
+import { randomBytes } from "node:crypto";
+import { createTestDatabase, type TestDatabase } from "@relaypost/db/testing";
+import { Webhook } from "standardwebhooks";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { systemActor } from "../actor";
+import { Keyring } from "../relay/secret-box";
+import { createRuntime, type Runtime, type RuntimeConfig } from "../runtime";
+import { startReceiver } from "./receiver.test-support";
+
+const keyring = new Keyring(randomBytes(32));
+const ALLOW_LOOPBACK = { allowPrivateNetworks: true };
+
+let database: TestDatabase;
+const runtimes: Runtime[] = [];
+const receivers: Array<{ close(): Promise<void> }> = [];
+
+async function runtimeWith(webhooks: RuntimeConfig["webhooks"] = {}) {
+  const runtime = await createRuntime(database, {
+    keyring,
+    webhooks: { policy: ALLOW_LOOPBACK, background: false, backoff: () => 0, ...webhooks },
+  });
+  runtimes.push(runtime);
+  return runtime;
+}
+
+async function organization(runtime: Runtime, name = "Hooks") {
+  const { organization: org } = await runtime.core.organizations.create({
+    name,
+    owner: { email: `owner-${randomBytes(4).toString("hex")}@hooks.test`, password: "owner-password-1" },
+  });
+  return { organizationId: org.id, actor: systemActor("test") };
+}
+
+async function receiver(script?: Parameters<typeof startReceiver>[0]) {
+  const started = await startReceiver(script);
+  receivers.push(started);
+  return started;
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterEach(async () => {
+  for (const runtime of runtimes.splice(0)) await runtime.close();
+  for (const r of receivers.splice(0)) await r.close();
+});
+afterAll(() => database.destroy());
+
+describe("webhooks", () => {
+  it("sends each event once, signed per Standard Webhooks with the secret shown at creation, and logs the answer", async () => {
+    const runtime = await runtimeWith();
+    const scope = await organization(runtime);
+    const hook = await receiver();
+    const { endpoint, secret } = await runtime.core.webhooks.create(scope, { url: hook.url });
+    expect(secret).toMatch(/^whsec_/);
+    const { credential } = await runtime.core.smtpCredentials.create(scope, {});
+    await runtime.webhooks.drain();
+
+    expect(hook.received).toHaveLength(1);
+    const [request] = hook.received;
+    const headers = request?.headers as Record<string, string>;
+    const verified = new Webhook(secret).verify(request?.body ?? "", headers) as {
+      type: string;
+      data: { id: number; credentialId: string; type: string };
+    };
+    expect(verified).toMatchObject({ type: "credential.created", data: { credentialId: credential.id } });
+    expect(headers["webhook-id"]).toBe(`msg_${verified.data.id}`);
+    const { items } = await runtime.core.webhooks.deliveries(scope.organizationId, {
+      endpointId: endpoint.id,
+      limit: 10,
+    });
+    expect(items).toMatchObject([{ status: "delivered", attempts: 1, lastStatus: 200, lastResponse: "ok" }]);
+  });
+
+  it("sends only the chosen types, nothing from before it was added, and nothing of another organization", async () => {
+    const runtime = await runtimeWith();
+    const scope = await organization(runtime);
+    const other = await organization(runtime, "Other");
+    await runtime.core.smtpCredentials.create(scope, {});
+    const hook = await receiver();
+    await runtime.core.webhooks.create(scope, { url: hook.url, eventTypes: ["credential.deleted"] });
+    const { credential } = await runtime.core.smtpCredentials.create(scope, {});
+    await runtime.core.smtpCredentials.create(other, {});
+    await runtime.core.smtpCredentials.delete(scope, credential.id);
+    await runtime.webhooks.drain();
+    expect(hook.received.map((r) => JSON.parse(r.body).type)).toEqual(["credential.deleted"]);
+  });
+
+  it("retries a failing endpoint and delivers the same message once it answers, keeping each answer", async () => {
+    const runtime = await runtimeWith();
+    const scope = await organization(runtime);
+    const hook = await receiver([{ status: 500, body: "boom" }]);
+    const { endpoint } = await runtime.core.webhooks.create(scope, { url: hook.url });
+    await runtime.core.smtpCredentials.create(scope, {});
+    await runtime.webhooks.runOnce();
+    const failed = await runtime.core.webhooks.deliveries(scope.organizationId, { endpointId: endpoint.id, limit: 10 });
+    expect(failed.items).toMatchObject([{ status: "pending", attempts: 1, lastStatus: 500, lastResponse: "boom" }]);
+    await runtime.webhooks.drain();
+    const [first, second] = hook.received;
+    expect(second?.headers["webhook-id"]).toBe(first?.headers["webhook-id"]);
+    expect(second?.body).toBe(first?.body);
+    const delivered = await runtime.core.webhooks.deliveries(scope.organizationId, {
+      endpointId: endpoint.id,
+      limit: 10,
+    });
+    expect(delivered.items).toMatchObject([{ status: "delivered", attempts: 2, lastStatus: 200 }]);
+  });
+
+  it("gives a delivery up as failed when its attempts run out, and never sends it again", async () => {
+    const runtime = await runtimeWith({ maxAttempts: 2 });
+    const scope = await organization(runtime);
+    const hook = await receiver([{ status: 503 }, { status: 503 }]);
+    const { endpoint } = await runtime.core.webhooks.create(scope, { url: hook.url });
+    await runtime.core.smtpCredentials.create(scope, {});
+    await runtime.webhooks.drain();
+    await runtime.webhooks.drain();
+    expect(hook.received).toHaveLength(2);
+    const { items } = await runtime.core.webhooks.deliveries(scope.organizationId, {
+      endpointId: endpoint.id,
+      limit: 10,
+    });
+    expect(items).toMatchObject([{ status: "failed", attempts: 2, lastStatus: 503, nextAttemptAt: null }]);
+  });
+
+  it("turns an endpoint off after repeated failure with a webhook.disabled event; on again, it gets what waited", async () => {
+    const runtime = await runtimeWith({ disableAfterFailures: 2, disableAfterMs: 0 });
+    const scope = await organization(runtime);
+    const hook = await receiver([{ status: 500 }, { status: 500 }]);
+    const { endpoint } = await runtime.core.webhooks.create(scope, { url: hook.url });
+    await runtime.core.smtpCredentials.create(scope, {});
+    await runtime.webhooks.drain();
+    await runtime.webhooks.drain();
+    expect(hook.received).toHaveLength(2);
+    const [off] = await runtime.core.webhooks.list(scope.organizationId);
+    expect(off).toMatchObject({ enabled: false, consecutiveFailures: 2 });
+    expect(off?.disabledReason).toContain("HTTP 500");
+    const events = await runtime.core.events.since({
+      organizationId: scope.organizationId,
+      afterId: 0,
+      limit: 100,
+      types: ["webhook.disabled"],
+    });
+    expect(events).toMatchObject([
+      { type: "webhook.disabled", data: { endpointId: endpoint.id, failures: 2, lastResponse: "HTTP 500" } },
+    ]);
+
+    const on = await runtime.core.webhooks.update(scope, endpoint.id, { enabled: true });
+    expect(on).toMatchObject({ enabled: true, disabledReason: null, consecutiveFailures: 0 });
+    await runtime.webhooks.drain();
+    expect(hook.received.at(-1)?.headers["webhook-id"]).toBe(hook.received[0]?.headers["webhook-id"]);
+    expect(hook.received).toHaveLength(3);
+  });
+
+  it("signs with the new and the previous secret during a rotation's overlap, and with the new one alone without", async () => {
+    const runtime = await runtimeWith();
+    const scope = await organization(runtime);
+    const hook = await receiver();
+    const { endpoint, secret: first } = await runtime.core.webhooks.create(scope, { url: hook.url });
+    const { secret: second } = await runtime.core.webhooks.rotateSecret(scope, endpoint.id, 24);
+    await runtime.core.smtpCredentials.create(scope, {});
+    await runtime.webhooks.drain();
+    const verifyWith = (secret: string, n: number) => () =>
+      new Webhook(secret).verify(hook.received[n]?.body ?? "", hook.received[n]?.headers as Record<string, string>);
+    expect(verifyWith(first, 0)).not.toThrow();
+    expect(verifyWith(second, 0)).not.toThrow();
+
+    const { secret: third } = await runtime.core.webhooks.rotateSecret(scope, endpoint.id, 0);
+    await runtime.core.smtpCredentials.create(scope, {});
+    await runtime.webhooks.drain();
+    expect(verifyWith(third, 1)).not.toThrow();
+    expect(verifyWith(second, 1)).toThrow();
+  });
+
+  it("keeps the secret only sealed: the stored row does not contain it", async () => {
+    const runtime = await runtimeWith();
+    const scope = await organization(runtime);
+    const { endpoint, secret } = await runtime.core.webhooks.create(scope, { url: "http://127.0.0.1:9/x" });
+    const rows = await database.db.execute(`select * from webhook_endpoints where id = '${endpoint.id}'`);
+    const stored = JSON.stringify(rows);
+    expect(stored).toContain(endpoint.id);
+    expect(stored).not.toContain(secret.slice("whsec_".length));
+    expect(JSON.stringify(await runtime.core.webhooks.list(scope.organizationId))).not.toContain(secret);
+  });
+
+  it("sends each event once when two processes run the workers at the same time", async () => {
+    const [a, b] = [await runtimeWith(), await runtimeWith()];
+    if (!a || !b) throw new Error("two runtimes");
+    const scope = await organization(a);
+    const hook = await receiver();
+    await a.core.webhooks.create(scope, { url: hook.url });
+    for (let n = 0; n < 20; n++) await a.core.smtpCredentials.create(scope, {});
+    await Promise.all([a.webhooks.drain(), b.webhooks.drain()]);
+    await Promise.all([a.webhooks.drain(), b.webhooks.drain()]);
+    const ids = hook.received.map((r) => r.headers["webhook-id"]);
+    expect(ids).toHaveLength(20);
+    expect(new Set(ids).size).toBe(20);
+  });
+});
