@@ -1,5 +1,5 @@
 import { CSRF_HEADER, ORGANIZATION_HEADER, SESSION_COOKIE } from "@relaypost/contract";
-import { ROLES, type Role } from "@relaypost/core";
+import { ROLES, type Role, systemActor } from "@relaypost/core";
 import { schema } from "@relaypost/db";
 import { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
@@ -22,7 +22,7 @@ import { type ApiHarness, type Caller, createApiHarness, type TestOrganization }
 type Requirement = "public" | "user" | Role;
 
 /** The kind of organization data a call names by id. */
-type TargetKind = "credential" | "apiKey" | "member" | "invitation" | "message";
+type TargetKind = "credential" | "apiKey" | "member" | "invitation" | "message" | "webhook";
 
 /** One cell's inputs: the target's id, the role the input carries, and the rank of the member acted on. */
 interface Variant {
@@ -201,7 +201,35 @@ const SPECS: Record<string, Spec> = {
   },
   // Port 1 on loopback refuses at once: the answer is a failed check, not an authorization error.
   "upstream.test": { requires: "admin", call: (c) => c.upstream.test() },
+  "webhooks.create": {
+    requires: "admin",
+    // Deleted again at once: an organization has a limited number of endpoints.
+    call: async (c) => c.webhooks.delete({ id: (await c.webhooks.create({ url: PUBLIC_HOOK })).endpoint.id }),
+  },
+  "webhooks.delete": { requires: "admin", target: "webhook", call: (c, v) => c.webhooks.delete({ id: v.id }) },
+  "webhooks.deliveries": {
+    requires: "viewer",
+    target: "webhook",
+    filtersById: true,
+    call: (c, v) => c.webhooks.deliveries({ endpointId: v.id }),
+  },
+  "webhooks.disable": { requires: "admin", target: "webhook", call: (c, v) => c.webhooks.disable({ id: v.id }) },
+  "webhooks.enable": { requires: "admin", target: "webhook", call: (c, v) => c.webhooks.enable({ id: v.id }) },
+  "webhooks.list": { requires: "viewer", call: (c) => c.webhooks.list() },
+  "webhooks.rotateSecret": {
+    requires: "admin",
+    target: "webhook",
+    call: (c, v) => c.webhooks.rotateSecret({ id: v.id }),
+  },
+  "webhooks.update": {
+    requires: "admin",
+    target: "webhook",
+    call: (c, v) => c.webhooks.update({ id: v.id, description: "changed" }),
+  },
 };
+
+/** A public address literal: registered without a DNS lookup; nothing is delivered in these tests. */
+const PUBLIC_HOOK = "https://93.184.215.14/hooks";
 
 /** A refused current password is the caller's own business, not an authorization answer. */
 function wrongPasswordIsFine(error: unknown): null {
@@ -315,6 +343,7 @@ interface ForeignIds {
   message: string;
   apiKey: string;
   invitation: string;
+  webhook: string;
   member: Record<Role, string>;
 }
 
@@ -343,6 +372,14 @@ describe("authorization matrix: every procedure × caller × own or foreign ids 
         return (await h.addMember(org.id, rank)).id;
       case "invitation":
         return (await owner.members.invite({ role: "viewer" })).invitation.id;
+      case "webhook": {
+        // An organization has at most MAX_ENDPOINTS_PER_ORGANIZATION: the ones calls are done with make room.
+        const scope = { organizationId: org.id, actor: systemActor("test") };
+        const existing = await h.core.webhooks.list(org.id);
+        for (const old of existing.slice(0, Math.max(0, existing.length - 10)))
+          await h.core.webhooks.delete(scope, old.id);
+        return (await owner.webhooks.create({ url: PUBLIC_HOOK })).endpoint.id;
+      }
       case "message": {
         // Messages arrive over SMTP, not through this API: one is written as intake would.
         const [row] = await h.database.db
@@ -367,6 +404,7 @@ describe("authorization matrix: every procedure × caller × own or foreign ids 
       message: await targetIn(org, "message", "viewer"),
       apiKey: await targetIn(org, "apiKey", "viewer"),
       invitation: await targetIn(org, "invitation", "viewer"),
+      webhook: await targetIn(org, "webhook", "viewer"),
       member: { owner: await member("owner"), admin: await member("admin"), viewer: await member("viewer") },
     };
   }

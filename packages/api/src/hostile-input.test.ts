@@ -124,6 +124,7 @@ describe("hostile input to every tRPC procedure", () => {
     const invitation = await owner.members.invite({ role: "viewer" });
     const invitationId = (await owner.members.invitations())[0]?.id ?? "";
     const ids = { id: credential.id };
+    const { endpoint: webhook } = await owner.webhooks.create({ url: "https://93.184.215.14/hooks" });
     accountUser = await h.addMember(org.id, "viewer");
     const accountSession = await h.core.sessions.resolve(accountUser.sessionToken);
     Object.assign(valid, {
@@ -167,6 +168,14 @@ describe("hostile input to every tRPC procedure", () => {
       "smtpCredentials.update": { ...ids, description: "d" },
       "smtpLoginBlocks.lift": { address: "192.0.2.1" },
       "smtpLoginBlocks.list": {},
+      "webhooks.create": { url: "https://93.184.215.14/hooks", description: "d", eventTypes: ["auth.rejected"] },
+      "webhooks.update": { id: webhook.id, url: "https://93.184.215.14/other", description: "d" },
+      "webhooks.enable": { id: webhook.id },
+      "webhooks.disable": { id: webhook.id },
+      "webhooks.rotateSecret": { id: webhook.id, keepPreviousHours: 1 },
+      "webhooks.delete": { id: webhook.id },
+      "webhooks.deliveries": { endpointId: webhook.id, status: "failed", limit: 10 },
+      "webhooks.list": {},
       // Loopback port 1 refuses at once, so the test connections that follow never wait on a network.
       "upstream.set": { host: "127.0.0.1", port: 1, tls: "starttls", tlsVerify: true, username: "u", password: "p" },
     });

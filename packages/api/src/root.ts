@@ -9,6 +9,7 @@ import { organizationsRouter } from "./router/organizations";
 import { smtpCredentialsRouter } from "./router/smtp-credentials";
 import { smtpLoginBlocksRouter } from "./router/smtp-login-blocks";
 import { upstreamRouter } from "./router/upstream";
+import { webhooksRouter } from "./router/webhooks";
 import { router } from "./trpc";
 
 export const appRouter = router({
@@ -21,6 +22,7 @@ export const appRouter = router({
   smtpLoginBlocks: smtpLoginBlocksRouter,
   messages: messagesRouter,
   upstream: upstreamRouter,
+  webhooks: webhooksRouter,
   auditLog: auditLogRouter,
   events: eventsRouter,
 });

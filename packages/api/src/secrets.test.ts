@@ -119,6 +119,18 @@ describe("secrets never leave after creation", () => {
     await record("upstream.get", () => service.upstream.get());
     await record("upstream.test", () => owner.upstream.test());
     await record("upstream.set", () => service.upstream.set(upstream));
+    const hook = await owner.webhooks.create({ url: "https://93.184.215.14/hooks" });
+    called.add("webhooks.create");
+    secrets.add(hook.secret);
+    const rotated = await service.webhooks.rotateSecret({ id: hook.endpoint.id });
+    called.add("webhooks.rotateSecret");
+    secrets.add(rotated.secret);
+    await record("webhooks.list", () => service.webhooks.list());
+    await record("webhooks.update", () => owner.webhooks.update({ id: hook.endpoint.id, description: "d" }));
+    await record("webhooks.disable", () => owner.webhooks.disable({ id: hook.endpoint.id }));
+    await record("webhooks.enable", () => owner.webhooks.enable({ id: hook.endpoint.id }));
+    await record("webhooks.deliveries", () => owner.webhooks.deliveries({ endpointId: hook.endpoint.id }));
+    await record("webhooks.delete", () => owner.webhooks.delete({ id: hook.endpoint.id }));
     await record("auditLog.list", () => owner.auditLog.list({ limit: 200 }));
     await record("events.recent", () => owner.events.recent({ limit: 500 }));
     await record("events.list", () => owner.events.list({ limit: 500 }));

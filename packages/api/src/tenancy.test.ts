@@ -33,6 +33,11 @@ const foreignIdCalls: Record<string, (c: Caller, foreign: ForeignIds) => Promise
   "members.revokeInvitation": (c, f) => c.members.revokeInvitation({ id: f.invitationId }),
   "account.endSession": (c, f) => c.account.endSession({ id: f.sessionId }),
   "messages.source": (c, f) => c.messages.source({ id: f.messageId }),
+  "webhooks.update": (c, f) => c.webhooks.update({ id: f.webhookId, description: "x" }),
+  "webhooks.enable": (c, f) => c.webhooks.enable({ id: f.webhookId }),
+  "webhooks.disable": (c, f) => c.webhooks.disable({ id: f.webhookId }),
+  "webhooks.rotateSecret": (c, f) => c.webhooks.rotateSecret({ id: f.webhookId }),
+  "webhooks.delete": (c, f) => c.webhooks.delete({ id: f.webhookId }),
 };
 
 interface ForeignIds {
@@ -41,6 +46,7 @@ interface ForeignIds {
   userId: string;
   invitationId: string;
   messageId: string;
+  webhookId: string;
   /** A session of the other organization's owner: a user's sessions are theirs alone. */
   sessionId: string;
 }
@@ -78,6 +84,7 @@ describe("tenant isolation and authorization", () => {
       userId: member.id,
       invitationId: invitation?.id ?? "",
       messageId: message?.id ?? "",
+      webhookId: (await theirOwner.webhooks.create({ url: "https://93.184.215.14/hooks" })).endpoint.id,
       sessionId: (await h.core.sessions.resolve(theirs.owner.sessionToken))?.sessionId ?? "",
     };
   });
@@ -109,6 +116,7 @@ describe("tenant isolation and authorization", () => {
           userId: crypto.randomUUID(),
           invitationId: crypto.randomUUID(),
           messageId: crypto.randomUUID(),
+          webhookId: crypto.randomUUID(),
           sessionId: crypto.randomUUID(),
         };
         expect(await codeOf(call(caller, unknown))).toBe("NOT_FOUND");
@@ -121,6 +129,9 @@ describe("tenant isolation and authorization", () => {
     const theirOwner = await h.asSession(theirs.owner.sessionToken, theirs.id);
     const credential = await theirOwner.smtpCredentials.get({ id: foreign.credentialId });
     expect(credential).toMatchObject({ username: "their_app", active: true, description: "" });
+    expect(await theirOwner.webhooks.list()).toMatchObject([
+      { id: foreign.webhookId, description: "", enabled: true, previousSecretExpiresAt: null },
+    ]);
     const keys = await theirOwner.apiKeys.list();
     expect(keys.find((k) => k.id === foreign.apiKeyId)?.revokedAt).toBeNull();
     const members = await theirOwner.members.list();

@@ -36,6 +36,8 @@ export async function createApiHarness() {
     signInThrottle: SIGN_IN_THROTTLE,
     hasher,
     keyring: new Keyring(randomBytes(32)),
+    // Webhooks are registered here but delivered only in the tests that drive `runtime.webhooks` themselves.
+    webhooks: { background: false },
   });
   const { core } = runtime;
 

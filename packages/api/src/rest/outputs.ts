@@ -7,7 +7,12 @@ import type {
   MessagePage,
   SmtpCredential,
   SmtpCredentialDetail,
+  WebhookDelivery,
+  WebhookDeliveryPage,
+  WebhookEndpoint,
+  WebhookEndpointWithSecret,
 } from "@relaypost/core";
+import { WEBHOOK_DELIVERY_STATUSES } from "@relaypost/core";
 import { z } from "zod";
 
 /**
@@ -161,3 +166,61 @@ export const loginBlockOutput = z
     until: z.date().meta({ description: "When the block ends unless lifted" }),
   })
   .meta({ id: "LoginBlock" }) satisfies z.ZodType<LoginBlock>;
+
+export const webhookEndpointOutput = z
+  .object({
+    id: z.uuid(),
+    url: z.string(),
+    description: z.string(),
+    eventTypes: z.array(z.enum(EVENT_TYPES)).meta({ description: "The event types sent; empty sends every type" }),
+    enabled: z.boolean(),
+    disabledReason: z
+      .string()
+      .nullable()
+      .meta({ description: "Why RelayPost turned it off after repeated failure; null otherwise" }),
+    consecutiveFailures: z.number().int(),
+    previousSecretExpiresAt: z
+      .date()
+      .nullable()
+      .meta({ description: "Until when the secret before the last rotation still signs beside the new one" }),
+    createdAt: z.date(),
+    updatedAt: z.date(),
+  })
+  .meta({ id: "WebhookEndpoint" }) satisfies z.ZodType<WebhookEndpoint>;
+
+export const webhookEndpointWithSecretOutput = z
+  .object({
+    endpoint: webhookEndpointOutput,
+    secret: z.string().meta({ description: "Shown once: the Standard Webhooks signing secret (whsec_…)" }),
+  })
+  .meta({ id: "WebhookEndpointWithSecret" }) satisfies z.ZodType<WebhookEndpointWithSecret>;
+
+export const webhookDeliveryPageOutput = z
+  .object({
+    items: z.array(
+      z
+        .object({
+          id: z.uuid(),
+          endpointId: z.uuid(),
+          eventId: z.number().int(),
+          eventType: z.enum(EVENT_TYPES),
+          status: z.enum(WEBHOOK_DELIVERY_STATUSES),
+          attempts: z.number().int(),
+          lastStatus: z
+            .number()
+            .int()
+            .nullable()
+            .meta({ description: "The endpoint's HTTP status; null if unreached" }),
+          lastResponse: z
+            .string()
+            .nullable()
+            .meta({ description: "The start of its answer (1 KiB), or why it could not be reached" }),
+          lastAttemptAt: z.date().nullable(),
+          nextAttemptAt: z.date().nullable().meta({ description: "When the next attempt is due, while pending" }),
+          createdAt: z.date(),
+        })
+        .meta({ id: "WebhookDelivery" }) satisfies z.ZodType<WebhookDelivery>,
+    ),
+    nextCursor: z.string().nullable().meta({ description: "Pass as `cursor` for the next page; null on the last" }),
+  })
+  .meta({ id: "WebhookDeliveryPage" }) satisfies z.ZodType<WebhookDeliveryPage>;

@@ -1,21 +1,11 @@
 import { MESSAGE_STATUSES } from "@relaypost/contract";
-import { decodeKeysetCursor } from "@relaypost/core";
 import { z } from "zod";
 import { messagePageOutput } from "../rest/outputs";
 import { restRoute } from "../rest/route";
 import { organizationProcedure, router } from "../trpc";
+import { keysetCursorInput } from "./keyset-cursor";
 
 const rest = restRoute("Messages");
-
-/** Decoded here, so a forged cursor is refused on its field and never reaches SQL. */
-const cursor = z
-  .string()
-  .max(200)
-  .transform((value, ctx) => {
-    const decoded = decodeKeysetCursor(value);
-    if (!decoded) ctx.addIssue({ code: "custom", message: "Invalid cursor" });
-    return decoded ?? z.NEVER;
-  });
 
 /** A time PostgreSQL can compare with: JavaScript takes years up to 275760, which it refuses. */
 const instant = z.date().min(new Date(0)).max(new Date("9999-12-31T23:59:59Z"));
@@ -37,7 +27,7 @@ export const messagesRouter = router({
           since: instant.optional(),
           /** Accepted before this time. */
           until: instant.optional(),
-          cursor: cursor.nullish(),
+          cursor: keysetCursorInput.nullish(),
           limit: z.number().int().min(1).max(100).default(50),
         })
         .default({ limit: 50 }),
