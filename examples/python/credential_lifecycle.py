@@ -2,14 +2,16 @@
 
     RELAYPOST_URL=http://127.0.0.1:3000 RELAYPOST_API_KEY=rpkey_... python3 credential_lifecycle.py
 
-Needs an API key with the admin role (read from the environment, never from the command line, where `ps` would
-show it) and Python 3.8 or later, standard library only. Prints one line per step and exits 1 at the first answer
-that is not what the API promises. Passwords are never printed: only their length.
+The server's URL may also be given as the first argument. Needs an API key with the admin role (read from the
+environment, never from the command line, where `ps` would show it) and Python 3.8 or later, standard library only.
+Prints one line per step and exits 1 at the first answer that is not what the API promises. Passwords are never
+printed: only their length.
 """
 
 import json
 import os
 import sys
+import urllib.error
 
 from relaypost import Problem, RelayPost
 
@@ -82,7 +84,10 @@ def main():
     except Mismatch as mismatch:
         sys.exit(f"mismatch: expected {mismatch}")
     except Problem as problem:
-        sys.exit(f"refused: {problem} {problem.errors}")
+        fields = "".join(f"\n  {error['field']}: {error['detail']}" for error in problem.errors)
+        sys.exit(f"refused: {problem}{fields}")
+    except urllib.error.URLError as error:
+        sys.exit(f"cannot reach {url}: {error.reason}")
 
 
 if __name__ == "__main__":

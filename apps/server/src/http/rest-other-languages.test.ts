@@ -72,4 +72,21 @@ describe("the REST API from Python and curl", () => {
     expect(stdout).toMatch(/^regenerated the password of smtp_[a-z0-9]{8}: a new one of \d+ characters$/m);
     await expectCreatedRegeneratedDeleted(organizationId, stdout, "Curl service");
   });
+
+  it("both stop with a non-zero exit and the API's problem when the key is refused", async () => {
+    const unknownKey = "rpkey_0000000000000000000000000000000000000000000";
+    const failure = (command: string, script: string) =>
+      runExample(command, script, unknownKey).then(
+        () => ({ code: 0, stderr: "" }),
+        (error: { code: number; stderr: string }) => ({ code: error.code, stderr: error.stderr }),
+      );
+    expect(await failure("python3", "python/credential_lifecycle.py")).toEqual({
+      code: 1,
+      stderr: "refused: 401 UNAUTHORIZED: The API key is invalid or revoked\n",
+    });
+    expect(await failure("bash", "curl/credentials.sh")).toEqual({
+      code: 1,
+      stderr: "mismatch: expected HTTP 200, got 401: UNAUTHORIZED: The API key is invalid or revoked\n",
+    });
+  });
 });
