@@ -35,12 +35,15 @@ import type { CredentialPage, ListQuery } from "./smtp-credentials/listing";
 export interface Core {
   /** Forgets login attempts (SMTP and sign-in) older than the throttles' window. */
   pruneLoginAttempts(): Promise<number>;
+  /** Forgets create answers kept for Idempotency-Key retries once their window has passed. */
+  pruneIdempotencyKeys(): Promise<void>;
   /** Resolves when the database answers a query; rejects otherwise. */
   ping(): Promise<void>;
   smtpCredentials: {
     list(organizationId: string, query: ListQuery): Promise<CredentialPage>;
     get(organizationId: string, id: string): Promise<SmtpCredentialDetail>;
-    create(scope: Scope, input: NewCredentialInput): Promise<CredentialWithPassword>;
+    /** With an Idempotency-Key, a retry answers the first create again (idempotency/idempotency.ts). */
+    create(scope: Scope, input: NewCredentialInput, idempotencyKey?: string): Promise<CredentialWithPassword>;
     update(scope: Scope, id: string, input: CredentialUpdate): Promise<SmtpCredential>;
     regeneratePassword(
       scope: Scope,
@@ -118,14 +121,18 @@ export interface Core {
     remove(scope: RoleScope, userId: string): Promise<void>;
   };
   invitations: {
-    create(scope: RoleScope, role: Role): Promise<{ invitation: Invitation; token: string }>;
+    create(scope: RoleScope, role: Role, idempotencyKey?: string): Promise<{ invitation: Invitation; token: string }>;
     list(organizationId: string): Promise<Invitation[]>;
     revoke(organizationId: string, actor: Actor, id: string): Promise<void>;
     preview(token: string): Promise<InvitationPreview>;
     accept(actor: Actor & { type: "user"; id: string }, token: string): Promise<{ organizationId: string; role: Role }>;
   };
   apiKeys: {
-    create(scope: RoleScope, input: { name: string; role: ApiKeyRole }): Promise<{ apiKey: ApiKey; token: string }>;
+    create(
+      scope: RoleScope,
+      input: { name: string; role: ApiKeyRole },
+      idempotencyKey?: string,
+    ): Promise<{ apiKey: ApiKey; token: string }>;
     list(organizationId: string): Promise<ApiKey[]>;
     revoke(organizationId: string, actor: Actor, id: string): Promise<void>;
     resolve(token: string): Promise<ResolvedApiKey | undefined>;

@@ -230,7 +230,13 @@ describe.each(stores)("attempts kept %s", (_, makeStore) => {
       ];
       const results = await Promise.all(
         Array.from({ length: 40 }, (_, n) =>
-          store.reserve({ keys: sets[n % sets.length] ?? [], fingerprint: `f${n}`, cap: 1_000, nowMs, windowMs: 60_000 }),
+          store.reserve({
+            keys: sets[n % sets.length] ?? [],
+            fingerprint: `f${n}`,
+            cap: 1_000,
+            nowMs,
+            windowMs: 60_000,
+          }),
         ),
       );
       const finalCount = (name: string) =>
