@@ -62,6 +62,7 @@ export async function openConnectionAccess(
       request,
       authenticate,
       requestedOrganizationId: requestedOrganizationOf(request),
+      idempotencyKeyHeader: null,
       actingAs: (organizationId, role) => {
         roles.set(organizationId, role);
       },

@@ -1,4 +1,4 @@
-import { DEFAULT_SMTP_PORT, ORGANIZATION_HEADER, SESSION_COOKIE } from "@relaypost/contract";
+import { DEFAULT_SMTP_PORT, IDEMPOTENCY_KEY_HEADER, ORGANIZATION_HEADER, SESSION_COOKIE } from "@relaypost/contract";
 import type { Actor, Core, ResolvedApiKey, Role, User } from "@relaypost/core";
 
 /** What a transport knows about a caller; HTTP and WebSocket adapters both reduce to this. */
@@ -48,6 +48,11 @@ export interface Context {
   authenticate(): Promise<Principal>;
   /** The organization a session caller asked to act in (header or connection param); API keys have their own. */
   requestedOrganizationId: string | null;
+  /**
+   * The request's Idempotency-Key header, unchecked. HTTP only: a WebSocket connection's headers are shared by every
+   * call it makes, so they name no single create.
+   */
+  idempotencyKeyHeader: string | null;
   /** Told the role a session caller acts with in an organization, so a connection can end when that changes. */
   actingAs?(organizationId: string, role: Role): void;
 }
@@ -106,6 +111,7 @@ export async function createContext(
       return principal;
     },
     requestedOrganizationId: requestedOrganizationOf(request),
+    idempotencyKeyHeader: request.headers.get(IDEMPOTENCY_KEY_HEADER),
   };
 }
 

@@ -1,4 +1,4 @@
-import { CSRF_HEADER } from "@relaypost/contract";
+import { CSRF_HEADER, idempotencyKeySchema } from "@relaypost/contract";
 import { DomainError, HasherBusyError, type Role, roleAllows } from "@relaypost/core";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
@@ -19,6 +19,11 @@ export type ProcedureMeta = {
     summary: string;
     description?: string;
     tags: string[];
+    /**
+     * Headers the operation reads besides authorization, as a zod object (documented only; the procedure checks
+     * them). Typed as `object` so the typed client's declarations need no zod.
+     */
+    requestHeaders?: object;
   };
 };
 
@@ -146,4 +151,18 @@ export const organizationProcedure = (role: Role) =>
       throw new TRPCError({ code: "FORBIDDEN", message: `This needs the ${role} role` });
     }
     return next();
+  });
+
+/**
+ * A create a caller may name with an Idempotency-Key header: `ctx.idempotencyKey` is the checked key, or undefined
+ * without one. A malformed key is refused, not ignored, so a client that sent one never gets a second create by it.
+ */
+export const idempotentCreateProcedure = (role: Role) =>
+  organizationProcedure(role).use(({ ctx, next }) => {
+    if (ctx.idempotencyKeyHeader === null) return next({ ctx: { idempotencyKey: undefined } });
+    const parsed = idempotencyKeySchema.safeParse(ctx.idempotencyKeyHeader);
+    if (!parsed.success) {
+      throw new TRPCError({ code: "BAD_REQUEST", message: parsed.error.issues.map((i) => i.message).join("; ") });
+    }
+    return next({ ctx: { idempotencyKey: parsed.data } });
   });

@@ -1,9 +1,10 @@
 import type { AppRouter } from "@relaypost/api";
-import { MAX_BATCH_CALLS } from "@relaypost/contract";
+import { IDEMPOTENCY_KEY_HEADER, MAX_BATCH_CALLS } from "@relaypost/contract";
 import {
   createTRPCClient,
   createWSClient,
   httpBatchLink,
+  httpLink,
   splitLink,
   type TRPCClient,
   TRPCClientError,
@@ -39,6 +40,13 @@ export type RelayPostClient = TRPCClient<AppRouter> & {
 };
 
 /**
+ * The Idempotency-Key a create was called with: `client.smtpCredentials.create.mutate(input, { context:
+ * { idempotencyKey } })`. A retry with the same key and input answers the first create again (docs/api.md).
+ */
+const idempotencyKeyOf = (context: Record<string, unknown>) =>
+  typeof context.idempotencyKey === "string" ? context.idempotencyKey : undefined;
+
+/**
  * A fully typed client: queries and mutations over HTTP (batched), event subscriptions over one WebSocket that
  * reconnects by itself and resumes each subscription from the last event id it received.
  */
@@ -54,17 +62,27 @@ export function createRelayPostClient(options: RelayPostClientOptions): RelayPos
     onOpen: () => options.onConnectionStateChange?.("pending"),
     onClose: () => options.onConnectionStateChange?.("connecting"),
   });
+  const authorization = `Bearer ${options.apiKey}`;
   const client = createTRPCClient<AppRouter>({
     links: [
       splitLink({
         condition: (op) => op.type === "subscription",
         true: wsLink({ client: wsClient, transformer: superjson }),
-        false: httpBatchLink({
-          url: `${base}/trpc`,
-          transformer: superjson,
-          // The server refuses a larger batch whole; more calls in one tick go out as several requests.
-          maxItems: MAX_BATCH_CALLS,
-          headers: { authorization: `Bearer ${options.apiKey}` },
+        false: splitLink({
+          condition: (op) => idempotencyKeyOf(op.context) !== undefined,
+          // Alone in its request: the header names this one create, not a whole batch.
+          true: httpLink({
+            url: `${base}/trpc`,
+            transformer: superjson,
+            headers: ({ op }) => ({ authorization, [IDEMPOTENCY_KEY_HEADER]: idempotencyKeyOf(op.context) ?? "" }),
+          }),
+          false: httpBatchLink({
+            url: `${base}/trpc`,
+            transformer: superjson,
+            // The server refuses a larger batch whole; more calls in one tick go out as several requests.
+            maxItems: MAX_BATCH_CALLS,
+            headers: { authorization },
+          }),
         }),
       }),
     ],

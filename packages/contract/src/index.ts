@@ -1,4 +1,5 @@
 export * from "./audit";
 export * from "./credentials";
 export * from "./events";
+export * from "./idempotency";
 export * from "./transport";

@@ -19,3 +19,7 @@ export const MAX_BATCH_CALLS = 10;
  * of 500-character descriptions) is a few tens of kilobytes.
  */
 export const MAX_REQUEST_BYTES = 256 * 1024;
+
+/** Names a create so a retry of it returns the first answer instead of creating again (docs/api.md, Idempotency). */
+export const IDEMPOTENCY_KEY_HEADER = "idempotency-key";
+export const IDEMPOTENCY_KEY_MAX_LENGTH = 255;

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { type Database, queryRows } from "@relaypost/db";
 import { sql } from "drizzle-orm";
 import type { Actor } from "./actor";
@@ -7,6 +8,7 @@ import { readEvents, recentEvents } from "./events/store";
 import { type StreamOptions, streamEvents } from "./events/stream";
 import type { RelayEvent } from "./events/types";
 import { createAccountHasher, type PasswordHasher } from "./hashing";
+import { createIdempotency, pruneIdempotencyKeys } from "./idempotency/idempotency";
 import { type AccessClaim, lapsedAccess } from "./identity/access-claims";
 import { type ApiKeyRole, createApiKey, listApiKeys, resolveApiKey, revokeApiKey } from "./identity/api-keys";
 import {
@@ -54,18 +56,18 @@ import {
   type UpstreamInput,
 } from "./relay/organization-upstream";
 import { outboxStatus } from "./relay/outbox";
-import type { Keyring } from "./relay/secret-box";
 import type { Upstream } from "./relay/upstream";
+import { Keyring } from "./secret-box";
 import type { Core, EventsSinceQuery, NewOrganization, RecentEventsQuery } from "./services";
 import { createLoginBlocks } from "./smtp-auth/login-blocks";
 import { createLoginThrottle, type LoginThrottle } from "./smtp-auth/login-throttle";
-import { createCredentialLifecycle, type Scope } from "./smtp-credentials/lifecycle";
+import { createCredentialLifecycle, type NewCredentialInput, type Scope } from "./smtp-credentials/lifecycle";
 import { getCredential, type ListQuery, listCredentials } from "./smtp-credentials/listing";
 import { type AttemptStore, createMemoryAttemptStore } from "./throttle/attempt-store";
 import { DEFAULT_THROTTLE_POLICY, type ThrottlePolicy } from "./throttle/throttle";
 import { listWebhookDeliveries, type WebhookDeliveryQuery } from "./webhooks/delivery-log";
 import type { WebhookNetworkPolicy } from "./webhooks/endpoint-address";
-import { createWebhookEndpoints } from "./webhooks/endpoints";
+import { createWebhookEndpoints, type NewWebhookEndpoint } from "./webhooks/endpoints";
 
 export interface CoreOptions {
   db: Database;
@@ -103,13 +105,23 @@ export function createCore({
   webhookPolicy = { allowPrivateNetworks: false },
 }: CoreOptions): Core {
   const signIn = createSignIn(db, hasher, attempts, signInThrottle);
+  const credentials = createCredentialLifecycle(db, hasher);
+  // Without a server key, answers are sealed with one of this process's own: a retry reaching another process (or
+  // this one after a restart) is told the answer cannot be shown, and still creates nothing (docs/api.md).
+  const once = createIdempotency(db, keyring ?? new Keyring(randomBytes(32)), now);
+  const webhookEndpoints = createWebhookEndpoints(db, keyring, webhookPolicy);
   return {
+    pruneIdempotencyKeys: () => pruneIdempotencyKeys(db, now()),
     pruneLoginAttempts: () => attempts.prune(Date.now(), DEFAULT_THROTTLE_POLICY.windowMs),
     ping: async () => {
       await queryRows(db, sql`select 1 as ok`);
     },
     smtpCredentials: {
-      ...createCredentialLifecycle(db, hasher),
+      ...credentials,
+      create: (scope: Scope, input: NewCredentialInput, idempotencyKey?: string) =>
+        once(idempotencyKey, { ...scope, operation: "smtpCredentials.create", input }, (transact) =>
+          credentials.create(scope, input, transact),
+        ),
       list: (organizationId: string, query: ListQuery) => listCredentials(db, organizationId, query),
       get: (organizationId: string, id: string) => getCredential(db, organizationId, id, now()),
     },
@@ -129,7 +141,11 @@ export function createCore({
       test: (organizationId: string) => testOrganizationUpstream(db, keyring, serverUpstream, organizationId),
     },
     webhooks: {
-      ...createWebhookEndpoints(db, keyring, webhookPolicy),
+      ...webhookEndpoints,
+      create: (scope: Scope, input: NewWebhookEndpoint, idempotencyKey?: string) =>
+        once(idempotencyKey, { ...scope, operation: "webhooks.create", input }, (transact) =>
+          webhookEndpoints.create(scope, input, transact),
+        ),
       deliveries: (organizationId: string, query: WebhookDeliveryQuery) =>
         listWebhookDeliveries(db, organizationId, query),
     },
@@ -164,14 +180,20 @@ export function createCore({
       remove: (scope: RoleScope, userId: string) => removeMember(db, scope, userId),
     },
     invitations: {
-      create: (scope: RoleScope, role: Role) => createInvitation(db, scope, role),
+      create: (scope: RoleScope, role: Role, idempotencyKey?: string) =>
+        once(idempotencyKey, { ...scope, operation: "invitations.create", input: { role } }, (transact) =>
+          createInvitation(db, scope, role, transact),
+        ),
       list: (organizationId: string) => listInvitations(db, organizationId),
       revoke: (organizationId: string, actor: Actor, id: string) => revokeInvitation(db, organizationId, actor, id),
       preview: (token: string) => previewInvitation(db, token),
       accept: (actor: Actor & { type: "user"; id: string }, token: string) => acceptInvitation(db, actor, token),
     },
     apiKeys: {
-      create: (scope: RoleScope, input: { name: string; role: ApiKeyRole }) => createApiKey(db, scope, input),
+      create: (scope: RoleScope, input: { name: string; role: ApiKeyRole }, idempotencyKey?: string) =>
+        once(idempotencyKey, { ...scope, operation: "apiKeys.create", input }, (transact) =>
+          createApiKey(db, scope, input, transact),
+        ),
       list: (organizationId: string) => listApiKeys(db, organizationId),
       revoke: (organizationId: string, actor: Actor, id: string) => revokeApiKey(db, organizationId, actor, id),
       resolve: (token: string) => resolveApiKey(db, token),

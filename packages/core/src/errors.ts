@@ -1,4 +1,10 @@
-export type DomainErrorCode = "BAD_REQUEST" | "CONFLICT" | "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED";
+export type DomainErrorCode =
+  | "BAD_REQUEST"
+  | "CONFLICT"
+  | "NOT_FOUND"
+  | "FORBIDDEN"
+  | "UNAUTHORIZED"
+  | "UNPROCESSABLE_CONTENT";
 
 /**
  * A refusal the caller can act on. `field` names the input the message is about, so a form can show it beside

@@ -42,10 +42,10 @@ export {
   type UpstreamTestResult,
 } from "./relay/organization-upstream";
 export type { OutboxStatus } from "./relay/outbox";
-export { Keyring, previousSecretKeysSchema, secretKeySchema } from "./relay/secret-box";
 export { durationSchema, relayUrlSchema, type Upstream, type UpstreamTls } from "./relay/upstream";
 export { checkUpstream, type UpstreamCheck } from "./relay/upstream-client";
 export { createRuntime, type Runtime, type RuntimeConfig } from "./runtime";
+export { Keyring, previousSecretKeysSchema, secretKeySchema } from "./secret-box";
 export type { Core, EventsSinceQuery, NewOrganization, RecentEventsQuery } from "./services";
 export type { SmtpGrant } from "./smtp-auth/grant";
 export type { LoginOutcome, SmtpLogin } from "./smtp-auth/login";

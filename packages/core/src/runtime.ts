@@ -8,7 +8,7 @@ import { createSmtpHasher, type PasswordHasher } from "./hashing";
 import { listenForRevocations, type RevocationFeed } from "./identity/revocation";
 import { createDeliveryWorker, type DeliveryOptions } from "./relay/delivery-worker";
 import { loadOrganizationUpstream, resealUpstreamPasswords } from "./relay/organization-upstream";
-import type { Keyring } from "./relay/secret-box";
+import type { Keyring } from "./secret-box";
 import { createLastUsedRecorder } from "./smtp-auth/last-used-recorder";
 import { createSmtpLogin } from "./smtp-auth/login";
 import { createLoginThrottle, type LoginThrottleOptions } from "./smtp-auth/login-throttle";
@@ -161,6 +161,7 @@ export async function createRuntime(
     await pruneEvents(db).catch((error) => onError("event retention", error));
     await core.sessions.pruneExpired().catch((error) => onError("session pruning", error));
     await core.pruneLoginAttempts().catch((error) => onError("login attempt pruning", error));
+    await core.pruneIdempotencyKeys().catch((error) => onError("idempotency key pruning", error));
     await intake.prune().catch((error) => onError("pruning SMTP messages", error));
     await announceExpiries(db).catch((error) => onError("announcing credential expiries", error));
     if (keyring) {

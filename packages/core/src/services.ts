@@ -42,12 +42,15 @@ import type {
 export interface Core {
   /** Forgets login attempts (SMTP and sign-in) older than the throttles' window. */
   pruneLoginAttempts(): Promise<number>;
+  /** Forgets create answers kept for Idempotency-Key retries once their window has passed. */
+  pruneIdempotencyKeys(): Promise<void>;
   /** Resolves when the database answers a query; rejects otherwise. */
   ping(): Promise<void>;
   smtpCredentials: {
     list(organizationId: string, query: ListQuery): Promise<CredentialPage>;
     get(organizationId: string, id: string): Promise<SmtpCredentialDetail>;
-    create(scope: Scope, input: NewCredentialInput): Promise<CredentialWithPassword>;
+    /** With an Idempotency-Key, a retry answers the first create again (idempotency/idempotency.ts). */
+    create(scope: Scope, input: NewCredentialInput, idempotencyKey?: string): Promise<CredentialWithPassword>;
     update(scope: Scope, id: string, input: CredentialUpdate): Promise<SmtpCredential>;
     regeneratePassword(
       scope: Scope,
@@ -92,7 +95,8 @@ export interface Core {
   /** Webhook endpoints: the secret is shown once, on create and rotate; deliveries are logged per endpoint. */
   webhooks: {
     list(organizationId: string): Promise<WebhookEndpoint[]>;
-    create(scope: Scope, input: NewWebhookEndpoint): Promise<WebhookEndpointWithSecret>;
+    /** With an Idempotency-Key, a retry answers the first create again, secret included. */
+    create(scope: Scope, input: NewWebhookEndpoint, idempotencyKey?: string): Promise<WebhookEndpointWithSecret>;
     update(scope: Scope, id: string, changes: WebhookEndpointChanges): Promise<WebhookEndpoint>;
     delete(scope: Scope, id: string): Promise<{ id: string }>;
     /** A new secret; the previous one keeps signing beside it for `keepPreviousHours`. */
@@ -135,14 +139,18 @@ export interface Core {
     remove(scope: RoleScope, userId: string): Promise<void>;
   };
   invitations: {
-    create(scope: RoleScope, role: Role): Promise<{ invitation: Invitation; token: string }>;
+    create(scope: RoleScope, role: Role, idempotencyKey?: string): Promise<{ invitation: Invitation; token: string }>;
     list(organizationId: string): Promise<Invitation[]>;
     revoke(organizationId: string, actor: Actor, id: string): Promise<void>;
     preview(token: string): Promise<InvitationPreview>;
     accept(actor: Actor & { type: "user"; id: string }, token: string): Promise<{ organizationId: string; role: Role }>;
   };
   apiKeys: {
-    create(scope: RoleScope, input: { name: string; role: ApiKeyRole }): Promise<{ apiKey: ApiKey; token: string }>;
+    create(
+      scope: RoleScope,
+      input: { name: string; role: ApiKeyRole },
+      idempotencyKey?: string,
+    ): Promise<{ apiKey: ApiKey; token: string }>;
     list(organizationId: string): Promise<ApiKey[]>;
     revoke(organizationId: string, actor: Actor, id: string): Promise<void>;
     resolve(token: string): Promise<ResolvedApiKey | undefined>;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { apiKeyOutput, apiKeyWithTokenOutput, deletedOutput } from "../rest/outputs";
 import { restRoute } from "../rest/route";
-import { organizationProcedure, router } from "../trpc";
+import { idempotentCreateProcedure, organizationProcedure, router } from "../trpc";
 
 const rest = restRoute("API keys");
 
@@ -12,11 +12,11 @@ export const apiKeysRouter = router({
     .output(z.array(apiKeyOutput))
     .query(({ ctx }) => ctx.core.apiKeys.list(ctx.scope.organizationId)),
 
-  create: organizationProcedure("admin")
-    .meta(rest("POST", "/api-keys", "Create an API key; its token is shown only here"))
+  create: idempotentCreateProcedure("admin")
+    .meta(rest("POST", "/api-keys", "Create an API key; its token is shown only here", { idempotent: true }))
     .input(z.strictObject({ name: z.string().trim().min(1).max(100), role: z.enum(["admin", "viewer"]) }))
     .output(apiKeyWithTokenOutput)
-    .mutation(({ ctx, input }) => ctx.core.apiKeys.create(ctx.scope, input)),
+    .mutation(({ ctx, input }) => ctx.core.apiKeys.create(ctx.scope, input, ctx.idempotencyKey)),
 
   revoke: organizationProcedure("admin")
     .meta(rest("DELETE", "/api-keys/{id}", "Revoke an API key"))

@@ -1,6 +1,6 @@
 import { ROLES } from "@relaypost/core";
 import { z } from "zod";
-import { organizationProcedure, router, userProcedure } from "../trpc";
+import { idempotentCreateProcedure, organizationProcedure, router, userProcedure } from "../trpc";
 
 const role = z.enum(ROLES);
 const invitationToken = z.strictObject({ token: z.string().min(1).max(200) });
@@ -22,9 +22,9 @@ export const membersRouter = router({
       return { userId: input.userId };
     }),
   /** A single-use link, the only way into an organization; nobody invites above their own role (core's ladder). */
-  invite: organizationProcedure("admin")
+  invite: idempotentCreateProcedure("admin")
     .input(z.strictObject({ role }))
-    .mutation(({ ctx, input }) => ctx.core.invitations.create(ctx.scope, input.role)),
+    .mutation(({ ctx, input }) => ctx.core.invitations.create(ctx.scope, input.role, ctx.idempotencyKey)),
   invitations: organizationProcedure("admin").query(({ ctx }) => ctx.core.invitations.list(ctx.scope.organizationId)),
   revokeInvitation: organizationProcedure("admin")
     .input(z.strictObject({ id: z.uuid() }))

@@ -17,7 +17,7 @@ import {
   deletedOutput,
 } from "../rest/outputs";
 import { restRoute } from "../rest/route";
-import { organizationProcedure, router } from "../trpc";
+import { idempotentCreateProcedure, organizationProcedure, router } from "../trpc";
 
 const id = z.strictObject({ id: z.uuid() });
 const rest = restRoute("Credentials");
@@ -32,8 +32,12 @@ const cursor = z
   });
 
 export const smtpCredentialsRouter = router({
-  create: organizationProcedure("admin")
-    .meta(rest("POST", "/credentials", "Create a credential; its password is shown only in this answer"))
+  create: idempotentCreateProcedure("admin")
+    .meta(
+      rest("POST", "/credentials", "Create a credential; its password is shown only in this answer", {
+        idempotent: true,
+      }),
+    )
     .input(
       z.strictObject({
         username: requestedUsernameSchema.optional(),
@@ -45,7 +49,7 @@ export const smtpCredentialsRouter = router({
       }),
     )
     .output(credentialWithPasswordOutput)
-    .mutation(({ ctx, input }) => ctx.core.smtpCredentials.create(ctx.scope, input)),
+    .mutation(({ ctx, input }) => ctx.core.smtpCredentials.create(ctx.scope, input, ctx.idempotencyKey)),
 
   list: organizationProcedure("viewer")
     .meta(rest("GET", "/credentials", "List credentials, newest first, a page at a time"))

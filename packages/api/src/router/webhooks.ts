@@ -8,7 +8,7 @@ import {
   webhookEndpointWithSecretOutput,
 } from "../rest/outputs";
 import { restRoute } from "../rest/route";
-import { organizationProcedure, router } from "../trpc";
+import { idempotentCreateProcedure, organizationProcedure, router } from "../trpc";
 import { keysetCursorInput } from "./keyset-cursor";
 
 const rest = restRoute("Webhooks");
@@ -28,11 +28,13 @@ export const webhooksRouter = router({
     .output(z.array(webhookEndpointOutput))
     .query(({ ctx }) => ctx.core.webhooks.list(ctx.scope.organizationId)),
 
-  create: organizationProcedure("admin")
-    .meta(rest("POST", "/webhooks", "Add a webhook endpoint; its signing secret is shown only here"))
+  create: idempotentCreateProcedure("admin")
+    .meta(
+      rest("POST", "/webhooks", "Add a webhook endpoint; its signing secret is shown only here", { idempotent: true }),
+    )
     .input(z.strictObject({ url, description: description.optional(), eventTypes: eventTypes.optional() }))
     .output(webhookEndpointWithSecretOutput)
-    .mutation(({ ctx, input }) => ctx.core.webhooks.create(ctx.scope, input)),
+    .mutation(({ ctx, input }) => ctx.core.webhooks.create(ctx.scope, input, ctx.idempotencyKey)),
 
   update: organizationProcedure("admin")
     .meta(rest("PATCH", "/webhooks/{id}", "Change an endpoint's URL, description or event types"))

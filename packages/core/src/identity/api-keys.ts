@@ -3,6 +3,7 @@ import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
 import type { Actor } from "../actor";
 import { recordAudit } from "../audit/audit-log";
 import { DomainError, notFound } from "../errors";
+import type { Transact } from "../idempotency/idempotency";
 import { generateApiKeyToken, hashToken } from "../tokens";
 import { announceRevocation } from "./revocation";
 import { assertMayGrant, type Role, type RoleScope } from "./roles";
@@ -53,12 +54,13 @@ export async function createApiKey(
   db: Database,
   scope: RoleScope,
   input: { name: string; role: ApiKeyRole },
+  transact: Transact<{ apiKey: ApiKey; token: string }> = (work) => db.transaction(work),
 ): Promise<{ apiKey: ApiKey; token: string }> {
   const { organizationId, actor } = scope;
   assertMayGrant(scope.role, input.role);
   const name = validateName(input.name);
   const token = generateApiKeyToken();
-  return db.transaction(async (tx) => {
+  return transact(async (tx) => {
     const [row] = await tx
       .insert(t)
       .values({

@@ -4,6 +4,7 @@ import type { Actor } from "../actor";
 import { recordAudit } from "../audit/audit-log";
 import { DomainError, notFound } from "../errors";
 import type { PasswordHasher } from "../hashing";
+import type { Transact } from "../idempotency/idempotency";
 import { BASE62, randomString } from "../random";
 import { hashToken } from "../tokens";
 import { assertMayGrant, type Role, type RoleScope } from "./roles";
@@ -42,12 +43,13 @@ export async function createInvitation(
   db: Database,
   scope: RoleScope,
   role: Role,
+  transact: Transact<{ invitation: Invitation; token: string }> = (work) => db.transaction(work),
   now = new Date(),
 ): Promise<{ invitation: Invitation; token: string }> {
   const { organizationId, actor } = scope;
   assertMayGrant(scope.role, role);
   const token = generateInvitationToken();
-  return db.transaction(async (tx) => {
+  return transact(async (tx) => {
     const [invitation] = await tx
       .insert(t)
       .values({

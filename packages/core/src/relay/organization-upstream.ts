@@ -4,8 +4,8 @@ import { and, eq, ne } from "drizzle-orm";
 import { recordAudit } from "../audit/audit-log";
 import { DomainError } from "../errors";
 import { type RoleScope, roleAllows } from "../identity/roles";
-import type { Keyring, SealedSecret } from "./secret-box";
-import { SecretUnavailableError } from "./secret-box";
+import type { Keyring, SealedSecret } from "../secret-box";
+import { SecretUnavailableError } from "../secret-box";
 import { Upstream, type UpstreamTls } from "./upstream";
 import { checkUpstream, type UpstreamCheck } from "./upstream-client";
 

@@ -13,6 +13,7 @@ import { violatedUniqueConstraint } from "../db-errors";
 import { DomainError, notFound } from "../errors";
 import { appendEvents } from "../events/store";
 import type { PasswordHasher } from "../hashing";
+import type { Transact } from "../idempotency/idempotency";
 import { type AccessRevocation, announceRevocation } from "../identity/revocation";
 import { hashFingerprint, livePreviousHash } from "../smtp-auth/grant";
 import { type SmtpCredential, toSmtpCredential } from "./credential";
@@ -89,7 +90,12 @@ export function createCredentialLifecycle(db: Database, hasher: PasswordHasher) 
   const byId = (scope: Scope, id: string) => and(eq(t.id, id), eq(t.organizationId, scope.organizationId));
 
   return {
-    async create(scope: Scope, input: NewCredentialInput) {
+    /** `transact` runs the insert's transaction: an idempotent create passes one that stores the answer with it. */
+    async create(
+      scope: Scope,
+      input: NewCredentialInput,
+      transact: Transact<CredentialWithPassword> = (work) => db.transaction(work),
+    ): Promise<CredentialWithPassword> {
       const requested = input.username?.trim() || undefined;
       if (requested !== undefined && !USERNAME_PATTERN.test(requested)) {
         throw new DomainError("BAD_REQUEST", `Username must be ${USERNAME_RULES}`, "username");
@@ -102,7 +108,7 @@ export function createCredentialLifecycle(db: Database, hasher: PasswordHasher) 
         const passwordHash = await hasher.hash(password);
         const username = requested ?? generateUsername();
         try {
-          const credential = await db.transaction(async (tx) => {
+          return await transact(async (tx) => {
             const now = new Date();
             const [row] = await tx
               .insert(t)
@@ -121,9 +127,8 @@ export function createCredentialLifecycle(db: Database, hasher: PasswordHasher) 
               .returning();
             if (!row) throw new Error("insert returned no row");
             await recordChange(tx, scope, "credential.created", row, { description, ...restrictions });
-            return toSmtpCredential(row);
+            return { credential: toSmtpCredential(row), password };
           });
-          return { credential, password } satisfies CredentialWithPassword;
         } catch (error) {
           const constraint = violatedUniqueConstraint(error);
           if (constraint === "smtp_credentials_org_username_key" && requested !== undefined) {

@@ -3,7 +3,7 @@ import { type Database, type Executor, queryRows, schema } from "@relaypost/db";
 import { and, eq, sql } from "drizzle-orm";
 import { appendEvents } from "../events/store";
 import type { RelayEvent } from "../events/types";
-import type { Keyring } from "../relay/secret-box";
+import type { Keyring } from "../secret-box";
 import { createWorkLoop } from "../work-loop";
 import type { WebhookNetworkPolicy } from "./endpoint-address";
 import { FAN_OUT_BATCH, fanOutEvents } from "./fan-out";

@@ -4,7 +4,8 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import { recordAudit } from "../audit/audit-log";
 import { DomainError, notFound } from "../errors";
 import { latestEventId } from "../events/store";
-import type { Keyring } from "../relay/secret-box";
+import type { Transact } from "../idempotency/idempotency";
+import type { Keyring } from "../secret-box";
 import type { Scope } from "../smtp-credentials/lifecycle";
 import { assertDeliverableUrl, type WebhookNetworkPolicy } from "./endpoint-address";
 import { generateSigningSecret, sealSigningSecret } from "./signing-secret";
@@ -110,11 +111,16 @@ export function createWebhookEndpoints(db: Database, keyring: Keyring | undefine
       return rows.map(viewOf);
     },
 
-    async create(scope: Scope, input: NewWebhookEndpoint): Promise<WebhookEndpointWithSecret> {
+    /** `transact` runs the writes; an Idempotency-Key's runner stores the answer in the same transaction. */
+    async create(
+      scope: Scope,
+      input: NewWebhookEndpoint,
+      transact: Transact<WebhookEndpointWithSecret> = (work) => db.transaction(work),
+    ): Promise<WebhookEndpointWithSecret> {
       const ring = requireKeyring();
       const url = await assertDeliverableUrl(input.url, policy);
       const secret = generateSigningSecret();
-      return db.transaction(async (tx) => {
+      return transact(async (tx) => {
         const [count] = await queryRows<{ n: number }>(
           tx,
           sql`select count(*)::int as n from ${t} where organization_id = ${scope.organizationId}`,

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { Webhook } from "standardwebhooks";
-import type { Keyring, SealedSecret } from "../relay/secret-box";
+import type { Keyring, SealedSecret } from "../secret-box";
 
 const PREFIX = "whsec_";
 

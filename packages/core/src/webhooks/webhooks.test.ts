@@ -3,8 +3,8 @@ import { createTestDatabase, type TestDatabase } from "@relaypost/db/testing";
 import { Webhook } from "standardwebhooks";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { systemActor } from "../actor";
-import { Keyring } from "../relay/secret-box";
 import { createRuntime, type Runtime, type RuntimeConfig } from "../runtime";
+import { Keyring } from "../secret-box";
 import { startReceiver } from "./receiver.test-support";
 
 const keyring = new Keyring(randomBytes(32));

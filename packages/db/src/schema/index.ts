@@ -1,6 +1,7 @@
 export * from "./api-keys";
 export * from "./audit-log";
 export * from "./events";
+export * from "./idempotency-keys";
 export * from "./invitations";
 export * from "./login-attempts";
 export * from "./organization-upstreams";

@@ -26,8 +26,8 @@ const keyIdOf = (key: Buffer) => createHash("sha256").update(key).digest("hex").
 
 /**
  * The server's keys for secrets stored in the database: `current` seals, every key (current and previous ones) opens
- * what it sealed. `context` (the organization's id) is bound to each ciphertext as additional data, so a sealed
- * value copied to another organization's row does not open there.
+ * what it sealed. `context` (whose the secret is: an organization's id, or a row's whole key) is bound to each
+ * ciphertext as additional data, so a sealed value copied to another row does not open there.
  */
 export class Keyring {
   readonly #keys: Map<string, Buffer>;
@@ -51,7 +51,7 @@ export class Keyring {
     const key = this.#keys.get(sealed.keyId);
     if (!key) {
       throw new SecretUnavailableError(
-        `the upstream password was sealed with server key ${sealed.keyId}, which RELAYPOST_SECRET_KEY(_PREVIOUS) does not hold`,
+        `the stored secret was sealed with server key ${sealed.keyId}, which RELAYPOST_SECRET_KEY(_PREVIOUS) does not hold`,
       );
     }
     try {
@@ -60,7 +60,7 @@ export class Keyring {
       decipher.setAuthTag(sealed.tag);
       return Buffer.concat([decipher.update(sealed.ciphertext), decipher.final()]).toString("utf8");
     } catch {
-      throw new SecretUnavailableError("the stored upstream password does not open (tampered or another row's)");
+      throw new SecretUnavailableError("the stored secret does not open (tampered or another row's)");
     }
   }
 
