@@ -62,6 +62,14 @@ const schema = z.object({
   MESSAGE_BODY_RETENTION: durationSchema.default(DEFAULT_BODY_RETENTION_MS),
   /** How long a process may hold a message it delivers; one that dies frees its messages after this. */
   RELAY_LEASE: durationSchema.default(DEFAULT_LEASE_MS),
+  /**
+   * Lets webhook endpoints be on loopback, private and link-local addresses and speak plain HTTP: for receivers on
+   * the operator's own network. Off, members can point webhooks only at public HTTPS URLs (no SSRF).
+   */
+  WEBHOOKS_ALLOW_PRIVATE_NETWORKS: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((v) => v === "true"),
   /** A WebSocket client with more unsent data than this is disconnected (it resumes by event id). */
   WS_MAX_BUFFERED_BYTES: z.coerce
     .number()

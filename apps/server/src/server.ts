@@ -60,6 +60,7 @@ export async function startServer(
     keyring: keyringOf(config),
     messageRetentionMs: config.MESSAGE_RETENTION,
     messageBodyRetentionMs: config.MESSAGE_BODY_RETENTION,
+    webhooks: { policy: { allowPrivateNetworks: config.WEBHOOKS_ALLOW_PRIVATE_NETWORKS } },
   });
   const { core, bus, publisher } = runtime;
   const smtp = await startSmtp(config, { runtime, logFault });
@@ -95,7 +96,7 @@ export async function startServer(
       : `No upstream configured (RELAY_URL): accepted messages are ${NOT_RELAYED_NOTICE}, except those of organizations with an upstream of their own`,
   );
   if (!config.RELAYPOST_SECRET_KEY) {
-    logInfo("RELAYPOST_SECRET_KEY is not set: organizations cannot set an upstream of their own");
+    logInfo("RELAYPOST_SECRET_KEY is not set: organizations cannot set an upstream of their own nor add webhooks");
   }
   runtime.startMaintenance();
 

@@ -150,7 +150,7 @@ describe.skipIf(!testServerUrl)(
       expect(b.output()).toContain(`No upstream configured (RELAY_URL): accepted messages are ${NOT_RELAYED_NOTICE}`);
       // No RELAYPOST_SECRET_KEY: the server runs and says organizations cannot set an upstream of their own.
       expect(b.output()).toContain(
-        "RELAYPOST_SECRET_KEY is not set: organizations cannot set an upstream of their own",
+        "RELAYPOST_SECRET_KEY is not set: organizations cannot set an upstream of their own nor add webhooks",
       );
     });
   },
