@@ -19,6 +19,7 @@ import { createSmtpSubmission } from "./smtp-submission/submission";
 import { attemptStoreFor } from "./throttle/store-for-database";
 import type { ThrottlePolicy } from "./throttle/throttle";
 import { createWebhookWorker, type WebhookDeliveryOptions } from "./webhooks/delivery-worker";
+import { resealWebhookSecrets } from "./webhooks/endpoints";
 
 export type FaultReporter = (where: string, error: unknown) => void;
 
@@ -166,6 +167,7 @@ export async function createRuntime(
     await announceExpiries(db).catch((error) => onError("announcing credential expiries", error));
     if (keyring) {
       await resealUpstreamPasswords(db, keyring).catch((error) => onError("resealing upstream passwords", error));
+      await resealWebhookSecrets(db, keyring).catch((error) => onError("resealing webhook secrets", error));
     }
   }
 

@@ -8,7 +8,7 @@ import type { Transact } from "../idempotency/idempotency";
 import type { Keyring } from "../secret-box";
 import type { Scope } from "../smtp-credentials/lifecycle";
 import { assertDeliverableUrl, type WebhookNetworkPolicy } from "./endpoint-address";
-import { generateSigningSecret, sealSigningSecret } from "./signing-secret";
+import { generateSigningSecret, openSigningSecret, sealSigningSecret } from "./signing-secret";
 
 const t = schema.webhookEndpoints;
 type Row = typeof t.$inferSelect;
@@ -215,3 +215,29 @@ export function createWebhookEndpoints(db: Database, keyring: Keyring | undefine
 }
 
 export type WebhookEndpoints = ReturnType<typeof createWebhookEndpoints>;
+
+/**
+ * Seals again, under the current server key, every signing secret sealed under an older one (after a key rotation),
+ * so the previous key can be retired; returns how many endpoints changed. Only the row as read is written: a secret
+ * rotated meanwhile is not overwritten with the old one.
+ */
+export async function resealWebhookSecrets(db: Database, keyring: Keyring): Promise<number> {
+  const current = `${keyring.currentKeyId}.`;
+  const rows = await db.select().from(t);
+  let resealed = 0;
+  for (const row of rows) {
+    const stale = (sealed: string | null) => sealed !== null && !sealed.startsWith(current);
+    if (!stale(row.secret) && !stale(row.previousSecret)) continue;
+    const reseal = (sealed: string) =>
+      sealSigningSecret(keyring, openSigningSecret(keyring, sealed, row.organizationId), row.organizationId);
+    await db
+      .update(t)
+      .set({
+        secret: reseal(row.secret),
+        previousSecret: row.previousSecret === null ? null : reseal(row.previousSecret),
+      })
+      .where(and(eq(t.id, row.id), eq(t.secret, row.secret)));
+    resealed += 1;
+  }
+  return resealed;
+}

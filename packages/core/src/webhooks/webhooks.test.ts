@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
+import { schema } from "@relaypost/db";
 import { createTestDatabase, type TestDatabase } from "@relaypost/db/testing";
+import { eq } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { systemActor } from "../actor";
@@ -7,7 +9,8 @@ import { createRuntime, type Runtime, type RuntimeConfig } from "../runtime";
 import { Keyring } from "../secret-box";
 import { startReceiver } from "./receiver.test-support";
 
-const keyring = new Keyring(randomBytes(32));
+const serverKey = randomBytes(32);
+const keyring = new Keyring(serverKey);
 const ALLOW_LOOPBACK = { allowPrivateNetworks: true };
 
 let database: TestDatabase;
@@ -180,6 +183,31 @@ describe("webhooks", () => {
     expect(stored).toContain(endpoint.id);
     expect(stored).not.toContain(secret.slice("whsec_".length));
     expect(JSON.stringify(await runtime.core.webhooks.list(scope.organizationId))).not.toContain(secret);
+  });
+
+  it("opens secrets sealed with a retired server key and reseals them under the new one at maintenance", async () => {
+    const old = await runtimeWith();
+    const scope = await organization(old);
+    const hook = await receiver();
+    const { endpoint, secret } = await old.core.webhooks.create(scope, { url: hook.url });
+    await old.close();
+    const rotatedKeyring = new Keyring(randomBytes(32), [serverKey]);
+    const rotated = await createRuntime(database, {
+      keyring: rotatedKeyring,
+      webhooks: { policy: ALLOW_LOOPBACK, background: false, backoff: () => 0 },
+    });
+    runtimes.push(rotated);
+    await rotated.runMaintenance();
+    const [row] = await database.db
+      .select()
+      .from(schema.webhookEndpoints)
+      .where(eq(schema.webhookEndpoints.id, endpoint.id));
+    expect(row?.secret.startsWith(`${rotatedKeyring.currentKeyId}.`)).toBe(true);
+    await rotated.core.smtpCredentials.create(scope, {});
+    await rotated.webhooks.drain();
+    expect(() =>
+      new Webhook(secret).verify(hook.received[0]?.body ?? "", hook.received[0]?.headers as Record<string, string>),
+    ).not.toThrow();
   });
 
   it("sends each event once when two processes run the workers at the same time", async () => {
