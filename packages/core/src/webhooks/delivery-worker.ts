@@ -3,7 +3,7 @@ import { type Database, type Executor, queryRows, schema } from "@relaypost/db";
 import { and, eq, sql } from "drizzle-orm";
 import { appendEvents } from "../events/store";
 import type { RelayEvent } from "../events/types";
-import type { Keyring } from "../secret-box";
+import { type Keyring, SecretUnavailableError } from "../secret-box";
 import { createWorkLoop } from "../work-loop";
 import type { WebhookNetworkPolicy } from "./endpoint-address";
 import { FAN_OUT_BATCH, fanOutEvents } from "./fan-out";
@@ -114,8 +114,9 @@ export function createWebhookWorker(options: WebhookDeliveryOptions, deps: Webho
   const now = options.now ?? (() => new Date());
   const { db, keyring } = deps;
 
-  async function signingSecrets(endpoint: typeof w.$inferSelect, at: Date): Promise<string[]> {
-    if (!keyring) throw new Error("RELAYPOST_SECRET_KEY is not set: webhooks cannot be signed");
+  /** The secrets to sign with: the current one, and the previous one while its overlap lasts. */
+  function signingSecrets(endpoint: typeof w.$inferSelect, at: Date): string[] {
+    if (!keyring) throw new SecretUnavailableError("RELAYPOST_SECRET_KEY is not set: webhooks cannot be signed");
     const secrets = [openSigningSecret(keyring, endpoint.secret, endpoint.organizationId)];
     if (endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > at) {
       secrets.push(openSigningSecret(keyring, endpoint.previousSecret, endpoint.organizationId));
@@ -123,18 +124,31 @@ export function createWebhookWorker(options: WebhookDeliveryOptions, deps: Webho
     return secrets;
   }
 
-  async function send(delivery: Claimed): Promise<void> {
-    const [endpoint] = await db.select().from(w).where(eq(w.id, delivery.endpointId));
-    if (!endpoint) return;
+  /** Signs and POSTs one delivery; a secret that cannot be opened is a failed attempt like an unreachable endpoint. */
+  async function attempt(endpoint: typeof w.$inferSelect, delivery: Claimed): Promise<SendResult> {
     const at = now();
     const messageId = `msg_${delivery.eventId}`;
+    let signature: string;
+    try {
+      signature = signatureHeader(signingSecrets(endpoint, at), messageId, at, delivery.payload);
+    } catch (error) {
+      if (error instanceof SecretUnavailableError) return { status: null, response: `not sent: ${error.message}` };
+      throw error;
+    }
     const headers = {
       "user-agent": "RelayPost-Webhooks/1",
       "webhook-id": messageId,
       "webhook-timestamp": String(Math.floor(at.getTime() / 1000)),
-      "webhook-signature": signatureHeader(await signingSecrets(endpoint, at), messageId, at, delivery.payload),
+      "webhook-signature": signature,
     };
-    const result = await postWebhook(endpoint.url, headers, delivery.payload, { policy: options.policy, timeoutMs });
+    return postWebhook(endpoint.url, headers, delivery.payload, { policy: options.policy, timeoutMs });
+  }
+
+  async function send(delivery: Claimed): Promise<void> {
+    const [endpoint] = await db.select().from(w).where(eq(w.id, delivery.endpointId));
+    // Deleted meanwhile: its deliveries went with it.
+    if (!endpoint) return;
+    const result = await attempt(endpoint, delivery);
     const events = await db.transaction((tx) => record(tx, delivery, result, now()));
     if (events.length > 0) deps.onCommitted?.(events);
   }

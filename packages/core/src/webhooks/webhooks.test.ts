@@ -210,6 +210,28 @@ describe("webhooks", () => {
     ).not.toThrow();
   });
 
+  it("counts a secret the server key no longer opens as a failed attempt that says why, and sends nothing", async () => {
+    const old = await runtimeWith();
+    const scope = await organization(old);
+    const hook = await receiver();
+    const { endpoint } = await old.core.webhooks.create(scope, { url: hook.url });
+    await old.close();
+    const keyless = await createRuntime(database, {
+      keyring: new Keyring(randomBytes(32)),
+      webhooks: { policy: ALLOW_LOOPBACK, background: false, backoff: () => 60_000 },
+    });
+    runtimes.push(keyless);
+    await keyless.core.smtpCredentials.create(scope, {});
+    await keyless.webhooks.drain();
+    expect(hook.received).toHaveLength(0);
+    const { items } = await keyless.core.webhooks.deliveries(scope.organizationId, {
+      endpointId: endpoint.id,
+      limit: 5,
+    });
+    expect(items).toMatchObject([{ status: "pending", attempts: 1, lastStatus: null }]);
+    expect(items[0]?.lastResponse).toMatch(/^not sent: the stored secret was sealed with server key/);
+  });
+
   it("sends each event once when two processes run the workers at the same time", async () => {
     const [a, b] = [await runtimeWith(), await runtimeWith()];
     if (!a || !b) throw new Error("two runtimes");
