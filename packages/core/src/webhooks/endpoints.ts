@@ -8,6 +8,7 @@ import type { Transact } from "../idempotency/idempotency";
 import type { Keyring } from "../secret-box";
 import type { Scope } from "../smtp-credentials/lifecycle";
 import { assertDeliverableUrl, type WebhookNetworkPolicy } from "./endpoint-address";
+import { holdFanOut } from "./fan-out";
 import { generateSigningSecret, openSigningSecret, sealSigningSecret } from "./signing-secret";
 
 const t = schema.webhookEndpoints;
@@ -121,6 +122,7 @@ export function createWebhookEndpoints(db: Database, keyring: Keyring | undefine
       const url = await assertDeliverableUrl(input.url, policy);
       const secret = generateSigningSecret();
       return transact(async (tx) => {
+        await holdFanOut(tx);
         const [count] = await queryRows<{ n: number }>(
           tx,
           sql`select count(*)::int as n from ${t} where organization_id = ${scope.organizationId}`,
