@@ -89,6 +89,14 @@ class RelayPost:
     def delete_credential(self, credential_id):
         return self.request("DELETE", f"/credentials/{_segment(credential_id)}")
 
+    def create_webhook(self, url, event_types=None, description=None):
+        """{"endpoint": {...}, "secret": "whsec_..."}: the signing secret is in this answer only.
+
+        `event_types` lists the event types to send (all of them when None or empty).
+        """
+        fields = {"url": url, "eventTypes": event_types, "description": description}
+        return self.request("POST", "/webhooks", body={name: value for name, value in fields.items() if value})
+
 
 def _segment(value):
     return urllib.parse.quote(value, safe="")
