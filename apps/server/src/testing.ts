@@ -1,3 +1,4 @@
+import { operatorScope } from "@relaypost/core";
 import { createTestDatabase, type TestDatabase, testServerUrl } from "@relaypost/db/testing";
 import { type Config, loadConfig } from "./config";
 import type { FaultSink } from "./log";
@@ -44,4 +45,17 @@ export async function startTestServer(
       await owned?.destroy();
     },
   };
+}
+
+/** A new organization on `server` with an admin API key, as a service integrating over REST would hold. */
+export async function organizationWithApiKey(server: Pick<TestServer, "core">, name: string) {
+  const { organization } = await server.core.organizations.create({
+    name,
+    owner: { email: `${name.toLowerCase()}-owner@example.com`, password: "owner-password-123" },
+  });
+  const { token } = await server.core.apiKeys.create(operatorScope(organization.id, "test"), {
+    name: `${name} service`,
+    role: "admin",
+  });
+  return { organizationId: organization.id, token };
 }

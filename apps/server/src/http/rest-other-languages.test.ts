@@ -1,9 +1,9 @@
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { DomainError, operatorScope } from "@relaypost/core";
+import { DomainError } from "@relaypost/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../testing";
+import { organizationWithApiKey, startTestServer, type TestServer } from "../testing";
 
 const run = promisify(execFile);
 const examples = fileURLToPath(new URL("../../../../examples/", import.meta.url));
@@ -18,18 +18,6 @@ describe("the REST API from Python and curl", () => {
     server = await startTestServer();
   });
   afterAll(() => server.stop());
-
-  async function organizationWithKey(name: string) {
-    const { organization } = await server.core.organizations.create({
-      name,
-      owner: { email: `${name.toLowerCase()}-owner@example.com`, password: "owner-password-123" },
-    });
-    const { token } = await server.core.apiKeys.create(operatorScope(organization.id, "test"), {
-      name: `${name} service`,
-      role: "admin",
-    });
-    return { organizationId: organization.id, token };
-  }
 
   /** Runs an example with the key in its environment, as its header comment says; rejects on a non-zero exit. */
   async function runExample(command: string, script: string, token: string) {
@@ -60,14 +48,14 @@ describe("the REST API from Python and curl", () => {
   }
 
   it("the Python example creates, lists, regenerates and deletes a credential, seeing each password once", async () => {
-    const { organizationId, token } = await organizationWithKey("Python");
+    const { organizationId, token } = await organizationWithApiKey(server, "Python");
     const stdout = await runExample("python3", "python/credential_lifecycle.py", token);
     expect(stdout).toMatch(/^each password was shown once, in \d+ answers$/m);
     await expectCreatedRegeneratedDeleted(organizationId, stdout, "Python service");
   });
 
   it("the curl example creates, lists, regenerates and deletes a credential", async () => {
-    const { organizationId, token } = await organizationWithKey("Curl");
+    const { organizationId, token } = await organizationWithApiKey(server, "Curl");
     const stdout = await runExample("bash", "curl/credentials.sh", token);
     expect(stdout).toMatch(/^regenerated the password of smtp_[a-z0-9]{8}: a new one of \d+ characters$/m);
     await expectCreatedRegeneratedDeleted(organizationId, stdout, "Curl service");

@@ -3,10 +3,9 @@ import { createHmac, randomBytes } from "node:crypto";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { operatorScope } from "@relaypost/core";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import { startTestServer, type TestServer } from "../testing";
+import { organizationWithApiKey, startTestServer, type TestServer } from "../testing";
 
 const run = promisify(execFile);
 const examples = fileURLToPath(new URL("../../../../examples/python/", import.meta.url));
@@ -119,18 +118,6 @@ describe("webhooks verified by the Python receiver", () => {
     );
   });
 
-  async function organizationKey(name: string) {
-    const { organization } = await server.core.organizations.create({
-      name,
-      owner: { email: `${name.toLowerCase()}-owner@example.com`, password: "owner-password-123" },
-    });
-    const { token } = await server.core.apiKeys.create(operatorScope(organization.id, "test"), {
-      name: `${name} service`,
-      role: "admin",
-    });
-    return token;
-  }
-
   async function rest(token: string, method: string, path: string, body?: object): Promise<unknown> {
     const response = await fetch(`${server.url}/api/v1${path}`, {
       method,
@@ -158,7 +145,7 @@ describe("webhooks verified by the Python receiver", () => {
   }
 
   it("verifies the credential.created webhook the server signed, and the delivery log shows its 204", async () => {
-    const token = await organizationKey("Receiver");
+    const { token } = await organizationWithApiKey(server, "Receiver");
     const receiver = await startReceiver();
     const { secret, endpointId } = await addWebhook(token, receiver, ["credential.created"]);
     receiver.giveSecret(secret);
@@ -184,7 +171,7 @@ describe("webhooks verified by the Python receiver", () => {
   });
 
   it("refuses a forged signature and an old timestamp with 401, and answers a redelivery without handling it twice", async () => {
-    const token = await organizationKey("Forgery");
+    const { token } = await organizationWithApiKey(server, "Forgery");
     const receiver = await startReceiver();
     const { secret } = await addWebhook(token, receiver, ["credential.created"]);
     receiver.giveSecret(secret);
@@ -221,7 +208,7 @@ describe("webhooks verified by the Python receiver", () => {
   });
 
   it("still verifies with only the previous secret while a rotation keeps it signing", async () => {
-    const token = await organizationKey("Rotation");
+    const { token } = await organizationWithApiKey(server, "Rotation");
     const receiver = await startReceiver();
     const { secret: previous, endpointId } = await addWebhook(token, receiver, ["credential.created"]);
     const rotated = await rest(token, "POST", `/webhooks/${endpointId}/rotate-secret`, { keepPreviousHours: 24 });
