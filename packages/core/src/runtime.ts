@@ -18,6 +18,7 @@ import { createMessageIntake } from "./smtp-submission/message-intake";
 import { createSmtpSubmission } from "./smtp-submission/submission";
 import { attemptStoreFor } from "./throttle/store-for-database";
 import type { ThrottlePolicy } from "./throttle/throttle";
+import { pruneWebhookDeliveries } from "./webhooks/delivery-log";
 import { createWebhookWorker, type WebhookDeliveryOptions } from "./webhooks/delivery-worker";
 import { resealWebhookSecrets } from "./webhooks/endpoints";
 
@@ -165,6 +166,7 @@ export async function createRuntime(
     await core.pruneIdempotencyKeys().catch((error) => onError("idempotency key pruning", error));
     await intake.prune().catch((error) => onError("pruning SMTP messages", error));
     await announceExpiries(db).catch((error) => onError("announcing credential expiries", error));
+    await pruneWebhookDeliveries(db, new Date()).catch((error) => onError("pruning webhook deliveries", error));
     if (keyring) {
       await resealUpstreamPasswords(db, keyring).catch((error) => onError("resealing upstream passwords", error));
       await resealWebhookSecrets(db, keyring).catch((error) => onError("resealing webhook secrets", error));

@@ -1,6 +1,6 @@
 import type { EventType } from "@relaypost/contract";
 import { type Database, schema } from "@relaypost/db";
-import { and, desc, eq, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, type SQL, sql } from "drizzle-orm";
 import { encodeKeysetCursor, type KeysetCursor } from "../keyset-cursor";
 
 const d = schema.webhookDeliveries;
@@ -75,4 +75,17 @@ export async function listWebhookDeliveries(
   );
   const last = items.at(-1);
   return { items, nextCursor: rows.length > query.limit && last ? encodeKeysetCursor(last) : null };
+}
+
+/** How long the delivery log keeps a delivery once it is delivered or given up. */
+export const WEBHOOK_DELIVERY_RETENTION_MS = 30 * 24 * 3_600_000;
+
+/** Deletes finished deliveries past the retention; a pending one stays until it is sent or given up. */
+export async function pruneWebhookDeliveries(db: Database, now: Date): Promise<number> {
+  const cutoff = new Date(now.getTime() - WEBHOOK_DELIVERY_RETENTION_MS);
+  const gone = await db
+    .delete(d)
+    .where(and(inArray(d.status, ["delivered", "failed"]), lt(d.createdAt, cutoff)))
+    .returning({ id: d.id });
+  return gone.length;
 }

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { systemActor } from "../actor";
 import { createRuntime, type Runtime, type RuntimeConfig } from "../runtime";
 import { Keyring } from "../secret-box";
+import { WEBHOOK_DELIVERY_RETENTION_MS } from "./delivery-log";
 import { startReceiver } from "./receiver.test-support";
 
 const serverKey = randomBytes(32);
@@ -180,6 +181,25 @@ describe("webhooks", () => {
     await runtime.webhooks.drain();
     expect(verifyWith(third, 1)).not.toThrow();
     expect(verifyWith(second, 1)).toThrow();
+  });
+
+  it("prunes finished deliveries past the retention at maintenance, keeping those still pending", async () => {
+    const runtime = await runtimeWith();
+    const scope = await organization(runtime);
+    const hook = await receiver([{ status: 500 }]);
+    const { endpoint } = await runtime.core.webhooks.create(scope, { url: hook.url });
+    await runtime.core.smtpCredentials.create(scope, {});
+    await runtime.core.smtpCredentials.create(scope, {});
+    await runtime.webhooks.runOnce();
+    const log = () => runtime.core.webhooks.deliveries(scope.organizationId, { endpointId: endpoint.id, limit: 10 });
+    expect((await log()).items.map((i) => i.status).sort()).toEqual(["delivered", "pending"]);
+    const longAgo = new Date(Date.now() - WEBHOOK_DELIVERY_RETENTION_MS - 60_000);
+    await database.db
+      .update(schema.webhookDeliveries)
+      .set({ createdAt: longAgo })
+      .where(eq(schema.webhookDeliveries.endpointId, endpoint.id));
+    await runtime.runMaintenance();
+    expect((await log()).items.map((i) => i.status)).toEqual(["pending"]);
   });
 
   it("keeps the secret only sealed: the stored row does not contain it", async () => {
