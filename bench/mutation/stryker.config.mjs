@@ -21,6 +21,7 @@ export const SLICES = {
   "smtp-submission": core(["smtp-submission"]),
   restrictions: core(["restrictions"]),
   relay: core(["relay"]),
+  webhooks: [...core(["webhooks", "idempotency"]), "packages/core/src/work-loop.ts"],
   api: ["packages/api/src/**/*.ts"],
   "core-rest": ["packages/core/src/*.ts", ...core(["audit"])],
 };
