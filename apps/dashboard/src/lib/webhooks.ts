@@ -7,9 +7,9 @@ export type EndpointState =
   | { kind: "failed"; label: string };
 
 export function endpointState(endpoint: { enabled: boolean; disabledReason: string | null }): EndpointState {
+  const reason = endpoint.disabledReason;
   if (endpoint.enabled) return { kind: "active", label: "Active" };
-  if (endpoint.disabledReason) return { kind: "failed", label: `Turned off after failures: ${endpoint.disabledReason}` };
-  return { kind: "off", label: "Off" };
+  return reason ? { kind: "failed", label: `Turned off after failures: ${reason}` } : { kind: "off", label: "Off" };
 }
 
 /** The event types an endpoint receives in words; none chosen means every type. */

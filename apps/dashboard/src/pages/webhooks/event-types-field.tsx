@@ -1,5 +1,5 @@
 import type { EventType } from "@relaypost/contract";
-import { For, Show } from "solid-js";
+import { createUniqueId, For, Show } from "solid-js";
 import { eventTypeGroups } from "../../lib/webhooks";
 
 const GROUPS = eventTypeGroups();
@@ -13,6 +13,7 @@ export function EventTypesField(props: {
   onChange: (selected: EventType[] | null) => void;
   error: string | undefined;
 }) {
+  const scope = createUniqueId();
   const chosen = (type: EventType) => props.selected?.includes(type) ?? false;
   const toggle = (type: EventType, on: boolean) => {
     const current = props.selected ?? [];
@@ -22,11 +23,11 @@ export function EventTypesField(props: {
     <fieldset class="event-types">
       <legend>Events</legend>
       <label class="check">
-        <input type="radio" name="event-scope" checked={props.selected === null} onChange={() => props.onChange(null)} />
+        <input type="radio" name={scope} checked={props.selected === null} onChange={() => props.onChange(null)} />
         All events, including types added later
       </label>
       <label class="check">
-        <input type="radio" name="event-scope" checked={props.selected !== null} onChange={() => props.onChange([])} />
+        <input type="radio" name={scope} checked={props.selected !== null} onChange={() => props.onChange([])} />
         Only the events I choose
       </label>
       <Show when={props.selected !== null}>

@@ -1,4 +1,4 @@
-import { createSignal } from "solid-js";
+import { createSignal, createUniqueId } from "solid-js";
 import { Dialog, DialogActions } from "../../components/dialog";
 import { FormError } from "../../components/form";
 import { useSession } from "../../lib/session";
@@ -17,6 +17,7 @@ export function RotateSecretDialog(props: {
   const { api } = useSession();
   const [keepPrevious, setKeepPrevious] = createSignal(true);
   const submission = createSubmission();
+  const choice = createUniqueId();
   return (
     <Dialog title="Rotate signing secret" onClose={props.onClose}>
       <div class="dialog-body form">
@@ -26,16 +27,11 @@ export function RotateSecretDialog(props: {
         <fieldset class="event-types">
           <legend>The previous secret</legend>
           <label class="check">
-            <input type="radio" name="keep-previous" checked={keepPrevious()} onChange={() => setKeepPrevious(true)} />
+            <input type="radio" name={choice} checked={keepPrevious()} onChange={() => setKeepPrevious(true)} />
             Keeps signing for {OVERLAP_HOURS} hours, while the receiver switches
           </label>
           <label class="check">
-            <input
-              type="radio"
-              name="keep-previous"
-              checked={!keepPrevious()}
-              onChange={() => setKeepPrevious(false)}
-            />
+            <input type="radio" name={choice} checked={!keepPrevious()} onChange={() => setKeepPrevious(false)} />
             Stops now (it may have leaked)
           </label>
         </fieldset>
