@@ -1,75 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { createServer, type IncomingHttpHeaders } from "node:http";
-import type { AddressInfo } from "node:net";
-import { type Browser, expect, type Locator, type Page, test } from "@playwright/test";
+import { type Browser, expect, test } from "@playwright/test";
 import { Webhook } from "standardwebhooks";
 import { type RunningServer, startServer } from "../server";
 import { createCredential, invitationLink, screenshot, signUp } from "./support";
-
-interface Received {
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-/** A real HTTP endpoint on loopback that records every request and answers each with `status`. */
-async function startReceiver(status: number, answer: string) {
-  const received: Received[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
-      res.writeHead(status, { "content-type": "text/plain" }).end(answer);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/hooks/relaypost`,
-    received,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-type Receiver = Awaited<ReturnType<typeof startReceiver>>;
-
-const webhookRow = (page: Page, url: string): Locator =>
-  page.locator('[data-testid="webhook-row"]').filter({ has: page.getByText(url, { exact: true }) });
-
-/** Adds an endpoint on the Webhooks page and reads its one-time secret back from the clipboard. */
-async function addWebhook(page: Page, url: string, only?: string): Promise<string> {
-  await page.getByRole("link", { name: "Webhooks", exact: true }).click();
-  await page.getByRole("button", { name: "Add webhook" }).click();
-  const dialog = page.getByRole("dialog", { name: "Add webhook" });
-  await dialog.getByLabel("URL").fill(url);
-  await dialog.getByLabel("Description").fill("Provisioning");
-  if (only) {
-    await dialog.getByLabel("Only the events I choose").check();
-    await dialog.getByRole("checkbox", { name: only, exact: true }).check();
-  }
-  await dialog.getByRole("button", { name: "Add webhook" }).click();
-  const reveal = page.getByRole("dialog", { name: "Webhook added" });
-  await expect(reveal).toContainText("You will not see it again.");
-  await expect(reveal).toContainText("Verify signatures with a Standard Webhooks library");
-  await reveal.getByRole("button", { name: "Copy" }).click();
-  await expect(reveal.getByRole("button", { name: "Copied" })).toBeVisible();
-  const secret = await page.evaluate(() => navigator.clipboard.readText());
-  expect(secret).toMatch(/^whsec_/);
-  await reveal.getByRole("button", { name: "I've saved the secret" }).click();
-  await expect(reveal).toBeHidden();
-  return secret;
-}
-
-/** The newest delivery of `type` in an endpoint's opened log, read again until its last answer names `answer`. */
-async function expectDelivery(page: Page, url: string, type: string, answer: string) {
-  const row = webhookRow(page, url);
-  const delivery = row.locator(`[data-testid="webhook-delivery"][data-event-type="${type}"]`).first();
-  // The receiver has the request a moment before RelayPost records its answer: refresh until it is there.
-  await expect(async () => {
-    await row.getByRole("button", { name: `Refresh deliveries of webhook ${url}` }).click();
-    await expect(delivery.getByTestId("delivery-answer")).toContainText(answer, { timeout: 1_000 });
-  }).toPass();
-  return delivery;
-}
+import { addWebhook, expectDelivery, type Receiver, startReceiver, webhookRow } from "./webhook-support";
 
 test.describe("webhooks", () => {
   let server: RunningServer;
@@ -118,7 +52,7 @@ test.describe("webhooks", () => {
     await expect(dialog.getByLabel("URL")).toHaveAttribute("aria-invalid", "true");
     await dialog.getByRole("button", { name: "Cancel" }).click();
 
-    const secret = await addWebhook(page, hook.url, "credential.created");
+    const secret = await addWebhook(page, hook.url, { only: "credential.created", shot: "40-webhook-add" });
     const row = webhookRow(page, hook.url);
     await expect(row.getByTestId("webhook-events")).toHaveText("credential.created");
     await expect(row.getByTestId("webhook-status")).toHaveText("Active");
@@ -222,7 +156,7 @@ test.describe("webhooks", () => {
       const page = await pageOn(browser, viewport);
       await signUp(page);
       const url = `${hook.url}/a-rather-long-path/that-has-to-wrap/somewhere-on-a-narrow-screen`;
-      await addWebhook(page, url, "credential.created");
+      await addWebhook(page, url, { only: "credential.created" });
       const row = webhookRow(page, url);
       await row.getByRole("button", { name: `Deliveries of webhook ${url}` }).click();
       await expect(row.getByText("No deliveries yet")).toBeVisible();
