@@ -15,6 +15,7 @@ import { InvitePage } from "./pages/invite";
 import { MembersPage } from "./pages/members";
 import { MessagesPage } from "./pages/messages/page";
 import { UpstreamPage } from "./pages/upstream";
+import { WebhooksPage } from "./pages/webhooks/page";
 
 export function App() {
   return (
@@ -30,6 +31,7 @@ export function App() {
         <Route path="/settings/api-keys" component={ApiKeysPage} />
         <Route path="/settings/members" component={MembersPage} />
         <Route path="/settings/upstream" component={UpstreamPage} />
+        <Route path="/settings/webhooks" component={WebhooksPage} />
         <Route path="/settings/audit-log" component={AuditLogPage} />
         <Route path={ACCOUNT} component={AccountPage} />
         <Route path="*" component={NotFound} />

@@ -15,6 +15,7 @@ const NAV: { href: string; label: string; icon: IconName }[] = [
   { href: "/settings/api-keys", label: "API keys", icon: "key" },
   { href: "/settings/members", label: "Members", icon: "users" },
   { href: "/settings/upstream", label: "Upstream", icon: "link" },
+  { href: "/settings/webhooks", label: "Webhooks", icon: "activity" },
   { href: "/settings/audit-log", label: "Audit log", icon: "list" },
 ];
 

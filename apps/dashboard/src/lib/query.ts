@@ -23,6 +23,10 @@ export const queryKeys = {
   messageList: (organizationId: string, credentialId: string, status: string) =>
     ["messages", organizationId, credentialId, status] as const,
   upstream: (organizationId: string) => ["upstream", organizationId] as const,
+  webhooks: (organizationId: string) => ["webhooks", organizationId] as const,
+  /** One endpoint's delivery log; not under `webhooks`, whose entry is the list of endpoints. */
+  webhookDeliveries: (organizationId: string, endpointId: string) =>
+    ["webhook-deliveries", organizationId, endpointId] as const,
   loginBlocks: (organizationId: string) => ["login-blocks", organizationId] as const,
   messageCounts: (organizationId: string) => ["message-counts", organizationId] as const,
   credentialNames: (organizationId: string) => ["credential-names", organizationId] as const,
