@@ -18,6 +18,7 @@ const paths = {
   out: "M15 4h4v16h-4M10 8l-4 4 4 4M6 12h10",
   send: "M22 2L11 13M22 2l-7 20-4-9-9-4z",
   shield: "M12 3l8 3v6c0 5-3.5 8-8 9-4.5-1-8-4-8-9V6z",
+  pencil: "M4 20h4L19 9l-4-4L4 16zM14 6l4 4",
 } as const;
 
 export type IconName = keyof typeof paths;

@@ -7,6 +7,7 @@ export type EndpointWithSecret = Awaited<ReturnType<ApiClient["webhooks"]["creat
 
 /** What a row asks of the page: the dialogs it opens, and that the list be read again after a change. */
 export interface EndpointActions {
+  edit: (endpoint: Endpoint) => void;
   turnOff: (endpoint: Endpoint) => void;
   rotate: (endpoint: Endpoint) => void;
   remove: (endpoint: Endpoint) => void;

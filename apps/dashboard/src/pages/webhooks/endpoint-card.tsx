@@ -68,13 +68,21 @@ export function EndpointCard(props: { endpoint: Endpoint; actions: EndpointActio
   );
 }
 
-/** Turning on, off, rotating and deleting: for admins only. Turning on needs no confirmation, the others ask. */
+/** Editing, turning on, off, rotating and deleting: for admins only. Turning on needs no confirmation, the others ask. */
 function AdminButtons(props: { endpoint: Endpoint; actions: EndpointActions }) {
   const session = useSession();
   const e = () => props.endpoint;
   const enabling = createSubmission();
   return (
     <Show when={session.canWrite()}>
+      <button
+        type="button"
+        class="button button-small"
+        aria-label={`Edit webhook ${e().url}`}
+        onClick={() => props.actions.edit(e())}
+      >
+        <Icon name="pencil" /> Edit
+      </button>
       <Show
         when={e().enabled}
         fallback={

@@ -7,6 +7,7 @@ import { queryKeys } from "../../lib/query";
 import { useSession } from "../../lib/session";
 import type { Endpoint, EndpointActions } from "./actions";
 import { CreateWebhookDialog } from "./create-dialog";
+import { EditWebhookDialog } from "./edit-dialog";
 import { EndpointCard } from "./endpoint-card";
 import { RotateSecretDialog } from "./rotate-dialog";
 import { type RevealedSecret, SecretReveal } from "./secret-reveal";
@@ -27,10 +28,12 @@ export function WebhooksPage() {
   });
   const [creating, setCreating] = createSignal(false);
   const [revealed, setRevealed] = createSignal<RevealedSecret | null>(null);
+  const [editing, setEditing] = createSignal<Endpoint | null>(null);
   const [turningOff, setTurningOff] = createSignal<Endpoint | null>(null);
   const [rotating, setRotating] = createSignal<Endpoint | null>(null);
   const [deleting, setDeleting] = createSignal<Endpoint | null>(null);
   const actions: EndpointActions = {
+    edit: setEditing,
     turnOff: setTurningOff,
     rotate: setRotating,
     remove: setDeleting,
@@ -70,6 +73,18 @@ export function WebhooksPage() {
             refetch();
           }}
         />
+      </Show>
+      <Show when={editing()}>
+        {(endpoint) => (
+          <EditWebhookDialog
+            endpoint={endpoint()}
+            onClose={() => setEditing(null)}
+            onSaved={() => {
+              setEditing(null);
+              refetch();
+            }}
+          />
+        )}
       </Show>
       <Show when={rotating()}>
         {(endpoint) => (
