@@ -102,14 +102,14 @@ test.describe("webhooks", () => {
     const seen = webhookRow(viewer, hook.url);
     await expect(seen.getByTestId("webhook-status")).toHaveText("Active");
     await expect(viewer.getByRole("button", { name: "Add webhook" })).toHaveCount(0);
-    for (const action of ["Turn off", "Rotate secret of", "Delete"]) {
+    for (const action of ["Edit", "Turn off", "Rotate secret of", "Delete"]) {
       await expect(seen.getByRole("button", { name: `${action} webhook ${hook.url}` })).toHaveCount(0);
     }
     await seen.getByRole("button", { name: `Deliveries of webhook ${hook.url}` }).click();
     await expect(seen.getByTestId("delivery-answer").first()).toContainText("HTTP 500");
   });
 
-  test("an admin turns an endpoint off after confirming, on again, rotates its secret and deletes it", async ({
+  test("an admin edits an endpoint's description and events, turns it off after confirming, on again, rotates its secret and deletes it", async ({
     browser,
   }) => {
     const hook = await receiver(200, "ok");
@@ -117,6 +117,27 @@ test.describe("webhooks", () => {
     await signUp(page);
     const first = await addWebhook(page, hook.url);
     const row = webhookRow(page, hook.url);
+
+    await row.getByRole("button", { name: `Edit webhook ${hook.url}` }).click();
+    const edit = page.getByRole("dialog", { name: "Edit webhook" });
+    await expect(edit.getByLabel("URL")).toHaveValue(hook.url);
+    await expect(edit.getByLabel("Description")).toHaveValue("Provisioning");
+    await expect(edit.getByLabel("All events, including types added later")).toBeChecked();
+    // The server's refusal of a changed address shows beside the URL, as when adding.
+    await edit.getByLabel("URL").fill("ftp://127.0.0.1/hooks");
+    await edit.getByRole("button", { name: "Save changes" }).click();
+    await expect(edit.getByText("Webhook endpoints must use https://")).toBeVisible();
+    await expect(edit.getByLabel("URL")).toHaveAttribute("aria-invalid", "true");
+    await edit.getByLabel("URL").fill(hook.url);
+    await edit.getByLabel("Description").fill("Credential audit");
+    await edit.getByLabel("Only the events I choose").check();
+    await edit.getByRole("checkbox", { name: "credential.deleted", exact: true }).check();
+    await edit.getByRole("checkbox", { name: "message.failed", exact: true }).check();
+    await edit.getByRole("button", { name: "Save changes" }).click();
+    await expect(edit).toBeHidden();
+    await page.reload();
+    await expect(row).toContainText("Credential audit");
+    await expect(row.getByTestId("webhook-events")).toHaveText("credential.deleted, message.failed");
 
     await row.getByRole("button", { name: `Turn off webhook ${hook.url}` }).click();
     await page
@@ -162,7 +183,12 @@ test.describe("webhooks", () => {
       await expect(row.getByText("No deliveries yet")).toBeVisible();
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       expect(width).toBeLessThanOrEqual(viewport.width);
-      for (const name of [`Turn off webhook ${url}`, `Rotate secret of webhook ${url}`, `Delete webhook ${url}`]) {
+      for (const name of [
+        `Edit webhook ${url}`,
+        `Turn off webhook ${url}`,
+        `Rotate secret of webhook ${url}`,
+        `Delete webhook ${url}`,
+      ]) {
         const button = row.getByRole("button", { name });
         await button.scrollIntoViewIfNeeded();
         await expect(button).toBeInViewport({ ratio: 0.95 });
