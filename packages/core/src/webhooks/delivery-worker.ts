@@ -6,7 +6,7 @@ import type { RelayEvent } from "../events/types";
 import { type Keyring, SecretUnavailableError } from "../secret-box";
 import { createWorkLoop } from "../work-loop";
 import type { WebhookNetworkPolicy } from "./endpoint-address";
-import { FAN_OUT_BATCH, fanOutEvents } from "./fan-out";
+import { anyEndpointEnabled, FAN_OUT_BATCH, fanOutEvents } from "./fan-out";
 import { postWebhook, type SendResult } from "./sender";
 import { openSigningSecret, signatureHeader } from "./signing-secret";
 
@@ -211,6 +211,8 @@ export function createWebhookWorker(options: WebhookDeliveryOptions, deps: Webho
 
   const loop = createWorkLoop(
     async (limit: number) => {
+      // Deliveries of endpoints that are off wait; with none on, the round ends here (one query while idle).
+      if (!(await anyEndpointEnabled(db))) return [];
       while ((await fanOutEvents(db)) === FAN_OUT_BATCH);
       return claimDue(db, limit, now(), leaseMs);
     },

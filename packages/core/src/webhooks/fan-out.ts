@@ -1,6 +1,6 @@
 import { type Database, type Executor, schema } from "@relaypost/db";
-import { and, eq, inArray, sql } from "drizzle-orm";
-import { latestEventId, readEvents } from "../events/store";
+import { and, eq, inArray, min, sql } from "drizzle-orm";
+import { readEvents } from "../events/store";
 import type { RelayEvent } from "../events/types";
 
 const FAN_OUT_ROW = 1;
@@ -36,8 +36,7 @@ export async function holdFanOut(tx: Executor): Promise<void> {
  * Turns committed events into deliveries, a batch per call, and returns how many events it read. The read position
  * is one row, locked for the round and moved in the same transaction as the deliveries it wrote, so every event is
  * fanned out exactly once however many processes run this; a process finding the row locked skips its round. Event
- * ids commit in increasing order (events/store.ts), so nothing committed later can appear below the position. With
- * no endpoint enabled anywhere, the position moves to the newest event without reading any.
+ * ids commit in increasing order (events/store.ts), so nothing committed later can appear below the position.
  */
 export async function fanOutEvents(db: Database): Promise<number> {
   return db.transaction(async (tx) => {
@@ -48,15 +47,13 @@ export async function fanOutEvents(db: Database): Promise<number> {
       .where(eq(position.id, FAN_OUT_ROW))
       .for("update", { skipLocked: true });
     if (!current) return 0;
-    const [anyEnabled] = await tx.select({ id: w.id }).from(w).where(eq(w.enabled, true)).limit(1);
-    if (!anyEnabled) {
-      await tx
-        .update(position)
-        .set({ lastEventId: await latestEventId(tx) })
-        .where(eq(position.id, FAN_OUT_ROW));
-      return 0;
-    }
-    const events = await readEvents(tx, { afterId: current.lastEventId, limit: FAN_OUT_BATCH });
+    // No enabled endpoint wants an event at or below the oldest enabled one's start: those need not be read.
+    const [oldest] = await tx
+      .select({ from: min(w.fromEventId) })
+      .from(w)
+      .where(eq(w.enabled, true));
+    const afterId = Math.max(current.lastEventId, oldest?.from ?? current.lastEventId);
+    const events = await readEvents(tx, { afterId, limit: FAN_OUT_BATCH });
     const last = events.at(-1);
     if (!last) return 0;
     const organizations = [...new Set(events.map((e) => e.organizationId))];
@@ -84,4 +81,10 @@ export async function fanOutEvents(db: Database): Promise<number> {
     await tx.update(position).set({ lastEventId: last.id }).where(eq(position.id, FAN_OUT_ROW));
     return events.length;
   });
+}
+
+/** Whether any endpoint is enabled: without one there is nothing to fan out or send, and a round costs one query. */
+export async function anyEndpointEnabled(db: Database): Promise<boolean> {
+  const [row] = await db.select({ id: w.id }).from(w).where(eq(w.enabled, true)).limit(1);
+  return row !== undefined;
 }
