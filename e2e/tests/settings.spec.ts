@@ -5,6 +5,9 @@ test.describe("API keys, members and audit log", () => {
   test("an invited viewer sees everything read-only, a newcomer signs up into the inviting organization; API keys are revealed once and revocable", async ({
     browser,
   }) => {
+    // Four accounts sign up (argon2 each) and three browsers take turns: on a busy two-core machine this journey
+    // has taken close to the default minute.
+    test.setTimeout(120_000);
     const owner = await newPage(browser);
     const account = await signUp(owner, "Invite Co");
     await createCredential(owner, { username: "billing_mailer", description: "Billing <b>worker</b>" });
