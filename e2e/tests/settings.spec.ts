@@ -5,7 +5,7 @@ test.describe("API keys, members and audit log", () => {
   test("an invited viewer sees everything read-only, a newcomer signs up into the inviting organization; API keys are revealed once and revocable", async ({
     browser,
   }) => {
-    // Four accounts sign up (argon2 each) and three browsers take turns: on a busy two-core machine this journey
+    // Three accounts sign up (argon2 each) and three browsers take turns: on a busy two-core machine this journey
     // has taken close to the default minute.
     test.setTimeout(120_000);
     const owner = await newPage(browser);
