@@ -23,7 +23,8 @@ const countOf = (attempts: SQL) => sql`(select count(*) from jsonb_object_keys($
  *
  * Every statement takes its rows in key order, so two of them never wait on each other in a cycle. Rows are created
  * beforehand because a statement that locked the keys already kept and then inserted the new ones would take a new
- * key smaller than a kept one out of order, and two such reservations deadlock.
+ * key smaller than a kept one out of order, and two such reservations deadlock. For the same reason a cleared key keeps
+ * its row, emptied: only pruning deletes rows, and only rows idle for a whole window.
  */
 export function createPostgresAttemptStore(db: Database): AttemptStore {
   return {
@@ -67,7 +68,8 @@ export function createPostgresAttemptStore(db: Database): AttemptStore {
           update login_attempts set attempts = attempts - ${fingerprint}::text
           where key in (select key from locked) and key = any(${textArray(kept)})
         )
-        delete from login_attempts where key in (select key from locked) and key = any(${textArray(clearKeys)})`);
+        update login_attempts set attempts = '{}'::jsonb
+        where key in (select key from locked) and key = any(${textArray(clearKeys)})`);
     },
     async list(prefix, nowMs, windowMs) {
       const rows = await queryRows<{ key: string; times: string[] }>(
