@@ -43,6 +43,7 @@ const service = await startSmtpService(
     revocations: runtime.revocations,
     access: core.access,
     onError,
+    telemetry: runtime.telemetry,
   },
 );
 

@@ -54,6 +54,8 @@ export async function createApiHarness() {
     core,
     database,
     hasher,
+    /** The runtime's metrics, as `/metrics` would serve them. */
+    telemetry: runtime.telemetry,
     /** A caller with no credentials. */
     anonymous: () => callerFor({}),
     /** A caller signed in with a session cookie, acting in `organizationId` (CSRF header included). */

@@ -89,6 +89,8 @@ export interface CoreOptions {
   serverUpstream?: Upstream | undefined;
   /** Which addresses webhook endpoints may have; public ones over HTTPS only by default. */
   webhookPolicy?: WebhookNetworkPolicy;
+  /** Told of each sign-in refused by the throttle before its password was checked (a metric). */
+  onSignInBlocked?: () => void;
 }
 
 /** The domain, bound to one database: what every transport calls. */
@@ -103,8 +105,9 @@ export function createCore({
   keyring,
   serverUpstream,
   webhookPolicy = { allowPrivateNetworks: false },
+  onSignInBlocked,
 }: CoreOptions): Core {
-  const signIn = createSignIn(db, hasher, attempts, signInThrottle);
+  const signIn = createSignIn(db, hasher, attempts, signInThrottle, onSignInBlocked);
   const credentials = createCredentialLifecycle(db, hasher);
   // Without a server key, answers are sealed with one of this process's own: a retry reaching another process (or
   // this one after a restart) is told the answer cannot be shown, and still creates nothing (docs/api.md).

@@ -55,6 +55,8 @@ export interface PasswordHasherOptions {
   concurrency?: number;
   /** Computations allowed to wait for a place; past this a call fails with HasherBusyError at once. */
   maxQueued?: number;
+  /** Told how long each computation waited for its place, in seconds (the metrics' argon2 wait). */
+  onWaited?: (seconds: number) => void;
 }
 
 export interface PasswordHasher {
@@ -74,7 +76,11 @@ export function createPasswordHasher(options: PasswordHasherOptions = {}): Passw
   const maxQueued = options.maxQueued ?? Number.POSITIVE_INFINITY;
   const gated = <T>(task: () => Promise<T>): Promise<T> => {
     if (gate.queued >= maxQueued) return Promise.reject(new HasherBusyError());
-    return gate.run(task);
+    const queuedAt = performance.now();
+    return gate.run(() => {
+      options.onWaited?.((performance.now() - queuedAt) / 1000);
+      return task();
+    });
   };
   let dummyHash: Promise<string> | undefined;
   const verifyHash = (passwordHash: string, password: string) =>
@@ -95,7 +101,9 @@ const MAX_QUEUED_ACCOUNT_HASHES = 64;
 const MAX_QUEUED_SMTP_HASHES = 512;
 
 /** argon2 for account and API work: user passwords, new SMTP passwords. */
-export const createAccountHasher = () => createPasswordHasher({ maxQueued: MAX_QUEUED_ACCOUNT_HASHES });
+export const createAccountHasher = (options: Pick<PasswordHasherOptions, "onWaited"> = {}) =>
+  createPasswordHasher({ ...options, maxQueued: MAX_QUEUED_ACCOUNT_HASHES });
 
 /** argon2 for SMTP logins: a gate and queue of its own, so neither class of caller can starve the other. */
-export const createSmtpHasher = () => createPasswordHasher({ maxQueued: MAX_QUEUED_SMTP_HASHES });
+export const createSmtpHasher = (options: Pick<PasswordHasherOptions, "onWaited"> = {}) =>
+  createPasswordHasher({ ...options, maxQueued: MAX_QUEUED_SMTP_HASHES });

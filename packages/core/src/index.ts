@@ -31,6 +31,7 @@ export type { ResolvedSession, SessionClient, SessionSummary } from "./identity/
 export { ACCOUNT_BLOCK_AFTER, type SignInResult } from "./identity/sign-in";
 export { USER_PASSWORD_MIN_LENGTH, type User } from "./identity/users";
 export { decodeKeysetCursor } from "./keyset-cursor";
+export { type Log, silentLog } from "./log";
 export { organizationNameSchema, userNameSchema } from "./names";
 export { DEFAULT_LEASE_MS, DEFAULT_MAX_AGE_MS, type DeliveryOptions } from "./relay/delivery-worker";
 export type { CredentialMessageCounts, MessagePage, MessageSummary } from "./relay/message-log";
@@ -62,6 +63,7 @@ export {
 export { formatSmtpPassword, generateLookupId, parseSmtpPassword } from "./smtp-credentials/password";
 export { DEFAULT_BODY_RETENTION_MS, DEFAULT_MESSAGE_RETENTION_MS } from "./smtp-submission/message-intake";
 export type { SmtpSubmission } from "./smtp-submission/submission";
+export { createTelemetry, type Telemetry } from "./telemetry";
 export { DEFAULT_THROTTLE_POLICY, type ThrottlePolicy } from "./throttle/throttle";
 export { hashToken } from "./tokens";
 export {

@@ -1,21 +1,26 @@
 import type { DatabaseHandle } from "@relaypost/db";
+import type { Registry } from "prom-client";
 import { createCore } from "./core";
 import { createEventBus } from "./events/bus";
 import { createEventPublisher } from "./events/publisher";
 import { createRefusalAggregator, type RefusalAggregatorOptions } from "./events/refusal-aggregator";
 import { pruneEvents } from "./events/retention";
-import { createSmtpHasher, type PasswordHasher } from "./hashing";
+import type { RelayEvent } from "./events/types";
+import { createAccountHasher, createSmtpHasher, type PasswordHasher } from "./hashing";
 import { listenForRevocations, type RevocationFeed } from "./identity/revocation";
+import { type Log, silentLog } from "./log";
 import { createDeliveryWorker, type DeliveryOptions } from "./relay/delivery-worker";
 import { loadOrganizationUpstream, resealUpstreamPasswords } from "./relay/organization-upstream";
+import { outboxDepth } from "./relay/outbox-depth";
 import type { Keyring } from "./secret-box";
 import { createLastUsedRecorder } from "./smtp-auth/last-used-recorder";
-import { createSmtpLogin } from "./smtp-auth/login";
+import { createSmtpLogin, type LoginSession } from "./smtp-auth/login";
 import { createLoginThrottle, type LoginThrottleOptions } from "./smtp-auth/login-throttle";
 import { createSmtpVerifier } from "./smtp-auth/verifier";
 import { announceExpiries } from "./smtp-credentials/expiry";
 import { createMessageIntake } from "./smtp-submission/message-intake";
 import { createSmtpSubmission } from "./smtp-submission/submission";
+import { createTelemetry, type LoginObservation } from "./telemetry";
 import { attemptStoreFor } from "./throttle/store-for-database";
 import type { ThrottlePolicy } from "./throttle/throttle";
 import { pruneWebhookDeliveries } from "./webhooks/delivery-log";
@@ -27,6 +32,10 @@ export type FaultReporter = (where: string, error: unknown) => void;
 export interface RuntimeConfig {
   /** Where background faults go (event bus, publisher, last-used writes, maintenance). */
   onError?: FaultReporter;
+  /** Where the runtime's log lines go: refused logins, throttle blocks, delivery failures (silent by default). */
+  log?: Log;
+  /** The registry the runtime's metrics join (the server's, which `/metrics` serves); one of its own by default. */
+  metrics?: Registry;
   /** SMTP login throttle settings (tests shorten its delays). */
   smtpThrottle?: LoginThrottleOptions;
   /** Sign-in throttle settings (tests shorten its delays). */
@@ -71,7 +80,13 @@ export async function createRuntime(
   database: Pick<DatabaseHandle, "db" | "driver" | "listen">,
   config: RuntimeConfig = {},
 ) {
-  const onError: FaultReporter = config.onError ?? (() => {});
+  const telemetry = createTelemetry(config.metrics);
+  const log = config.log ?? silentLog;
+  const reportFault: FaultReporter = config.onError ?? (() => {});
+  const onError: FaultReporter = (where, error) => {
+    telemetry.fault(where);
+    reportFault(where, error);
+  };
   const { db } = database;
   const bus = createEventBus(database, {
     onError: (error) => onError("event bus", error),
@@ -80,8 +95,12 @@ export async function createRuntime(
   await bus.start();
   const publisher = createEventPublisher(db, {
     onError: (error) => onError("event publisher", error),
-    onCommitted: bus.offer,
+    onCommitted: (events) => {
+      telemetry.committed(events);
+      bus.offer(events);
+    },
   });
+  const stopCountingHandOuts = bus.subscribe((event) => telemetry.handedOut(event));
   const attempts = attemptStoreFor(database);
   // One clock for acceptance and delivery, so a message's age is measured as its attempts are scheduled.
   const now = config.relay?.now ?? config.now;
@@ -89,19 +108,32 @@ export async function createRuntime(
   const serverUpstream = config.relay?.upstream;
   const throttle = createLoginThrottle(attempts, config.smtpThrottle);
   const webhookPolicy = config.webhooks?.policy ?? { allowPrivateNetworks: false };
+  const accountHasher =
+    config.hasher ?? createAccountHasher({ onWaited: (seconds) => telemetry.argon2Waited("account", seconds) });
   const core = createCore({
     db,
     bus,
     attempts,
     smtpThrottle: throttle,
-    hasher: config.hasher,
+    hasher: accountHasher,
+    onSignInBlocked: telemetry.signInBlocked,
     signInThrottle: config.signInThrottle,
     now,
     keyring,
     serverUpstream,
     webhookPolicy,
   });
-  const verifier = createSmtpVerifier({ db, hasher: createSmtpHasher() });
+  const smtpHasher = createSmtpHasher({ onWaited: (seconds) => telemetry.argon2Waited("smtp", seconds) });
+  const verifier = createSmtpVerifier({ db, hasher: smtpHasher });
+  telemetry.gauge(
+    "relaypost_argon2_queue_depth",
+    "argon2 computations waiting for their class's gate",
+    ["class"],
+    (set) => {
+      set(smtpHasher.concurrency.queued, { class: "smtp" });
+      set(accountHasher.concurrency.queued, { class: "account" });
+    },
+  );
   const refusals = createRefusalAggregator(publisher, config.refusals);
   const lastUsed = createLastUsedRecorder(db, { onError: (error) => onError("last-used recorder", error) });
   const smtpLogin = createSmtpLogin({
@@ -112,6 +144,10 @@ export async function createRuntime(
     refusals,
     onError: (error) => onError("attributing a refused login", error),
     onOutage: (error) => onError("SMTP login (answered 454)", error),
+    observe: (observation, attempt, session) => {
+      telemetry.login(observation);
+      logLogin(log, observation, attempt.username, session);
+    },
   });
   const intake = createMessageIntake(db, {
     retentionMs: config.messageRetentionMs,
@@ -125,7 +161,11 @@ export async function createRuntime(
         db,
         loadUpstream: (organizationId) => loadOrganizationUpstream(db, keyring, organizationId),
         onError: (error) => onError("message delivery", error),
-        onCommitted: bus.offer,
+        onCommitted: (events) => {
+          telemetry.committed(events);
+          logDeliveryFailures(log, events);
+          bus.offer(events);
+        },
         beforeClaim: async () => {
           await publisher.flush(1);
         },
@@ -144,7 +184,10 @@ export async function createRuntime(
       db,
       keyring,
       onError: (error) => onError("webhook delivery", error),
-      onCommitted: bus.offer,
+      onCommitted: (events) => {
+        telemetry.committed(events);
+        bus.offer(events);
+      },
     },
   );
   // Any committed event may be one an endpoint waits for; the poll catches retries coming due. A flood of events wakes
@@ -177,12 +220,26 @@ export async function createRuntime(
     listen: (onRevocation, onListening) => listenForRevocations(database, onRevocation, onListening),
   };
 
+  if (relay) {
+    telemetry.gauge(
+      "relaypost_relay_outbox_depth",
+      "Accepted messages waiting for delivery, by status",
+      ["status"],
+      async (set) => {
+        for (const [status, count] of Object.entries(await outboxDepth(db))) set(count, { status });
+      },
+    );
+  }
+
   let maintenance: NodeJS.Timeout | undefined;
   let closing: Promise<void> | undefined;
   return {
     core,
     bus,
     publisher,
+    /** This process's metrics; the server serves their registry at `/metrics`. */
+    telemetry,
+    log,
     smtpLogin,
     smtpSubmission,
     /** This process's delivery workers; absent without `config.relay`. */
@@ -211,6 +268,7 @@ export async function createRuntime(
         clearInterval(maintenance);
         stopWaking?.();
         stopWakingWebhooks();
+        stopCountingHandOuts();
         clearTimeout(webhookWake);
         await relay?.stop();
         await webhooks.stop();
@@ -222,6 +280,32 @@ export async function createRuntime(
       return closing;
     },
   };
+}
+
+/** One line per refused or throttled login, with the session's id; successes are counted, not logged. */
+function logLogin(log: Log, observation: LoginObservation, username: string, session: LoginSession): void {
+  if (observation.outcome === "accepted") return;
+  const fields = {
+    sessionId: session.id,
+    remoteAddress: session.remoteAddress,
+    username,
+    method: session.method,
+    reason: observation.reason,
+    attributed: observation.attributed,
+  };
+  if (observation.outcome === "unavailable") log.error(fields, "SMTP login answered 454");
+  else if (observation.outcome === "throttled") log.warn(fields, "SMTP login blocked by the throttle");
+  else log.info(fields, "SMTP login refused");
+}
+
+/** One line per delivery that failed for good or was deferred, with the upstream's reply. */
+function logDeliveryFailures(log: Log, events: readonly RelayEvent[]): void {
+  for (const event of events) {
+    if (event.type !== "message.failed" && event.type !== "message.deferred") continue;
+    const fields = { organizationId: event.organizationId, credentialId: event.credentialId, ...event.data };
+    if (event.type === "message.failed") log.warn(fields, "message delivery failed");
+    else log.info(fields, "message delivery deferred");
+  }
 }
 
 export type Runtime = Awaited<ReturnType<typeof createRuntime>>;

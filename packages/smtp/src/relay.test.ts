@@ -96,6 +96,9 @@ describe("relaying accepted messages to the upstream over real SMTP", () => {
 
   it("defers on a 4xx, retries when the backoff has passed, and delivers once with the same Message-ID", async () => {
     sink.answer({ data: () => ({ code: 451, text: "4.3.0 Try again later" }) });
+    const deferredBefore = await h.runtime.telemetry.count("relaypost_relay_deliveries_total", {
+      outcome: "deferred",
+    });
     const sent = await submit(h.service.port, credential, ["someone@example.org"]);
     const relay = relayOf(h.runtime);
     await relay.drain();
@@ -118,6 +121,16 @@ describe("relaying accepted messages to the upstream over real SMTP", () => {
     const events = await eventsOf(sent.id);
     expect(events.map((e) => e.type)).toEqual(["message.accepted", "message.deferred", "message.relayed"]);
     expect(events[1]?.data).toMatchObject({ attempts: 1, reply: "451 4.3.0 Try again later" });
+    expect(h.logged.filter((line) => line.fields.messageId === sent.id)).toEqual([
+      {
+        level: "info",
+        message: "message delivery deferred",
+        fields: expect.objectContaining({ attempts: 1, reply: "451 4.3.0 Try again later" }),
+      },
+    ]);
+    expect(await h.runtime.telemetry.count("relaypost_relay_deliveries_total", { outcome: "deferred" })).toBe(
+      deferredBefore + 1,
+    );
   });
 
   it("fails at once on a 5xx, keeps the upstream's reply, and never retries", async () => {
@@ -138,6 +151,13 @@ describe("relaying accepted messages to the upstream over real SMTP", () => {
     expect(await relay.runOnce()).toBe(0);
     const failed = (await eventsOf(sent.id)).find((e) => e.type === "message.failed");
     expect(failed?.data).toMatchObject({ expired: false, reply: "554 5.7.1 Message rejected as spam" });
+    expect(h.logged.filter((line) => line.fields.messageId === sent.id)).toEqual([
+      {
+        level: "warn",
+        message: "message delivery failed",
+        fields: expect.objectContaining({ expired: false, reply: "554 5.7.1 Message rejected as spam" }),
+      },
+    ]);
   });
 
   it("keeps a result per recipient when the upstream takes some, refuses some and defers others", async () => {

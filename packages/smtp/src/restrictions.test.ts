@@ -522,7 +522,7 @@ describe("failed logins whose password names no credential", () => {
       [theirs.credential.id, "shared_app", "unknown_password", "127.0.0.1"],
     ]);
     expect(await refusalsIn(bystander.organizationId)).toEqual([]);
-    expect(h.service.metrics.authRejectedUnattributed).toBe(1);
+    expect(await h.runtime.telemetry.count("relaypost_smtp_logins_total", { attributed: "false" })).toBe(1);
   });
 });
 

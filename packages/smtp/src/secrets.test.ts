@@ -42,7 +42,7 @@ describe("no secret leaves the authenticator", () => {
       .from(schema.smtpCredentials);
     const secrets = [credential.password, regenerated, row?.hash ?? "missing"];
     const events = JSON.stringify(await h.events());
-    const everything = [...replies, events, ...h.faults, JSON.stringify(h.service.metrics)].join("\n");
+    const everything = [...replies, events, ...h.faults, await h.runtime.telemetry.registry.metrics()].join("\n");
     expect(replies).toContain("421 4.7.0 Too many failed login attempts, try again later");
     for (const secret of secrets) {
       expect(everything).not.toContain(secret);

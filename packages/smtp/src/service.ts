@@ -1,8 +1,7 @@
 import type { AddressInfo } from "node:net";
-import type { AccessRevocation, Core, RevocationFeed, SmtpLogin, SmtpSubmission } from "@relaypost/core";
+import type { AccessRevocation, Core, RevocationFeed, SmtpLogin, SmtpSubmission, Telemetry } from "@relaypost/core";
 import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from "smtp-server";
 import { createAuthenticator } from "./authenticator";
-import { createSmtpMetrics } from "./metrics";
 import { REPLIES, replyError } from "./replies";
 import { grantOf, isLoopback } from "./session";
 import { createSubmission } from "./submission";
@@ -34,6 +33,8 @@ export interface SmtpServiceDependencies {
   /** Checks open sessions' logins against the database when notices may have been missed. */
   access: Pick<Core["access"], "lapsed">;
   onError: (where: string, error: unknown) => void;
+  /** The runtime's metrics: messages ended and sessions closed here are counted there. */
+  telemetry: Pick<Telemetry, "message" | "sessionClosedOnRevocation">;
 }
 
 const DEFAULT_MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
@@ -42,13 +43,12 @@ const DEFAULT_MAX_RECIPIENTS = 100;
 
 /** The embedded SMTP authenticator: smtp-server listeners wired to core's login and submission use cases. */
 export async function startSmtpService(options: SmtpServiceOptions, deps: SmtpServiceDependencies) {
-  const metrics = createSmtpMetrics();
   const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const maxRecipients = options.maxRecipients ?? DEFAULT_MAX_RECIPIENTS;
-  const authenticate = createAuthenticator(deps.smtpLogin, metrics);
+  const authenticate = createAuthenticator(deps.smtpLogin);
   const submission = createSubmission({
     submission: deps.smtpSubmission,
-    metrics,
+    telemetry: deps.telemetry,
     maxMessageBytes,
     onError: deps.onError,
   });
@@ -146,7 +146,7 @@ export async function startSmtpService(options: SmtpServiceOptions, deps: SmtpSe
         const grant = grantOf(connection.session);
         if (grant?.credentialId !== credentialId) continue;
         if (hashFingerprint !== undefined && grant.hashFingerprint !== hashFingerprint) continue;
-        metrics.sessionsClosedOnRevocation++;
+        deps.telemetry.sessionClosedOnRevocation();
         connection.session.user = undefined;
         connection.send(...REPLIES.credentialRevoked);
       }
@@ -177,7 +177,6 @@ export async function startSmtpService(options: SmtpServiceOptions, deps: SmtpSe
     return {
       port,
       smtpsPort,
-      metrics,
       /** Stops accepting and lets open sessions finish within the close timeout. */
       close(): Promise<void> {
         closing ??= (async () => {

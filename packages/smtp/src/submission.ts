@@ -1,12 +1,11 @@
-import type { SmtpSubmission } from "@relaypost/core";
+import type { SmtpSubmission, Telemetry } from "@relaypost/core";
 import type { SMTPServerDataStream, SMTPServerSession } from "smtp-server";
-import type { SmtpMetrics } from "./metrics";
 import { queuedReply, REPLIES, type Reply, storedReply } from "./replies";
 import { grantOf } from "./session";
 
 export interface SubmissionDependencies {
   submission: Pick<SmtpSubmission, "mailFrom" | "submit" | "recipientRefused">;
-  metrics: SmtpMetrics;
+  telemetry: Pick<Telemetry, "message">;
   maxMessageBytes: number;
   onError: (where: string, error: unknown) => void;
 }
@@ -29,7 +28,7 @@ const DATA_REFUSALS = {
 
 /** An authenticated session's MAIL FROM and DATA, handed to core's submission use case and answered. */
 export function createSubmission(deps: SubmissionDependencies) {
-  const { submission, metrics } = deps;
+  const { submission, telemetry } = deps;
   // The credential's recipient limit as the transaction's MAIL FROM read it; RCPT TO answers from it.
   const recipientLimits = new WeakMap<SMTPServerSession, number>();
 
@@ -74,10 +73,10 @@ export function createSubmission(deps: SubmissionDependencies) {
           remoteAddress: session.remoteAddress,
         });
         if (result.kind !== "accepted") {
-          metrics.messagesRefused++;
+          telemetry.message("refused");
           return { ok: false, reply: DATA_REFUSALS[result.kind] };
         }
-        metrics.messagesAccepted++;
+        telemetry.message("accepted");
         const reply = result.status === "queued" ? queuedReply(result.messageId) : storedReply(result.messageId);
         return { ok: true, reply };
       } catch (error) {

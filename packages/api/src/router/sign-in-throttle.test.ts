@@ -36,11 +36,15 @@ describe("dashboard sign-in against online guessing", () => {
 
   it("refuses an address after its limit of wrong passwords, even the right one, and no other address", async () => {
     const email = await account();
+    const blocks = () => h.telemetry.count("relaypost_throttle_blocks_total", { scope: "sign_in" });
+    const blocksBefore = await blocks();
     for (let g = 0; g < ADDRESS_BLOCK_AFTER; g++) {
       expect(await signIn("192.0.2.10", email, `guess-${g}-wrong`)).toBe("UNAUTHORIZED");
     }
+    expect(await blocks()).toBe(blocksBefore);
     expect(await signIn("192.0.2.10", email, "the-right-password")).toBe("TOO_MANY_REQUESTS");
     expect(await signIn("192.0.2.11", email, "the-right-password")).toBe("ok");
+    expect(await blocks()).toBe(blocksBefore + 1);
   });
 
   it("refuses an account guessed at from many addresses", async () => {

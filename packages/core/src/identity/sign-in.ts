@@ -20,6 +20,7 @@ export function createSignIn(
   hasher: PasswordHasher,
   attempts: AttemptStore,
   policy: Partial<ThrottlePolicy> = {},
+  onBlocked: () => void = () => {},
 ) {
   const throttle = createThrottle(attempts, "sign-in", { ...DEFAULT_THROTTLE_POLICY, ...policy });
   return {
@@ -34,7 +35,10 @@ export function createSignIn(
         () => authenticateUser(db, hasher, email, password),
         (user) => user !== undefined,
       );
-      if (verified.outcome === "blocked") return { ok: false, reason: "throttled" };
+      if (verified.outcome === "blocked") {
+        onBlocked();
+        return { ok: false, reason: "throttled" };
+      }
       if (verified.outcome === "succeeded" && verified.value) return { ok: true, user: verified.value };
       if (verified.outcome === "failed") await delay(verified.delayMs);
       return { ok: false, reason: "invalid" };

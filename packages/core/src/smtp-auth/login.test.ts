@@ -103,6 +103,33 @@ describe("the SMTP login use case", () => {
     );
   });
 
+  it("counts every login by outcome and reason in the metrics, a repeated success as a verification-cache hit", async () => {
+    const count = (name: string, labels: Record<string, string>) => runtime.telemetry.count(name, labels);
+    const logins = (labels: Record<string, string>) => count("relaypost_smtp_logins_total", labels);
+    const cache = (result: string) => count("relaypost_smtp_verification_cache_total", { result });
+    const before = {
+      accepted: await logins({ outcome: "accepted" }),
+      badPassword: await logins({ outcome: "refused", reason: "bad_password", attributed: "true" }),
+      hits: await cache("hit"),
+      misses: await cache("miss"),
+      timed: await count("relaypost_smtp_login_duration_seconds", {}),
+    };
+    // A credential of this test's own, so that nothing of it is cached yet.
+    const created = await runtime.core.smtpCredentials.create({ organizationId, actor: systemActor("test") }, {});
+    const fresh = { username: created.credential.username, password: created.password };
+    const lookupId = parseSmtpPassword(fresh.password)?.lookupId ?? "";
+    const wrong = { username: fresh.username, password: formatSmtpPassword(lookupId) };
+    await runtime.smtpLogin.login(fresh, session("192.0.2.8"));
+    await runtime.smtpLogin.login(fresh, session("192.0.2.8"));
+    await runtime.smtpLogin.login(wrong, session("192.0.2.9"));
+    expect(await logins({ outcome: "accepted" })).toBe(before.accepted + 2);
+    expect(await logins({ outcome: "refused", reason: "bad_password", attributed: "true" })).toBe(
+      before.badPassword + 1,
+    );
+    expect([await cache("hit"), await cache("miss")]).toEqual([before.hits + 1, before.misses + 2]);
+    expect(await count("relaypost_smtp_login_duration_seconds", {})).toBeGreaterThan(before.timed);
+  });
+
   it("never counts a success against the address: more successes than the block limit are all accepted", async () => {
     const scope = { organizationId, actor: systemActor("test") };
     // blockAfter is 2 here: three distinct (username, password) pairs, each accepted, from one address.
@@ -123,6 +150,10 @@ describe("the SMTP login use case without its database", () => {
       await database.close();
       expect(await runtime.smtpLogin.login(credential, session("192.0.2.5"))).toEqual({ kind: "unavailable" });
       expect(faults).toContain("SMTP login (answered 454)");
+      expect(await runtime.telemetry.count("relaypost_smtp_logins_total", { reason: "database" })).toBe(1);
+      expect(await runtime.telemetry.count("relaypost_faults_total", { component: "SMTP login (answered 454)" })).toBe(
+        1,
+      );
     } finally {
       // On PostgreSQL this still drops the database.
       await database.destroy().catch(() => {});

@@ -3,6 +3,7 @@ import type { AuthRejectionReason } from "@relaypost/contract";
 import type { EventPublisher } from "../events/publisher";
 import type { RefusalAggregator } from "../events/refusal-aggregator";
 import { HasherBusyError } from "../hashing";
+import type { LoginObservation } from "../telemetry";
 import type { CredentialRef, SmtpGrant } from "./grant";
 import type { LastUsedRecorder } from "./last-used-recorder";
 import type { LoginThrottle } from "./login-throttle";
@@ -16,6 +17,8 @@ import {
 /** What the transport knows of the session a login arrives on. */
 export interface LoginSession {
   remoteAddress: string;
+  /** The transport's id of the session, carried by the log line of a refusal. */
+  id?: string;
   /** The SASL mechanism, as the events name it ("PLAIN", "LOGIN"). */
   method: string;
   tls: boolean;
@@ -42,6 +45,14 @@ export interface SmtpLoginDependencies {
   onError?: (error: unknown) => void;
   /** Why a login was answered `unavailable` because the database failed: the client hears only "try again". */
   onOutage?: (error: unknown) => void;
+  /** Told how every login ended and why, for metrics and the log; never the password. */
+  observe?: (observation: LoginObservation, attempt: { username: string }, session: LoginSession) => void;
+}
+
+/** What the metrics and the log learn of one login besides its outcome. */
+interface LoginTrace {
+  reason?: LoginObservation["reason"];
+  cached: boolean;
 }
 
 /** Refusals whose password names no credential: told to the organizations with a credential of that username. */
@@ -81,8 +92,9 @@ export function createSmtpLogin(deps: SmtpLoginDependencies) {
     }
   }
 
-  async function answer(session: LoginSession, attempt: LoginAttempt, result: VerificationResult) {
+  async function answer(session: LoginSession, attempt: LoginAttempt, result: VerificationResult, trace: LoginTrace) {
     if (!result.ok) {
+      trace.reason = result.reason;
       const attributed =
         result.credential || !ATTRIBUTED_BY_USERNAME.has(result.reason)
           ? refused(session, result.reason, result.credential)
@@ -107,10 +119,13 @@ export function createSmtpLogin(deps: SmtpLoginDependencies) {
     return { kind: "accepted", grant } as const;
   }
 
-  async function verify(attempt: LoginAttempt, session: LoginSession): Promise<LoginOutcome> {
+  async function verify(attempt: LoginAttempt, session: LoginSession, trace: LoginTrace): Promise<LoginOutcome> {
     const checked = await verifier.precheck({ ...attempt, remoteAddress: session.remoteAddress });
     // A cached success: settled without argon2 and never throttled.
-    if (checked.settled) return answer(session, attempt, checked.result);
+    if (checked.settled) {
+      trace.cached = true;
+      return answer(session, attempt, checked.result, trace);
+    }
     const verified = await throttle.verify(
       {
         remoteAddress: session.remoteAddress,
@@ -122,9 +137,10 @@ export function createSmtpLogin(deps: SmtpLoginDependencies) {
       (result) => result.ok,
     );
     if (verified.outcome === "blocked") {
+      trace.reason = "throttled";
       return { kind: "throttled", attributed: refused(session, "throttled", checked.credential) };
     }
-    const outcome = await answer(session, attempt, verified.value);
+    const outcome = await answer(session, attempt, verified.value, trace);
     // Holding back the refusal is what slows a guesser; a success is never delayed.
     if (verified.outcome === "failed" && verified.delayMs > 0) await delay(verified.delayMs);
     return outcome;
@@ -133,13 +149,26 @@ export function createSmtpLogin(deps: SmtpLoginDependencies) {
   return {
     /** One login; an unreachable database or a full argon2 queue is `unavailable`, any other fault is thrown. */
     async login(attempt: LoginAttempt, session: LoginSession): Promise<LoginOutcome> {
-      try {
-        return await verify(attempt, session);
-      } catch (error) {
+      const startedAt = performance.now();
+      const trace: LoginTrace = { cached: false };
+      const outcome = await verify(attempt, session, trace).catch((error: unknown): LoginOutcome => {
         if (error instanceof CredentialStoreUnavailableError) deps.onOutage?.(error.cause ?? error);
         else if (!(error instanceof HasherBusyError)) throw error;
+        trace.reason = error instanceof HasherBusyError ? "busy" : "database";
         return { kind: "unavailable" };
-      }
+      });
+      deps.observe?.(
+        {
+          outcome: outcome.kind,
+          reason: trace.reason,
+          attributed: "attributed" in outcome ? outcome.attributed : undefined,
+          cached: trace.cached,
+          seconds: (performance.now() - startedAt) / 1000,
+        },
+        attempt,
+        session,
+      );
+      return outcome;
     },
   };
 }

@@ -2,6 +2,7 @@ import type { EventPayload } from "@relaypost/contract";
 import {
   createAccountHasher,
   createRuntime,
+  type Log,
   type LoginThrottleOptions,
   type RefusalAggregatorOptions,
   type RelayEvent,
@@ -28,6 +29,24 @@ export interface HarnessOptions extends Partial<SmtpServiceOptions> {
   keyring?: RuntimeConfig["keyring"];
 }
 
+export interface LogLine {
+  level: "info" | "warn" | "error";
+  message: string;
+  fields: Record<string, unknown>;
+}
+
+/** The runtime's log kept in memory, with each child's bindings merged into its lines' fields. */
+function memoryLog(lines: LogLine[], bindings: Record<string, unknown> = {}): Log {
+  const write = (level: LogLine["level"]) => (fields: object, message: string) =>
+    void lines.push({ level, message, fields: { ...bindings, ...fields } });
+  return {
+    info: write("info"),
+    warn: write("warn"),
+    error: write("error"),
+    child: (more) => memoryLog(lines, { ...bindings, ...more }),
+  };
+}
+
 /**
  * A real SMTP service on a free port, on a fresh real database and the runtime production builds on it, with one
  * organization to create credentials in.
@@ -39,8 +58,10 @@ export async function startHarness(options: HarnessOptions = {}) {
   const onError = (where: string, error: unknown) => faults.push(`${where}: ${String(error)}`);
   // The account class's argon2 gate, kept here so a test can fill it and show SMTP logins do not wait on it.
   const accountHasher = createAccountHasher();
+  const logged: LogLine[] = [];
   const config: RuntimeConfig = {
     onError,
+    log: memoryLog(logged),
     smtpThrottle: throttle,
     refusals,
     busPollIntervalMs: 100,
@@ -85,6 +106,7 @@ export async function startHarness(options: HarnessOptions = {}) {
         revocations: feed,
         access: peer.core.access,
         onError,
+        telemetry: peer.telemetry,
       },
     );
   const service = await start(runtime, revocations);
@@ -108,6 +130,8 @@ export async function startHarness(options: HarnessOptions = {}) {
     /** Another organization on the same server, with its own credentials. */
     addOrganization,
     faults,
+    /** The runtime's log lines (refused logins, throttle blocks, delivery failures), as written. */
+    logged,
     shutdown,
     /**
      * A second SMTP service on the same PostgreSQL database, with its own connections and runtime: another process,
@@ -145,6 +169,8 @@ export async function startHarness(options: HarnessOptions = {}) {
     async close() {
       await shutdown();
       await database.destroy();
+      // Seen in the test run's output when a test fails on a 454 or a lost event: what the server would have logged.
+      if (faults.length > 0) console.error(`SMTP harness faults:\n${faults.join("\n")}`);
     },
   };
 }
