@@ -70,6 +70,11 @@ const schema = z.object({
     .enum(["true", "false"])
     .default("false")
     .transform((v) => v === "true"),
+  /** JSON lines for collectors by default; `pretty` for a person reading a terminal (what `pnpm start` uses). */
+  LOG_FORMAT: z.enum(["json", "pretty"]).default("json"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** When set, `/metrics` answers only requests carrying `Authorization: Bearer <token>`. */
+  METRICS_TOKEN: optionalString,
   /** A WebSocket client with more unsent data than this is disconnected (it resumes by event id). */
   WS_MAX_BUFFERED_BYTES: z.coerce
     .number()

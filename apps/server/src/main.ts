@@ -4,11 +4,11 @@ import { relaunchWithSizedThreadpool } from "./threadpool";
 if (!(await relaunchWithSizedThreadpool())) {
   const { runCommand } = await import("./cli/commands");
   const { loadConfig } = await import("./config");
-  const { logServerFault } = await import("./log");
+  const { describeFault, startupLog } = await import("./log");
   try {
     await runCommand(loadConfig(), process.argv.slice(2));
   } catch (error) {
-    logServerFault("fatal", error);
+    startupLog().fatal({ err: describeFault(error) }, describeFault(error).message);
     process.exit(1);
   }
 }

@@ -22,6 +22,7 @@ const tsx = fileURLToPath(new URL("../node_modules/tsx/dist/cli.mjs", import.met
 describe("no secret reaches the server's standard output or error", () => {
   let child: ChildProcess;
   let output = "";
+  let stdout = "";
   let exited: Promise<number | null>;
   let dataDir: string;
   let database: TestDatabase | undefined;
@@ -58,6 +59,9 @@ describe("no secret reaches the server's standard output or error", () => {
           resolve();
         }
       };
+      child.stdout?.on("data", (chunk: Buffer) => {
+        stdout += chunk.toString();
+      });
       child.stdout?.on("data", onData);
       child.stderr?.on("data", onData);
       child.once("exit", (code) => reject(new Error(`server exited with ${code}: ${output}`)));
@@ -133,6 +137,22 @@ describe("no secret reaches the server's standard output or error", () => {
     // The process wrote what it writes: its start-up and shutdown lines prove the capture sees its output.
     expect(output).toContain("HTTP listening on");
     expect(output).toContain("shutting down");
+    // Its log is JSON lines with levels; each refused login and the revocation by regenerate is one line.
+    const lines = stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { level: number; msg: string; [field: string]: unknown });
+    expect(lines.every((line) => typeof line.level === "number" && line.service === "relaypost")).toBe(true);
+    const refusals = lines.filter((line) => line.msg === "SMTP login refused");
+    expect(refusals.map((line) => [line.username, line.reason, line.level])).toEqual([
+      ["app_one", "bad_password", 30],
+      ["app_one", "malformed_password", 30],
+      ["wrong_user", "username_mismatch", 30],
+    ]);
+    expect(new Set(refusals.map((line) => line.sessionId)).size).toBe(3);
+    expect(lines.filter((line) => line.msg === "access revoked")).toContainEqual(
+      expect.objectContaining({ revocation: "credential", credentialId: created.credential.id }),
+    );
 
     const stored = await openDatabase({ dataDir, url: database?.url });
     try {

@@ -3,18 +3,22 @@ import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
 import { NOT_RELAYED_NOTICE } from "@relaypost/contract";
 import {
+  type AccessRevocation,
   type Core,
   createRuntime,
   type DatabaseHandle,
   type EventBus,
   type EventPublisher,
   openDatabase,
+  type RevocationFeed,
   type RuntimeConfig,
 } from "@relaypost/core";
+import type { DestinationStream, Logger } from "pino";
+import { collectDefaultMetrics, Registry } from "prom-client";
 import { type Config, databaseLocation, keyringOf } from "./config";
 import { createHttpApp } from "./http/app";
 import { attachWebSocket } from "./http/websocket";
-import { type FaultSink, faultLogger, logInfo } from "./log";
+import { createLogger, faultLogger } from "./log";
 import { startSmtp } from "./smtp";
 
 export const defaultDashboardDir = fileURLToPath(new URL("../../dashboard/dist", import.meta.url));
@@ -25,6 +29,10 @@ export interface RelayPostServer {
   database: DatabaseHandle;
   bus: EventBus;
   publisher: EventPublisher;
+  /** The process's logger: the serve command writes its shutdown lines there. */
+  log: Logger;
+  /** What `/metrics` serves. */
+  metrics: Registry;
   httpPort: number;
   smtpPort: number;
   /** Set when SMTPS_PORT turned implicit TLS on. */
@@ -44,18 +52,46 @@ function relayConfig(config: Config): RuntimeConfig["relay"] {
   };
 }
 
+/** Revocations as the WebSocket side hears them, one log line each (what was revoked, never a hash). */
+function loggedRevocations(feed: RevocationFeed, log: Logger): RevocationFeed {
+  const describe = (revocation: AccessRevocation) => {
+    switch (revocation.kind) {
+      case "credential":
+        return { credentialId: revocation.credentialId };
+      case "session":
+        return { sessionId: revocation.sessionId };
+      case "apiKey":
+        return { apiKeyId: revocation.apiKeyId };
+      case "member":
+        return { organizationId: revocation.organizationId, userId: revocation.userId };
+    }
+  };
+  return {
+    listen: (onRevocation, onListening) =>
+      feed.listen((revocation) => {
+        log.info({ revocation: revocation.kind, ...describe(revocation) }, "access revoked");
+        onRevocation(revocation);
+      }, onListening),
+  };
+}
+
 /**
- * Opens the database, applies migrations and starts every listener of one RelayPost process. Its fault lines go to
- * `faultSink` (standard error by default).
+ * Opens the database, applies migrations and starts every listener of one RelayPost process. Its log lines go to
+ * standard output, or to `logDestination` (a test reading them).
  */
 export async function startServer(
   config: Config,
-  { faultSink }: { faultSink?: FaultSink } = {},
+  { logDestination }: { logDestination?: DestinationStream } = {},
 ): Promise<RelayPostServer> {
-  const logFault = faultLogger(faultSink);
+  const log = createLogger({ format: config.LOG_FORMAT, level: config.LOG_LEVEL, destination: logDestination });
+  const logFault = faultLogger(log);
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics, prefix: "relaypost_" });
   const database = await openDatabase(databaseLocation(config));
   const runtime = await createRuntime(database, {
     onError: logFault,
+    log,
+    metrics,
     relay: relayConfig(config),
     keyring: keyringOf(config),
     messageRetentionMs: config.MESSAGE_RETENTION,
@@ -63,7 +99,7 @@ export async function startServer(
     webhooks: { policy: { allowPrivateNetworks: config.WEBHOOKS_ALLOW_PRIVATE_NETWORKS } },
   });
   const { core, bus, publisher } = runtime;
-  const smtp = await startSmtp(config, { runtime, logFault });
+  const smtp = await startSmtp(config, { runtime, logFault, log });
   const smtpEndpoint = {
     host: config.SMTP_HOST ?? null,
     port: smtp.port,
@@ -74,7 +110,8 @@ export async function startServer(
     core,
     smtpEndpoint,
     dashboardDir: config.DASHBOARD_DIR ?? defaultDashboardDir,
-    logFault,
+    log,
+    metrics: { registry: metrics, token: config.METRICS_TOKEN },
   });
   const http = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST });
   await new Promise<void>((resolve, reject) => {
@@ -87,16 +124,23 @@ export async function startServer(
     maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
     logFault,
   });
-  await websocket.listenForRevocations(runtime.revocations);
+  await websocket.listenForRevocations(loggedRevocations(runtime.revocations, log));
+  runtime.telemetry.gauge("relaypost_websocket_connections", "Open WebSocket connections", [], (set) =>
+    set(websocket.connections),
+  );
   const httpPort = (http.address() as AddressInfo).port;
-  logInfo(`HTTP listening on http://${config.HOST}:${httpPort} (${database.description})`);
-  logInfo(
+  log.info(
+    { host: config.HOST, port: httpPort, database: database.description },
+    `HTTP listening on http://${config.HOST}:${httpPort} (${database.description})`,
+  );
+  log.info(
+    { relay: config.RELAY_URL?.description ?? null },
     config.RELAY_URL
       ? `Relaying accepted messages to ${config.RELAY_URL.description}`
       : `No upstream configured (RELAY_URL): accepted messages are ${NOT_RELAYED_NOTICE}, except those of organizations with an upstream of their own`,
   );
   if (!config.RELAYPOST_SECRET_KEY) {
-    logInfo("RELAYPOST_SECRET_KEY is not set: organizations cannot set an upstream of their own nor add webhooks");
+    log.warn({}, "RELAYPOST_SECRET_KEY is not set: organizations cannot set an upstream of their own nor add webhooks");
   }
   runtime.startMaintenance();
 
@@ -106,6 +150,8 @@ export async function startServer(
     database,
     bus,
     publisher,
+    log,
+    metrics,
     httpPort,
     smtpPort: smtp.port,
     smtpsPort: smtp.smtpsPort,

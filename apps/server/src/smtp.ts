@@ -1,12 +1,13 @@
 import type { Runtime } from "@relaypost/core";
 import { loadTlsMaterial, type SmtpService, startSmtpService } from "@relaypost/smtp";
+import type { Logger } from "pino";
 import type { Config } from "./config";
-import { type FaultLogger, logInfo } from "./log";
+import type { FaultLogger } from "./log";
 
 /** Starts the embedded SMTP listeners on this process's runtime: its login and submission use cases and revocation notices. */
 export async function startSmtp(
   config: Config,
-  { runtime, logFault }: { runtime: Runtime; logFault: FaultLogger },
+  { runtime, logFault, log }: { runtime: Runtime; logFault: FaultLogger; log: Logger },
 ): Promise<SmtpService> {
   const tls = await loadTlsMaterial({
     certPath: config.SMTP_TLS_CERT,
@@ -30,9 +31,13 @@ export async function startSmtp(
       revocations: runtime.revocations,
       access: runtime.core.access,
       onError: logFault,
+      telemetry: runtime.telemetry,
     },
   );
   const smtps = smtp.smtpsPort === undefined ? "" : `, implicit TLS on ${host}:${smtp.smtpsPort}`;
-  logInfo(`SMTP listening on ${host}:${smtp.port} with STARTTLS${smtps} (certificate: ${tls.source})`);
+  log.info(
+    { host, port: smtp.port, smtpsPort: smtp.smtpsPort, certificate: tls.source },
+    `SMTP listening on ${host}:${smtp.port} with STARTTLS${smtps} (certificate: ${tls.source})`,
+  );
   return smtp;
 }

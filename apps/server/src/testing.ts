@@ -1,7 +1,7 @@
 import { operatorScope } from "@relaypost/core";
 import { createTestDatabase, type TestDatabase, testServerUrl } from "@relaypost/db/testing";
+import type { DestinationStream } from "pino";
 import { type Config, loadConfig } from "./config";
-import type { FaultSink } from "./log";
 import { type RelayPostServer, startServer } from "./server";
 
 export interface TestServer extends RelayPostServer {
@@ -15,10 +15,10 @@ export interface TestServer extends RelayPostServer {
 /**
  * A real RelayPost process in this test's process, on free ports: in-memory PGlite by default, or a fresh database
  * on the PostgreSQL server named by TEST_DATABASE_URL. Pass `databaseUrl` to start another process on the same one,
- * `faultSink` to collect the fault lines it would write to standard error.
+ * `logDestination` to read its log lines (by default only faults are written, to standard error).
  */
 export async function startTestServer(
-  options: { databaseUrl?: string; config?: Partial<Config>; faultSink?: FaultSink } = {},
+  options: { databaseUrl?: string; config?: Partial<Config>; logDestination?: DestinationStream } = {},
 ): Promise<TestServer> {
   let owned: TestDatabase | undefined;
   let databaseUrl = options.databaseUrl;
@@ -33,9 +33,10 @@ export async function startTestServer(
     SMTP_PORT: 0,
     DATA_DIR: "memory://",
     DATABASE_URL: databaseUrl,
+    LOG_LEVEL: options.logDestination ? "info" : "error",
     ...options.config,
   };
-  const server = await startServer(config, { faultSink: options.faultSink });
+  const server = await startServer(config, { logDestination: options.logDestination ?? process.stderr });
   return {
     ...server,
     url: `http://127.0.0.1:${server.httpPort}`,
@@ -44,6 +45,23 @@ export async function startTestServer(
       await server.close();
       await owned?.destroy();
     },
+  };
+}
+
+export interface LogLine {
+  level: number;
+  msg: string;
+  [field: string]: unknown;
+}
+
+/** A log destination keeping every line a server writes, parsed: what a collector reading its output would get. */
+export function collectLogLines() {
+  const lines: LogLine[] = [];
+  return {
+    lines,
+    destination: { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) },
+    /** Lines at level error or above: server faults. */
+    faults: () => lines.filter((line) => line.level >= 50),
   };
 }
 

@@ -11,7 +11,7 @@ import {
   operatorScope,
 } from "@relaypost/core";
 import { type Config, databaseLocation } from "../config";
-import { logInfo, logServerFault } from "../log";
+import { faultLogger } from "../log";
 import { startServer } from "../server";
 import { readSecret, SecretInputError } from "./secret-input";
 
@@ -111,16 +111,17 @@ async function relayTest(config: Config) {
 
 async function serveCommand(config: Config) {
   const server = await startServer(config);
+  const logFault = faultLogger(server.log);
   let stopping = false;
   const stop = async (reason: string, exitCode: number) => {
     if (stopping) return;
     stopping = true;
-    logInfo(`${reason}; shutting down`);
+    server.log.info({ reason }, `${reason}; shutting down`);
     try {
       await server.close();
       process.exit(exitCode);
     } catch (error) {
-      logServerFault("shutdown", error);
+      logFault("shutdown", error);
       process.exit(1);
     }
   };
@@ -128,7 +129,7 @@ async function serveCommand(config: Config) {
   process.on("SIGINT", () => void stop("SIGINT received", 0));
   // Serving on without a database would answer every login 454 forever; exiting lets a supervisor start it afresh.
   void server.databaseLost.then((error) => {
-    logServerFault("database lost", error);
+    logFault("database lost", error);
     void stop("the database is gone", 1);
   });
 }

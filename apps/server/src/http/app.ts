@@ -14,10 +14,14 @@ import {
 import { MAX_BATCH_CALLS, MAX_REQUEST_BYTES } from "@relaypost/contract";
 import type { Core } from "@relaypost/core";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { type FaultLogger, logServerFault } from "../log";
+import { requestId } from "hono/request-id";
+import type { Logger } from "pino";
+import type { Registry } from "prom-client";
+import { faultLogger } from "../log";
 import { mountApiDocs } from "./api-docs";
+import { mountMetrics } from "./metrics";
 import { securityHeaders } from "./security-headers";
 
 const READY_TIMEOUT_MS = 2_000;
@@ -27,12 +31,18 @@ export interface HttpAppOptions {
   smtpEndpoint: SmtpEndpoint;
   /** Built dashboard (index.html and assets); served from `/` when present. */
   dashboardDir?: string | undefined;
-  logFault?: FaultLogger;
+  log: Logger;
+  /** `/metrics`: the registry it serves, and the bearer token it asks for when one is set. */
+  metrics: { registry: Registry; token?: string | undefined };
 }
 
-export function createHttpApp({ core, smtpEndpoint, dashboardDir, logFault = logServerFault }: HttpAppOptions) {
+export function createHttpApp({ core, smtpEndpoint, dashboardDir, log, metrics }: HttpAppOptions) {
   const app = new Hono();
   app.use(securityHeaders());
+  // Every request gets an id (or keeps the balancer's X-Request-Id), answered back and carried by its fault lines.
+  app.use(requestId());
+  const logFault = (c: Context) => faultLogger(log.child({ requestId: c.get("requestId") }));
+  mountMetrics(app, metrics);
 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
 
@@ -76,7 +86,7 @@ export function createHttpApp({ core, smtpEndpoint, dashboardDir, logFault = log
           smtpEndpoint,
         ),
       onError: ({ error, path }) => {
-        if (error.code === "INTERNAL_SERVER_ERROR") logFault(`trpc ${path ?? "?"}`, error);
+        if (error.code === "INTERNAL_SERVER_ERROR") logFault(c)(`trpc ${path ?? "?"}`, error);
       },
     }),
   );
@@ -85,7 +95,7 @@ export function createHttpApp({ core, smtpEndpoint, dashboardDir, logFault = log
     core,
     smtpEndpoint,
     onError: (error, path) => {
-      if (error.code === "INTERNAL_SERVER_ERROR") logFault(`rest ${path ?? "?"}`, error);
+      if (error.code === "INTERNAL_SERVER_ERROR") faultLogger(log)(`rest ${path ?? "?"}`, error);
     },
   });
   app.use(

@@ -3,7 +3,7 @@ import { createTRPCClient, createWSClient, wsLink } from "@trpc/client";
 import superjson from "superjson";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { startTestServer, type TestServer } from "../testing";
+import { collectLogLines, startTestServer, type TestServer } from "../testing";
 
 const encodeCursor = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
 const SOME_ID = "3f2b8c1e-6d4a-4f7e-9b2c-1a5d8e7f6c3b";
@@ -32,10 +32,10 @@ const query = (input: unknown) => `input=${encodeURIComponent(JSON.stringify(sup
 
 describe("hostile input over real HTTP and WebSocket: a clean 400 or signed-out answer, never a fault", () => {
   let server: TestServer;
-  const faults: string[] = [];
+  const log = collectLogLines();
   let owner: { cookie: string; organizationId: string };
   beforeAll(async () => {
-    server = await startTestServer({ faultSink: (line) => faults.push(line) });
+    server = await startTestServer({ logDestination: log.destination });
     const { organization, owner: user } = await server.core.organizations.create({
       name: "Hostile",
       owner: { email: `hostile-${crypto.randomUUID()}@example.com`, password: "password-123456" },
@@ -45,7 +45,7 @@ describe("hostile input over real HTTP and WebSocket: a clean 400 or signed-out 
   });
   afterAll(() => server.stop());
   beforeEach(() => {
-    faults.length = 0;
+    log.lines.length = 0;
   });
 
   it("answers a malformed session cookie as signed out", async () => {
@@ -57,7 +57,7 @@ describe("hostile input over real HTTP and WebSocket: a clean 400 or signed-out 
       outcomes.push({ cookie, me: me.status, signedIn: body.result?.data.json ?? null, list: list.status });
     }
     expect(outcomes).toEqual(MALFORMED_COOKIES.map((cookie) => ({ cookie, me: 200, signedIn: null, list: 401 })));
-    expect(faults).toEqual([]);
+    expect(log.faults()).toEqual([]);
   });
 
   it("ends a WebSocket subscription that carries a malformed session cookie as UNAUTHORIZED", async () => {
@@ -80,7 +80,7 @@ describe("hostile input over real HTTP and WebSocket: a clean 400 or signed-out 
     });
     wsClient.close();
     expect(ended).toBe("UNAUTHORIZED");
-    expect(faults).toEqual([]);
+    expect(log.faults()).toEqual([]);
   });
 
   it("answers forged list cursors 400 and never writes a fault line", async () => {
@@ -91,6 +91,6 @@ describe("hostile input over real HTTP and WebSocket: a clean 400 or signed-out 
       statuses.push(response.status);
     }
     expect(statuses).toEqual(FORGED_CURSORS.map(() => 400));
-    expect(faults).toEqual([]);
+    expect(log.faults()).toEqual([]);
   });
 });

@@ -45,7 +45,12 @@ async function endpoint(accessCheckIntervalMs: number, listening = false) {
   const { core } = runtime;
   const http = createServer();
   await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-  const websocket = attachWebSocket(http, { core, smtpEndpoint: DEFAULT_SMTP_ENDPOINT, accessCheckIntervalMs });
+  const websocket = attachWebSocket(http, {
+    core,
+    smtpEndpoint: DEFAULT_SMTP_ENDPOINT,
+    accessCheckIntervalMs,
+    logFault: (where, error) => console.error(where, error),
+  });
   if (listening) await websocket.listenForRevocations(runtime.revocations);
   return {
     core,

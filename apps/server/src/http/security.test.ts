@@ -105,7 +105,12 @@ describe("sessions and CSRF over real HTTP", () => {
   });
 
   it("marks the cookie Secure when the request itself arrived over HTTPS", async () => {
-    const app = createHttpApp({ core: server.core, smtpEndpoint: DEFAULT_SMTP_ENDPOINT });
+    const app = createHttpApp({
+      core: server.core,
+      smtpEndpoint: DEFAULT_SMTP_ENDPOINT,
+      log: server.log,
+      metrics: { registry: server.metrics },
+    });
     const account = { email: `tls-${crypto.randomUUID()}@example.com`, password: "password-123456" };
     await server.core.organizations.create({ name: "T", owner: account });
     const request = new Request("https://relaypost.example/trpc/auth.signIn", {

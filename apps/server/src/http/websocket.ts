@@ -6,7 +6,7 @@ import { MAX_BATCH_CALLS, MAX_REQUEST_BYTES } from "@relaypost/contract";
 import type { AccessClaim, AccessRevocation, Core, RevocationFeed } from "@relaypost/core";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import { type WebSocket, WebSocketServer } from "ws";
-import { type FaultLogger, logServerFault } from "../log";
+import type { FaultLogger } from "../log";
 
 export interface WebSocketOptions {
   core: Core;
@@ -16,7 +16,7 @@ export interface WebSocketOptions {
   pingMs?: number;
   /** For tests only: how often open connections' access is checked (ACCESS_CHECK_INTERVAL_MS otherwise). */
   accessCheckIntervalMs?: number;
-  logFault?: FaultLogger;
+  logFault: FaultLogger;
 }
 
 /**
@@ -60,7 +60,7 @@ export function attachWebSocket(server: Server | Http2Server | Http2SecureServer
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_REQUEST_BYTES });
   const connections = new Map<WebSocket, ConnectionAccess>();
   const closeRevoked = (ws: WebSocket) => ws.close(CLOSE_REVOKED, "access revoked");
-  const logFault = options.logFault ?? logServerFault;
+  const { logFault } = options;
 
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
