@@ -123,6 +123,7 @@ const childProcesses = (pid: number) =>
     readFileSync(`/proc/${pid}/task/${tid}/children`, "utf8").split(" ").filter(Boolean),
   );
 
+// Each test starts whole servers (a fresh embedded database takes seconds to create), hence their own time limits.
 describe("the built server started with node", () => {
   it("serves an SMTP login for a credential made over HTTP, then drains on SIGTERM and exits 0 silently", async () => {
     const server = await startBuilt();
@@ -131,15 +132,19 @@ describe("the built server started with node", () => {
     expect(await server.exited).toBe(0);
     expect(server.stdout()).toContain("SIGTERM received; shutting down");
     expect(server.stderr()).toBe("");
-  });
+  }, 120_000);
 
   // libuv names no threads on Node 20, so the pool is measured against the same server with a pool of one thread.
-  it.runIf(process.platform === "linux")("is one process whose libuv pool has threadpoolSize() threads", async () => {
-    const [sized, reference] = await Promise.all([startBuilt(), startBuilt({ UV_THREADPOOL_SIZE: "1" })]);
-    // An SMTP login hashes with argon2 on the pool, so both pools have started.
-    await Promise.all([signUpAndLogInOverSmtp(sized), signUpAndLogInOverSmtp(reference)]);
+  it.runIf(process.platform === "linux")(
+    "is one process whose libuv pool has threadpoolSize() threads",
+    async () => {
+      const [sized, reference] = await Promise.all([startBuilt(), startBuilt({ UV_THREADPOOL_SIZE: "1" })]);
+      // An SMTP login hashes with argon2 on the pool, so both pools have started.
+      await Promise.all([signUpAndLogInOverSmtp(sized), signUpAndLogInOverSmtp(reference)]);
 
-    expect(childProcesses(sized.pid)).toEqual([]);
-    expect(threadCount(sized.pid) - threadCount(reference.pid)).toBe(threadpoolSize() - 1);
-  });
+      expect(childProcesses(sized.pid)).toEqual([]);
+      expect(threadCount(sized.pid) - threadCount(reference.pid)).toBe(threadpoolSize() - 1);
+    },
+    120_000,
+  );
 });
