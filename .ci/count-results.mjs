@@ -5,7 +5,11 @@ import { join } from "node:path";
 
 let passed = 0;
 let failed = 0;
-for (const dir of process.argv.slice(2)) {
+// Folders after --unit-only hold a vitest run alone (the release directory's), with no end-to-end results.
+const args = process.argv.slice(2);
+const unitOnlyFrom = args.includes("--unit-only") ? args.indexOf("--unit-only") : args.length;
+for (const [index, dir] of args.entries()) {
+  if (index === unitOnlyFrom) continue;
   const vitest = join(dir, "vitest.json");
   if (existsSync(vitest)) {
     const report = JSON.parse(readFileSync(vitest, "utf8"));
@@ -16,6 +20,7 @@ for (const dir of process.argv.slice(2)) {
     console.error(`missing ${vitest}: the unit and integration tests did not report`);
     failed += 1;
   }
+  if (index > unitOnlyFrom) continue;
   const e2e = join(dir, "e2e.json");
   if (existsSync(e2e)) {
     const { stats } = JSON.parse(readFileSync(e2e, "utf8"));

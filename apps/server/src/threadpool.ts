@@ -13,7 +13,9 @@ export const threadpoolSize = () => 2 * availableParallelism() + 4;
  * libuv reads UV_THREADPOOL_SIZE once, when the pool first starts, and a TypeScript loader's own file reads start it
  * before any of our code runs; so the variable must be in the environment the process started with. When it is not,
  * this runs the same command again as a child with it set, forwards termination signals (so SIGTERM still drains
- * gracefully) and ends with the child's exit code. Returns false when the current process should carry on.
+ * gracefully) and ends with the child's exit code. Returns false when the current process should carry on. The
+ * built server's entry (dist/main.cjs, ./production-entry.ts) sets the variable before the pool starts, so under
+ * plain node this never relaunches.
  */
 export async function relaunchWithSizedThreadpool(): Promise<boolean> {
   if (process.env.UV_THREADPOOL_SIZE) return false;
