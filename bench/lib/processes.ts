@@ -16,13 +16,20 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `relaypost serve` as its own process, as production would run it, and waits until it is ready. */
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+/**
+ * Starts `relaypost serve` as its own process and waits until it is ready: from the TypeScript sources through tsx
+ * by default, or `built`, the production bundle (`pnpm build` first) run by node as `pnpm start:prod` runs it.
+ */
+export async function startServerProcess(
+  env: Record<string, string>,
+  { built = false }: { built?: boolean } = {},
+): Promise<ServerProcess> {
   const httpPort = await freePort();
   const smtpPort = await freePort();
   // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to see where a server's time goes.
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "apps/server/src/main.ts", "serve"], {
+  const entry = built ? ["apps/server/dist/main.cjs"] : ["--import", "tsx", "apps/server/src/main.ts"];
+  const child = spawn(process.execPath, [...nodeArgs, ...entry, "serve"], {
     cwd: repoRoot,
     // Sized as `relaypost serve` sizes it, so the server runs directly rather than relaunching itself.
     env: {
