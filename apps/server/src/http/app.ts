@@ -109,16 +109,14 @@ export function createHttpApp({ core, smtpEndpoint, dashboardDir, logFault = log
     const indexHtml = readFileSync(join(dashboardDir, "index.html"), "utf8");
     app.get("*", (c, next) => (isDashboardRoute(c.req.path) ? c.html(indexHtml) : next()));
   }
-  app.notFound((c) =>
-    c.req.path === REST_PREFIX || c.req.path.startsWith(`${REST_PREFIX}/`)
-      ? problemResponse(404, "NOT_FOUND", `No such endpoint: ${c.req.method} ${c.req.path}`)
-      : c.text("Not Found", 404),
-  );
 
   return app;
 }
 
-/** Paths the server keeps for machines: what no route here answers under them does not exist, whatever the dashboard. */
+/**
+ * Paths the server keeps for machines: what no route here answers under them does not exist, whatever the dashboard
+ * (a plain 404; under /api/v1 the REST handler answers every path itself, with a problem+json 404).
+ */
 const RESERVED_PREFIXES = ["/api", "/trpc", "/metrics", "/healthz", "/readyz", "/.well-known"];
 
 /**
