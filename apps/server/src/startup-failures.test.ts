@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
@@ -151,11 +151,17 @@ describe("a start-up that fails names the setting to fix", () => {
 });
 
 describe("`relaypost serve` that cannot start", () => {
+  let child: ChildProcess | undefined;
+  // Only when the test failed: a server that hangs must not outlive it (SIGTERM, which tsx and the relauncher pass on).
+  afterAll(() => {
+    if (child?.exitCode === null) child.kill("SIGTERM");
+  });
+
   it("prints what to fix and exits with status 1, with nothing left running", async () => {
     const taken = await occupiedPort();
     const dataDir = mkdtempSync(join(tmpdir(), "relaypost-startup-serve-"));
     try {
-      const child = spawn(process.execPath, [tsx, main, "serve"], {
+      child = spawn(process.execPath, [tsx, main, "serve"], {
         env: { PATH: process.env.PATH, DATA_DIR: dataDir, PORT: "0", SMTP_PORT: String(taken.port) },
         stdio: ["ignore", "pipe", "pipe"],
       });
@@ -164,7 +170,8 @@ describe("`relaypost serve` that cannot start", () => {
         stderr += chunk.toString();
       });
       // Exiting at all is the point: the database it had opened must not keep it alive.
-      const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+      const exited = child;
+      const code = await new Promise<number | null>((resolve) => exited.once("exit", resolve));
       expect(stderr).toContain(
         `relaypost: SMTP_PORT ${taken.port} is already in use (EADDRINUSE): stop the other process or set SMTP_PORT`,
       );
