@@ -21,7 +21,7 @@ export class StartupError extends Error {
 }
 
 /** The URL as it may be printed: no user, password or query parameters (which may hold a password too). */
-export function maskDatabaseUrl(url: string): string {
+function maskDatabaseUrl(url: string): string {
   try {
     const parsed = new URL(url);
     const login = parsed.username || parsed.password ? "…@" : "";
