@@ -9,17 +9,19 @@ import {
   type DatabaseHandle,
   type EventBus,
   type EventPublisher,
-  openDatabase,
+  type OpenedDatabase,
   type RevocationFeed,
   type RuntimeConfig,
 } from "@relaypost/core";
+import type { TlsMaterial } from "@relaypost/smtp";
 import type { DestinationStream, Logger } from "pino";
 import { collectDefaultMetrics, Registry } from "prom-client";
-import { type Config, databaseLocation, keyringOf } from "./config";
+import { type Config, keyringOf } from "./config";
 import { createHttpApp } from "./http/app";
 import { attachWebSocket } from "./http/websocket";
 import { createLogger, faultLogger } from "./log";
-import { startSmtp } from "./smtp";
+import { loadSmtpTls, startSmtp } from "./smtp";
+import { explainSmtpStartup, listenStartupError, openConfiguredDatabase } from "./startup-error";
 
 export const defaultDashboardDir = fileURLToPath(new URL("../../dashboard/dist", import.meta.url));
 
@@ -75,19 +77,69 @@ function loggedRevocations(feed: RevocationFeed, log: Logger): RevocationFeed {
   };
 }
 
+/** What closes the parts started so far, newest first: a start-up that fails must leave nothing running. */
+class Started {
+  private readonly closers: Array<() => Promise<void>> = [];
+  add(close: () => Promise<void>): void {
+    this.closers.unshift(close);
+  }
+  async closeAll(): Promise<void> {
+    for (const close of this.closers) await close().catch(() => {});
+  }
+}
+
+async function listenHttp(http: ReturnType<typeof serve>, port: number): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    http.once("listening", resolve);
+    http.once("error", (error) => reject(listenStartupError("PORT", port, error)));
+  });
+}
+
+async function explainingSmtpFailures<T>(start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (error) {
+    throw explainSmtpStartup(error) ?? error;
+  }
+}
+
+export interface StartOptions {
+  /** Where log lines go: standard output by default; a test passes its own to read them. */
+  logDestination?: DestinationStream;
+  /** How long PostgreSQL may take to answer at start-up; tests shorten the default 10 s. */
+  databaseConnectTimeoutMs?: number;
+}
+
 /**
- * Opens the database, applies migrations and starts every listener of one RelayPost process. Its log lines go to
- * standard output, or to `logDestination` (a test reading them).
+ * Opens the database, applies migrations and starts every listener of one RelayPost process. A failure the operator
+ * can fix (the database unreachable, a port taken, a TLS file unreadable) rejects with a StartupError naming the
+ * variable to change, after closing whatever had started. Its log lines go to standard output, or to
+ * `options.logDestination` (a test reading them).
  */
-export async function startServer(
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RelayPostServer> {
+  // Files first: a wrong path is reported at once, not after the database's migrations.
+  const tls = await explainingSmtpFailures(() => loadSmtpTls(config));
+  const database = await openConfiguredDatabase(config, { connectTimeoutMs: options.databaseConnectTimeoutMs });
+  const started = new Started();
+  started.add(() => database.close());
+  try {
+    return await startOn({ database, tls }, config, options, started);
+  } catch (error) {
+    await started.closeAll();
+    throw error;
+  }
+}
+
+async function startOn(
+  { database, tls }: { database: OpenedDatabase; tls: TlsMaterial },
   config: Config,
-  { logDestination }: { logDestination?: DestinationStream } = {},
+  { logDestination }: StartOptions,
+  started: Started,
 ): Promise<RelayPostServer> {
   const log = createLogger({ format: config.LOG_FORMAT, level: config.LOG_LEVEL, destination: logDestination });
   const logFault = faultLogger(log);
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics, prefix: "relaypost_" });
-  const database = await openDatabase(databaseLocation(config));
   const runtime = await createRuntime(database, {
     onError: logFault,
     log,
@@ -98,8 +150,10 @@ export async function startServer(
     messageBodyRetentionMs: config.MESSAGE_BODY_RETENTION,
     webhooks: { policy: { allowPrivateNetworks: config.WEBHOOKS_ALLOW_PRIVATE_NETWORKS } },
   });
+  started.add(() => runtime.close());
   const { core, bus, publisher } = runtime;
-  const smtp = await startSmtp(config, { runtime, logFault, log });
+  const smtp = await explainingSmtpFailures(() => startSmtp(config, { runtime, tls, logFault, log }));
+  started.add(() => smtp.close());
   const smtpEndpoint = {
     host: config.SMTP_HOST ?? null,
     port: smtp.port,
@@ -114,16 +168,15 @@ export async function startServer(
     metrics: { registry: metrics, token: config.METRICS_TOKEN },
   });
   const http = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST });
-  await new Promise<void>((resolve, reject) => {
-    http.once("listening", resolve);
-    http.once("error", reject);
-  });
+  started.add(() => new Promise<void>((resolve) => http.close(() => resolve())));
+  await listenHttp(http, config.PORT);
   const websocket = attachWebSocket(http, {
     core,
     smtpEndpoint,
     maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
     logFault,
   });
+  started.add(() => websocket.close());
   await websocket.listenForRevocations(loggedRevocations(runtime.revocations, log));
   runtime.telemetry.gauge("relaypost_websocket_connections", "Open WebSocket connections", [], (set) =>
     set(websocket.connections),

@@ -1,19 +1,19 @@
 import type { Runtime } from "@relaypost/core";
-import { loadTlsMaterial, type SmtpService, startSmtpService } from "@relaypost/smtp";
+import { loadTlsMaterial, type SmtpService, startSmtpService, type TlsMaterial } from "@relaypost/smtp";
 import type { Logger } from "pino";
 import type { Config } from "./config";
 import type { FaultLogger } from "./log";
 
+/** SMTP's certificate and key: the operator's (SMTP_TLS_CERT/KEY), or a self-signed one kept in DATA_DIR. */
+export function loadSmtpTls(config: Config): Promise<TlsMaterial> {
+  return loadTlsMaterial({ certPath: config.SMTP_TLS_CERT, keyPath: config.SMTP_TLS_KEY, dataDir: config.DATA_DIR });
+}
+
 /** Starts the embedded SMTP listeners on this process's runtime: its login and submission use cases and revocation notices. */
 export async function startSmtp(
   config: Config,
-  { runtime, logFault, log }: { runtime: Runtime; logFault: FaultLogger; log: Logger },
+  { runtime, tls, logFault, log }: { runtime: Runtime; tls: TlsMaterial; logFault: FaultLogger; log: Logger },
 ): Promise<SmtpService> {
-  const tls = await loadTlsMaterial({
-    certPath: config.SMTP_TLS_CERT,
-    keyPath: config.SMTP_TLS_KEY,
-    dataDir: config.DATA_DIR,
-  });
   // SMTP listens where HTTP does; SMTP_HOST is only the public name shown to admins.
   const host = config.HOST;
   const smtp = await startSmtpService(

@@ -1,6 +1,7 @@
 // The public API of @relaypost/core, by name: what the transports, tests and benches use. Everything else is internal.
 
 export {
+  DatabaseConnectError,
   type DatabaseHandle,
   type DatabaseLocation,
   DataDirInUseError,

@@ -48,10 +48,20 @@ export interface DatabaseOptions {
   dataDir?: string | undefined;
   /** Connection pool size for postgres.js. */
   maxConnections?: number;
+  /** How long postgres.js waits for a connection to be ready (TCP, TLS, login) before failing it. */
+  connectTimeoutMs?: number;
 }
 
+/** A PostgreSQL server that does not answer within this is taken as unreachable: at start-up, and by the pool later. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+
 export function createDatabase(options: DatabaseOptions): DatabaseHandle {
-  return options.url ? createPostgres(options.url, options.maxConnections ?? 10) : createPglite(options.dataDir);
+  return options.url
+    ? createPostgres(options.url, {
+        max: options.maxConnections ?? 10,
+        connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      })
+    : createPglite(options.dataDir);
 }
 
 /**
@@ -63,9 +73,13 @@ export function createDatabase(options: DatabaseOptions): DatabaseHandle {
 export const reconnectDelaySeconds = (failures: number) =>
   (0.5 + Math.random() / 2) * Math.min(0.05 * 2 ** failures, 1);
 
-function createPostgres(url: string, max: number): DatabaseHandle {
+function createPostgres(
+  url: string,
+  { max, connectTimeoutMs }: { max: number; connectTimeoutMs: number },
+): DatabaseHandle {
   const client = postgres(url, {
     max,
+    connect_timeout: connectTimeoutMs / 1000,
     backoff: reconnectDelaySeconds,
     onnotice: () => {},
     connection: { application_name: "relaypost" },

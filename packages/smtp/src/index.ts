@@ -1,3 +1,9 @@
 export { REPLIES } from "./replies";
-export { type SmtpService, type SmtpServiceDependencies, type SmtpServiceOptions, startSmtpService } from "./service";
-export { loadTlsMaterial, type TlsMaterial, type TlsSource } from "./tls";
+export {
+  SmtpListenError,
+  type SmtpService,
+  type SmtpServiceDependencies,
+  type SmtpServiceOptions,
+  startSmtpService,
+} from "./service";
+export { loadTlsMaterial, TlsFileError, type TlsMaterial, type TlsSource } from "./tls";

@@ -41,6 +41,21 @@ const DEFAULT_MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
 /** As many as common upstreams take in one transaction (SES takes 50, Postfix 1,000 by default). */
 const DEFAULT_MAX_RECIPIENTS = 100;
 
+/** A listener could not take its port (EADDRINUSE, EACCES…): which one, so the operator knows which setting to change. */
+export class SmtpListenError extends Error {
+  constructor(
+    readonly listener: "smtp" | "smtps",
+    readonly port: number,
+    options: { cause: unknown },
+  ) {
+    super(
+      `The ${listener === "smtp" ? "SMTP" : "implicit TLS SMTP"} listener could not listen on port ${port}`,
+      options,
+    );
+    this.name = "SmtpListenError";
+  }
+}
+
 /** The embedded SMTP authenticator: smtp-server listeners wired to core's login and submission use cases. */
 export async function startSmtpService(options: SmtpServiceOptions, deps: SmtpServiceDependencies) {
   const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
@@ -130,9 +145,10 @@ export async function startSmtpService(options: SmtpServiceOptions, deps: SmtpSe
     server.on("error", () => {});
     servers.push(server);
     await new Promise<void>((resolve, reject) => {
-      server.server.once("error", reject);
+      const refuse = (error: unknown) => reject(new SmtpListenError(secure ? "smtps" : "smtp", port, { cause: error }));
+      server.server.once("error", refuse);
       server.listen(port, options.host, () => {
-        server.server.off("error", reject);
+        server.server.off("error", refuse);
         resolve();
       });
     });

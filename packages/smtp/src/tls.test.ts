@@ -35,6 +35,9 @@ describe("TLS material", () => {
   });
 
   it("refuses a certificate without its key", async () => {
-    await expect(loadTlsMaterial({ certPath: "/x.crt", dataDir })).rejects.toThrow(/must be set together/);
+    await expect(loadTlsMaterial({ certPath: "/x.crt", dataDir })).rejects.toMatchObject({
+      file: "key",
+      problem: "missing",
+    });
   });
 });

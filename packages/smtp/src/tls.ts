@@ -1,4 +1,4 @@
-import { X509Certificate } from "node:crypto";
+import { createPrivateKey, X509Certificate } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
@@ -18,6 +18,39 @@ export interface TlsSource {
   dataDir: string;
 }
 
+/**
+ * The operator's certificate or key (SMTP_TLS_CERT / SMTP_TLS_KEY) is not set, cannot be read, or is not PEM of its
+ * kind; `cause` is the file system's or the parser's error.
+ */
+export class TlsFileError extends Error {
+  constructor(
+    readonly file: "cert" | "key",
+    readonly path: string | undefined,
+    readonly problem: "missing" | "unreadable" | "invalid",
+    options?: { cause: unknown },
+  ) {
+    super(`The TLS ${file === "cert" ? "certificate" : "private key"} ${path ?? ""} is ${problem}`, options);
+    this.name = "TlsFileError";
+  }
+}
+
+/** Reads one of the operator's PEM files and checks it parses, so a wrong file fails at start-up, not at STARTTLS. */
+async function readPem(file: "cert" | "key", path: string): Promise<string> {
+  let pem: string;
+  try {
+    pem = await readFile(path, "utf8");
+  } catch (error) {
+    throw new TlsFileError(file, path, "unreadable", { cause: error });
+  }
+  try {
+    if (file === "cert") new X509Certificate(pem);
+    else createPrivateKey(pem);
+  } catch (error) {
+    throw new TlsFileError(file, path, "invalid", { cause: error });
+  }
+  return pem;
+}
+
 const RENEW_BEFORE_MS = 7 * 24 * 60 * 60_000;
 
 /**
@@ -27,8 +60,10 @@ const RENEW_BEFORE_MS = 7 * 24 * 60 * 60_000;
  */
 export async function loadTlsMaterial(source: TlsSource): Promise<TlsMaterial> {
   if (source.certPath || source.keyPath) {
-    if (!source.certPath || !source.keyPath) throw new Error("SMTP_TLS_CERT and SMTP_TLS_KEY must be set together");
-    const [cert, key] = await Promise.all([readFile(source.certPath, "utf8"), readFile(source.keyPath, "utf8")]);
+    if (!source.certPath) throw new TlsFileError("cert", undefined, "missing");
+    if (!source.keyPath) throw new TlsFileError("key", undefined, "missing");
+    const cert = await readPem("cert", source.certPath);
+    const key = await readPem("key", source.keyPath);
     return { cert, key, source: source.certPath };
   }
   if (source.dataDir.startsWith("memory://"))

@@ -7,12 +7,12 @@ import {
   createCore,
   DataDirInUseError,
   DomainError,
-  openDatabase,
   operatorScope,
 } from "@relaypost/core";
-import { type Config, databaseLocation } from "../config";
+import type { Config } from "../config";
 import { faultLogger } from "../log";
 import { startServer } from "../server";
+import { openConfiguredDatabase, StartupError } from "../startup-error";
 import { readSecret, SecretInputError } from "./secret-input";
 
 export class UsageError extends Error {}
@@ -43,7 +43,7 @@ function required(values: Record<string, string | boolean | undefined>, name: st
 }
 
 async function withCore<T>(config: Config, run: (core: Core) => Promise<T>): Promise<T> {
-  const database = await openDatabase(databaseLocation(config));
+  const database = await openConfiguredDatabase(config);
   try {
     return await run(createCore({ db: database.db }));
   } finally {
@@ -139,7 +139,7 @@ export async function runCommand(config: Config, argv: string[]): Promise<void> 
   try {
     if (command === "serve") return await serveCommand(config);
     if (command === "migrate") {
-      const database = await openDatabase(databaseLocation(config));
+      const database = await openConfiguredDatabase(config);
       await database.close();
       console.log(`Migrations applied (${database.description})`);
       return;
@@ -162,6 +162,12 @@ export async function runCommand(config: Config, argv: string[]): Promise<void> 
       console.error(`relaypost: ${error.message}`);
       if (error instanceof UsageError) console.error(`\n${USAGE}`);
       process.exitCode = 2;
+      return;
+    }
+    // Exits by itself: startServer closed whatever it had started, so nothing keeps the process alive.
+    if (error instanceof StartupError) {
+      console.error(`relaypost: ${error.message}`);
+      process.exitCode = 1;
       return;
     }
     if (error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS")) {

@@ -115,10 +115,29 @@ export function createHttpApp({ core, smtpEndpoint, dashboardDir, log, metrics }
   if (dashboardDir && existsSync(join(dashboardDir, "index.html"))) {
     const root = relative(process.cwd(), dashboardDir) || ".";
     app.use("/*", serveStatic({ root }));
-    // Client-side routes all load the single page.
+    // Client-side routes all load the single page; anything else that no route took is not found.
     const indexHtml = readFileSync(join(dashboardDir, "index.html"), "utf8");
-    app.get("*", (c) => c.html(indexHtml));
+    app.get("*", (c, next) => (isDashboardRoute(c.req.path) ? c.html(indexHtml) : next()));
   }
 
   return app;
+}
+
+/**
+ * Paths the server keeps for machines: what no route here answers under them does not exist, whatever the dashboard
+ * (a plain 404; under /api/v1 the REST handler answers every path itself, with a problem+json 404).
+ */
+const RESERVED_PREFIXES = ["/api", "/trpc", "/metrics", "/healthz", "/readyz", "/.well-known"];
+
+/**
+ * Whether a GET no route answered is one of the dashboard's client-side routes (/credentials, /settings/webhooks,
+ * /invite/…), which all load index.html and let the dashboard draw the page or its own "not found". A reserved
+ * prefix is never one, so a monitor or client asking for a missing endpoint gets a 404 rather than a 200 page; nor is
+ * a path whose last segment has a file extension (/favicon.ico, /assets/old-hash.js, /robots.txt): the dashboard's
+ * routes have none, and its real files were served above.
+ */
+export function isDashboardRoute(path: string): boolean {
+  if (RESERVED_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`))) return false;
+  const last = path.slice(path.lastIndexOf("/") + 1);
+  return !last.includes(".");
 }
