@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { RegistrationMode } from "@relaypost/contract";
 import { type Database, queryRows } from "@relaypost/db";
 import { sql } from "drizzle-orm";
 import type { Actor } from "./actor";
@@ -26,6 +27,7 @@ import {
   renameOrganization,
 } from "./identity/organizations";
 import { changePassword, type UserActor } from "./identity/password-change";
+import { describeRegistration } from "./identity/registration";
 import type { Role, RoleScope } from "./identity/roles";
 import {
   createSession,
@@ -89,6 +91,8 @@ export interface CoreOptions {
   serverUpstream?: Upstream | undefined;
   /** Which addresses webhook endpoints may have; public ones over HTTPS only by default. */
   webhookPolicy?: WebhookNetworkPolicy;
+  /** Who may sign up (REGISTRATION); `open` by default. */
+  registration?: RegistrationMode;
 }
 
 /** The domain, bound to one database: what every transport calls. */
@@ -103,6 +107,7 @@ export function createCore({
   keyring,
   serverUpstream,
   webhookPolicy = { allowPrivateNetworks: false },
+  registration = "open",
 }: CoreOptions): Core {
   const signIn = createSignIn(db, hasher, attempts, signInThrottle);
   const credentials = createCredentialLifecycle(db, hasher);
@@ -152,7 +157,9 @@ export function createCore({
     users: {
       create: (input: { email: string; password: string; name?: string }) => createUser(db, hasher, input),
       signIn: signIn.signIn,
-      signUp: (input: SignUpInput, remoteAddress: string | null) => signUp(db, hasher, input, remoteAddress),
+      signUp: (input: SignUpInput, remoteAddress: string | null) =>
+        signUp(db, hasher, registration, input, remoteAddress),
+      registration: () => describeRegistration(db, registration),
       changePassword: (actor: UserActor, currentPassword: string, newPassword: string, keepSessionId: string) =>
         changePassword(db, hasher, actor, currentPassword, newPassword, keepSessionId),
     },

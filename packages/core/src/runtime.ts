@@ -1,3 +1,4 @@
+import type { RegistrationMode } from "@relaypost/contract";
 import type { DatabaseHandle } from "@relaypost/db";
 import { createCore } from "./core";
 import { createEventBus } from "./events/bus";
@@ -25,6 +26,8 @@ import { resealWebhookSecrets } from "./webhooks/endpoints";
 export type FaultReporter = (where: string, error: unknown) => void;
 
 export interface RuntimeConfig {
+  /** Who may sign up (REGISTRATION); `open` by default. */
+  registration?: RegistrationMode;
   /** Where background faults go (event bus, publisher, last-used writes, maintenance). */
   onError?: FaultReporter;
   /** SMTP login throttle settings (tests shorten its delays). */
@@ -100,6 +103,7 @@ export async function createRuntime(
     keyring,
     serverUpstream,
     webhookPolicy,
+    registration: config.registration,
   });
   const verifier = createSmtpVerifier({ db, hasher: createSmtpHasher() });
   const refusals = createRefusalAggregator(publisher, config.refusals);
