@@ -61,6 +61,7 @@ export async function startServer(
     messageRetentionMs: config.MESSAGE_RETENTION,
     messageBodyRetentionMs: config.MESSAGE_BODY_RETENTION,
     webhooks: { policy: { allowPrivateNetworks: config.WEBHOOKS_ALLOW_PRIVATE_NETWORKS } },
+    registration: config.REGISTRATION,
   });
   const { core, bus, publisher } = runtime;
   const smtp = await startSmtp(config, { runtime, logFault });
