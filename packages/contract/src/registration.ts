@@ -14,3 +14,21 @@ export interface Registration {
   /** No account exists yet: the next sign-up creates the instance's first owner, whatever the mode. */
   firstUser: boolean;
 }
+
+/** Why a sign-up is refused, in the words the API's FORBIDDEN answer and the dashboard both use. */
+export const REGISTRATION_REFUSALS: Readonly<Record<Exclude<RegistrationMode, "open">, string>> = {
+  invite: "Sign-up needs an invitation on this server",
+  closed: "Sign-up is closed on this server; ask its operator for an account",
+};
+
+/**
+ * Why a sign-up would be refused, or undefined when it may go ahead: `open` admits anyone, `invite` a newcomer with
+ * an invitation, `closed` nobody, and every mode the first account of an empty instance.
+ */
+export function signUpRefusal(registration: Registration, withInvitation: boolean): string | undefined {
+  const { mode, firstUser } = registration;
+  if (mode === "open" || (mode === "invite" && withInvitation)) return undefined;
+  // A usable invitation implies an inviter: on an empty instance it never applies, so the refusal stands.
+  if (firstUser && !withInvitation) return undefined;
+  return REGISTRATION_REFUSALS[mode];
+}

@@ -1,4 +1,4 @@
-import type { Registration, RegistrationMode } from "@relaypost/contract";
+import { REGISTRATION_REFUSALS, type Registration, type RegistrationMode } from "@relaypost/contract";
 import { type Executor, queryRows, schema, type Transaction } from "@relaypost/db";
 import { sql } from "drizzle-orm";
 import { DomainError } from "../errors";
@@ -6,15 +6,10 @@ import { DomainError } from "../errors";
 /** Names the advisory lock first sign-ups queue on (pg_advisory_xact_lock(bigint) is a space of its own). */
 const FIRST_USER_LOCK = 0x5e61ab0;
 
-const REFUSALS: Record<Exclude<RegistrationMode, "open">, string> = {
-  invite: "Sign-up needs an invitation on this server",
-  closed: "Sign-up is closed on this server; ask its operator for an account",
-};
-
 /** The server's REGISTRATION mode refuses this sign-up; the message says what, if anything, would be accepted. */
 export class RegistrationClosedError extends DomainError {
   constructor(readonly mode: Exclude<RegistrationMode, "open">) {
-    super("FORBIDDEN", REFUSALS[mode]);
+    super("FORBIDDEN", REGISTRATION_REFUSALS[mode]);
     this.name = "RegistrationClosedError";
   }
 }
