@@ -32,7 +32,6 @@ export const queryKeys = {
   credentialNames: (organizationId: string) => ["credential-names", organizationId] as const,
   sessions: () => ["account-sessions"] as const,
   invitationPreview: (token: string) => ["invitation-preview", token] as const,
-  registration: () => ["registration"] as const,
 };
 
 /** The live connection came back after a drop: what failed while it was down is worth asking again. */
