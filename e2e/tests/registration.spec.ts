@@ -55,3 +55,36 @@ test.describe("REGISTRATION=invite", () => {
     ]);
   });
 });
+
+test.describe("REGISTRATION=closed", () => {
+  let server: RunningServer;
+
+  test.beforeAll(async () => {
+    server = await startServer({ script: ["relaypost", "serve"], env: { REGISTRATION: "closed" } });
+  });
+  test.afterAll(async () => {
+    await server?.stop();
+  });
+
+  test("after the first owner, an invitation offers only signing in, and its sign-up page says why", async ({
+    browser,
+  }) => {
+    const pageOf = async () => (await browser.newContext({ baseURL: server.baseUrl })).newPage();
+    const owner = await pageOf();
+    await signUp(owner, "Closed Co");
+    const link = await invitationLink(owner, "viewer");
+
+    const invitee = await pageOf();
+    await invitee.goto(link);
+    await expect(invitee.getByTestId("sign-up-refused")).toContainText(
+      "Sign-up is closed on this server; ask its operator for an account. Sign in with an existing account",
+    );
+    await expect(invitee.getByRole("link", { name: "Sign in to accept" })).toBeVisible();
+    await expect(invitee.getByRole("link", { name: "Create an account" })).toHaveCount(0);
+    await invitee.goto(`/signup?next=${encodeURIComponent(new URL(link).pathname)}`);
+    await expect(invitee.getByTestId("sign-up-refused")).toContainText(
+      "To accept your invitation, sign in with an existing account.",
+    );
+    await expect(invitee.getByRole("button", { name: "Create account" })).toHaveCount(0);
+  });
+});
