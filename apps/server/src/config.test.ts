@@ -55,3 +55,15 @@ describe("the secret key for upstream passwords", () => {
     );
   });
 });
+
+describe("registration", () => {
+  it("is open by default, so a new instance's first sign-up works as the README says", () => {
+    expect(loadConfig({}).REGISTRATION).toBe("open");
+  });
+
+  it("reads invite and closed, and refuses any other mode naming the variable", () => {
+    expect(loadConfig({ REGISTRATION: "invite" }).REGISTRATION).toBe("invite");
+    expect(loadConfig({ REGISTRATION: "closed" }).REGISTRATION).toBe("closed");
+    expect(() => loadConfig({ REGISTRATION: "invite-only" })).toThrow(/REGISTRATION/);
+  });
+});

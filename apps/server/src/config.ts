@@ -1,4 +1,4 @@
-import { DEFAULT_SMTP_PORT } from "@relaypost/contract";
+import { DEFAULT_SMTP_PORT, registrationModeSchema } from "@relaypost/contract";
 import {
   type DatabaseLocation,
   DEFAULT_BODY_RETENTION_MS,
@@ -75,6 +75,11 @@ const schema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** When set, `/metrics` answers only requests carrying `Authorization: Bearer <token>`. */
   METRICS_TOKEN: optionalString,
+  /**
+   * Who may sign up: `open` anyone, `invite` only through an invitation link, `closed` nobody (the operator makes
+   * accounts with `relaypost org create`). The first account of an empty instance is admitted in every mode.
+   */
+  REGISTRATION: registrationModeSchema.default("open"),
   /** A WebSocket client with more unsent data than this is disconnected (it resumes by event id). */
   WS_MAX_BUFFERED_BYTES: z.coerce
     .number()

@@ -149,6 +149,7 @@ async function startOn(
     messageRetentionMs: config.MESSAGE_RETENTION,
     messageBodyRetentionMs: config.MESSAGE_BODY_RETENTION,
     webhooks: { policy: { allowPrivateNetworks: config.WEBHOOKS_ALLOW_PRIVATE_NETWORKS } },
+    registration: config.REGISTRATION,
   });
   started.add(() => runtime.close());
   const { core, bus, publisher } = runtime;

@@ -76,6 +76,7 @@ const SPECS: Record<string, Spec> = {
     // The right password of an existing account: whoever calls, the answer is a signed-in user, never a refusal.
     call: (c) => c.auth.signIn(SIGN_IN_ACCOUNT),
   },
+  "auth.registration": { requires: "public", call: (c) => c.auth.registration() },
   "auth.signOut": { requires: "user", call: (c) => c.auth.signOut() },
   "auth.signUp": {
     requires: "public",

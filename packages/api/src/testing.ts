@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { CSRF_HEADER, ORGANIZATION_HEADER, SESSION_COOKIE } from "@relaypost/contract";
+import { CSRF_HEADER, ORGANIZATION_HEADER, type RegistrationMode, SESSION_COOKIE } from "@relaypost/contract";
 import { createAccountHasher, createRuntime, DomainError, Keyring, operatorScope, type Role } from "@relaypost/core";
 import { createTestDatabase, type TestDatabase } from "@relaypost/db/testing";
 import { TRPCError } from "@trpc/server";
@@ -27,8 +27,9 @@ const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}`;
 /**
  * A real database built from the migrations, the runtime production builds on it, and helpers that make callers the
  * way HTTP would. `hasher` is the runtime's account argon2 gate, kept here so a test can watch or fill it.
+ * `registration` is the REGISTRATION mode (open by default).
  */
-export async function createApiHarness() {
+export async function createApiHarness(options: { registration?: RegistrationMode } = {}) {
   const database: TestDatabase = await createTestDatabase();
   const hasher = createAccountHasher();
   // A fresh server key, as RELAYPOST_SECRET_KEY gives one, so organizations' upstreams can be set.
@@ -38,6 +39,7 @@ export async function createApiHarness() {
     keyring: new Keyring(randomBytes(32)),
     // Webhooks are registered here but delivered only in the tests that drive `runtime.webhooks` themselves.
     webhooks: { background: false },
+    registration: options.registration,
   });
   const { core } = runtime;
 

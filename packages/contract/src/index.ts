@@ -2,4 +2,5 @@ export * from "./audit";
 export * from "./credentials";
 export * from "./events";
 export * from "./idempotency";
+export * from "./registration";
 export * from "./transport";

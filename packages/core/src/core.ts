@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { RegistrationMode } from "@relaypost/contract";
 import { type Database, queryRows } from "@relaypost/db";
 import { sql } from "drizzle-orm";
 import type { Actor } from "./actor";
@@ -26,6 +27,7 @@ import {
   renameOrganization,
 } from "./identity/organizations";
 import { changePassword, type UserActor } from "./identity/password-change";
+import { describeRegistration } from "./identity/registration";
 import type { Role, RoleScope } from "./identity/roles";
 import {
   createSession,
@@ -91,6 +93,8 @@ export interface CoreOptions {
   webhookPolicy?: WebhookNetworkPolicy;
   /** Told of each sign-in refused by the throttle before its password was checked (a metric). */
   onSignInBlocked?: () => void;
+  /** Who may sign up (REGISTRATION); `open` by default. */
+  registration?: RegistrationMode;
 }
 
 /** The domain, bound to one database: what every transport calls. */
@@ -106,6 +110,7 @@ export function createCore({
   serverUpstream,
   webhookPolicy = { allowPrivateNetworks: false },
   onSignInBlocked,
+  registration = "open",
 }: CoreOptions): Core {
   const signIn = createSignIn(db, hasher, attempts, signInThrottle, onSignInBlocked);
   const credentials = createCredentialLifecycle(db, hasher);
@@ -155,7 +160,9 @@ export function createCore({
     users: {
       create: (input: { email: string; password: string; name?: string }) => createUser(db, hasher, input),
       signIn: signIn.signIn,
-      signUp: (input: SignUpInput, remoteAddress: string | null) => signUp(db, hasher, input, remoteAddress),
+      signUp: (input: SignUpInput, remoteAddress: string | null) =>
+        signUp(db, hasher, registration, input, remoteAddress),
+      registration: () => describeRegistration(db, registration),
       changePassword: (actor: UserActor, currentPassword: string, newPassword: string, keepSessionId: string) =>
         changePassword(db, hasher, actor, currentPassword, newPassword, keepSessionId),
     },

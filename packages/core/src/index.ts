@@ -26,6 +26,7 @@ export type { ApiKey, ApiKeyRole, ResolvedApiKey } from "./identity/api-keys";
 export type { Member } from "./identity/members";
 export type { Organization, OrganizationMembership } from "./identity/organizations";
 export type { UserActor } from "./identity/password-change";
+export { RegistrationClosedError } from "./identity/registration";
 export type { AccessRevocation, RevocationFeed } from "./identity/revocation";
 export { operatorScope, ROLES, type Role, roleAllows } from "./identity/roles";
 export type { ResolvedSession, SessionClient, SessionSummary } from "./identity/sessions";

@@ -1,3 +1,4 @@
+import type { RegistrationMode } from "@relaypost/contract";
 import type { DatabaseHandle } from "@relaypost/db";
 import type { Registry } from "prom-client";
 import { createCore } from "./core";
@@ -30,6 +31,8 @@ import { resealWebhookSecrets } from "./webhooks/endpoints";
 export type FaultReporter = (where: string, error: unknown) => void;
 
 export interface RuntimeConfig {
+  /** Who may sign up (REGISTRATION); `open` by default. */
+  registration?: RegistrationMode;
   /** Where background faults go (event bus, publisher, last-used writes, maintenance). */
   onError?: FaultReporter;
   /** Where the runtime's log lines go: refused logins, throttle blocks, delivery failures (silent by default). */
@@ -122,6 +125,7 @@ export async function createRuntime(
     keyring,
     serverUpstream,
     webhookPolicy,
+    registration: config.registration,
   });
   const smtpHasher = createSmtpHasher({ onWaited: (seconds) => telemetry.argon2Waited("smtp", seconds) });
   const verifier = createSmtpVerifier({ db, hasher: smtpHasher });

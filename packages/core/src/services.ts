@@ -1,4 +1,4 @@
-import type { EventType } from "@relaypost/contract";
+import type { EventType, Registration } from "@relaypost/contract";
 import type { Actor } from "./actor";
 import type { AuditEntry } from "./audit/audit-log";
 import type { StreamOptions } from "./events/stream";
@@ -107,7 +107,10 @@ export interface Core {
     create(input: { email: string; password: string; name?: string }): Promise<User>;
     /** Checks a dashboard sign-in, throttled per client address and per account. */
     signIn(email: string, password: string, remoteAddress: string | null): Promise<SignInResult>;
+    /** Refused with RegistrationClosedError when the REGISTRATION mode does not allow this sign-up. */
     signUp(input: SignUpInput, remoteAddress: string | null): Promise<void>;
+    /** The REGISTRATION mode and whether no account exists yet: what a sign-up form needs to know. */
+    registration(): Promise<Registration>;
     changePassword(
       actor: UserActor,
       currentPassword: string,

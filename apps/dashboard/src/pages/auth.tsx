@@ -3,6 +3,7 @@ import { createSignal, type JSX, Show } from "solid-js";
 import { Field, FormError } from "../components/form";
 import type { Api } from "../lib/api";
 import { HOME, invitationToken, nextPath, withNext } from "../lib/next-path";
+import { useRegistration } from "../lib/registration";
 import { useSession } from "../lib/session";
 import { createSubmission } from "../lib/submission";
 
@@ -34,14 +35,17 @@ export function SignInPage() {
   const [email, setEmail] = createSignal("");
   const [password, setPassword] = createSignal("");
   const submission = createSubmission();
+  const registration = useRegistration();
+  // Offered only where REGISTRATION lets this visitor sign up (docs/security.md, Registration).
+  const signUpOffered = () => registration.known() && !registration.refusal(invitationToken(next()) !== undefined);
   return (
     <AuthLayout
       title="Sign in"
       subtitle="Manage your SMTP credentials and watch them work."
       footer={
-        <>
+        <Show when={signUpOffered()}>
           New to RelayPost? <a href={withNext("/signup", next())}>Create an account</a>
-        </>
+        </Show>
       }
     >
       <form
@@ -91,13 +95,17 @@ export function SignUpPage() {
   const [password, setPassword] = createSignal("");
   const [organizationName, setOrganizationName] = createSignal("");
   const submission = createSubmission(["name", "email", "password", "organizationName"]);
+  const registration = useRegistration();
+  const refusal = () => registration.refusal(invitationToken(next()) !== undefined);
   return (
     <AuthLayout
       title="Create your account"
       subtitle={
         invitationToken(next())
           ? "You'll join the organization that invited you."
-          : "You get an organization of your own to hold your SMTP credentials."
+          : registration.firstUser()
+            ? "The first account on this server: you get an organization of your own and own it."
+            : "You get an organization of your own to hold your SMTP credentials."
       }
       footer={
         <>
@@ -105,6 +113,25 @@ export function SignUpPage() {
         </>
       }
     >
+      <Show when={refusal()} fallback={signUpForm()}>
+        {(message) => (
+          <div class="notice notice-warn" role="alert" data-testid="sign-up-refused">
+            <p>
+              {message()}.{" "}
+              {invitationToken(next())
+                ? "To accept your invitation, sign in with an existing account."
+                : registration.mode() === "invite"
+                  ? "If someone invited you, open their invitation link."
+                  : ""}
+            </p>
+          </div>
+        )}
+      </Show>
+    </AuthLayout>
+  );
+
+  function signUpForm() {
+    return (
       <form
         class="form"
         onSubmit={(event) => {
@@ -168,6 +195,6 @@ export function SignUpPage() {
           {submission.busy() ? "Creating account…" : "Create account"}
         </button>
       </form>
-    </AuthLayout>
-  );
+    );
+  }
 }

@@ -6,6 +6,7 @@ import { QueryView } from "../components/query-view";
 import { RoleBadge } from "../components/ui";
 import { HOME } from "../lib/next-path";
 import { queryKeys } from "../lib/query";
+import { useRegistration } from "../lib/registration";
 import { useSession } from "../lib/session";
 import { createSubmission } from "../lib/submission";
 
@@ -20,6 +21,9 @@ export function InvitePage(props: { token: string }) {
     enabled: Boolean(me()),
   }));
   const submission = createSubmission();
+  const registration = useRegistration();
+  // An invitation still admits an existing account where REGISTRATION creates none from it (closed).
+  const newAccountRefused = () => registration.refusal(true);
   return (
     <main class="auth">
       <div class="auth-card">
@@ -32,14 +36,25 @@ export function InvitePage(props: { token: string }) {
           fallback={
             <>
               <h1>You're invited</h1>
-              <p class="muted">Sign in or create an account to join the organization that invited you.</p>
+              <Show
+                when={newAccountRefused()}
+                fallback={<p class="muted">Sign in or create an account to join the organization that invited you.</p>}
+              >
+                {(message) => (
+                  <p class="muted" data-testid="sign-up-refused">
+                    {message()}. Sign in with an existing account to join the organization that invited you.
+                  </p>
+                )}
+              </Show>
               <div class="stack">
                 <a class="button button-primary button-block" href={`/signin?next=${encodeURIComponent(here())}`}>
                   Sign in to accept
                 </a>
-                <a class="button button-block" href={`/signup?next=${encodeURIComponent(here())}`}>
-                  Create an account
-                </a>
+                <Show when={registration.known() && !newAccountRefused()}>
+                  <a class="button button-block" href={`/signup?next=${encodeURIComponent(here())}`}>
+                    Create an account
+                  </a>
+                </Show>
               </div>
             </>
           }

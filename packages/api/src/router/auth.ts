@@ -12,7 +12,8 @@ export const authRouter = router({
    * Creates a user with an organization of their own they own, or, following an invitation link, as a member of the
    * organization that invited them (and no organization of their own). The answer is the same whether or not the
    * address already had an account, and nobody is signed in here: the dashboard signs in next with the same email
-   * and password, which is where a taken address fails like any wrong password (docs/security.md).
+   * and password, which is where a taken address fails like any wrong password (docs/security.md). REGISTRATION
+   * may refuse it (FORBIDDEN): `invite` admits only invitations, `closed` nobody, except an empty instance's first.
    */
   signUp: publicProcedure
     .input(
@@ -43,6 +44,12 @@ export const authRouter = router({
       await ctx.core.users.signUp({ account, joins }, ctx.request.remoteAddress);
       return { status: "ok" as const };
     }),
+
+  /**
+   * Whether this server lets people sign up (REGISTRATION) and whether no account exists yet, so the dashboard offers
+   * sign-up only where it can succeed and says why it cannot.
+   */
+  registration: publicProcedure.query(({ ctx }) => ctx.core.users.registration()),
 
   signIn: publicProcedure.input(z.strictObject({ email, password })).mutation(async ({ ctx, input }) => {
     const result = await ctx.core.users.signIn(input.email, input.password, ctx.request.remoteAddress);

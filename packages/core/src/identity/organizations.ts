@@ -1,4 +1,4 @@
-import { type Database, schema } from "@relaypost/db";
+import { type Database, schema, type Transaction } from "@relaypost/db";
 import { asc, eq, or } from "drizzle-orm";
 import type { Actor } from "../actor";
 import { recordAudit } from "../audit/audit-log";
@@ -43,12 +43,14 @@ function validateName(name: string): string {
 
 /**
  * Creates an organization owned by `owner` (an existing user, or a new one from email and password), in one
- * transaction. The slug comes from the name, with a random suffix when taken.
+ * transaction. The slug comes from the name, with a random suffix when taken. `admit` runs first in that transaction
+ * and may refuse (sign-up's registration check).
  */
 export async function createOrganization(
   db: Database,
   hasher: PasswordHasher,
   input: { name: string; owner: { userId: string } | { email: string; password: string; name?: string } },
+  admit?: (tx: Transaction) => Promise<void>,
 ): Promise<{ organization: Organization; owner: User }> {
   const name = validateName(input.name);
   const base = slugify(name);
@@ -56,6 +58,7 @@ export async function createOrganization(
     const slug = attempt === 0 ? base : `${base}-${randomString(BASE36, 4)}`;
     try {
       return await db.transaction(async (tx) => {
+        await admit?.(tx);
         const [organization] = await tx.insert(t).values({ name, slug }).returning();
         if (!organization) throw new Error("insert returned no row");
         const owner =
