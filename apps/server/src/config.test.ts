@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { keyringOf, loadConfig } from "./config";
+import { databaseLocation, keyringOf, loadConfig } from "./config";
 
 describe("relay configuration", () => {
   it("has no upstream by default, a 24-hour maximum age and five connections", () => {
@@ -65,5 +65,15 @@ describe("registration", () => {
     expect(loadConfig({ REGISTRATION: "invite" }).REGISTRATION).toBe("invite");
     expect(loadConfig({ REGISTRATION: "closed" }).REGISTRATION).toBe("closed");
     expect(() => loadConfig({ REGISTRATION: "invite-only" })).toThrow(/REGISTRATION/);
+  });
+
+  it("takes DATABASE_LISTEN_URL only beside DATABASE_URL, for LISTEN past a transaction pooler", () => {
+    const direct = "postgres://relaypost@10.0.0.5:5432/relaypost";
+    const pooled = "postgres://relaypost@10.0.0.6:6432/relaypost";
+    expect(databaseLocation(loadConfig({ DATABASE_URL: pooled, DATABASE_LISTEN_URL: direct }))).toMatchObject({
+      url: pooled,
+      listenUrl: direct,
+    });
+    expect(() => loadConfig({ DATABASE_LISTEN_URL: direct })).toThrow(/DATABASE_LISTEN_URL: .*set DATABASE_URL too/);
   });
 });

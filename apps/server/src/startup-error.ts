@@ -41,7 +41,7 @@ const codeOf = (error: unknown) => {
  * `connectTimeoutMs` is for tests, which need not wait the default 10 s.
  */
 export async function openConfiguredDatabase(
-  config: Pick<Config, "DATABASE_URL" | "DATA_DIR">,
+  config: Pick<Config, "DATABASE_URL" | "DATABASE_LISTEN_URL" | "DATA_DIR">,
   { connectTimeoutMs }: { connectTimeoutMs?: number | undefined } = {},
 ): Promise<OpenedDatabase> {
   try {

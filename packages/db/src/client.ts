@@ -50,6 +50,11 @@ export interface DatabaseOptions {
   maxConnections?: number;
   /** How long postgres.js waits for a connection to be ready (TCP, TLS, login) before failing it. */
   connectTimeoutMs?: number;
+  /**
+   * A direct connection for LISTEN and migrations when `url` goes through a transaction pooler (PgBouncer), which
+   * cannot keep a session's LISTEN; queries on `url` then use no prepared statements, which such a pooler loses too.
+   */
+  listenUrl?: string | undefined;
 }
 
 /** A PostgreSQL server that does not answer within this is taken as unreachable: at start-up, and by the pool later. */
@@ -60,6 +65,7 @@ export function createDatabase(options: DatabaseOptions): DatabaseHandle {
     ? createPostgres(options.url, {
         max: options.maxConnections ?? 10,
         connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+        listenUrl: options.listenUrl,
       })
     : createPglite(options.dataDir);
 }
@@ -75,25 +81,36 @@ export const reconnectDelaySeconds = (failures: number) =>
 
 function createPostgres(
   url: string,
-  { max, connectTimeoutMs }: { max: number; connectTimeoutMs: number },
+  { max, connectTimeoutMs, listenUrl }: { max: number; connectTimeoutMs: number; listenUrl: string | undefined },
 ): DatabaseHandle {
-  const client = postgres(url, {
-    max,
+  const options = {
     connect_timeout: connectTimeoutMs / 1000,
     backoff: reconnectDelaySeconds,
     onnotice: () => {},
+  };
+  const client = postgres(url, {
+    ...options,
+    max,
+    ...(listenUrl ? { prepare: false } : {}),
     connection: { application_name: "relaypost" },
   });
+  // postgres.js keeps LISTEN on a connection of its own; with a pooler in front, that one must bypass it.
+  const direct = listenUrl
+    ? postgres(listenUrl, { ...options, max: 1, connection: { application_name: "relaypost-listen" } })
+    : client;
   const db = drizzlePostgres({ client, schema, casing }) as unknown as Database;
   return {
     db,
     driver: "postgres",
     async listen(channel, onNotify, onReconnect) {
-      const sub = await client.listen(channel, onNotify, onReconnect);
+      const sub = await direct.listen(channel, onNotify, onReconnect);
       return () => sub.unlisten().catch(() => {});
     },
-    migrate: () => migratePostgres(drizzlePostgres({ client, casing }), { migrationsFolder }),
-    close: () => client.end({ timeout: 5 }),
+    migrate: () => migratePostgres(drizzlePostgres({ client: direct, casing }), { migrationsFolder }),
+    async close() {
+      await client.end({ timeout: 5 });
+      if (direct !== client) await direct.end({ timeout: 5 });
+    },
     lost: new Promise<Error>(() => {}),
   };
 }

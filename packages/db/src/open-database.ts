@@ -13,6 +13,8 @@ export interface DatabaseLocation {
   dataDir: string;
   /** How long PostgreSQL may take to accept a connection; shortened by tests only. */
   connectTimeoutMs?: number | undefined;
+  /** A direct URL for LISTEN and migrations when `url` goes through a transaction pooler. */
+  listenUrl?: string | undefined;
 }
 
 /**
@@ -62,7 +64,7 @@ async function prepare(handle: DatabaseHandle, before?: () => Promise<void>): Pr
 export async function openDatabase(location: DatabaseLocation): Promise<OpenedDatabase> {
   if (location.url) {
     const timeoutMs = location.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-    const handle = createDatabase({ url: location.url, connectTimeoutMs: timeoutMs });
+    const handle = createDatabase({ url: location.url, connectTimeoutMs: timeoutMs, listenUrl: location.listenUrl });
     await prepare(handle, () => connect(handle, timeoutMs));
     const url = new URL(location.url);
     return { ...handle, description: `PostgreSQL at ${url.host}${url.pathname}` };

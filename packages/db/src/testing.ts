@@ -1,6 +1,6 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chownSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -101,6 +101,73 @@ export async function startThrowawayPostgres() {
       } catch {
         // Already stopped.
       }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const postgresUser = () => ({
+  uid: Number(execFileSync("id", ["-u", "postgres"]).toString()),
+  gid: Number(execFileSync("id", ["-g", "postgres"]).toString()),
+});
+
+/**
+ * PgBouncer (Debian's `pgbouncer`) in transaction mode on a free port, in front of the PostgreSQL server at
+ * `serverUrl`, as operators put it in front of several RelayPost processes. It refuses to run as root, so as root it
+ * runs as `postgres`. `pooled(url)` is a database URL of that server rewritten to go through it.
+ */
+export async function startPgBouncer(serverUrl: string) {
+  const target = new URL(serverUrl);
+  const dir = mkdtempSync(join(tmpdir(), "relaypost-pgbouncer-"));
+  chmodSync(dir, 0o755);
+  const port = await freePort();
+  writeFileSync(join(dir, "users.txt"), `"${decodeURIComponent(target.username)}" ""\n`, { mode: 0o644 });
+  const ini = [
+    "[databases]",
+    `* = host=${target.hostname} port=${target.port || 5432}`,
+    "[pgbouncer]",
+    "listen_addr = 127.0.0.1",
+    `listen_port = ${port}`,
+    "unix_socket_dir =",
+    "auth_type = trust",
+    `auth_file = ${join(dir, "users.txt")}`,
+    "pool_mode = transaction",
+    "default_pool_size = 10",
+    "max_client_conn = 500",
+    `admin_users = ${decodeURIComponent(target.username)}`,
+    "ignore_startup_parameters = extra_float_digits",
+  ];
+  writeFileSync(join(dir, "pgbouncer.ini"), `${ini.join("\n")}\n`, { mode: 0o644 });
+  const binary = existsSync("/usr/sbin/pgbouncer") ? "/usr/sbin/pgbouncer" : "pgbouncer";
+  const child = spawn(binary, [join(dir, "pgbouncer.ini")], {
+    ...(asRoot ? postgresUser() : {}),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  let output = "";
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes(`listening on 127.0.0.1:${port}`)) resolve();
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.once("error", reject);
+    child.once("exit", (code) => reject(new Error(`pgbouncer exited with ${code}: ${output}`)));
+  });
+  return {
+    port,
+    pooled(databaseUrl: string): string {
+      const url = new URL(databaseUrl);
+      url.hostname = "127.0.0.1";
+      url.port = String(port);
+      return url.toString();
+    },
+    /** The admin console's URL (SHOW STATS and the like, over the simple query protocol only). */
+    adminUrl: `postgres://${target.username}@127.0.0.1:${port}/pgbouncer`,
+    async stop() {
+      child.kill("SIGTERM");
+      await exited;
       rmSync(dir, { recursive: true, force: true });
     },
   };
