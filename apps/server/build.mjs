@@ -88,6 +88,6 @@ await build({
 });
 cpSync(new URL("drizzle/", root), new URL("drizzle/", dist), { recursive: true });
 cpSync(dashboard, new URL("dashboard/", dist), { recursive: true });
-for (const file of ["worker.mjs", "statement-runner.mjs"]) {
+for (const file of ["worker.mjs", "initialize.mjs", "statement-runner.mjs"]) {
   cpSync(new URL(`packages/db/src/pglite/${file}`, root), new URL(file, dist));
 }

@@ -110,6 +110,7 @@ describe("relaying accepted messages to the upstream over real SMTP", () => {
     ]);
     expect(await relay.runOnce()).toBe(0);
     expect(await h.core.messages.outbox()).toEqual({ queued: 0, deferred: 1, oldestWaitingSince: deferred?.createdAt });
+    expect(await h.runtime.telemetry.count("relaypost_relay_outbox_depth", { status: "deferred" })).toBe(1);
 
     sink.answer({ data: () => "ok" });
     skew += RETRY_MS;
