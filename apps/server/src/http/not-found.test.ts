@@ -37,7 +37,7 @@ describe("unknown paths beside the dashboard", () => {
   }
 
   for (const path of [
-    "/metrics",
+    "/metrics/anything",
     "/api",
     "/api/v2/messages",
     "/trpc",
