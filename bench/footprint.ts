@@ -2,7 +2,7 @@
  * Footprint: the resident memory of one idle server process, on embedded PGlite and on PostgreSQL, for the production
  * start (the bundle run by node, `pnpm start:prod`) against the development one (tsx) in the same run; then what each
  * idle WebSocket and each idle SMTP connection adds.
- * Run: pnpm build && pnpm --filter @relaypost/bench footprint -- --connections 200
+ * Run: pnpm build && pnpm --filter @relaypost/bench footprint -- --connections 1000
  */
 import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -16,7 +16,7 @@ import { type ServerProcess, serverDatabase, startServerProcess } from "./lib/pr
 
 const values = benchArgs({
   postgres: { type: "string", default: "postgres://postgres@127.0.0.1:5432/postgres" },
-  connections: { type: "string", default: "200" },
+  connections: { type: "string", default: "1000" },
   settle: { type: "string", default: "15" },
 });
 const connections = Number(values.connections);
@@ -68,6 +68,16 @@ async function idleSmtpSessions(server: ServerProcess, count: number): Promise<S
   );
 }
 
+/** Resident KiB per connection, from RSS read with none and with `count` open: GC noise shrinks as `count` grows. */
+async function perConnection(server: ServerProcess, count: number, open: (n: number) => Promise<{ close(): void }[]>) {
+  const before = await steadyRss(server);
+  const opened = await open(count);
+  await sleep(2000);
+  const after = await steadyRss(server);
+  for (const connection of opened) connection.close();
+  return ((after - before) * 1024) / count;
+}
+
 async function measure(label: string, database: "pglite" | "postgres", built: boolean) {
   const dataDir = mkdtempSync(join(tmpdir(), "relaypost-footprint-"));
   const db = await serverDatabase(database === "postgres" ? values.postgres : undefined);
@@ -78,16 +88,11 @@ async function measure(label: string, database: "pglite" | "postgres", built: bo
   try {
     await sleep(settleMs);
     const idle = await steadyRss(server);
-    const sockets = await idleWebSockets(server, connections);
+    const perWs = await perConnection(server, connections, (n) => idleWebSockets(server, n));
     await sleep(2000);
-    const withWs = await steadyRss(server);
-    const sessions = await idleSmtpSessions(server, connections);
-    await sleep(2000);
-    const withSmtp = await steadyRss(server);
-    for (const ws of sockets) ws.close();
-    for (const socket of sessions) socket.destroy();
-    const perWs = ((withWs - idle) * 1024) / connections;
-    const perSmtp = ((withSmtp - withWs) * 1024) / connections;
+    const perSmtp = await perConnection(server, connections, async (n) =>
+      (await idleSmtpSessions(server, n)).map((socket) => ({ close: () => socket.destroy() })),
+    );
     console.log(
       `| ${label} | ${database} | ${idle.toFixed(0)} MiB | ${perWs.toFixed(1)} KiB | ${perSmtp.toFixed(1)} KiB |`,
     );

@@ -4,6 +4,7 @@
  * and the error counts per interval, so a leak or a slow rise in errors shows as a trend.
  * Run: pnpm --filter @relaypost/bench soak -- --minutes 10
  * Smoke: pnpm --filter @relaypost/bench soak -- --minutes 1 --interval 10
+ * The built server (after `pnpm build`): add --built
  */
 import { createRelayPostClient, type RelayPostClient } from "@relaypost/client";
 import { createCore } from "@relaypost/core";
@@ -21,6 +22,8 @@ const values = benchArgs({
   "api-calls-per-second": { type: "string", default: "20" },
   subscribers: { type: "string", default: "200" },
   organizations: { type: "string", default: "20" },
+  /** The production bundle run by node (`pnpm build` first), as `pnpm start:prod` runs it, instead of tsx. */
+  built: { type: "boolean", default: false },
 });
 const durationMs = Number(values.minutes) * 60_000;
 const intervalMs = Number(values.interval) * 1000;
@@ -31,7 +34,7 @@ const orgCount = Number(values.organizations);
 
 const database = await createTestDatabase(values.postgres);
 const core = createCore({ db: database.db });
-const server = await startServerProcess({ DATABASE_URL: database.url ?? "" });
+const server = await startServerProcess({ DATABASE_URL: database.url ?? "" }, { built: values.built });
 
 const orgs: Array<Awaited<ReturnType<typeof seedOrganization>>> = [];
 for (let o = 0; o < orgCount; o++) orgs.push(await seedOrganization(core, `Soak ${o}`, 3));
