@@ -210,7 +210,12 @@ export const COMMANDS: Record<string, Spec> = {
     request: (values) => orgsCreate(values, true),
     listed: false,
   },
-  "api-key create": { ...API_KEYS_CREATE, summary: "Older spelling of `api-keys create`", listed: false },
+  "api-key create": {
+    ...API_KEYS_CREATE,
+    usage: API_KEYS_CREATE.usage.replace("api-keys", "api-key"),
+    summary: "Older spelling of `api-keys create`",
+    listed: false,
+  },
 };
 
 const COMMON = {
