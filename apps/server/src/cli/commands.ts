@@ -3,10 +3,10 @@ import { checkUpstream, createCore, openDatabase } from "@relaypost/core";
 import packageJson from "../../package.json" with { type: "json" };
 import { type Config, databaseLocation } from "../config";
 import { faultLogger } from "../log";
-import { startServer } from "../server";
+import { type RelayPostServer, startServer } from "../server";
 import { describeFailure, EXIT, exitCodeOf, UsageError } from "./exit-codes";
 import { type CliAnswer, type CliRequest, execute } from "./requests";
-import { askServer, listenCliSocket } from "./socket";
+import { askServer, type CliSocket, listenCliSocket } from "./socket";
 import { parseInvocation } from "./spec";
 
 export { OWNER_PASSWORD_ENV } from "./spec";
@@ -49,16 +49,34 @@ async function relayTest(config: Config, json: boolean) {
   process.exitCode = EXIT.unexpected;
 }
 
+/**
+ * The CLI's socket beside the listeners. A server that cannot offer it (a DATA_DIR path too long for a Unix socket)
+ * still serves mail: the fault is logged, and the CLI then needs the server stopped or DATABASE_URL.
+ */
+async function offerCliSocket(config: Config, server: RelayPostServer): Promise<Pick<CliSocket, "close">> {
+  try {
+    const socket = await listenCliSocket(
+      config.DATA_DIR,
+      (request) => execute(server.core, request),
+      faultLogger(server.log),
+    );
+    server.log.info(
+      { socket: socket.path, listening: socket.listening },
+      socket.listening
+        ? `CLI socket listening on ${socket.path}`
+        : `CLI socket ${socket.path} is already served by another process on this DATA_DIR`,
+    );
+    return socket;
+  } catch (error) {
+    faultLogger(server.log)("CLI socket", error);
+    return { close: async () => {} };
+  }
+}
+
 async function serveCommand(config: Config) {
   const server = await startServer(config);
   const logFault = faultLogger(server.log);
-  const socket = await listenCliSocket(config.DATA_DIR, (request) => execute(server.core, request), logFault);
-  server.log.info(
-    { socket: socket.path, listening: socket.listening },
-    socket.listening
-      ? `CLI socket listening on ${socket.path}`
-      : `CLI socket ${socket.path} is already served by another process on this DATA_DIR`,
-  );
+  const socket = await offerCliSocket(config, server);
   let stopping = false;
   const stop = async (reason: string, exitCode: number) => {
     if (stopping) return;

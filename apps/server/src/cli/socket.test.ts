@@ -101,4 +101,10 @@ describe("the CLI's socket", () => {
     });
     await socket.close();
   });
+
+  it("refuses a DATA_DIR too long for a Unix socket rather than listen on a shortened path", async () => {
+    const longDir = join(dataDir, "d".repeat(100));
+    await expect(listenCliSocket(longDir, answeredBy("long"), onFault)).rejects.toThrow(/too long for a Unix socket/);
+    expect(await askServer(longDir, ORGS_LIST)).toBeUndefined();
+  });
 });

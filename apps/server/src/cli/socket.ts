@@ -13,6 +13,10 @@ import { type CliAnswer, type CliRequest, cliRequestSchema } from "./requests";
  */
 export const cliSocketPath = (dataDir: string) => join(dataDir, "relaypost.sock");
 
+/** sun_path holds 108 bytes with its terminating NUL; Node cuts a longer path short instead of refusing it. */
+const MAX_SOCKET_PATH_BYTES = 107;
+const fitsSocketAddress = (path: string) => Buffer.byteLength(path) <= MAX_SOCKET_PATH_BYTES;
+
 /** One request line is a few hundred bytes; anything far larger is not the CLI talking. */
 const MAX_REQUEST_BYTES = 64 * 1024;
 
@@ -71,13 +75,22 @@ export async function listenCliSocket(
 ): Promise<CliSocket> {
   const path = cliSocketPath(dataDir);
   if (await answers(path)) return { path, listening: false, close: async () => {} };
-  const server = createServer((socket) => serveConnection(socket, execute, onFault));
   const staging = `${path}.${process.pid}`;
+  if (!fitsSocketAddress(staging)) {
+    throw new Error(`${path} is too long for a Unix socket (${MAX_SOCKET_PATH_BYTES} bytes at most): shorten DATA_DIR`);
+  }
+  const server = createServer((socket) => serveConnection(socket, execute, onFault));
   rmIfPresent(staging);
   await listen(server, staging);
-  chmodSync(staging, 0o600);
-  renameSync(staging, path);
-  const { ino } = statSync(path);
+  let ino: number;
+  try {
+    chmodSync(staging, 0o600);
+    renameSync(staging, path);
+    ino = statSync(path).ino;
+  } catch (error) {
+    server.close();
+    throw error;
+  }
   return {
     path,
     listening: true,
@@ -160,6 +173,8 @@ const NO_SERVER = new Set(["ENOENT", "ECONNREFUSED"]);
  */
 export async function askServer(dataDir: string, request: CliRequest): Promise<CliAnswer | undefined> {
   const path = cliSocketPath(dataDir);
+  // No server can listen on a path that long (listenCliSocket refuses it), and connecting would reach a shortened one.
+  if (!fitsSocketAddress(path)) return undefined;
   const raw = await new Promise<string | undefined>((resolve, reject) => {
     let connected = false;
     let received = "";
