@@ -23,10 +23,11 @@ import { listMembers, membershipRole, removeMember, setMemberRole } from "./iden
 import {
   createOrganization,
   findOrganization,
+  listAllOrganizations,
   listUserOrganizations,
   renameOrganization,
 } from "./identity/organizations";
-import { changePassword, type UserActor } from "./identity/password-change";
+import { changePassword, resetPassword, type UserActor } from "./identity/password-change";
 import { describeRegistration } from "./identity/registration";
 import type { Role, RoleScope } from "./identity/roles";
 import {
@@ -42,7 +43,7 @@ import {
 } from "./identity/sessions";
 import { createSignIn } from "./identity/sign-in";
 import { type SignUpInput, signUp } from "./identity/sign-up";
-import { createUser } from "./identity/users";
+import { createUser, findUserByEmail } from "./identity/users";
 import {
   countMessagesByCredential,
   getMessageSource,
@@ -165,6 +166,9 @@ export function createCore({
       registration: () => describeRegistration(db, registration),
       changePassword: (actor: UserActor, currentPassword: string, newPassword: string, keepSessionId: string) =>
         changePassword(db, hasher, actor, currentPassword, newPassword, keepSessionId),
+      resetPassword: (actor: Actor, email: string, newPassword: string) =>
+        resetPassword(db, hasher, actor, email, newPassword),
+      findByEmail: (email: string) => findUserByEmail(db, email),
     },
     sessions: {
       create: (userId: string, client?: SessionClient) => createSession(db, userId, client),
@@ -179,6 +183,7 @@ export function createCore({
     organizations: {
       create: (input: NewOrganization) => createOrganization(db, hasher, input),
       find: (idOrSlug: string) => findOrganization(db, idOrSlug),
+      list: () => listAllOrganizations(db),
       listForUser: (userId: string) => listUserOrganizations(db, userId),
       rename: (organizationId: string, actor: Actor, name: string) =>
         renameOrganization(db, organizationId, actor, name),

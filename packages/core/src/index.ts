@@ -11,7 +11,7 @@ export {
 export { type Actor, systemActor } from "./actor";
 export type { AuditEntry } from "./audit/audit-log";
 export { createCore } from "./core";
-export { DomainError } from "./errors";
+export { DomainError, type DomainErrorCode } from "./errors";
 export type { EventBus } from "./events/bus";
 export type { EventPublisher } from "./events/publisher";
 export {

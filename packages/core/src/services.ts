@@ -117,6 +117,9 @@ export interface Core {
       newPassword: string,
       keepSessionId: string,
     ): Promise<{ sessionsEnded: number }>;
+    /** The operator's reset (no current password asked); ends every session of the user and audits it. */
+    resetPassword(actor: Actor, email: string, newPassword: string): Promise<{ userId: string; sessionsEnded: number }>;
+    findByEmail(email: string): Promise<User | undefined>;
   };
   sessions: {
     create(userId: string, client?: SessionClient): Promise<{ token: string; expiresAt: Date }>;
@@ -132,6 +135,8 @@ export interface Core {
   organizations: {
     create(input: NewOrganization): Promise<{ organization: Organization; owner: User }>;
     find(idOrSlug: string): Promise<Organization | undefined>;
+    /** Every organization on the server: the operator's view, never a member's. */
+    list(): Promise<Organization[]>;
     listForUser(userId: string): Promise<OrganizationMembership[]>;
     rename(organizationId: string, actor: Actor, name: string): Promise<Organization>;
   };

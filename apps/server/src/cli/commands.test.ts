@@ -28,7 +28,12 @@ describe("relaypost CLI", () => {
       database = await createTestDatabase();
       await database.close();
     }
-    env = { PATH: process.env.PATH, DATA_DIR: dataDir, ...(database?.url ? { DATABASE_URL: database.url } : {}) };
+    env = {
+      PATH: process.env.PATH,
+      UV_THREADPOOL_SIZE: "4",
+      DATA_DIR: dataDir,
+      ...(database?.url ? { DATABASE_URL: database.url } : {}),
+    };
   });
   afterAll(async () => {
     await database?.destroy();
@@ -149,5 +154,85 @@ describe("relaypost CLI", () => {
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(message);
     expect(result.stdout).toBe("");
+  });
+
+  describe("operator commands on a stopped data dir", () => {
+    const json = async (...args: string[]) => {
+      const result = await cli(...args, "--json");
+      expect(result).toMatchObject({ code: 0, stderr: "" });
+      return JSON.parse(result.stdout);
+    };
+
+    beforeAll(async () => {
+      expect((await cliWith(orgCreate("Ops Mail", "owner@ops.test"), "ops-password-1\n")).code).toBe(0);
+    });
+
+    it("prints the server package's version", async () => {
+      expect(await cli("--version")).toMatchObject({ code: 0, stdout: "0.1.0\n" });
+    });
+
+    it("creates, lists, deactivates (by username) and activates (by id) a credential", async () => {
+      const created = await json("credentials", "create", "--org", "ops-mail", "--username", "app_ops");
+      expect(created).toMatchObject({
+        credential: { username: "app_ops", active: true },
+        password: expect.any(String),
+      });
+      expect(await json("credentials", "list", "--org", "ops-mail")).toEqual([
+        expect.objectContaining({ id: created.credential.id }),
+      ]);
+      expect(await json("credentials", "deactivate", "--org", "ops-mail", "app_ops")).toMatchObject({ active: false });
+      expect(await json("credentials", "activate", "--org", "ops-mail", created.credential.id)).toMatchObject({
+        active: true,
+      });
+    });
+
+    it("regenerates a credential's password and deletes it, then finds it no more", async () => {
+      const created = await json("credentials", "create", "--org", "ops-mail", "--username", "app_gone");
+      const regenerated = await json("credentials", "regenerate", "--org", "ops-mail", "app_gone");
+      expect(regenerated.password).not.toBe(created.password);
+      expect(await json("credentials", "delete", "--org", "ops-mail", "app_gone")).toEqual({
+        id: created.credential.id,
+        deleted: true,
+      });
+      expect((await cli("credentials", "delete", "--org", "ops-mail", "app_gone")).code).toBe(3);
+    });
+
+    it("revokes an API key by the prefix the list shows, and calls a second revoke a conflict", async () => {
+      const { apiKey } = await json("api-keys", "create", "--org", "ops-mail", "--name", "deploy");
+      expect(await json("api-keys", "list", "--org", "ops-mail")).toEqual([
+        expect.objectContaining({ id: apiKey.id, revokedAt: null }),
+      ]);
+      expect((await cli("api-keys", "revoke", "--org", "ops-mail", apiKey.prefix)).code).toBe(0);
+      const again = await cli("api-keys", "revoke", "--org", "ops-mail", apiKey.prefix);
+      expect(again.code).toBe(4);
+      expect(again.stderr).toMatch(/already revoked/);
+    });
+
+    it("creates an organization for an existing account, and refuses an unknown one as not found", async () => {
+      const second = await json("orgs", "create", "--name", "Ops Two", "--owner-email", "OWNER@ops.test");
+      expect(second).toMatchObject({ slug: "ops-two" });
+      const unknown = await cli("orgs", "create", "--name", "Ops Three", "--owner-email", "nobody@ops.test");
+      expect(unknown.code).toBe(3);
+      expect(unknown.stderr).toMatch(/--new-owner/);
+      const slugs = (await json("orgs", "list")).map((o: { slug: string }) => o.slug);
+      expect(slugs).toEqual(expect.arrayContaining(["ops-mail", "ops-two"]));
+      expect(slugs).not.toContain("ops-three");
+    });
+
+    it("resets a user's password from standard input, and refuses an unknown email as not found", async () => {
+      const reset = await cliWith(["users", "reset-password", "--email", "owner@ops.test"], "ops-password-2\n");
+      expect(reset).toMatchObject({ code: 0, stderr: "" });
+      expect(reset.stdout).not.toContain("ops-password-2");
+      expect(await signIn("owner@ops.test", "ops-password-2")).toMatchObject({ ok: true });
+      expect(await signIn("owner@ops.test", "ops-password-1")).toMatchObject({ ok: false });
+      const unknown = await cliWith(["users", "reset-password", "--email", "nobody@ops.test"], "ops-password-3\n");
+      expect(unknown.code).toBe(3);
+    });
+
+    it("exits 5 when the database cannot be reached", async () => {
+      const result = await cliWith(["orgs", "list"], "", { DATABASE_URL: "postgres://postgres@127.0.0.1:1/none" });
+      expect(result).toMatchObject({ code: 5, stdout: "" });
+      expect(result.stderr).toMatch(/database at DATABASE_URL \(postgres:\/\/…@127.0.0.1:1\/none\): .*ECONNREFUSED/);
+    });
   });
 });

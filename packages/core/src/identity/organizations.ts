@@ -100,6 +100,11 @@ export async function findOrganization(db: Database, idOrSlug: string): Promise<
   return row;
 }
 
+/** Every organization on the server, for the operator's CLI; nothing an organization's members can reach. */
+export async function listAllOrganizations(db: Database): Promise<Organization[]> {
+  return db.select().from(t).orderBy(asc(t.name), asc(t.id));
+}
+
 export async function listUserOrganizations(db: Database, userId: string): Promise<OrganizationMembership[]> {
   return db
     .select({ id: t.id, name: t.name, slug: t.slug, createdAt: t.createdAt, role: schema.memberships.role })

@@ -2,6 +2,7 @@ import { schema } from "@relaypost/db";
 import { createTestDatabase, type TestDatabase } from "@relaypost/db/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { systemActor } from "../actor";
 import { createCore } from "../core";
 import type { Core } from "../services";
 import type { UserActor } from "./password-change";
@@ -86,5 +87,41 @@ describe("changing one's password", () => {
     expect(results.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected"]);
     const winner = results[0]?.status === "fulfilled" ? "first-new-password" : "second-new-password";
     expect(await core.users.signIn(email, winner, null)).toMatchObject({ ok: true });
+  });
+
+  describe("the operator's reset", () => {
+    const operator = systemActor("cli");
+
+    it("stores the new password without the old one, ends every session, and audits it as the operator's", async () => {
+      const { organization, email, actor, tokens } = await ownerOnThreeDevices("forgotten-password");
+
+      const result = await core.users.resetPassword(operator, email.toUpperCase(), "reset-password-1");
+
+      expect(result).toEqual({ userId: actor.id, sessionsEnded: 3 });
+      expect(await resolving(tokens)).toEqual([false, false, false]);
+      expect(await core.users.signIn(email, "forgotten-password", null)).toMatchObject({ ok: false });
+      expect(await core.users.signIn(email, "reset-password-1", null)).toMatchObject({ ok: true });
+      const { items } = await core.auditLog.list(organization.id, { limit: 10 });
+      expect(items[0]).toMatchObject({
+        action: "user.password_changed",
+        actorType: "system",
+        actorLabel: "cli",
+        targetId: actor.id,
+        metadata: { sessionsEnded: 3, reset: true },
+      });
+      expect(JSON.stringify(items)).not.toMatch(/reset-password-1|argon2/);
+    });
+
+    it("refuses an unknown email as not found and a short password on its field", async () => {
+      await expect(core.users.resetPassword(operator, "nobody@example.com", "long-enough-1")).rejects.toMatchObject({
+        code: "NOT_FOUND",
+      });
+      const { email, tokens } = await ownerOnThreeDevices("kept-password-1");
+      await expect(core.users.resetPassword(operator, email, "short")).rejects.toMatchObject({
+        code: "BAD_REQUEST",
+        field: "password",
+      });
+      expect(await resolving(tokens)).toEqual([true, true, true]);
+    });
   });
 });

@@ -50,6 +50,14 @@ export async function createUser(
   }
 }
 
+export async function findUserByEmail(db: Database, email: string): Promise<User | undefined> {
+  const [row] = await db
+    .select({ id: t.id, email: t.email, name: t.name })
+    .from(t)
+    .where(eq(sql`lower(${t.email})`, normalizeEmail(email)));
+  return row;
+}
+
 /** The user whose email and password match; unknown emails spend a dummy verification so timing reveals nothing. */
 export async function authenticateUser(
   db: Database,

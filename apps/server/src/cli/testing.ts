@@ -1,0 +1,30 @@
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const main = fileURLToPath(new URL("../main.ts", import.meta.url));
+const tsx = fileURLToPath(new URL("../../node_modules/tsx/dist/cli.mjs", import.meta.url));
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `relaypost <args>` as its own process, as an operator does, with `input` as its whole standard input. The
+ * thread-pool size is given so the CLI does not relaunch itself (threadpool.ts): one process, started faster.
+ */
+export function runCli(args: string[], env: NodeJS.ProcessEnv, input = ""): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      process.execPath,
+      [tsx, main, ...args],
+      { env: { UV_THREADPOOL_SIZE: "4", ...env } },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+    child.stdin?.end(input);
+  });
+}
+
+/** `relaypost serve` as its own process, with its command line and environment. */
+export const serveCommand = { command: process.execPath, args: [tsx, main, "serve"] };
