@@ -41,7 +41,10 @@ export function createLogger({ format, level, destination }: LoggerOptions): Log
     redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
   };
   // In-process formatting, not pino's transport worker: one thread less, and lines keep their order with faults.
-  const stream = format === "pretty" ? pretty({ destination: destination ?? 1, sync: true }) : destination;
+  const stream =
+    format === "pretty"
+      ? pretty({ destination: destination ?? 1, sync: true, singleLine: true, ignore: "pid,hostname,service" })
+      : destination;
   return stream ? pino(options, stream) : pino(options);
 }
 

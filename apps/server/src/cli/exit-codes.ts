@@ -57,6 +57,7 @@ function unreachable(error: unknown): { message: string } | undefined {
 
 /** What the CLI says about an expected failure (a wrapped connection failure by its own words). */
 export function describeFailure(error: unknown): string {
+  if (error instanceof StartupError) return error.message;
   const connection = unreachable(error);
   return connection ? `The database is unreachable: ${connection.message}` : messageOf(error);
 }
