@@ -80,7 +80,7 @@ const WEBHOOK_WAKE_DELAY_MS = 100;
  * maintenance. The server and the test harnesses all build it here, so tests run what production runs.
  */
 export async function createRuntime(
-  database: Pick<DatabaseHandle, "db" | "driver" | "listen">,
+  database: Pick<DatabaseHandle, "db" | "driver" | "listen"> & Partial<Pick<DatabaseHandle, "stats">>,
   config: RuntimeConfig = {},
 ) {
   const telemetry = createTelemetry(config.metrics);
@@ -104,6 +104,13 @@ export async function createRuntime(
     },
   });
   const stopCountingHandOuts = bus.subscribe((event) => telemetry.handedOut(event));
+  const { stats } = database;
+  if (stats) {
+    telemetry.gauge("relaypost_db_pool_connections", "Connections the database pool opens at most", [], (set) =>
+      set(stats().poolSize),
+    );
+    telemetry.counterFrom("relaypost_db_queries_total", "Statements sent to the database", () => stats().queries);
+  }
   const attempts = attemptStoreFor(database);
   // One clock for acceptance and delivery, so a message's age is measured as its attempts are scheduled.
   const now = config.relay?.now ?? config.now;

@@ -145,6 +145,18 @@ export function createTelemetry(registry: Registry = new Registry()) {
         .filter((value) => Object.entries(labels).every(([key, wanted]) => String(value.labels[key]) === wanted))
         .reduce((sum, value) => sum + value.value, 0);
     },
+    /** A counter whose total is read when metrics are scraped, from a count kept elsewhere (the database driver's). */
+    counterFrom(name: string, help: string, read: () => number) {
+      new Counter({
+        name,
+        help,
+        registers,
+        collect() {
+          this.reset();
+          this.inc(read());
+        },
+      });
+    },
     /** A gauge whose value is read when metrics are scraped (queue depths, connections, the outbox). */
     gauge(name: string, help: string, labelNames: readonly string[], read: (set: GaugeSetter) => Promise<void> | void) {
       new Gauge({

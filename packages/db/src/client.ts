@@ -35,6 +35,15 @@ export interface DatabaseHandle {
    * connections are made again.
    */
   lost: Promise<Error>;
+  /** What the metrics read of the driver: its pool's size and the statements it has sent so far. */
+  stats(): DatabaseStats;
+}
+
+export interface DatabaseStats {
+  /** Connections the pool opens at most (PGlite: its single session). */
+  poolSize: number;
+  /** Statements sent to the database since it was opened. */
+  queries: number;
 }
 
 export const migrationsFolder = fileURLToPath(new URL("../../../drizzle", import.meta.url));
@@ -88,9 +97,14 @@ function createPostgres(
     backoff: reconnectDelaySeconds,
     onnotice: () => {},
   };
+  let queries = 0;
   const client = postgres(url, {
     ...options,
     max,
+    // Called as each statement is sent: the only count postgres.js gives of its pool's work.
+    debug: () => {
+      queries++;
+    },
     ...(listenUrl ? { prepare: false } : {}),
     connection: { application_name: "relaypost" },
   });
@@ -112,6 +126,7 @@ function createPostgres(
       if (direct !== client) await direct.end({ timeout: 5 });
     },
     lost: new Promise<Error>(() => {}),
+    stats: () => ({ poolSize: max, queries }),
   };
 }
 
@@ -131,6 +146,7 @@ function createPglite(dataDir: string | undefined): DatabaseHandle {
     migrate: () => migratePglite(drizzlePglite({ client, casing }), { migrationsFolder }),
     close: () => threaded.close(),
     lost: threaded.lost,
+    stats: () => ({ poolSize: 1, queries: threaded.queries }),
   };
 }
 

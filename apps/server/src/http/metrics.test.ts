@@ -67,6 +67,9 @@ describe("/metrics", () => {
     expect(after.get('relaypost_argon2_queue_depth{class="smtp"}')).toBe(0);
     expect(after.get("relaypost_websocket_connections")).toBe(0);
     expect(after.get("relaypost_process_resident_memory_bytes")).toBeGreaterThan(0);
+    // The logins read the credential: statements the driver sent since the first scrape.
+    expect(delta("relaypost_db_queries_total")).toBeGreaterThan(0);
+    expect(after.get("relaypost_db_pool_connections")).toBe(server.database.driver === "pglite" ? 1 : 10);
     expect(text).not.toContain(credential.username);
     expect(text).not.toContain(password);
   });

@@ -30,6 +30,7 @@ export class ThreadedPglite {
   readonly #pending = new Map<number, Pending>();
   readonly #listeners = new Map<string, Set<(payload: string) => void>>();
   #nextId = 0;
+  #queries = 0;
   #transactionQueue: Promise<void> = Promise.resolve();
   /** The transaction holding the database; other queries wait for it, as they would on PGlite's single session. */
   #transaction: Promise<void> | undefined;
@@ -54,6 +55,11 @@ export class ThreadedPglite {
     this.#worker.on("message", (reply: Reply) => this.#receive(reply));
     this.#worker.on("error", (error) => this.#fail(error));
     this.#worker.on("exit", (code) => this.#fail(new Error(`The PGlite thread exited (code ${code})`)));
+  }
+
+  /** Statements sent to the thread so far (the metrics' query count). */
+  get queries(): number {
+    return this.#queries;
   }
 
   async query<T>(sql: string, params: unknown[] = [], options: QueryOptions = {}): Promise<Results<T>> {
@@ -113,6 +119,7 @@ export class ThreadedPglite {
   async #query<T>(sql: string, params: unknown[] = [], options: QueryOptions = {}): Promise<Results<T>> {
     const parsers = options.parsers ?? {};
     const textTypes = Object.keys(parsers).map(Number);
+    this.#queries++;
     const results = await this.#send({ type: "query", sql, params, rowMode: options.rowMode, textTypes });
     if (textTypes.length > 0) applyParsers(results, parsers);
     return results as Results<T>;
