@@ -64,7 +64,13 @@ import { Keyring } from "./secret-box";
 import type { Core, EventsSinceQuery, NewOrganization, RecentEventsQuery } from "./services";
 import { createLoginBlocks } from "./smtp-auth/login-blocks";
 import { createLoginThrottle, type LoginThrottle } from "./smtp-auth/login-throttle";
-import { createCredentialLifecycle, type NewCredentialInput, type Scope } from "./smtp-credentials/lifecycle";
+import { type SmtpCredential, withUnwrittenLastUsed } from "./smtp-credentials/credential";
+import {
+  type CredentialUpdate,
+  createCredentialLifecycle,
+  type NewCredentialInput,
+  type Scope,
+} from "./smtp-credentials/lifecycle";
 import { getCredential, type ListQuery, listCredentials } from "./smtp-credentials/listing";
 import { type AttemptStore, createMemoryAttemptStore } from "./throttle/attempt-store";
 import { DEFAULT_THROTTLE_POLICY, type ThrottlePolicy } from "./throttle/throttle";
@@ -96,6 +102,8 @@ export interface CoreOptions {
   onSignInBlocked?: () => void;
   /** Who may sign up (REGISTRATION); `open` by default. */
   registration?: RegistrationMode;
+  /** A credential's latest login time this process noted and has not written yet (the last-used recorder's). */
+  unwrittenLastUsed?: (credentialId: string) => Date | undefined;
 }
 
 /** The domain, bound to one database: what every transport calls. */
@@ -112,6 +120,7 @@ export function createCore({
   webhookPolicy = { allowPrivateNetworks: false },
   onSignInBlocked,
   registration = "open",
+  unwrittenLastUsed = () => undefined,
 }: CoreOptions): Core {
   const signIn = createSignIn(db, hasher, attempts, signInThrottle, onSignInBlocked);
   const credentials = createCredentialLifecycle(db, hasher);
@@ -119,6 +128,8 @@ export function createCore({
   // this one after a restart) is told the answer cannot be shown, and still creates nothing (docs/api.md).
   const once = createIdempotency(db, keyring ?? new Keyring(randomBytes(32)), now);
   const webhookEndpoints = createWebhookEndpoints(db, keyring, webhookPolicy);
+  const fresh = <C extends SmtpCredential>(credential: C) =>
+    withUnwrittenLastUsed(credential, unwrittenLastUsed(credential.id));
   return {
     pruneIdempotencyKeys: () => pruneIdempotencyKeys(db, now()),
     pruneLoginAttempts: () => attempts.prune(Date.now(), DEFAULT_THROTTLE_POLICY.windowMs),
@@ -131,8 +142,24 @@ export function createCore({
         once(idempotencyKey, { ...scope, operation: "smtpCredentials.create", input }, (transact) =>
           credentials.create(scope, input, transact),
         ),
-      list: (organizationId: string, query: ListQuery) => listCredentials(db, organizationId, query),
-      get: (organizationId: string, id: string) => getCredential(db, organizationId, id, now()),
+      list: async (organizationId: string, query: ListQuery) => {
+        const page = await listCredentials(db, organizationId, query);
+        return { ...page, items: page.items.map(fresh) };
+      },
+      get: async (organizationId: string, id: string) => fresh(await getCredential(db, organizationId, id, now())),
+      update: async (scope: Scope, id: string, input: CredentialUpdate) =>
+        fresh(await credentials.update(scope, id, input)),
+      regeneratePassword: async (
+        scope: Scope,
+        id: string,
+        options?: { keepPreviousForSeconds?: number | undefined },
+      ) => {
+        const result = await credentials.regeneratePassword(scope, id, options);
+        return { ...result, credential: fresh(result.credential) };
+      },
+      endPreviousPassword: async (scope: Scope, id: string) => fresh(await credentials.endPreviousPassword(scope, id)),
+      setActive: async (scope: Scope, id: string, active: boolean) =>
+        fresh(await credentials.setActive(scope, id, active)),
     },
     smtpLoginBlocks: createLoginBlocks(db, smtpThrottle),
     messages: {

@@ -2,6 +2,7 @@ import { schema } from "@relaypost/db";
 import { createTestDatabase, type TestDatabase } from "@relaypost/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRuntime, type Runtime } from "./runtime";
+import { newScope, storedRow } from "./smtp-credentials/test-support";
 
 describe("maintenance", () => {
   let database: TestDatabase;
@@ -27,5 +28,41 @@ describe("maintenance", () => {
 
     const left = await database.db.select({ id: schema.sessions.id }).from(schema.sessions);
     expect(left).toEqual([{ id: (await core.sessions.resolve(live.token))?.sessionId }]);
+  });
+});
+
+describe("a credential's answers and a login not yet written", () => {
+  let database: TestDatabase;
+  let runtime: Runtime;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    runtime = await createRuntime(database);
+  });
+  afterAll(async () => {
+    await runtime.close();
+    await database.destroy();
+  });
+
+  it("carry the login's time, announced at once, before the recorder writes it", async () => {
+    const { core, lastUsed } = runtime;
+    const scope = await newScope(database);
+    const { credential } = await core.smtpCredentials.create(scope, { description: "fresh" });
+    const login = new Date("2030-01-01T00:00:00Z");
+    lastUsed.record(credential.id, login);
+
+    const [deactivated, updated, listed, read] = [
+      await core.smtpCredentials.setActive(scope, credential.id, false),
+      await core.smtpCredentials.update(scope, credential.id, { description: "renamed" }),
+      await core.smtpCredentials.list(scope.organizationId, { limit: 10 }),
+      await core.smtpCredentials.get(scope.organizationId, credential.id),
+    ];
+    const regenerated = await core.smtpCredentials.regeneratePassword(scope, credential.id);
+    expect([deactivated, updated, listed.items[0], read, regenerated.credential].map((c) => c?.lastUsedAt)).toEqual(
+      Array(5).fill(login),
+    );
+
+    await lastUsed.flush();
+    expect((await storedRow(database, credential.id)).lastUsedAt).toEqual(login);
+    expect((await core.smtpCredentials.get(scope.organizationId, credential.id)).lastUsedAt).toEqual(login);
   });
 });

@@ -120,6 +120,7 @@ export async function createRuntime(
   const webhookPolicy = config.webhooks?.policy ?? { allowPrivateNetworks: false };
   const accountHasher =
     config.hasher ?? createAccountHasher({ onWaited: (seconds) => telemetry.argon2Waited("account", seconds) });
+  const lastUsed = createLastUsedRecorder(db, { onError: (error) => onError("last-used recorder", error) });
   const core = createCore({
     db,
     bus,
@@ -133,6 +134,7 @@ export async function createRuntime(
     serverUpstream,
     webhookPolicy,
     registration: config.registration,
+    unwrittenLastUsed: lastUsed.unwritten,
   });
   const smtpHasher = createSmtpHasher({ onWaited: (seconds) => telemetry.argon2Waited("smtp", seconds) });
   const verifier = createSmtpVerifier({ db, hasher: smtpHasher });
@@ -146,7 +148,6 @@ export async function createRuntime(
     },
   );
   const refusals = createRefusalAggregator(publisher, config.refusals);
-  const lastUsed = createLastUsedRecorder(db, { onError: (error) => onError("last-used recorder", error) });
   const smtpLogin = createSmtpLogin({
     verifier,
     throttle,

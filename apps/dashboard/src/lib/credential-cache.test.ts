@@ -5,6 +5,8 @@ import {
   allCredentials,
   applyLiveEvent,
   type CredentialList,
+  keepLastUsed,
+  knownLastUsed,
   needsRead,
   removeCredential,
   upsertCredential,
@@ -114,5 +116,38 @@ describe("live events merged into the cached credential list", () => {
     expect(needsRead(lists, event("credential.updated", "a"))).toBe(true);
     expect(needsRead(lists, event("credential.password_regenerated", "c"))).toBe(false);
     expect(needsRead(lists, event("credential.deactivated", "a"))).toBe(false);
+  });
+});
+
+describe("a last-used time already shown never goes backwards", () => {
+  const login = new Date("2026-11-02T08:30:00Z");
+  const earlier = new Date("2026-11-02T08:27:00Z");
+  const seen = { ...alpha, lastUsedAt: login };
+
+  test("a mutation's answer read before the login was written keeps the login's time, and takes the rest", () => {
+    const answer = { ...alpha, active: false, lastUsedAt: null };
+    expect(allCredentials(upsertCredential(list([seen]), answer, "", false))).toEqual([
+      { ...answer, lastUsedAt: login },
+    ]);
+    const older = { ...answer, lastUsedAt: earlier };
+    expect(allCredentials(upsertCredential(list([seen]), older, "", false))[0]?.lastUsedAt).toEqual(login);
+  });
+
+  test("a later time from the server replaces the shown one", () => {
+    const later = { ...alpha, lastUsedAt: new Date("2026-11-02T08:31:00Z") };
+    expect(allCredentials(upsertCredential(list([seen]), later, "", false))).toEqual([later]);
+  });
+
+  test("a late login event older than the shown time changes nothing", () => {
+    const newer = { ...alpha, lastUsedAt: new Date("2026-11-02T08:31:00Z") };
+    const merged = applyLiveEvent(list([newer]), event("auth.succeeded", "a"));
+    expect(allCredentials(merged)[0]?.lastUsedAt).toEqual(newer.lastUsedAt);
+  });
+
+  test("a refetched page keeps the latest time any cached list (any search's) shows", () => {
+    const known = knownLastUsed([list([alpha, beta]), list([seen])]);
+    expect(known).toEqual(new Map([["a", login]]));
+    expect(keepLastUsed({ ...alpha, lastUsedAt: earlier }, known.get("a")).lastUsedAt).toEqual(login);
+    expect(keepLastUsed(beta, known.get("b"))).toBe(beta);
   });
 });

@@ -24,6 +24,28 @@ export const hasCredential = (list: CredentialList, id: string) =>
 export const allCredentials = (list: CredentialList | undefined): Credential[] =>
   list?.pages.flatMap((page) => page.items) ?? [];
 
+/** The later of two last-used times; a login already shown never gives way to an older report of it. */
+export const laterLastUsed = (a: Date | null, b: Date | null): Date | null => (!a || (b && b > a) ? b : a);
+
+/**
+ * `incoming` as the server reports it, but never with an older last-used time than `known`: the server writes logins'
+ * times a little after announcing them, so a read in between still carries the previous one.
+ */
+export const keepLastUsed = (incoming: Credential, known: Date | null | undefined): Credential => {
+  const lastUsedAt = laterLastUsed(incoming.lastUsedAt, known ?? null);
+  return lastUsedAt === incoming.lastUsedAt ? incoming : { ...incoming, lastUsedAt };
+};
+
+/** The latest last-used time each credential has in any of the cached lists. */
+export function knownLastUsed(lists: CredentialList[]): Map<string, Date> {
+  const known = new Map<string, Date>();
+  for (const c of lists.flatMap(allCredentials)) {
+    const later = laterLastUsed(known.get(c.id) ?? null, c.lastUsedAt);
+    if (later) known.set(c.id, later);
+  }
+  return known;
+}
+
 export const removeCredential = (list: CredentialList, id: string) =>
   mapItems(list, (items) => items.filter((c) => c.id !== id));
 
@@ -32,7 +54,9 @@ export const removeCredential = (list: CredentialList, id: string) =>
  * it matches the list's search (a credential just created belongs at the top; one merely changed does not appear).
  */
 export function upsertCredential(list: CredentialList, credential: Credential, search: string, prepend: boolean) {
-  if (hasCredential(list, credential.id)) return mapCredential(list, credential.id, () => credential);
+  if (hasCredential(list, credential.id)) {
+    return mapCredential(list, credential.id, (c) => keepLastUsed(credential, c.lastUsedAt));
+  }
   if (!prepend || !matchesSearch(credential, search)) return list;
   const [first, ...rest] = list.pages;
   if (!first) return list;
@@ -45,7 +69,7 @@ export function applyLiveEvent(list: CredentialList, event: LiveEvent): Credenti
   if (!id) return list;
   switch (event.type) {
     case "auth.succeeded":
-      return mapCredential(list, id, (c) => ({ ...c, lastUsedAt: event.createdAt }));
+      return mapCredential(list, id, (c) => ({ ...c, lastUsedAt: laterLastUsed(c.lastUsedAt, event.createdAt) }));
     case "credential.activated":
     case "credential.deactivated":
       return mapCredential(list, id, (c) => ({ ...c, active: event.type === "credential.activated" }));

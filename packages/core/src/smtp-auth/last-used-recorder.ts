@@ -17,6 +17,8 @@ const t = schema.smtpCredentials;
 export function createLastUsedRecorder(db: Database, options: LastUsedRecorderOptions = {}) {
   const intervalMs = options.intervalMs ?? 1_000;
   let pending = new Map<string, Date>();
+  // The batch an UPDATE is writing: until it commits, a read of the row still shows the older time.
+  let inFlight = new Map<string, Date>();
   let timer: NodeJS.Timeout | undefined;
   let writing: Promise<void> | undefined;
 
@@ -24,6 +26,7 @@ export function createLastUsedRecorder(db: Database, options: LastUsedRecorderOp
     if (pending.size === 0) return;
     const batch = pending;
     pending = new Map();
+    inFlight = batch;
     // One parameter whatever the batch size: the statement text stays the same, so it is planned once.
     const seen = JSON.stringify([...batch].map(([id, at]) => ({ id, at: at.toISOString() })));
     try {
@@ -35,6 +38,8 @@ export function createLastUsedRecorder(db: Database, options: LastUsedRecorderOp
       // Keep what failed for the next round, unless a newer login already replaced it.
       for (const [id, at] of batch) if (!pending.has(id)) pending.set(id, at);
       options.onError?.(error);
+    } finally {
+      inFlight = new Map();
     }
   }
 
@@ -67,6 +72,10 @@ export function createLastUsedRecorder(db: Database, options: LastUsedRecorderOp
       if (timer) clearTimeout(timer);
       timer = undefined;
       await flush();
+    },
+    /** The latest login time noted for a credential and not yet written, so answers read before the write show it. */
+    unwritten(credentialId: string): Date | undefined {
+      return pending.get(credentialId) ?? inFlight.get(credentialId);
     },
     get pending() {
       return pending.size;

@@ -44,6 +44,15 @@ export function toSmtpCredential(row: typeof schema.smtpCredentials.$inferSelect
   };
 }
 
+/**
+ * `credential` with a login time this process noted but has not written yet (`unwritten`), when it is the later: an
+ * answer read in between must not show an older time than the `auth.succeeded` event already announced.
+ */
+export function withUnwrittenLastUsed<C extends SmtpCredential>(credential: C, unwritten: Date | undefined): C {
+  if (!unwritten || (credential.lastUsedAt && credential.lastUsedAt >= unwritten)) return credential;
+  return { ...credential, lastUsedAt: unwritten };
+}
+
 /** One credential with what it has sent in the current minute, hour and day (counted while it has a per-period limit). */
 export interface SmtpCredentialDetail extends SmtpCredential {
   usage: Usage;

@@ -4,6 +4,8 @@ import type { Credential } from "../../lib/api";
 import {
   applyLiveEvent,
   type CredentialList,
+  keepLastUsed,
+  knownLastUsed,
   needsRead,
   removeCredential,
   upsertCredential,
@@ -21,14 +23,20 @@ export function useCredentials(search: Accessor<string>) {
   const session = useSession();
   const client = useQueryClient();
   const organizationId = () => session.organizationId() ?? "";
+  const cached = () => client.getQueriesData<CredentialList>({ queryKey: queryKeys.credentials(organizationId()) });
+  const cachedLists = () => cached().flatMap(([, list]) => (list ? [list] : []));
   const query = useInfiniteQuery(() => ({
     queryKey: queryKeys.credentialList(organizationId(), search().trim()),
-    queryFn: ({ pageParam }) =>
-      session.api().smtpCredentials.list.query({
+    queryFn: async ({ pageParam }) => {
+      const page = await session.api().smtpCredentials.list.query({
         search: search().trim() || undefined,
         cursor: pageParam ?? undefined,
         limit: PAGE_SIZE,
-      }),
+      });
+      // A refetch may read a login's time before the server has written it; the cache may already show it.
+      const known = knownLastUsed(cachedLists());
+      return { ...page, items: page.items.map((c) => keepLastUsed(c, known.get(c.id))) };
+    },
     initialPageParam: null as string | null,
     getNextPageParam: (page) => page.nextCursor,
     // While a new search loads the previous rows stay; a new organization starts empty, never with another's rows.
@@ -36,7 +44,6 @@ export function useCredentials(search: Accessor<string>) {
       previousQuery?.queryKey[1] === organizationId() ? previous : undefined,
   }));
 
-  const cached = () => client.getQueriesData<CredentialList>({ queryKey: queryKeys.credentials(organizationId()) });
   function update(change: (list: CredentialList, search: string) => CredentialList) {
     for (const [key, list] of cached()) if (list) client.setQueryData<CredentialList>(key, change(list, searchOf(key)));
   }
@@ -54,8 +61,7 @@ export function useCredentials(search: Accessor<string>) {
   createEffect(() => {
     const stop = session.live().listen((event) => {
       update((list) => applyLiveEvent(list, event));
-      const lists = cached().flatMap(([, list]) => (list ? [list] : []));
-      if (event.credentialId && needsRead(lists, event)) {
+      if (event.credentialId && needsRead(cachedLists(), event)) {
         void read(event.credentialId, event.type === "credential.created");
       }
     });
