@@ -6,22 +6,22 @@ import { createEventBus } from "./events/bus";
 import { createEventPublisher } from "./events/publisher";
 import { createRefusalAggregator, type RefusalAggregatorOptions } from "./events/refusal-aggregator";
 import { pruneEvents } from "./events/retention";
-import type { RelayEvent } from "./events/types";
 import { createAccountHasher, createSmtpHasher, type PasswordHasher } from "./hashing";
 import { listenForRevocations, type RevocationFeed } from "./identity/revocation";
 import { type Log, silentLog } from "./log";
 import { createDeliveryWorker, type DeliveryOptions } from "./relay/delivery-worker";
 import { loadOrganizationUpstream, resealUpstreamPasswords } from "./relay/organization-upstream";
 import { outboxDepth } from "./relay/outbox-depth";
+import { logDeliveryFailures, logLogin } from "./runtime-log";
 import type { Keyring } from "./secret-box";
 import { createLastUsedRecorder } from "./smtp-auth/last-used-recorder";
-import { createSmtpLogin, type LoginSession } from "./smtp-auth/login";
+import { createSmtpLogin } from "./smtp-auth/login";
 import { createLoginThrottle, type LoginThrottleOptions } from "./smtp-auth/login-throttle";
 import { createSmtpVerifier } from "./smtp-auth/verifier";
 import { announceExpiries } from "./smtp-credentials/expiry";
 import { createMessageIntake } from "./smtp-submission/message-intake";
 import { createSmtpSubmission } from "./smtp-submission/submission";
-import { createTelemetry, type LoginObservation } from "./telemetry";
+import { createTelemetry } from "./telemetry";
 import { attemptStoreFor } from "./throttle/store-for-database";
 import type { ThrottlePolicy } from "./throttle/throttle";
 import { pruneWebhookDeliveries } from "./webhooks/delivery-log";
@@ -292,32 +292,6 @@ export async function createRuntime(
       return closing;
     },
   };
-}
-
-/** One line per refused or throttled login, with the session's id; successes are counted, not logged. */
-function logLogin(log: Log, observation: LoginObservation, username: string, session: LoginSession): void {
-  if (observation.outcome === "accepted") return;
-  const fields = {
-    sessionId: session.id,
-    remoteAddress: session.remoteAddress,
-    username,
-    method: session.method,
-    reason: observation.reason,
-    attributed: observation.attributed,
-  };
-  if (observation.outcome === "unavailable") log.error(fields, "SMTP login answered 454");
-  else if (observation.outcome === "throttled") log.warn(fields, "SMTP login blocked by the throttle");
-  else log.info(fields, "SMTP login refused");
-}
-
-/** One line per delivery that failed for good or was deferred, with the upstream's reply. */
-function logDeliveryFailures(log: Log, events: readonly RelayEvent[]): void {
-  for (const event of events) {
-    if (event.type !== "message.failed" && event.type !== "message.deferred") continue;
-    const fields = { organizationId: event.organizationId, credentialId: event.credentialId, ...event.data };
-    if (event.type === "message.failed") log.warn(fields, "message delivery failed");
-    else log.info(fields, "message delivery deferred");
-  }
 }
 
 export type Runtime = Awaited<ReturnType<typeof createRuntime>>;
