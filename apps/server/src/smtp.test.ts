@@ -15,10 +15,13 @@ const INVALID = { code: 535, text: "535 5.7.8 Authentication credentials invalid
 
 /** A second RelayPost process, started the way operators start it, on the same PostgreSQL database. */
 async function spawnServer(databaseUrl: string, dataDir: string) {
-  const child = spawn("pnpm", ["exec", "tsx", "src/main.ts", "serve"], {
+  // One process the test can kill: node with tsx's loader (not pnpm and tsx's command, each a parent of the server),
+  // with the thread pool sized so that the server does not relaunch itself as a child either.
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", "serve"], {
     cwd: serverDir,
     env: {
       ...process.env,
+      UV_THREADPOOL_SIZE: "4",
       DATABASE_URL: databaseUrl,
       PORT: "0",
       SMTP_PORT: "0",

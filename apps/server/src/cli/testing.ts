@@ -26,5 +26,9 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv, input = ""): Prom
   });
 }
 
-/** `relaypost serve` as its own process, with its command line and environment. */
-export const serveCommand = { command: process.execPath, args: [tsx, main, "serve"] };
+/**
+ * `relaypost serve` as its own process: node itself with tsx's loader, not tsx's command, which would run the server
+ * as a child of its own that a SIGKILL of the process the test holds leaves running. The test gives the thread-pool
+ * size, so the server does not relaunch itself either.
+ */
+export const serveCommand = { command: process.execPath, args: ["--import", "tsx", main, "serve"] };
