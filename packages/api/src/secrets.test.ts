@@ -49,6 +49,7 @@ describe("secrets never leave after creation", () => {
     );
     const signedIn = (await record("auth.signIn", () => anonymous.auth.signIn(account))) as { user: { id: string } };
     await record("auth.me", () => owner.auth.me());
+    await record("auth.registration", () => anonymous.auth.registration());
 
     const created = await owner.smtpCredentials.create({ username: "leak_check", description: "d" });
     called.add("smtpCredentials.create");

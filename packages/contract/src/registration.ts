@@ -4,9 +4,12 @@ import { z } from "zod";
  * Who may create an account (REGISTRATION): `open` anyone, with an organization of their own; `invite` only someone
  * following an invitation link; `closed` nobody. On an instance with no user yet, the first sign-up is always allowed.
  */
-export const registrationModeSchema = /* @__PURE__ */ z.enum(["open", "invite", "closed"]);
+export const REGISTRATION_MODES = ["open", "invite", "closed"] as const;
 
-export type RegistrationMode = z.infer<typeof registrationModeSchema>;
+/** Written out from the list, not inferred from the schema, so declarations that name it (the client's) need no zod. */
+export type RegistrationMode = (typeof REGISTRATION_MODES)[number];
+
+export const registrationModeSchema = /* @__PURE__ */ z.enum(REGISTRATION_MODES);
 
 /** What the dashboard needs to offer or explain sign-up: the mode, and whether the next account is the first. */
 export interface Registration {
