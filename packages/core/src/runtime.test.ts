@@ -4,19 +4,25 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRuntime, type Runtime } from "./runtime";
 import { newScope, storedRow } from "./smtp-credentials/test-support";
 
-describe("maintenance", () => {
-  let database: TestDatabase;
-  let runtime: Runtime;
+/** A fresh database and the runtime on it for the enclosing describe; read its fields inside the tests. */
+function useRuntime() {
+  const fixture = {} as { database: TestDatabase; runtime: Runtime };
   beforeAll(async () => {
-    database = await createTestDatabase();
-    runtime = await createRuntime(database);
+    fixture.database = await createTestDatabase();
+    fixture.runtime = await createRuntime(fixture.database);
   });
   afterAll(async () => {
-    await runtime.close();
-    await database.destroy();
+    await fixture.runtime.close();
+    await fixture.database.destroy();
   });
+  return fixture;
+}
+
+describe("maintenance", () => {
+  const fixture = useRuntime();
 
   it("deletes expired sessions and keeps live ones", async () => {
+    const { database, runtime } = fixture;
     const { core } = runtime;
     const user = await core.users.create({ email: "maintained@example.com", password: "maintained-password" });
     await core.sessions.create(user.id);
@@ -32,18 +38,10 @@ describe("maintenance", () => {
 });
 
 describe("a credential's answers and a login not yet written", () => {
-  let database: TestDatabase;
-  let runtime: Runtime;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    runtime = await createRuntime(database);
-  });
-  afterAll(async () => {
-    await runtime.close();
-    await database.destroy();
-  });
+  const fixture = useRuntime();
 
   it("carry the login's time, announced at once, before the recorder writes it", async () => {
+    const { database, runtime } = fixture;
     const { core, lastUsed } = runtime;
     const scope = await newScope(database);
     const { credential } = await core.smtpCredentials.create(scope, { description: "fresh" });
