@@ -60,5 +60,8 @@ describe("log lines", () => {
     });
     expect(text()).not.toContain(SECRETS.passwordHash);
     expect(describeFault("a string")).toEqual({ message: "a string" });
+    const counted: string[] = [];
+    faultLogger(log, (where) => counted.push(where))("rest smtpCredentials.list", new Error("down"));
+    expect(counted).toEqual(["rest smtpCredentials.list"]);
   });
 });

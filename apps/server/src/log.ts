@@ -60,10 +60,13 @@ export function describeFault(error: unknown): { message: string; code?: string 
   return typeof code === "string" ? { message, code } : { message };
 }
 
+/** Writes each fault as an error line; `count` is told of it too (the metrics' `relaypost_faults_total`). */
 export const faultLogger =
-  (log: Logger): FaultLogger =>
-  (where, error) =>
+  (log: Logger, count?: (where: string) => void): FaultLogger =>
+  (where, error) => {
+    count?.(where);
     log.error({ where, err: describeFault(error) }, `${where} failed`);
+  };
 
 /** Before any configuration is read (an invalid one among the causes), faults go out as JSON on standard error. */
 export const startupLog = () => pino({ base: { service: "relaypost" } }, pino.destination(2));

@@ -153,7 +153,9 @@ async function startOn(
   });
   started.add(() => runtime.close());
   const { core, bus, publisher } = runtime;
-  const smtp = await explainingSmtpFailures(() => startSmtp(config, { runtime, tls, logFault, log }));
+  // The runtime counts the faults it reports itself; the transports' are counted here.
+  const transportFault = faultLogger(log, runtime.telemetry.fault);
+  const smtp = await explainingSmtpFailures(() => startSmtp(config, { runtime, tls, logFault: transportFault, log }));
   started.add(() => smtp.close());
   const smtpEndpoint = {
     host: config.SMTP_HOST ?? null,
@@ -166,6 +168,7 @@ async function startOn(
     smtpEndpoint,
     dashboardDir: config.DASHBOARD_DIR ?? defaultDashboardDir,
     log,
+    countFault: runtime.telemetry.fault,
     metrics: { registry: metrics, token: config.METRICS_TOKEN },
   });
   const http = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST });
@@ -175,7 +178,7 @@ async function startOn(
     core,
     smtpEndpoint,
     maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
-    logFault,
+    logFault: transportFault,
   });
   started.add(() => websocket.close());
   await websocket.listenForRevocations(loggedRevocations(runtime.revocations, log));

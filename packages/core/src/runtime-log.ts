@@ -1,6 +1,7 @@
 import type { RelayEvent } from "./events/types";
 import type { Log } from "./log";
 import type { LoginSession } from "./smtp-auth/login";
+import { parseSmtpPassword } from "./smtp-credentials/password";
 import type { LoginObservation } from "./telemetry";
 
 /** One line per refused or throttled login, with the session's id; successes are counted, not logged. */
@@ -9,7 +10,8 @@ export function logLogin(log: Log, observation: LoginObservation, username: stri
   const fields = {
     sessionId: session.id,
     remoteAddress: session.remoteAddress,
-    username,
+    // A client that put its password where the username goes must not have it written to the log.
+    username: parseSmtpPassword(username) ? "[redacted: a password]" : username,
     method: session.method,
     reason: observation.reason,
     attributed: observation.attributed,

@@ -238,7 +238,10 @@ export async function createRuntime(
       "Accepted messages waiting for delivery, by status",
       ["status"],
       async (set) => {
-        for (const [status, count] of Object.entries(await outboxDepth(db))) set(count, { status });
+        // A scrape must still answer while the database is down (that is when the other metrics matter most): the
+        // outbox is then left out of it, and the fault is reported.
+        const depth = await outboxDepth(db).catch((error: unknown) => onError("metrics: outbox depth", error));
+        for (const [status, count] of Object.entries(depth ?? {})) set(count, { status });
       },
     );
   }

@@ -107,7 +107,10 @@ export function createTelemetry(registry: Registry = new Registry()) {
       const { outcome, reason, attributed } = observation;
       logins.inc({ outcome, reason: reason ?? "", attributed: attributed === undefined ? "" : String(attributed) });
       loginSeconds.observe({ outcome }, observation.seconds);
-      if (outcome !== "unavailable") verificationCache.inc({ result: observation.cached ? "hit" : "miss" });
+      // A throttled or unavailable login never reached the cache's question.
+      if (outcome === "accepted" || outcome === "refused") {
+        verificationCache.inc({ result: observation.cached ? "hit" : "miss" });
+      }
       if (outcome === "throttled") throttleBlocks.inc({ scope: "smtp_login" });
     },
     signInBlocked(): void {

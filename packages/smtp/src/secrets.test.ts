@@ -15,7 +15,7 @@ describe("no secret leaves the authenticator", () => {
   });
   afterAll(() => h.close());
 
-  it("in events, replies, faults or metrics, through success, every failure and a throttle", async () => {
+  it("in events, replies, faults, metrics or log lines, through success, every failure and a throttle", async () => {
     const credential = await h.createCredential();
     const { password: regenerated } = await h.core.smtpCredentials.regeneratePassword(h.scope, credential.id);
     const replies: string[] = [];
@@ -37,12 +37,23 @@ describe("no secret leaves the authenticator", () => {
       replies.push((await client.authLogin(credential.username, password))?.text ?? "closed");
       client.destroy();
     }
+    // A misconfigured application that sends its password as the username as well.
+    const swapped = await RawSmtpClient.connect(h.service.port);
+    await swapped.command("EHLO app.example");
+    replies.push((await swapped.authPlain(regenerated, regenerated))?.text ?? "closed");
+    swapped.destroy();
     const [row] = await h.database.db
       .select({ hash: schema.smtpCredentials.passwordHash })
       .from(schema.smtpCredentials);
     const secrets = [credential.password, regenerated, row?.hash ?? "missing"];
     const events = JSON.stringify(await h.events());
-    const everything = [...replies, events, ...h.faults, await h.runtime.telemetry.registry.metrics()].join("\n");
+    const everything = [
+      ...replies,
+      events,
+      ...h.faults,
+      await h.runtime.telemetry.registry.metrics(),
+      JSON.stringify(h.logged),
+    ].join("\n");
     expect(replies).toContain("421 4.7.0 Too many failed login attempts, try again later");
     for (const secret of secrets) {
       expect(everything).not.toContain(secret);

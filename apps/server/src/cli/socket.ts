@@ -1,4 +1,4 @@
-import { chmodSync, renameSync, statSync, unlinkSync } from "node:fs";
+import { chmodSync, mkdirSync, renameSync, statSync, unlinkSync } from "node:fs";
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { join } from "node:path";
 import { DomainError, type DomainErrorCode } from "@relaypost/core";
@@ -80,6 +80,8 @@ export async function listenCliSocket(
     throw new Error(`${path} is too long for a Unix socket (${MAX_SOCKET_PATH_BYTES} bytes at most): shorten DATA_DIR`);
   }
   const server = createServer((socket) => serveConnection(socket, execute, onFault));
+  // On PostgreSQL with the operator's own TLS files nothing else creates DATA_DIR.
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   rmIfPresent(staging);
   await listen(server, staging);
   let ino: number;

@@ -32,16 +32,18 @@ export interface HttpAppOptions {
   /** Built dashboard (index.html and assets); served from `/` when present. */
   dashboardDir?: string | undefined;
   log: Logger;
+  /** Told of every server fault an HTTP call hits (the metrics' `relaypost_faults_total`). */
+  countFault?: (where: string) => void;
   /** `/metrics`: the registry it serves, and the bearer token it asks for when one is set. */
   metrics: { registry: Registry; token?: string | undefined };
 }
 
-export function createHttpApp({ core, smtpEndpoint, dashboardDir, log, metrics }: HttpAppOptions) {
+export function createHttpApp({ core, smtpEndpoint, dashboardDir, log, countFault, metrics }: HttpAppOptions) {
   const app = new Hono();
   app.use(securityHeaders());
   // Every request gets an id (or keeps the balancer's X-Request-Id), answered back and carried by its fault lines.
   app.use(requestId());
-  const logFault = (c: Context) => faultLogger(log.child({ requestId: c.get("requestId") }));
+  const logFault = (c: Context) => faultLogger(log.child({ requestId: c.get("requestId") }), countFault);
   mountMetrics(app, metrics);
 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
@@ -95,7 +97,7 @@ export function createHttpApp({ core, smtpEndpoint, dashboardDir, log, metrics }
     core,
     smtpEndpoint,
     onError: (error, path) => {
-      if (error.code === "INTERNAL_SERVER_ERROR") faultLogger(log)(`rest ${path ?? "?"}`, error);
+      if (error.code === "INTERNAL_SERVER_ERROR") faultLogger(log, countFault)(`rest ${path ?? "?"}`, error);
     },
   });
   app.use(
