@@ -56,8 +56,10 @@ describe("log lines", () => {
     expect(line).toMatchObject({
       level: 50,
       where: "trpc smtpCredentials.create",
-      err: { message: "duplicate key value", code: "23505" },
+      fault: { message: "duplicate key value", code: "23505" },
     });
+    // Exactly the cause's words: not pino's error shape (type, stack), which a plain object would be given as `err`.
+    expect(line.fault).toEqual({ message: "duplicate key value", code: "23505" });
     expect(text()).not.toContain(SECRETS.passwordHash);
     expect(describeFault("a string")).toEqual({ message: "a string" });
     const counted: string[] = [];

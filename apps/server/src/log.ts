@@ -65,7 +65,7 @@ export const faultLogger =
   (log: Logger, count?: (where: string) => void): FaultLogger =>
   (where, error) => {
     count?.(where);
-    log.error({ where, err: describeFault(error) }, `${where} failed`);
+    log.error({ where, fault: describeFault(error) }, `${where} failed`);
   };
 
 /** Before any configuration is read (an invalid one among the causes), faults go out as JSON on standard error. */

@@ -8,7 +8,7 @@ if (!(await relaunchWithSizedThreadpool())) {
   try {
     await runCommand(loadConfig(), process.argv.slice(2));
   } catch (error) {
-    startupLog().fatal({ err: describeFault(error) }, describeFault(error).message);
+    startupLog().fatal({ fault: describeFault(error) }, describeFault(error).message);
     process.exit(1);
   }
 }
