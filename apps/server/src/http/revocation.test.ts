@@ -54,6 +54,7 @@ async function endpoint(accessCheckIntervalMs: number, listening = false) {
   if (listening) await websocket.listenForRevocations(runtime.revocations);
   return {
     core,
+    database,
     databaseUrl: database.url,
     url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
     async stop() {
@@ -148,7 +149,10 @@ describe("live subscriptions of a revoked party end with no notice and no call",
  * database refuses new connections) until `restore`, so a revocation notice sent meanwhile reaches no process.
  * `processes` first open a few pool connections each, as none can be opened while connections are refused.
  */
-async function listenersDown(databaseUrl: string | undefined, processes: Array<{ core: Core }>) {
+async function listenersDown(
+  databaseUrl: string | undefined,
+  processes: Array<{ core: Core; database: Pick<TestServer["database"], "listen"> }>,
+) {
   const name = new URL(databaseUrl ?? "").pathname.slice(1);
   // PostgreSQL refuses to close a database to connections from a session connected to it: use the server's own.
   const admin = createDatabase({ url: testServerUrl, maxConnections: 1 });
@@ -162,9 +166,16 @@ async function listenersDown(databaseUrl: string | undefined, processes: Array<{
   expect(ended.length).toBeGreaterThan(0);
   expect(ended.every((row) => row.ended)).toBe(true);
   return {
+    /**
+     * Lets connections in again and resolves once every process listens again: a LISTEN on a channel of its own
+     * runs on the process's listening connection, so it is in force only once that connection is back. The next
+     * test would otherwise find no LISTEN connection to take down while one is still reconnecting. It is left in
+     * place (an UNLISTEN would be the connection's last statement, which the next test looks for as a LISTEN).
+     */
     async restore() {
       await admin.db.execute(sql.raw(`alter database "${name}" allow_connections true`));
       await admin.close();
+      await Promise.all(processes.map((p) => p.database.listen("relaypost_test_back", () => {})));
     },
   };
 }
