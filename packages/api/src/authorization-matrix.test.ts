@@ -70,6 +70,7 @@ const SPECS: Record<string, Spec> = {
   "apiKeys.list": { requires: "viewer", call: (c) => c.apiKeys.list() },
   "apiKeys.revoke": { requires: "admin", target: "apiKey", call: (c, v) => c.apiKeys.revoke({ id: v.id }) },
   "auditLog.list": { requires: "viewer", call: (c) => c.auditLog.list() },
+  "auditLog.actors": { requires: "viewer", call: (c) => c.auditLog.actors() },
   "auth.me": { requires: "public", call: (c) => c.auth.me() },
   "auth.signIn": {
     requires: "public",

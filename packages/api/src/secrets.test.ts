@@ -133,6 +133,7 @@ describe("secrets never leave after creation", () => {
     await record("webhooks.deliveries", () => owner.webhooks.deliveries({ endpointId: hook.endpoint.id }));
     await record("webhooks.delete", () => owner.webhooks.delete({ id: hook.endpoint.id }));
     await record("auditLog.list", () => owner.auditLog.list({ limit: 200 }));
+    await record("auditLog.actors", () => owner.auditLog.actors());
     await record("events.recent", () => owner.events.recent({ limit: 500 }));
     await record("events.list", () => owner.events.list({ limit: 500 }));
     await record("messages.list", () => owner.messages.list({ credentialId: created.credential.id }));

@@ -3,7 +3,7 @@ import type { RegistrationMode } from "@relaypost/contract";
 import { type Database, queryRows } from "@relaypost/db";
 import { sql } from "drizzle-orm";
 import type { Actor } from "./actor";
-import { listAudit } from "./audit/audit-log";
+import { type AuditQuery, listAudit, listAuditActors } from "./audit/audit-log";
 import type { EventBus } from "./events/bus";
 import { readEvents, recentEvents } from "./events/store";
 import { type StreamOptions, streamEvents } from "./events/stream";
@@ -253,8 +253,8 @@ export function createCore({
       },
     },
     auditLog: {
-      list: (organizationId: string, page: { cursor?: number | undefined; limit: number }) =>
-        listAudit(db, organizationId, page),
+      list: (organizationId: string, query: AuditQuery) => listAudit(db, organizationId, query),
+      actors: (organizationId: string) => listAuditActors(db, organizationId),
     },
   };
 }

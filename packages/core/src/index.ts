@@ -9,7 +9,7 @@ export {
   openDatabase,
 } from "@relaypost/db";
 export { type Actor, systemActor } from "./actor";
-export type { AuditEntry } from "./audit/audit-log";
+export type { AuditActor, AuditEntry, AuditPage, AuditQuery } from "./audit/audit-log";
 export { createCore } from "./core";
 export { DomainError, type DomainErrorCode } from "./errors";
 export type { EventBus } from "./events/bus";

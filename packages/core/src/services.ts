@@ -1,6 +1,6 @@
 import type { EventType, Registration } from "@relaypost/contract";
 import type { Actor } from "./actor";
-import type { AuditEntry } from "./audit/audit-log";
+import type { AuditActor, AuditPage, AuditQuery } from "./audit/audit-log";
 import type { StreamOptions } from "./events/stream";
 import type { RelayEvent } from "./events/types";
 import type { AccessClaim } from "./identity/access-claims";
@@ -174,10 +174,10 @@ export interface Core {
     stream(options: StreamOptions): AsyncGenerator<RelayEvent>;
   };
   auditLog: {
-    list(
-      organizationId: string,
-      page: { cursor?: number | undefined; limit: number },
-    ): Promise<{ items: AuditEntry[]; nextCursor: number | null }>;
+    /** Entries matching the query's filter, newest first, a page at a time, with the total the filter matches. */
+    list(organizationId: string, query: AuditQuery): Promise<AuditPage>;
+    /** Everyone who appears in the log, to filter it by. */
+    actors(organizationId: string): Promise<AuditActor[]>;
   };
 }
 

@@ -1,7 +1,15 @@
-import { AUDIT_ACTIONS, EVENT_TYPES, MESSAGE_STATUSES, sendingLimitsSchema } from "@relaypost/contract";
+import {
+  AUDIT_ACTIONS,
+  AUDIT_ACTOR_TYPES,
+  EVENT_TYPES,
+  MESSAGE_STATUSES,
+  sendingLimitsSchema,
+} from "@relaypost/contract";
 import type {
   ApiKey,
+  AuditActor,
   AuditEntry,
+  AuditPage,
   CredentialWithPassword,
   LoginBlock,
   MessagePage,
@@ -88,7 +96,7 @@ export const auditPageOutput = z
       z
         .object({
           id: z.number().int(),
-          actorType: z.enum(["user", "api_key", "system"]),
+          actorType: z.enum(AUDIT_ACTOR_TYPES),
           actorLabel: z.string(),
           action: z.enum(AUDIT_ACTIONS),
           targetType: z.string(),
@@ -105,8 +113,21 @@ export const auditPageOutput = z
       .int()
       .nullable()
       .meta({ description: "Pass as `cursor` for the next page; null on the last" }),
+    total: z.number().int().meta({ description: "Entries matching the filters, on every page" }),
   })
-  .meta({ id: "AuditPage" });
+  .meta({ id: "AuditPage" }) satisfies z.ZodType<AuditPage>;
+
+export const auditActorsOutput = z
+  .array(
+    z
+      .object({
+        actor: z.string().meta({ description: "The `actor` filter's value: `user:<id>`, `api_key:<id>` or `system`" }),
+        type: z.enum(AUDIT_ACTOR_TYPES),
+        label: z.string().meta({ description: "Their latest name in the log" }),
+      })
+      .meta({ id: "AuditActor" }) satisfies z.ZodType<AuditActor>,
+  )
+  .meta({ id: "AuditActors" });
 
 export const messagePageOutput = z
   .object({

@@ -2,6 +2,7 @@ import { type Database, schema } from "@relaypost/db";
 import { and, desc, eq, ilike, or, type SQL, sql } from "drizzle-orm";
 import { notFound } from "../errors";
 import { decodeKeysetCursor, encodeKeysetCursor, type KeysetCursor } from "../keyset-cursor";
+import { escapeLike } from "../like";
 import { readUsage } from "../restrictions/sending-limits";
 import { type SmtpCredential, type SmtpCredentialDetail, toSmtpCredential } from "./credential";
 
@@ -22,8 +23,6 @@ export interface CredentialPage {
   items: SmtpCredential[];
   nextCursor: string | null;
 }
-
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export async function listCredentials(db: Database, organizationId: string, query: ListQuery): Promise<CredentialPage> {
   const filters: (SQL | undefined)[] = [eq(t.organizationId, organizationId)];
