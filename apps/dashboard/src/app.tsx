@@ -7,7 +7,7 @@ import { HOME, MESSAGES, signInFor } from "./lib/next-path";
 import { useSession } from "./lib/session";
 import { AccountPage } from "./pages/account";
 import { ApiKeysPage } from "./pages/api-keys";
-import { AuditLogPage } from "./pages/audit-log";
+import { AuditLogPage } from "./pages/audit-log/page";
 import { SignInPage, SignUpPage } from "./pages/auth";
 import { CredentialDetailPage } from "./pages/credentials/detail/page";
 import { CredentialsPage } from "./pages/credentials/page";

@@ -1,15 +1,7 @@
 import type { AuditAction } from "@relaypost/contract";
-import { useInfiniteQuery } from "@tanstack/solid-query";
-import { For, Show } from "solid-js";
-import { QueryView } from "../components/query-view";
-import { PageHeader, RelativeTime, Table } from "../components/ui";
-import type { Outputs } from "../lib/api";
-import { queryKeys } from "../lib/query";
-import { useSession } from "../lib/session";
 
-type Entry = Outputs["auditLog"]["list"]["items"][number];
-
-const ACTIONS: Record<AuditAction, string> = {
+/** What each action did, as a sentence the row's target completes. */
+export const ACTION_TEXT: Record<AuditAction, string> = {
   "credential.created": "Created SMTP credential",
   "credential.updated": "Updated SMTP credential",
   "credential.password_regenerated": "Regenerated password of",
@@ -39,65 +31,25 @@ const ACTIONS: Record<AuditAction, string> = {
   "webhook.secret_rotated": "Rotated the signing secret of webhook endpoint",
 };
 
-export function AuditLogPage() {
-  const session = useSession();
-  const log = useInfiniteQuery(() => ({
-    queryKey: queryKeys.auditLog(session.organizationId() ?? ""),
-    queryFn: ({ pageParam }) => session.api().auditLog.list.query({ cursor: pageParam, limit: 50 }),
-    initialPageParam: null as number | null,
-    getNextPageParam: (page) => page.nextCursor,
-  }));
-  const entries = () => log.data?.pages.flatMap((page) => page.items) ?? [];
-  return (
-    <div class="page">
-      <PageHeader title="Audit log" lead="Every change in this organization: who made it, from where and when." />
-      <section class="panel panel-flush">
-        <QueryView
-          query={log}
-          isEmpty={(data) => data.pages.every((page) => page.items.length === 0)}
-          empty={{ icon: "list", title: "Nothing recorded yet" }}
-        >
-          {() => (
-            <>
-              <Table caption="Audit log" head={["Time", "Actor", "Action", "Target", "Address"]} class="audit">
-                <For each={entries()}>{(entry) => <AuditRow entry={entry} />}</For>
-              </Table>
-              <footer class="list-footer">
-                <span class="muted">{entries().length} entries</span>
-                <Show when={log.hasNextPage}>
-                  <button
-                    type="button"
-                    class="button"
-                    disabled={log.isFetchingNextPage}
-                    onClick={() => void log.fetchNextPage()}
-                  >
-                    {log.isFetchingNextPage ? "Loading…" : "Load older entries"}
-                  </button>
-                </Show>
-              </footer>
-            </>
-          )}
-        </QueryView>
-      </section>
-    </div>
-  );
-}
+/** The action filter's menu: each action under what it acts on, in the contract's order. */
+const GROUP_OF: Record<string, string> = {
+  credential: "SMTP credentials",
+  api_key: "API keys",
+  member: "Members",
+  invitation: "Members",
+  organization: "Organization",
+  user: "Account",
+  messages: "Messages",
+  upstream: "Upstream",
+  smtp_login_block: "SMTP login blocks",
+  webhook: "Webhooks",
+};
 
-function AuditRow(props: { entry: Entry }) {
-  return (
-    <tr data-testid="audit-row">
-      <td class="nowrap">
-        <RelativeTime date={props.entry.createdAt} />
-      </td>
-      <td>
-        {props.entry.actorLabel}
-        <Show when={props.entry.actorType !== "user"}>
-          <span class="muted"> ({props.entry.actorType === "api_key" ? "API" : "system"})</span>
-        </Show>
-      </td>
-      <td>{ACTIONS[props.entry.action]}</td>
-      <td class="mono">{props.entry.targetLabel ?? ""}</td>
-      <td class="mono muted">{props.entry.remoteAddress ?? "—"}</td>
-    </tr>
-  );
+export function actionGroups(actions: readonly AuditAction[]): { label: string; actions: AuditAction[] }[] {
+  const groups = new Map<string, AuditAction[]>();
+  for (const action of actions) {
+    const label = GROUP_OF[action.split(".")[0] ?? ""] ?? "Other";
+    groups.set(label, [...(groups.get(label) ?? []), action]);
+  }
+  return [...groups].map(([label, grouped]) => ({ label, actions: grouped }));
 }
