@@ -21,3 +21,6 @@ export const PASSWORD_MAX_AGE_DAYS = 90;
  */
 export const CREDENTIAL_FILTERS = ["active", "inactive", "neverUsed", "unused", "oldPassword"] as const;
 export type CredentialFilter = (typeof CREDENTIAL_FILTERS)[number];
+
+/** Most credentials one page of the list may hold. */
+export const CREDENTIAL_PAGE_MAX = 100;

@@ -2,6 +2,7 @@ import {
   allowedIpsSchema,
   allowedSendersSchema,
   CREDENTIAL_FILTERS,
+  CREDENTIAL_PAGE_MAX,
   CREDENTIAL_SORTS,
   DEFAULT_CREDENTIAL_SORT,
   DEFAULT_SORT_ORDER,
@@ -72,7 +73,7 @@ export const smtpCredentialsRouter = router({
               "Only active or inactive ones, never used, unused (no login in 30 days and older than that), or with a password older than 90 days",
           }),
           cursor: cursor.nullish().meta({ description: "A nextCursor from the same sort and order" }),
-          limit: z.number().int().min(1).max(100).default(50),
+          limit: z.number().int().min(1).max(CREDENTIAL_PAGE_MAX).default(50),
         })
         .default({ limit: 50, sort: DEFAULT_CREDENTIAL_SORT, order: DEFAULT_SORT_ORDER }),
     )
