@@ -42,8 +42,10 @@ export function CredentialsPage() {
   const work = createRowWork();
   const [open, setOpen] = createSignal<Open | null>(null);
   let page: HTMLDivElement | undefined;
-  const focus = createFocusAfterDelete(credentials, () =>
-    page?.querySelector<HTMLElement>(".page-header .button-primary"),
+  const focus = createFocusAfterDelete(
+    credentials,
+    () => open() === null,
+    () => page?.querySelector<HTMLElement>(".page-header .button-primary"),
   );
   const activate = (id: string) =>
     void work.run(id, async () =>
