@@ -11,7 +11,9 @@ test.describe.configure({ mode: "serial" });
 test.describe("The credentials list at scale", () => {
   let page: Page;
 
-  test.beforeAll(async ({ browser }) => {
+  test.beforeAll(async ({ browser }, testInfo) => {
+    // 54 creates, each hashing a new password: more than one test's budget on a busy CI machine.
+    testInfo.setTimeout(testInfo.timeout * 4);
     page = await newPage(browser);
     await signUp(page);
     const key = await createApiKey(page);

@@ -14,6 +14,16 @@ export const FILTER_LABELS: Record<CredentialFilter, string> = {
 /** The order a column starts in when chosen: names A–Z, times newest first. */
 export const FIRST_ORDER: Record<CredentialSort, SortOrder> = { username: "asc", lastUsed: "desc", created: "desc" };
 
+/** The orders offered where the table's headers are hidden (phones, where rows are cards). */
+export const ORDER_CHOICES: { sort: CredentialSort; order: SortOrder; label: string }[] = [
+  { sort: "created", order: "desc", label: "Newest first" },
+  { sort: "created", order: "asc", label: "Oldest first" },
+  { sort: "username", order: "asc", label: "Username A–Z" },
+  { sort: "username", order: "desc", label: "Username Z–A" },
+  { sort: "lastUsed", order: "desc", label: "Recently used first" },
+  { sort: "lastUsed", order: "asc", label: "Least recently used first" },
+];
+
 const plural = (count: number, word: string) => `${word}${count === 1 ? "" : "s"}`;
 
 function listed(filter: CredentialFilter | undefined, total: number): string {

@@ -1,9 +1,9 @@
-import { CREDENTIAL_FILTERS, type CredentialFilter } from "@relaypost/contract";
+import { CREDENTIAL_FILTERS, type CredentialFilter, type CredentialSort, type SortOrder } from "@relaypost/contract";
 import { createUniqueId, For, Show } from "solid-js";
 import { FormError } from "../../components/form";
 import { Icon } from "../../components/icon";
 import type { CredentialView } from "../../lib/credential-view";
-import { FILTER_LABELS } from "./list-labels";
+import { FILTER_LABELS, ORDER_CHOICES } from "./list-labels";
 import { SearchBox } from "./search-box";
 import { useCredentialExport } from "./use-export";
 
@@ -12,8 +12,10 @@ export function ListToolbar(props: {
   view: CredentialView;
   onSearch: (search: string) => void;
   onFilter: (filter: CredentialFilter | undefined) => void;
+  onSort: (sort: CredentialSort, order: SortOrder) => void;
 }) {
   const filterId = createUniqueId();
+  const orderId = createUniqueId();
   const exporter = useCredentialExport(() => props.view);
   return (
     <>
@@ -28,6 +30,21 @@ export function ListToolbar(props: {
           >
             <option value="">All credentials</option>
             <For each={CREDENTIAL_FILTERS}>{(filter) => <option value={filter}>{FILTER_LABELS[filter]}</option>}</For>
+          </select>
+        </span>
+        <span class="labelled-field credentials-order">
+          <label for={orderId}>Order</label>
+          <select
+            id={orderId}
+            value={`${props.view.sort}:${props.view.order}`}
+            onChange={(e) => {
+              const choice = ORDER_CHOICES.find((c) => `${c.sort}:${c.order}` === e.currentTarget.value);
+              if (choice) props.onSort(choice.sort, choice.order);
+            }}
+          >
+            <For each={ORDER_CHOICES}>
+              {(choice) => <option value={`${choice.sort}:${choice.order}`}>{choice.label}</option>}
+            </For>
           </select>
         </span>
         <button

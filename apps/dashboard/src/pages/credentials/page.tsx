@@ -104,6 +104,7 @@ export function CredentialsPage() {
             view={view()}
             onSearch={(q) => setParams({ q: q.trim() ? q : undefined })}
             onFilter={onFilterList}
+            onSort={onSort}
           />
           <FormError message={work.error()} />
           <QueryView
