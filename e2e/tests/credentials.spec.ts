@@ -1,5 +1,15 @@
 import { expect, test, type WebSocketRoute } from "@playwright/test";
-import { copyRevealedPassword, createCredential, newPage, row, screenshot, signIn, signUp, smtpLogin } from "./support";
+import {
+  copyRevealedPassword,
+  createCredential,
+  deactivate,
+  newPage,
+  row,
+  screenshot,
+  signIn,
+  signUp,
+  smtpLogin,
+} from "./support";
 
 test.describe("SMTP credentials, live", () => {
   test("sign up, create with a blank username, copy the password, log in over SMTP and see it live", async ({
@@ -55,7 +65,7 @@ test.describe("SMTP credentials, live", () => {
     expect(await smtpLogin(first.username, first.password)).toEqual({ ok: true });
     await expect(row(page, "rails_prod").getByTestId("last-used")).toHaveText("just now");
 
-    await row(page, "rails_prod").getByRole("button", { name: "Regenerate password" }).click();
+    await row(page, "rails_prod").getByRole("button", { name: "Regenerate password of rails_prod" }).click();
     const confirm = page.getByRole("dialog", { name: "Regenerate the password of rails_prod?" });
     await expect(confirm).toContainText("The current password stops working immediately.");
     await screenshot(page, "05-regenerate-confirm");
@@ -99,21 +109,21 @@ test.describe("SMTP credentials, live", () => {
     await createCredential(a, { username: "cron_jobs" });
     await expect(row(b, "cron_jobs")).toBeVisible();
 
-    const toggleA = row(a, "worker_app").getByRole("switch", { name: "worker_app active" });
-    const toggleB = row(b, "worker_app").getByRole("switch", { name: "worker_app active" });
-    await expect(toggleB).toHaveAttribute("aria-checked", "true");
-    await toggleA.click();
-    await expect(toggleA).toHaveAttribute("aria-checked", "false");
+    const activateB = row(b, "worker_app").getByRole("button", { name: "Activate worker_app", exact: true });
+    await expect(row(b, "worker_app").getByRole("button", { name: "Deactivate worker_app" })).toBeVisible();
+    await deactivate(a, "worker_app");
+    await expect(row(a, "worker_app").getByRole("button", { name: "Activate worker_app", exact: true })).toBeVisible();
     await expect(row(a, "worker_app").getByTestId("status")).toHaveText("Inactive");
-    await expect(toggleB).toHaveAttribute("aria-checked", "false");
+    await expect(activateB).toBeVisible();
     await expect(row(b, "worker_app").getByTestId("status")).toHaveText("Inactive");
     expect(await smtpLogin(credential.username, credential.password)).toMatchObject({ ok: false, code: 535 });
     const rejected = b.locator('[data-testid="feed-item"][data-event="auth.rejected"]');
     await expect(rejected.getByTestId("feed-reason")).toHaveText("Credential is deactivated");
     await screenshot(b, "06-deactivated-second-browser");
 
-    await toggleB.click();
-    await expect(toggleA).toHaveAttribute("aria-checked", "true");
+    // Turning it back on needs no confirmation.
+    await activateB.click();
+    await expect(row(a, "worker_app").getByRole("button", { name: "Deactivate worker_app" })).toBeVisible();
     await expect(row(a, "worker_app").getByTestId("status")).toHaveText("Active");
     expect(await smtpLogin(credential.username, credential.password)).toEqual({ ok: true });
     await expect(row(b, "worker_app").getByTestId("last-used")).toHaveText("just now");
@@ -181,7 +191,7 @@ test.describe("SMTP credentials, live", () => {
     await expect(watcher.getByTestId("connection")).toContainText("Reconnecting");
     await screenshot(watcher, "07-reconnecting");
 
-    await row(actor, "offline_app").getByRole("switch", { name: "offline_app active" }).click();
+    await deactivate(actor, "offline_app");
     await expect(row(actor, "offline_app").getByTestId("status")).toHaveText("Inactive");
     expect(await smtpLogin(credential.username, credential.password)).toMatchObject({ ok: false, code: 535 });
     await createCredential(actor, { username: "made_while_away" });

@@ -56,8 +56,10 @@ test.describe("API keys, members and audit log", () => {
     await expect(row(viewer, "billing_mailer")).toBeVisible();
     await expect(viewer.getByText("You have read-only access")).toBeVisible();
     await expect(viewer.getByRole("button", { name: "Create credential" })).toHaveCount(0);
-    await expect(viewer.getByRole("button", { name: "Regenerate password" })).toHaveCount(0);
-    await expect(row(viewer, "billing_mailer").getByRole("switch")).toBeDisabled();
+    await expect(viewer.getByRole("button", { name: "Regenerate password of billing_mailer" })).toHaveCount(0);
+    await expect(
+      row(viewer, "billing_mailer").getByRole("button", { name: "Deactivate billing_mailer" }),
+    ).toBeDisabled();
     await screenshot(viewer, "09-viewer-read-only");
 
     // Switching organization shows the other organization's data only, without a reload.

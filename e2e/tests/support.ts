@@ -44,6 +44,16 @@ export async function signIn(page: Page, account: Pick<Account, "email" | "passw
 export const row = (page: Page, username: string): Locator =>
   page.locator(`[data-testid="credential-row"][data-username="${username}"]`);
 
+/** Turns a credential off from its row, through the confirmation that names what stops. */
+export async function deactivate(page: Page, username: string) {
+  await row(page, username)
+    .getByRole("button", { name: `Deactivate ${username}`, exact: true })
+    .click();
+  const confirm = page.getByRole("dialog", { name: `Deactivate ${username}?` });
+  await confirm.getByRole("button", { name: "Deactivate credential" }).click();
+  await expect(confirm).toBeHidden();
+}
+
 /** Copies the one-time password with the reveal dialog's button and reads it back from the clipboard. */
 export async function copyRevealedPassword(
   page: Page,

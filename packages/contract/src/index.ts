@@ -1,4 +1,5 @@
 export * from "./audit";
+export * from "./credential-list";
 export * from "./credentials";
 export * from "./events";
 export * from "./idempotency";

@@ -143,7 +143,7 @@ export function createCore({
           credentials.create(scope, input, transact),
         ),
       list: async (organizationId: string, query: ListQuery) => {
-        const page = await listCredentials(db, organizationId, query);
+        const page = await listCredentials(db, organizationId, query, now());
         return { ...page, items: page.items.map(fresh) };
       },
       get: async (organizationId: string, id: string) => fresh(await getCredential(db, organizationId, id, now())),

@@ -19,6 +19,7 @@ const paths = {
   send: "M22 2L11 13M22 2l-7 20-4-9-9-4z",
   shield: "M12 3l8 3v6c0 5-3.5 8-8 9-4.5-1-8-4-8-9V6z",
   pencil: "M4 20h4L19 9l-4-4L4 16zM14 6l4 4",
+  download: "M12 4v11M7 10l5 5 5-5M5 20h14",
 } as const;
 
 export type IconName = keyof typeof paths;

@@ -11,7 +11,10 @@ import {
   removeCredential,
   upsertCredential,
 } from "./credential-cache";
+import { DEFAULT_VIEW } from "./credential-view";
 import type { LiveEvent } from "./live";
+
+const searching = (search: string) => ({ ...DEFAULT_VIEW, search });
 
 const at = new Date("2026-11-01T12:00:00Z");
 
@@ -33,7 +36,11 @@ const credential = (id: string, username: string, description = ""): Credential 
 
 /** Two pages, as after "Load more": the events must reach a credential on either. */
 const list = (...pages: Credential[][]): CredentialList => ({
-  pages: pages.map((items, i) => ({ items, nextCursor: i < pages.length - 1 ? `c${i}` : null })),
+  pages: pages.map((items, i) => ({
+    items,
+    nextCursor: i < pages.length - 1 ? `c${i}` : null,
+    total: pages.flat().length,
+  })),
   pageParams: pages.map((_, i) => (i === 0 ? null : `c${i - 1}`)),
 });
 
@@ -97,15 +104,21 @@ describe("live events merged into the cached credential list", () => {
 
   test("a created credential goes first only into lists whose search it matches", () => {
     const created = credential("c", "rails_worker");
-    expect(allCredentials(upsertCredential(list([alpha]), created, "", true))).toEqual([created, alpha]);
-    expect(allCredentials(upsertCredential(list([alpha]), created, "rails", true))).toEqual([created, alpha]);
-    expect(allCredentials(upsertCredential(list([alpha]), created, "beta", true))).toEqual([alpha]);
+    expect(allCredentials(upsertCredential(list([alpha]), created, searching(""), true))).toEqual([created, alpha]);
+    expect(allCredentials(upsertCredential(list([alpha]), created, searching("rails"), true))).toEqual([
+      created,
+      alpha,
+    ]);
+    expect(allCredentials(upsertCredential(list([alpha]), created, searching("beta"), true))).toEqual([alpha]);
   });
 
   test("a changed credential replaces its row, and is not added where it was not shown", () => {
     const renamed = { ...alpha, description: "Staging" };
-    expect(allCredentials(upsertCredential(list([beta], [alpha]), renamed, "", false))).toEqual([beta, renamed]);
-    expect(allCredentials(upsertCredential(list([beta]), renamed, "", false))).toEqual([beta]);
+    expect(allCredentials(upsertCredential(list([beta], [alpha]), renamed, searching(""), false))).toEqual([
+      beta,
+      renamed,
+    ]);
+    expect(allCredentials(upsertCredential(list([beta]), renamed, searching(""), false))).toEqual([beta]);
     expect(allCredentials(removeCredential(list([alpha, beta]), "b"))).toEqual([alpha]);
   });
 
@@ -126,16 +139,16 @@ describe("a last-used time already shown never goes backwards", () => {
 
   test("a mutation's answer read before the login was written keeps the login's time, and takes the rest", () => {
     const answer = { ...alpha, active: false, lastUsedAt: null };
-    expect(allCredentials(upsertCredential(list([seen]), answer, "", false))).toEqual([
+    expect(allCredentials(upsertCredential(list([seen]), answer, searching(""), false))).toEqual([
       { ...answer, lastUsedAt: login },
     ]);
     const older = { ...answer, lastUsedAt: earlier };
-    expect(allCredentials(upsertCredential(list([seen]), older, "", false))[0]?.lastUsedAt).toEqual(login);
+    expect(allCredentials(upsertCredential(list([seen]), older, searching(""), false))[0]?.lastUsedAt).toEqual(login);
   });
 
   test("a later time from the server replaces the shown one", () => {
     const later = { ...alpha, lastUsedAt: new Date("2026-11-02T08:31:00Z") };
-    expect(allCredentials(upsertCredential(list([seen]), later, "", false))).toEqual([later]);
+    expect(allCredentials(upsertCredential(list([seen]), later, searching(""), false))).toEqual([later]);
   });
 
   test("a late login event older than the shown time changes nothing", () => {

@@ -1,14 +1,10 @@
 import type { InfiniteData } from "@tanstack/solid-query";
 import type { Credential, Outputs } from "./api";
+import { type CredentialView, compareInView, matchesView } from "./credential-view";
 import type { LiveEvent } from "./live";
 
 export type CredentialPage = Outputs["smtpCredentials"]["list"];
 export type CredentialList = InfiniteData<CredentialPage>;
-
-export const matchesSearch = (credential: Credential, term: string) => {
-  const t = term.trim().toLowerCase();
-  return t === "" || credential.username.toLowerCase().includes(t) || credential.description.toLowerCase().includes(t);
-};
 
 const mapItems = (list: CredentialList, change: (items: Credential[]) => Credential[]): CredentialList => ({
   ...list,
@@ -21,8 +17,22 @@ const mapCredential = (list: CredentialList, id: string, change: (credential: Cr
 export const hasCredential = (list: CredentialList, id: string) =>
   list.pages.some((page) => page.items.some((c) => c.id === id));
 
-export const allCredentials = (list: CredentialList | undefined): Credential[] =>
-  list?.pages.flatMap((page) => page.items) ?? [];
+/**
+ * The loaded credentials, each once: a credential whose sort value changed after its page loaded (a login, in
+ * least-recently-used order) can come again on a later page; its first row stays.
+ */
+export function allCredentials(list: CredentialList | undefined): Credential[] {
+  const seen = new Set<string>();
+  return (list?.pages.flatMap((page) => page.items) ?? []).filter((c) => !seen.has(c.id) && seen.add(c.id));
+}
+
+/** How many credentials match the list's search and filter, loaded or not. */
+export const totalOf = (list: CredentialList | undefined): number => list?.pages[0]?.total ?? 0;
+
+const addToTotal = (list: CredentialList, change: number): CredentialList => ({
+  ...list,
+  pages: list.pages.map((page) => ({ ...page, total: Math.max(0, page.total + change) })),
+});
 
 /** The later of two last-used times; a login already shown never gives way to an older report of it. */
 export const laterLastUsed = (a: Date | null, b: Date | null): Date | null => (!a || (b && b > a) ? b : a);
@@ -47,20 +57,43 @@ export function knownLastUsed(lists: CredentialList[]): Map<string, Date> {
 }
 
 export const removeCredential = (list: CredentialList, id: string) =>
-  mapItems(list, (items) => items.filter((c) => c.id !== id));
+  hasCredential(list, id)
+    ? addToTotal(
+        mapItems(list, (items) => items.filter((c) => c.id !== id)),
+        -1,
+      )
+    : list;
 
 /**
- * A credential as the server now reports it: replaced where the list shows it, else put first when `prepend` and
- * it matches the list's search (a credential just created belongs at the top; one merely changed does not appear).
+ * A credential as the server now reports it: replaced where the list shows it (in place, even if it no longer
+ * matches; a refetch drops it). When `added` (just created) and it matches the list's view, it goes where the
+ * server's order puts it among the loaded rows; one that sorts after them all waits for its page.
  */
-export function upsertCredential(list: CredentialList, credential: Credential, search: string, prepend: boolean) {
+export function upsertCredential(
+  list: CredentialList,
+  credential: Credential,
+  view: CredentialView,
+  added: boolean,
+  now = new Date(),
+) {
   if (hasCredential(list, credential.id)) {
     return mapCredential(list, credential.id, (c) => keepLastUsed(credential, c.lastUsedAt));
   }
-  if (!prepend || !matchesSearch(credential, search)) return list;
-  const [first, ...rest] = list.pages;
-  if (!first) return list;
-  return { ...list, pages: [{ ...first, items: [credential, ...first.items] }, ...rest] };
+  if (!added || !matchesView(credential, view, now)) return list;
+  const compare = compareInView(view);
+  const last = list.pages.length - 1;
+  const place = list.pages.findIndex(
+    (page, i) => page.items.some((c) => compare(credential, c) < 0) || (i === last && page.nextCursor === null),
+  );
+  if (place < 0) return list;
+  const pages = list.pages.map((page, i) => {
+    if (i !== place) return page;
+    const at = page.items.findIndex((c) => compare(credential, c) < 0);
+    const items = [...page.items];
+    items.splice(at < 0 ? items.length : at, 0, credential);
+    return { ...page, items };
+  });
+  return addToTotal({ ...list, pages }, 1);
 }
 
 /** What a live event changes in a cached list on its own, without asking the server. */

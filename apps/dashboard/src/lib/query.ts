@@ -1,4 +1,5 @@
 import { QueryClient } from "@tanstack/solid-query";
+import type { CredentialView } from "./credential-view";
 import type { LiveStatus } from "./live";
 
 /**
@@ -11,7 +12,7 @@ export const createQueryClient = () =>
 /** Every cached query is keyed by the organization it belongs to, so switching never shows another's rows. */
 export const queryKeys = {
   credentials: (organizationId: string) => ["credentials", organizationId] as const,
-  credentialList: (organizationId: string, search: string) => ["credentials", organizationId, search] as const,
+  credentialList: (organizationId: string, view: CredentialView) => ["credentials", organizationId, view] as const,
   /** One credential with its usage; not under `credentials`, whose entries are all lists. */
   credential: (organizationId: string, id: string) => ["credential", organizationId, id] as const,
   connectionSettings: (organizationId: string) => ["connection-settings", organizationId] as const,

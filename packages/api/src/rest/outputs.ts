@@ -59,6 +59,7 @@ export const credentialPageOutput = z
   .object({
     items: z.array(credentialOutput),
     nextCursor: z.string().nullable().meta({ description: "Pass as `cursor` for the next page; null on the last" }),
+    total: z.number().int().meta({ description: "How many credentials match the search and filter, on all pages" }),
   })
   .meta({ id: "CredentialPage" });
 

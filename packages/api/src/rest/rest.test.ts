@@ -9,7 +9,7 @@ import { createRestHandler } from "./handler";
 import { type RestFetch, restFetcher } from "./rest-client.test-support";
 
 type Credential = { id: string; username: string; description: string; active: boolean; expiresAt: string | null };
-type Page = { items: Credential[]; nextCursor: string | null };
+type Page = { items: Credential[]; nextCursor: string | null; total: number };
 type Problem = { status: number; code: string; detail: string; errors?: Array<{ field: string; detail: string }> };
 
 describe("REST API at /api/v1 (every answer checked against the OpenAPI document)", () => {
@@ -67,6 +67,19 @@ describe("REST API at /api/v1 (every answer checked against the OpenAPI document
     const second = (await rest("GET", next, { headers: viewer })).body as Page;
     expect([...first.items, ...second.items].map((c) => c.username).sort()).toEqual(["page_a", "page_b", "page_c"]);
     expect(second.nextCursor).toBeNull();
+    expect([first.total, second.total]).toEqual([3, 3]);
+  });
+
+  it("sorts and filters the list from the query string", async () => {
+    for (const name of ["sort_b", "sort_a"]) await create({ username: name });
+    const sorted = (await rest("GET", "/credentials?search=sort_&sort=username&order=asc", { headers: viewer }))
+      .body as Page;
+    expect(sorted.items.map((c) => c.username)).toEqual(["sort_a", "sort_b"]);
+    const neverUsed = (await rest("GET", "/credentials?search=sort_&filter=neverUsed", { headers: viewer }))
+      .body as Page;
+    expect(neverUsed.total).toBe(2);
+    const unknown = await rest("GET", "/credentials?filter=stale", { headers: viewer });
+    expect((unknown.body as Problem).errors?.[0]?.field).toBe("filter");
   });
 
   it("refuses an unknown field as a problem naming it, instead of dropping it", async () => {

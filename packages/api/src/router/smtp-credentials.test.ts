@@ -258,5 +258,24 @@ describe("smtpCredentials", () => {
     it("rejects a forged cursor with BAD_REQUEST", async () => {
       expect((await failure(admin.list({ cursor: "not-a-cursor" }))).code).toBe("BAD_REQUEST");
     });
+
+    it("sorts, filters and counts, and refuses a cursor from another order", async () => {
+      const listOrg = await h.createOrganization();
+      const caller = (await h.asSession(listOrg.owner.sessionToken, listOrg.id)).smtpCredentials;
+      for (const username of ["mike", "Alice", "zulu"]) await caller.create({ username });
+      const zulu = (await caller.list({ search: "zulu" })).items[0];
+      await caller.deactivate({ id: zulu?.id ?? "" });
+
+      const byName = await caller.list({ sort: "username", order: "asc", limit: 2 });
+      expect(byName.items.map((c) => c.username)).toEqual(["Alice", "mike"]);
+      expect(byName.total).toBe(3);
+      const active = await caller.list({ filter: "active", sort: "username", order: "desc" });
+      expect(active.items.map((c) => c.username)).toEqual(["mike", "Alice"]);
+      expect(active.total).toBe(2);
+      expect((await caller.list({ filter: "inactive" })).total).toBe(1);
+
+      const other = await failure(caller.list({ sort: "created", cursor: byName.nextCursor }));
+      expect(other.code).toBe("BAD_REQUEST");
+    });
   });
 });

@@ -1,10 +1,16 @@
 import {
   allowedIpsSchema,
   allowedSendersSchema,
+  CREDENTIAL_FILTERS,
+  CREDENTIAL_PAGE_MAX,
+  CREDENTIAL_SORTS,
+  DEFAULT_CREDENTIAL_SORT,
+  DEFAULT_SORT_ORDER,
   descriptionSchema,
   expiresAtSchema,
   keepPreviousForSecondsSchema,
   requestedUsernameSchema,
+  SORT_ORDERS,
   sendingLimitsSchema,
 } from "@relaypost/contract";
 import { decodeCredentialCursor } from "@relaypost/core";
@@ -52,20 +58,32 @@ export const smtpCredentialsRouter = router({
     .mutation(({ ctx, input }) => ctx.core.smtpCredentials.create(ctx.scope, input, ctx.idempotencyKey)),
 
   list: organizationProcedure("viewer")
-    .meta(rest("GET", "/credentials", "List credentials, newest first, a page at a time"))
+    .meta(rest("GET", "/credentials", "List credentials, newest first unless sorted, a page at a time, with the total"))
     .input(
       z
         .strictObject({
           search: z.string().max(100).optional().meta({ description: "Part of the username or description" }),
-          cursor: cursor.nullish(),
-          limit: z.number().int().min(1).max(100).default(50),
+          sort: z
+            .enum(CREDENTIAL_SORTS)
+            .default(DEFAULT_CREDENTIAL_SORT)
+            .meta({ description: "What to order by; never-used credentials count as the oldest use" }),
+          order: z.enum(SORT_ORDERS).default(DEFAULT_SORT_ORDER),
+          filter: z.enum(CREDENTIAL_FILTERS).optional().meta({
+            description:
+              "Only active or inactive ones, never used, unused (no login in 30 days and older than that), or with a password older than 90 days",
+          }),
+          cursor: cursor.nullish().meta({ description: "A nextCursor from the same sort and order" }),
+          limit: z.number().int().min(1).max(CREDENTIAL_PAGE_MAX).default(50),
         })
-        .default({ limit: 50 }),
+        .default({ limit: 50, sort: DEFAULT_CREDENTIAL_SORT, order: DEFAULT_SORT_ORDER }),
     )
     .output(credentialPageOutput)
     .query(({ ctx, input }) =>
       ctx.core.smtpCredentials.list(ctx.scope.organizationId, {
         search: input.search,
+        sort: input.sort,
+        order: input.order,
+        filter: input.filter,
         cursor: input.cursor ?? undefined,
         limit: input.limit,
       }),

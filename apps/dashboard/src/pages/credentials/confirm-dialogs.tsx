@@ -69,3 +69,30 @@ export function DeleteDialog(props: { credential: Credential; onClose: () => voi
     </ConfirmDialog>
   );
 }
+
+/** Turning a credential off is an outage for whatever uses it, so it says what stops before it happens. */
+export function DeactivateDialog(props: {
+  credential: Credential;
+  onClose: () => void;
+  onDone: (credential: Credential) => void;
+}) {
+  const { api } = useSession();
+  return (
+    <ConfirmDialog
+      title={`Deactivate ${props.credential.username}?`}
+      confirmLabel="Deactivate credential"
+      onClose={props.onClose}
+      onConfirm={async () => {
+        props.onDone(await api().smtpCredentials.setActive.mutate({ id: props.credential.id, active: false }));
+      }}
+    >
+      <p data-testid="deactivate-consequences">
+        <strong>
+          <span class="mono">{props.credential.username}</span> will stop authenticating.
+        </strong>{" "}
+        Applications using it will get <span class="mono">535 5.7.8 Authentication credentials invalid</span> until it
+        is activated again; sessions open now are closed. Its password and settings are kept.
+      </p>
+    </ConfirmDialog>
+  );
+}

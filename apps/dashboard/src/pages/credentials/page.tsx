@@ -1,55 +1,65 @@
+import type { CredentialFilter, CredentialSort, SortOrder } from "@relaypost/contract";
 import { useSearchParams } from "@solidjs/router";
-import { createEffect, createMemo, createSignal, Match, on, onCleanup, Show, Switch } from "solid-js";
+import { createEffect, createMemo, createSignal, on, onCleanup, Show } from "solid-js";
 import { FormError } from "../../components/form";
 import { Icon } from "../../components/icon";
 import { QueryView } from "../../components/query-view";
 import { PageHeader } from "../../components/ui";
-import { type Credential, errorMessage } from "../../lib/api";
-import { allCredentials } from "../../lib/credential-cache";
+import { errorMessage } from "../../lib/api";
+import { allCredentials, totalOf } from "../../lib/credential-cache";
+import { DEFAULT_VIEW, viewFromParams } from "../../lib/credential-view";
 import { useSession } from "../../lib/session";
 import { type CredentialActions, createRowWork } from "./actions";
-import { DeleteDialog, RegenerateDialog } from "./confirm-dialogs";
-import { CreateCredentialDialog } from "./create-dialog";
+import { CredentialDialogs, type Open } from "./dialogs";
+import { createFocusAfterDelete } from "./focus-after-delete";
+import { ListToolbar } from "./list-toolbar";
 import { LivePanel } from "./live-panel";
 import { LoginBlocks } from "./login-blocks";
-import { PasswordReveal, type Reveal } from "./password-reveal";
-import { SearchBox } from "./search-box";
 import { SecurityFlags } from "./security-flags";
 import { CredentialTable } from "./table";
 import { useCredentials } from "./use-credentials";
 import { useMessageCounts } from "./use-message-counts";
 
-type Open =
-  | { kind: "create" }
-  | { kind: "regenerate"; credential: Credential }
-  | { kind: "delete"; credential: Credential }
-  | { kind: "reveal"; reveal: Reveal };
-
-/** `?q=` is the search, `?credential=` the credential whose activity the live panel shows. */
-type Params = { q?: string; credential?: string };
+/**
+ * The list's state lives in the address, so a reload or Back restores it: `?q=` the search, `?filter=`, `?sort=` and
+ * `?order=` (absent when the default), and `?credential=` the one whose activity the live panel shows.
+ */
+type Params = { q?: string; filter?: string; sort?: string; order?: string; credential?: string };
 
 export function CredentialsPage() {
   const session = useSession();
   const [params, setSearchParams] = useSearchParams<Params>();
-  // The page stays where it is: these only record its state in the address.
-  const setParams = (change: Params) => setSearchParams(change, { replace: true, scroll: false });
-  const search = () => params.q ?? "";
+  // Searching and filtering replace the entry; a new order is a step Back can undo.
+  const setParams = (change: Params, replace = true) => setSearchParams(change, { replace, scroll: false });
+  const view = createMemo(() => viewFromParams(params), DEFAULT_VIEW, {
+    equals: (a, b) => a.search === b.search && a.sort === b.sort && a.order === b.order && a.filter === b.filter,
+  });
   const filter = () => params.credential ?? "";
   const setFilter = (id: string) => setParams({ credential: id || undefined });
-  const { query, upsert, remove } = useCredentials(search);
+  const { query, upsert, remove } = useCredentials(view);
   const credentials = createMemo(() => allCredentials(query.data));
   const sent = useMessageCounts();
   const work = createRowWork();
   const [open, setOpen] = createSignal<Open | null>(null);
+  let page: HTMLDivElement | undefined;
+  const focus = createFocusAfterDelete(
+    credentials,
+    () => open() === null,
+    () => page?.querySelector<HTMLElement>(".page-header .button-primary"),
+  );
+  const activate = (id: string) =>
+    void work.run(id, async () =>
+      upsert(await session.api().smtpCredentials.setActive.mutate({ id, active: true }), false),
+    );
   const actions: CredentialActions = {
     canWrite: session.canWrite,
     busy: work.busy,
-    setActive: (c, active) =>
-      void work.run(c.id, async () =>
-        upsert(await session.api().smtpCredentials.setActive.mutate({ id: c.id, active }), false),
-      ),
+    setActive: (c, active) => (active ? activate(c.id) : setOpen({ kind: "deactivate", credential: c })),
     regenerate: (credential) => setOpen({ kind: "regenerate", credential }),
-    remove: (credential) => setOpen({ kind: "delete", credential }),
+    remove: (credential) => {
+      focus.plan(credential.id);
+      setOpen({ kind: "delete", credential });
+    },
     filter,
     toggleFilter: (id) => setFilter(filter() === id ? "" : id),
     sent,
@@ -68,9 +78,19 @@ export function CredentialsPage() {
     if (result.isError) work.setError(errorMessage(result.error));
   };
   const create = () => setOpen({ kind: "create" });
+  const onSort = (sort: CredentialSort, order: SortOrder) =>
+    setParams(
+      {
+        sort: sort === DEFAULT_VIEW.sort ? undefined : sort,
+        order: order === DEFAULT_VIEW.order ? undefined : order,
+      },
+      false,
+    );
+  const onFilterList = (f: CredentialFilter | undefined) => setParams({ filter: f });
+  const narrowed = () => view().search !== "" || view().filter !== undefined;
 
   return (
-    <div class="page">
+    <div class="page" ref={page}>
       <PageHeader
         title="SMTP Credentials"
         lead="Username and password pairs your applications use to send email over SMTP. Use API keys for the API."
@@ -80,21 +100,26 @@ export function CredentialsPage() {
       <LoginBlocks />
       <div class="layout-split">
         <section class="panel panel-flush" aria-label="Credentials">
-          <div class="toolbar">
-            <SearchBox value={search()} onSearch={(q) => setParams({ q: q.trim() ? q : undefined })} />
-          </div>
+          <ListToolbar
+            view={view()}
+            onSearch={(q) => setParams({ q: q.trim() ? q : undefined })}
+            onFilter={onFilterList}
+            onSort={onSort}
+          />
           <FormError message={work.error()} />
           <QueryView
             query={query}
             loadingLabel="Loading credentials…"
             isEmpty={(data) => allCredentials(data).length === 0}
-            empty={search().trim() ? noMatch(search()) : noCredentials(session.canWrite(), create)}
+            empty={narrowed() ? noMatch() : noCredentials(session.canWrite(), create)}
           >
             {() => (
               <CredentialTable
                 credentials={credentials()}
+                total={totalOf(query.data)}
                 actions={actions}
-                search={search()}
+                view={view()}
+                onSort={onSort}
                 hasMore={query.hasNextPage}
                 loadingMore={query.isFetchingNextPage}
                 onLoadMore={() => void loadMore()}
@@ -104,15 +129,23 @@ export function CredentialsPage() {
         </section>
         <LivePanel credentials={credentials()} filter={filter()} onFilter={setFilter} />
       </div>
-      <CredentialDialogs open={open()} setOpen={setOpen} upsert={upsert} remove={remove} />
+      <CredentialDialogs
+        open={open()}
+        setOpen={setOpen}
+        upsert={upsert}
+        onDeleted={(id) => {
+          focus.deleted(id);
+          remove(id);
+        }}
+      />
     </div>
   );
 }
 
-const noMatch = (search: string) => ({
+const noMatch = () => ({
   icon: "search" as const,
   title: "No matching credentials",
-  children: <p class="muted">Nothing matches “{search}”. Try part of a username or description.</p>,
+  children: <p class="muted">No credential matches this search and filter. Try another, or show all credentials.</p>,
 });
 
 const noCredentials = (canWrite: boolean, create: () => void) => ({
@@ -129,52 +162,3 @@ const noCredentials = (canWrite: boolean, create: () => void) => ({
     </>
   ),
 });
-
-function CredentialDialogs(props: {
-  open: Open | null;
-  setOpen: (open: Open | null) => void;
-  upsert: (credential: Credential, prepend: boolean) => void;
-  remove: (id: string) => void;
-}) {
-  const close = () => props.setOpen(null);
-  const of = <K extends Open["kind"]>(kind: K) =>
-    props.open?.kind === kind ? (props.open as Extract<Open, { kind: K }>) : undefined;
-  return (
-    <Switch>
-      <Match when={of("create")}>
-        <CreateCredentialDialog
-          onClose={close}
-          onCreated={(result) => {
-            props.upsert(result.credential, true);
-            props.setOpen({ kind: "reveal", reveal: { ...result, regenerated: false } });
-          }}
-        />
-      </Match>
-      <Match when={of("reveal")}>{(open) => <PasswordReveal reveal={open().reveal} onClose={close} />}</Match>
-      <Match when={of("regenerate")}>
-        {(open) => (
-          <RegenerateDialog
-            credential={open().credential}
-            onClose={close}
-            onDone={(result) => {
-              props.upsert(result.credential, false);
-              props.setOpen({ kind: "reveal", reveal: { ...result, regenerated: true } });
-            }}
-          />
-        )}
-      </Match>
-      <Match when={of("delete")}>
-        {(open) => (
-          <DeleteDialog
-            credential={open().credential}
-            onClose={close}
-            onDone={() => {
-              props.remove(open().credential.id);
-              close();
-            }}
-          />
-        )}
-      </Match>
-    </Switch>
-  );
-}

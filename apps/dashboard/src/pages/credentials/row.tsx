@@ -1,5 +1,4 @@
 import { Show } from "solid-js";
-import { Switch } from "../../components/form";
 import { Icon } from "../../components/icon";
 import { RelativeTime } from "../../components/ui";
 import type { Credential } from "../../lib/api";
@@ -13,7 +12,7 @@ export function CredentialRow(props: { credential: Credential; actions: Credenti
   const c = () => props.credential;
   const now = useNow();
   return (
-    <tr data-testid="credential-row" data-username={c().username}>
+    <tr data-testid="credential-row" data-username={c().username} data-credential-id={c().id}>
       <td class="cell-main">
         <span class="username-line">
           <a class="mono username" href={`${HOME}/${c().id}`} title="Restrictions and password">
@@ -27,13 +26,7 @@ export function CredentialRow(props: { credential: Credential; actions: Credenti
       </td>
       <td class="cell-status">
         <span class="status">
-          <Switch
-            checked={c().active}
-            label={`${c().username} active`}
-            disabled={!props.actions.canWrite()}
-            busy={props.actions.busy(c().id)}
-            onChange={(active) => props.actions.setActive(c(), active)}
-          />
+          <ActiveToggle credential={c()} actions={props.actions} />
           <span class="badge" classList={{ "badge-ok": c().active, "badge-off": !c().active }} data-testid="status">
             {c().active ? "Active" : "Inactive"}
           </span>
@@ -95,7 +88,7 @@ function RowButtons(props: { credential: Credential; actions: CredentialActions 
           type="button"
           class="button button-small"
           onClick={() => props.actions.regenerate(c())}
-          aria-label="Regenerate password"
+          aria-label={`Regenerate password of ${c().username}`}
           title="Regenerate password"
         >
           <Icon name="refresh" /> Regenerate
@@ -111,5 +104,28 @@ function RowButtons(props: { credential: Credential; actions: CredentialActions 
         </button>
       </Show>
     </div>
+  );
+}
+
+/**
+ * Drawn as a switch but named by what pressing it does ("Deactivate rails_production"), which a switch's fixed name
+ * with an on/off state cannot say; deactivating asks first.
+ */
+function ActiveToggle(props: { credential: Credential; actions: CredentialActions }) {
+  const c = () => props.credential;
+  const verb = () => (c().active ? "Deactivate" : "Activate");
+  return (
+    <button
+      type="button"
+      class="switch switch-action"
+      data-on={c().active}
+      aria-label={`${verb()} ${c().username}`}
+      title={verb()}
+      disabled={!props.actions.canWrite() || props.actions.busy(c().id)}
+      aria-busy={props.actions.busy(c().id)}
+      onClick={() => props.actions.setActive(c(), !c().active)}
+    >
+      <span class="switch-thumb" />
+    </button>
   );
 }

@@ -1,12 +1,8 @@
 import type { Credential } from "../../lib/api";
-import { DAY_MS } from "../../lib/time";
+import { notUsedRecently, passwordIsOld } from "../../lib/credential-view";
 
-export const UNUSED_DAYS = 30;
-export const PASSWORD_MAX_AGE_DAYS = 90;
+export { PASSWORD_MAX_AGE_DAYS, UNUSED_DAYS } from "@relaypost/contract";
 
-export function isUnused(c: Credential, at: number) {
-  return c.active && (c.lastUsedAt ?? c.createdAt).getTime() < at - UNUSED_DAYS * DAY_MS;
-}
-export function isPasswordOld(c: Credential, at: number) {
-  return c.passwordChangedAt.getTime() < at - PASSWORD_MAX_AGE_DAYS * DAY_MS;
-}
+/** An active credential nothing has used for a month: a candidate to turn off. */
+export const isUnused = (c: Credential, at: number) => c.active && notUsedRecently(c, at);
+export const isPasswordOld = passwordIsOld;

@@ -1,4 +1,4 @@
-import { createSignal, onCleanup } from "solid-js";
+import { createEffect, createSignal, on, onCleanup } from "solid-js";
 import { Icon } from "../../components/icon";
 
 /** Searches once typing pauses, not on every key. */
@@ -6,6 +6,16 @@ export function SearchBox(props: { value: string; onSearch: (value: string) => v
   const [text, setText] = createSignal(props.value);
   let timer: ReturnType<typeof setTimeout> | undefined;
   onCleanup(() => clearTimeout(timer));
+  // Back and Forward change the search in the address; the box follows, unless that is only what is being typed.
+  createEffect(
+    on(
+      () => props.value,
+      (value) => {
+        if (value !== text().trim()) setText(value);
+      },
+      { defer: true },
+    ),
+  );
   return (
     <label class="search">
       <Icon name="search" />

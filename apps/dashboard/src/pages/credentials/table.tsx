@@ -1,19 +1,26 @@
+import type { CredentialSort, SortOrder } from "@relaypost/contract";
 import { For } from "solid-js";
 import { ListFooter } from "../../components/list-footer";
 import type { Credential } from "../../lib/api";
+import type { CredentialView } from "../../lib/credential-view";
 import type { CredentialActions } from "./actions";
+import { listSentence } from "./list-labels";
 import { CredentialRow } from "./row";
+import { SortHeader } from "./sort-header";
 import { PAGE_SIZE } from "./use-credentials";
 
 export function CredentialTable(props: {
   credentials: Credential[];
+  total: number;
   actions: CredentialActions;
-  search: string;
+  view: CredentialView;
+  onSort: (sort: CredentialSort, order: SortOrder) => void;
   hasMore: boolean;
   loadingMore: boolean;
   onLoadMore: () => void;
 }) {
-  const count = () => props.credentials.length;
+  // A row added live may be counted before the next read of the total.
+  const total = () => Math.max(props.total, props.credentials.length);
   return (
     <>
       <div class="table-wrap">
@@ -21,12 +28,13 @@ export function CredentialTable(props: {
           <caption class="visually-hidden">SMTP credentials</caption>
           <thead>
             <tr>
-              <th scope="col">Username</th>
+              <SortHeader sort="username" label="Username" view={props.view} onSort={props.onSort} />
               <th scope="col">Status</th>
-              <th scope="col">
-                Last used <span class="th-sub">sent 24 h / 7 d</span>
-              </th>
-              <th scope="col">Created</th>
+              <SortHeader sort="lastUsed" label="Last used" view={props.view} onSort={props.onSort}>
+                {" "}
+                <span class="th-sub">sent 24 h / 7 d</span>
+              </SortHeader>
+              <SortHeader sort="created" label="Created" view={props.view} onSort={props.onSort} />
               <th scope="col">
                 <span class="visually-hidden">Actions</span>
               </th>
@@ -43,8 +51,7 @@ export function CredentialTable(props: {
         loadingMore={props.loadingMore}
         onLoadMore={props.onLoadMore}
       >
-        Showing {count()} credential{count() === 1 ? "" : "s"}
-        {props.hasMore ? "" : props.search ? " matching" : ""}
+        <span data-testid="list-total">{listSentence(props.view, props.credentials.length, total())}</span>
       </ListFooter>
     </>
   );

@@ -10,26 +10,31 @@ import {
   removeCredential,
   upsertCredential,
 } from "../../lib/credential-cache";
+import { type CredentialView, DEFAULT_VIEW } from "../../lib/credential-view";
 import { queryKeys } from "../../lib/query";
 import { useSession } from "../../lib/session";
 
 export const PAGE_SIZE = 50;
 
 /**
- * The organization's credentials matching `search`, a page at a time. Live events, whoever caused them, change the
- * cached lists in place (every search's), so nothing is reloaded to show them.
+ * The organization's credentials in `view` (search, filter, order), a page at a time. Live events, whoever caused
+ * them, change the cached lists in place (every view's), so nothing is reloaded to show them.
  */
-export function useCredentials(search: Accessor<string>) {
+export function useCredentials(view: Accessor<CredentialView>) {
   const session = useSession();
   const client = useQueryClient();
   const organizationId = () => session.organizationId() ?? "";
   const cached = () => client.getQueriesData<CredentialList>({ queryKey: queryKeys.credentials(organizationId()) });
   const cachedLists = () => cached().flatMap(([, list]) => (list ? [list] : []));
   const query = useInfiniteQuery(() => ({
-    queryKey: queryKeys.credentialList(organizationId(), search().trim()),
+    queryKey: queryKeys.credentialList(organizationId(), view()),
     queryFn: async ({ pageParam }) => {
+      const { search, sort, order, filter } = view();
       const page = await session.api().smtpCredentials.list.query({
-        search: search().trim() || undefined,
+        search: search || undefined,
+        sort,
+        order,
+        filter,
         cursor: pageParam ?? undefined,
         limit: PAGE_SIZE,
       });
@@ -39,20 +44,20 @@ export function useCredentials(search: Accessor<string>) {
     },
     initialPageParam: null as string | null,
     getNextPageParam: (page) => page.nextCursor,
-    // While a new search loads the previous rows stay; a new organization starts empty, never with another's rows.
+    // While a new view loads the previous rows stay; a new organization starts empty, never with another's rows.
     placeholderData: (previous, previousQuery) =>
       previousQuery?.queryKey[1] === organizationId() ? previous : undefined,
   }));
 
-  function update(change: (list: CredentialList, search: string) => CredentialList) {
-    for (const [key, list] of cached()) if (list) client.setQueryData<CredentialList>(key, change(list, searchOf(key)));
+  function update(change: (list: CredentialList, view: CredentialView) => CredentialList) {
+    for (const [key, list] of cached()) if (list) client.setQueryData<CredentialList>(key, change(list, viewOf(key)));
   }
-  const upsert = (credential: Credential, prepend: boolean) =>
-    update((list, term) => upsertCredential(list, credential, term, prepend));
+  const upsert = (credential: Credential, added: boolean) =>
+    update((list, listView) => upsertCredential(list, credential, listView, added));
 
-  async function read(id: string, prepend: boolean) {
+  async function read(id: string, added: boolean) {
     try {
-      upsert(await session.api().smtpCredentials.get.query({ id }), prepend);
+      upsert(await session.api().smtpCredentials.get.query({ id }), added);
     } catch {
       // Deleted before we could read it: its own deletion event removes it.
     }
@@ -75,4 +80,7 @@ export function useCredentials(search: Accessor<string>) {
   };
 }
 
-const searchOf = (key: QueryKey) => (typeof key[2] === "string" ? key[2] : "");
+const isView = (value: unknown): value is CredentialView =>
+  typeof value === "object" && value !== null && "sort" in value && "order" in value;
+
+const viewOf = (key: QueryKey): CredentialView => (isView(key[2]) ? key[2] : DEFAULT_VIEW);
