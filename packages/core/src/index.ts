@@ -54,7 +54,8 @@ export type { SmtpGrant } from "./smtp-auth/grant";
 export type { LoginOutcome, SmtpLogin } from "./smtp-auth/login";
 export type { LoginBlock } from "./smtp-auth/login-blocks";
 export type { LoginThrottleOptions } from "./smtp-auth/login-throttle";
-export type { SmtpCredential, SmtpCredentialDetail } from "./smtp-credentials/credential";
+export type { LastLogin, SmtpCredential, SmtpCredentialDetail } from "./smtp-credentials/credential";
+export type { LoginActivity, LoginDay } from "./smtp-credentials/login-activity";
 export type { CredentialWithPassword, Scope } from "./smtp-credentials/lifecycle";
 export {
   type CredentialCursor,

@@ -3,7 +3,7 @@ import { and, desc, eq, ilike, or, type SQL, sql } from "drizzle-orm";
 import { notFound } from "../errors";
 import { decodeKeysetCursor, encodeKeysetCursor, type KeysetCursor } from "../keyset-cursor";
 import { readUsage } from "../restrictions/sending-limits";
-import { type SmtpCredential, type SmtpCredentialDetail, toSmtpCredential } from "./credential";
+import { lastLoginOf, type SmtpCredential, type SmtpCredentialDetail, toSmtpCredential } from "./credential";
 
 const t = schema.smtpCredentials;
 
@@ -58,5 +58,5 @@ export async function getCredential(
     .from(t)
     .where(and(eq(t.id, id), eq(t.organizationId, organizationId)));
   if (!row) throw notFound("SMTP credential");
-  return { ...toSmtpCredential(row), usage: await readUsage(db, id, at) };
+  return { ...toSmtpCredential(row), usage: await readUsage(db, id, at), lastLogin: lastLoginOf(row) };
 }
