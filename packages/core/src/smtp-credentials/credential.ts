@@ -63,7 +63,10 @@ export function withUnwrittenLastUsed<C extends SmtpCredential>(credential: C, u
 }
 
 /** A detail with a login this process noted but has not written yet, as `withUnwrittenLastUsed`. */
-export function withUnwrittenLogin(detail: SmtpCredentialDetail, unwritten: LastLogin | undefined): SmtpCredentialDetail {
+export function withUnwrittenLogin(
+  detail: SmtpCredentialDetail,
+  unwritten: LastLogin | undefined,
+): SmtpCredentialDetail {
   return isNewer(detail, unwritten) ? { ...detail, lastUsedAt: unwritten.at, lastLogin: unwritten } : detail;
 }
 

@@ -21,7 +21,12 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * A credential's logins per UTC day over the last LOGIN_ACTIVITY_DAYS days, oldest first, days without any
  * included. Read from the organization's events: a refusal summarizing a window counts each refusal it stands for.
  */
-export async function loginActivity(db: Database, organizationId: string, id: string, now: Date): Promise<LoginActivity> {
+export async function loginActivity(
+  db: Database,
+  organizationId: string,
+  id: string,
+  now: Date,
+): Promise<LoginActivity> {
   const t = schema.smtpCredentials;
   const [credential] = await db
     .select({ id: t.id })
