@@ -16,7 +16,9 @@ async function expectNoSidewaysScroll(page: Page) {
 /** Today's row of the chart's table: the day, accepted, refused. */
 const today = (page: Page) => page.getByTestId("login-activity-table").locator("tbody tr").last();
 
-test.describe.serial("a credential's detail page", () => {
+test.describe("a credential's detail page", () => {
+  // One signed-up account for the whole file: each test continues on the page the previous one left.
+  test.describe.configure({ mode: "serial" });
   let page: Page;
   let password = "";
 
