@@ -174,6 +174,11 @@ const SPECS: Record<string, Spec> = {
     call: (c, v) => c.smtpCredentials.get({ id: v.id }),
   },
   "smtpCredentials.list": { requires: "viewer", call: (c) => c.smtpCredentials.list() },
+  "smtpCredentials.loginActivity": {
+    requires: "viewer",
+    target: "credential",
+    call: (c, v) => c.smtpCredentials.loginActivity({ id: v.id }),
+  },
   "smtpCredentials.regeneratePassword": {
     requires: "admin",
     target: "credential",

@@ -112,3 +112,6 @@ export const allowedIpsSchema = /* @__PURE__ */ z
   .array(allowedIpSchema)
   .max(ALLOWED_IPS_MAX, `At most ${ALLOWED_IPS_MAX} allowed IP ranges`)
   .transform((ranges) => [...new Set(ranges)]);
+
+/** Days (today included, in UTC) a credential's login activity covers; within the events' 7-day retention. */
+export const LOGIN_ACTIVITY_DAYS = 7;

@@ -64,7 +64,12 @@ import { Keyring } from "./secret-box";
 import type { Core, EventsSinceQuery, NewOrganization, RecentEventsQuery } from "./services";
 import { createLoginBlocks } from "./smtp-auth/login-blocks";
 import { createLoginThrottle, type LoginThrottle } from "./smtp-auth/login-throttle";
-import { type SmtpCredential, withUnwrittenLastUsed } from "./smtp-credentials/credential";
+import {
+  type LastLogin,
+  type SmtpCredential,
+  withUnwrittenLastUsed,
+  withUnwrittenLogin,
+} from "./smtp-credentials/credential";
 import {
   type CredentialUpdate,
   createCredentialLifecycle,
@@ -72,6 +77,7 @@ import {
   type Scope,
 } from "./smtp-credentials/lifecycle";
 import { getCredential, type ListQuery, listCredentials } from "./smtp-credentials/listing";
+import { loginActivity } from "./smtp-credentials/login-activity";
 import { type AttemptStore, createMemoryAttemptStore } from "./throttle/attempt-store";
 import { DEFAULT_THROTTLE_POLICY, type ThrottlePolicy } from "./throttle/throttle";
 import { listWebhookDeliveries, type WebhookDeliveryQuery } from "./webhooks/delivery-log";
@@ -102,8 +108,8 @@ export interface CoreOptions {
   onSignInBlocked?: () => void;
   /** Who may sign up (REGISTRATION); `open` by default. */
   registration?: RegistrationMode;
-  /** A credential's latest login time this process noted and has not written yet (the last-used recorder's). */
-  unwrittenLastUsed?: (credentialId: string) => Date | undefined;
+  /** A credential's latest login this process noted and has not written yet (the last-used recorder's). */
+  unwrittenLastUsed?: (credentialId: string) => LastLogin | undefined;
 }
 
 /** The domain, bound to one database: what every transport calls. */
@@ -146,7 +152,9 @@ export function createCore({
         const page = await listCredentials(db, organizationId, query, now());
         return { ...page, items: page.items.map(fresh) };
       },
-      get: async (organizationId: string, id: string) => fresh(await getCredential(db, organizationId, id, now())),
+      get: async (organizationId: string, id: string) =>
+        withUnwrittenLogin(await getCredential(db, organizationId, id, now()), unwrittenLastUsed(id)),
+      loginActivity: (organizationId: string, id: string) => loginActivity(db, organizationId, id, now()),
       update: async (scope: Scope, id: string, input: CredentialUpdate) =>
         fresh(await credentials.update(scope, id, input)),
       regeneratePassword: async (

@@ -54,7 +54,7 @@ export type { SmtpGrant } from "./smtp-auth/grant";
 export type { LoginOutcome, SmtpLogin } from "./smtp-auth/login";
 export type { LoginBlock } from "./smtp-auth/login-blocks";
 export type { LoginThrottleOptions } from "./smtp-auth/login-throttle";
-export type { SmtpCredential, SmtpCredentialDetail } from "./smtp-credentials/credential";
+export type { LastLogin, SmtpCredential, SmtpCredentialDetail } from "./smtp-credentials/credential";
 export type { CredentialWithPassword, Scope } from "./smtp-credentials/lifecycle";
 export {
   type CredentialCursor,
@@ -62,6 +62,7 @@ export {
   decodeCredentialCursor,
   type ListQuery,
 } from "./smtp-credentials/listing";
+export type { LoginActivity, LoginDay } from "./smtp-credentials/login-activity";
 export { formatSmtpPassword, generateLookupId, parseSmtpPassword } from "./smtp-credentials/password";
 export { DEFAULT_BODY_RETENTION_MS, DEFAULT_MESSAGE_RETENTION_MS } from "./smtp-submission/message-intake";
 export type { SmtpSubmission } from "./smtp-submission/submission";

@@ -46,7 +46,7 @@ describe("a credential's answers and a login not yet written", () => {
     const scope = await newScope(database);
     const { credential } = await core.smtpCredentials.create(scope, { description: "fresh" });
     const login = new Date("2030-01-01T00:00:00Z");
-    lastUsed.record(credential.id, login);
+    lastUsed.record(credential.id, { remoteAddress: "203.0.113.7", method: "LOGIN" }, login);
 
     const [deactivated, updated, listed, read] = [
       await core.smtpCredentials.setActive(scope, credential.id, false),
@@ -59,8 +59,12 @@ describe("a credential's answers and a login not yet written", () => {
       Array(5).fill(login),
     );
 
+    const lastLogin = { at: login, remoteAddress: "203.0.113.7", method: "LOGIN" };
+    expect(read.lastLogin).toEqual(lastLogin);
+
     await lastUsed.flush();
     expect((await storedRow(database, credential.id)).lastUsedAt).toEqual(login);
-    expect((await core.smtpCredentials.get(scope.organizationId, credential.id)).lastUsedAt).toEqual(login);
+    const written = await core.smtpCredentials.get(scope.organizationId, credential.id);
+    expect([written.lastUsedAt, written.lastLogin]).toEqual([login, lastLogin]);
   });
 });

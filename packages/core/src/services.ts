@@ -27,6 +27,7 @@ import type { LoginBlock } from "./smtp-auth/login-blocks";
 import type { SmtpCredential, SmtpCredentialDetail } from "./smtp-credentials/credential";
 import type { CredentialUpdate, CredentialWithPassword, NewCredentialInput, Scope } from "./smtp-credentials/lifecycle";
 import type { CredentialPage, ListQuery } from "./smtp-credentials/listing";
+import type { LoginActivity } from "./smtp-credentials/login-activity";
 import type { WebhookDeliveryPage, WebhookDeliveryQuery } from "./webhooks/delivery-log";
 import type {
   NewWebhookEndpoint,
@@ -49,6 +50,8 @@ export interface Core {
   smtpCredentials: {
     list(organizationId: string, query: ListQuery): Promise<CredentialPage>;
     get(organizationId: string, id: string): Promise<SmtpCredentialDetail>;
+    /** Logins accepted and refused per UTC day over the last LOGIN_ACTIVITY_DAYS days, from the events. */
+    loginActivity(organizationId: string, id: string): Promise<LoginActivity>;
     /** With an Idempotency-Key, a retry answers the first create again (idempotency/idempotency.ts). */
     create(scope: Scope, input: NewCredentialInput, idempotencyKey?: string): Promise<CredentialWithPassword>;
     update(scope: Scope, id: string, input: CredentialUpdate): Promise<SmtpCredential>;

@@ -18,12 +18,40 @@ async function copyText(text: string) {
   area.remove();
 }
 
-/** A read-only value with a copy button that confirms the copy. */
-export function CopyField(props: { label: string; value: string; secret?: boolean; testId?: string }) {
+/**
+ * Copies `value` and says so for two seconds; its accessible name names what it copies (`label`), so several on one
+ * screen stay distinct.
+ */
+export function CopyButton(props: { label: string; value: string; class?: string }) {
   const [copied, setCopied] = createSignal(false);
-  const id = createUniqueId();
   let timer: ReturnType<typeof setTimeout> | undefined;
   onCleanup(() => clearTimeout(timer));
+  return (
+    <>
+      <button
+        type="button"
+        class={props.class ?? "button"}
+        aria-label={`${copied() ? "Copied" : "Copy"} ${props.label}`}
+        onClick={async () => {
+          await copyText(props.value);
+          setCopied(true);
+          clearTimeout(timer);
+          timer = setTimeout(() => setCopied(false), 2000);
+        }}
+      >
+        <Icon name={copied() ? "check" : "copy"} />
+        <span>{copied() ? "Copied" : "Copy"}</span>
+      </button>
+      <span class="visually-hidden" aria-live="polite">
+        {copied() ? `${props.label} copied to the clipboard` : ""}
+      </span>
+    </>
+  );
+}
+
+/** A read-only value with a copy button that confirms the copy. */
+export function CopyField(props: { label: string; value: string; secret?: boolean; testId?: string }) {
+  const id = createUniqueId();
   return (
     <div class="copy-field">
       <label for={id}>{props.label}</label>
@@ -39,23 +67,8 @@ export function CopyField(props: { label: string; value: string; secret?: boolea
           spellcheck={false}
           autocomplete="off"
         />
-        <button
-          type="button"
-          class="button"
-          onClick={async () => {
-            await copyText(props.value);
-            setCopied(true);
-            clearTimeout(timer);
-            timer = setTimeout(() => setCopied(false), 2000);
-          }}
-        >
-          <Icon name={copied() ? "check" : "copy"} />
-          <span>{copied() ? "Copied" : "Copy"}</span>
-        </button>
+        <CopyButton label={props.label.charAt(0).toLowerCase() + props.label.slice(1)} value={props.value} />
       </div>
-      <span class="visually-hidden" aria-live="polite">
-        {copied() ? `${props.label} copied to the clipboard` : ""}
-      </span>
     </div>
   );
 }

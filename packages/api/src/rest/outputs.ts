@@ -11,6 +11,7 @@ import type {
   AuditEntry,
   AuditPage,
   CredentialWithPassword,
+  LoginActivity,
   LoginBlock,
   MessagePage,
   SmtpCredential,
@@ -52,8 +53,28 @@ export const credentialDetailOutput = credentialOutput
     usage: z
       .object({ minute: z.number().int(), hour: z.number().int(), day: z.number().int() })
       .meta({ description: "Messages sent in the current UTC minute, hour and day" }),
+    lastLogin: z
+      .object({
+        at: z.date(),
+        remoteAddress: z.string().meta({ description: "The client's IP address" }),
+        method: z.string().meta({ description: "The SASL mechanism: PLAIN or LOGIN" }),
+      })
+      .nullable()
+      .meta({ description: "The last successful SMTP login; null when none was recorded" }),
   })
   .meta({ id: "CredentialDetail" }) satisfies z.ZodType<SmtpCredentialDetail>;
+
+export const loginActivityOutput = z
+  .object({
+    days: z.array(
+      z.object({
+        day: z.string().meta({ description: "The UTC day, YYYY-MM-DD" }),
+        accepted: z.number().int(),
+        refused: z.number().int(),
+      }),
+    ),
+  })
+  .meta({ id: "LoginActivity" }) satisfies z.ZodType<LoginActivity>;
 
 export const credentialPageOutput = z
   .object({

@@ -21,6 +21,7 @@ import {
   credentialPageOutput,
   credentialWithPasswordOutput,
   deletedOutput,
+  loginActivityOutput,
 } from "../rest/outputs";
 import { restRoute } from "../rest/route";
 import { idempotentCreateProcedure, organizationProcedure, router } from "../trpc";
@@ -101,6 +102,12 @@ export const smtpCredentialsRouter = router({
     .input(id)
     .output(credentialDetailOutput)
     .query(({ ctx, input }) => ctx.core.smtpCredentials.get(ctx.scope.organizationId, input.id)),
+
+  loginActivity: organizationProcedure("viewer")
+    .meta(rest("GET", "/credentials/{id}/logins", "Logins accepted and refused per UTC day over the last 7 days"))
+    .input(id)
+    .output(loginActivityOutput)
+    .query(({ ctx, input }) => ctx.core.smtpCredentials.loginActivity(ctx.scope.organizationId, input.id)),
 
   update: organizationProcedure("admin")
     .meta(rest("PATCH", "/credentials/{id}", "Change a credential's description and restrictions"))

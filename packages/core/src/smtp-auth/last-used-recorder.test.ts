@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLastUsedRecorder } from "./last-used-recorder";
 import { createSmtpAuthFixture, type SmtpAuthFixture } from "./test-support";
 
+const VIA = { remoteAddress: "198.51.100.1", method: "PLAIN" };
+
 describe("last-used recorder", () => {
   let fixture: SmtpAuthFixture;
   beforeAll(async () => {
@@ -47,24 +49,79 @@ describe("last-used recorder", () => {
       }),
       { intervalMs: 60_000 },
     );
-    for (let n = 0; n < 100; n++) recorder.record(n % 2 ? b.id : a.id, new Date(Date.UTC(2030, 0, 1, 0, 0, n)));
+    for (let n = 0; n < 100; n++) recorder.record(n % 2 ? b.id : a.id, VIA, new Date(Date.UTC(2030, 0, 1, 0, 0, n)));
     await recorder.flush();
     expect(writes).toBe(1);
     expect(await lastUsedOf(a.id)).toEqual(new Date(Date.UTC(2030, 0, 1, 0, 1, 38)));
     expect(await lastUsedOf(b.id)).toEqual(new Date(Date.UTC(2030, 0, 1, 0, 1, 39)));
   });
 
+  const lastLoginOf = async (id: string) =>
+    (
+      await fixture.database.db
+        .select({
+          at: schema.smtpCredentials.lastUsedAt,
+          remoteAddress: schema.smtpCredentials.lastUsedAddress,
+          method: schema.smtpCredentials.lastUsedMethod,
+        })
+        .from(schema.smtpCredentials)
+        .where(eq(schema.smtpCredentials.id, id))
+    )[0];
+
+  it("writes the address and method of each credential's latest login in the same one statement", async () => {
+    const a = await fixture.createCredential();
+    const b = await fixture.createCredential();
+    let writes = 0;
+    const recorder = createLastUsedRecorder(
+      observed(() => {
+        writes++;
+        return undefined;
+      }),
+      { intervalMs: 60_000 },
+    );
+    recorder.record(a.id, { remoteAddress: "203.0.113.7", method: "PLAIN" }, new Date("2030-02-01T00:00:02Z"));
+    recorder.record(a.id, { remoteAddress: "203.0.113.8", method: "LOGIN" }, new Date("2030-02-01T00:00:01Z"));
+    recorder.record(b.id, { remoteAddress: "2001:db8::1", method: "LOGIN" }, new Date("2030-02-01T00:00:03Z"));
+    await recorder.flush();
+    expect(writes).toBe(1);
+    expect(await lastLoginOf(a.id)).toEqual({
+      at: new Date("2030-02-01T00:00:02Z"),
+      remoteAddress: "203.0.113.7",
+      method: "PLAIN",
+    });
+    expect(await lastLoginOf(b.id)).toEqual({
+      at: new Date("2030-02-01T00:00:03Z"),
+      remoteAddress: "2001:db8::1",
+      method: "LOGIN",
+    });
+  });
+
+  it("keeps the address and method of the stored login when an older one is written after it", async () => {
+    const credential = await fixture.createCredential();
+    const recorder = createLastUsedRecorder(fixture.database.db);
+    recorder.record(credential.id, { remoteAddress: "203.0.113.7", method: "PLAIN" }, new Date("2031-01-01T00:00:00Z"));
+    await recorder.flush();
+    // Another process's older login, written late.
+    recorder.record(credential.id, { remoteAddress: "192.0.2.9", method: "LOGIN" }, new Date("2030-06-01T00:00:00Z"));
+    await recorder.flush();
+    expect(await lastLoginOf(credential.id)).toEqual({
+      at: new Date("2031-01-01T00:00:00Z"),
+      remoteAddress: "203.0.113.7",
+      method: "PLAIN",
+    });
+  });
+
   it("never moves last_used_at backwards", async () => {
     const credential = await fixture.createCredential();
     const recorder = createLastUsedRecorder(fixture.database.db);
-    recorder.record(credential.id, new Date("2031-01-01T00:00:00Z"));
+    recorder.record(credential.id, VIA, new Date("2031-01-01T00:00:00Z"));
     await recorder.flush();
-    recorder.record(credential.id, new Date("2030-06-01T00:00:00Z"));
+    recorder.record(credential.id, VIA, new Date("2030-06-01T00:00:00Z"));
     await recorder.flush();
     expect(await lastUsedOf(credential.id)).toEqual(new Date("2031-01-01T00:00:00Z"));
     // Nor within one interval: an older time noted after a newer one is not what gets written.
-    recorder.record(credential.id, new Date("2032-01-01T00:00:00Z"));
-    recorder.record(credential.id, new Date("2031-06-01T00:00:00Z"));
+    recorder.record(credential.id, VIA, new Date("2032-01-01T00:00:00Z"));
+    recorder.record(credential.id, VIA, new Date("2031-06-01T00:00:00Z"));
     await recorder.flush();
     expect(await lastUsedOf(credential.id)).toEqual(new Date("2032-01-01T00:00:00Z"));
   });
@@ -83,7 +140,7 @@ describe("last-used recorder", () => {
       { intervalMs: 20 },
     );
     const at = new Date("2032-02-02T00:00:00Z");
-    recorder.record(credential.id, at);
+    recorder.record(credential.id, VIA, at);
     // Resolved by the recorder's own timer: the test never flushes.
     await write;
     expect(await lastUsedOf(credential.id)).toEqual(at);
@@ -97,7 +154,7 @@ describe("last-used recorder", () => {
     const errors: unknown[] = [];
     const recorder = createLastUsedRecorder(flaky, { intervalMs: 60_000, onError: (e) => errors.push(e) });
     const at = new Date("2033-03-03T00:00:00Z");
-    recorder.record(credential.id, at);
+    recorder.record(credential.id, VIA, at);
     await recorder.flush();
     expect(errors).toHaveLength(1);
     expect(recorder.pending).toBe(1);
@@ -115,11 +172,11 @@ describe("last-used recorder", () => {
     const flaky = observed(() => {
       if (!failing) return undefined;
       // A login arrives while the write that carries the older time is on its way, and that write fails.
-      recorder?.record(credential.id, newer);
+      recorder?.record(credential.id, VIA, newer);
       return new Error("connection reset");
     });
     recorder = createLastUsedRecorder(flaky, { intervalMs: 60_000 });
-    recorder.record(credential.id, older);
+    recorder.record(credential.id, VIA, older);
     await recorder.flush();
     failing = false;
     await recorder.flush();
@@ -152,7 +209,7 @@ describe("last-used recorder", () => {
     );
     const recorder = createLastUsedRecorder(flaky, { intervalMs: 20 });
     const at = new Date("2035-05-05T00:00:00Z");
-    recorder.record(credential.id, at);
+    recorder.record(credential.id, VIA, at);
     // Resolved by the second timed write: nothing is recorded again and the test never flushes.
     await write;
     expect(await lastUsedOf(credential.id)).toEqual(at);

@@ -102,7 +102,7 @@ export function createSmtpLogin(deps: SmtpLoginDependencies) {
       return { kind: "refused", attributed } as const;
     }
     const { grant } = result;
-    deps.lastUsed.record(grant.credentialId);
+    deps.lastUsed.record(grant.credentialId, { remoteAddress: session.remoteAddress, method: session.method });
     publisher.publish({
       organizationId: grant.organizationId,
       type: "auth.succeeded",

@@ -44,16 +44,41 @@ export function toSmtpCredential(row: typeof schema.smtpCredentials.$inferSelect
   };
 }
 
+/** A successful login as the credential shows it: when, from which client address, with which SASL mechanism. */
+export interface LastLogin {
+  at: Date;
+  remoteAddress: string;
+  method: string;
+}
+
+const isNewer = (credential: SmtpCredential, unwritten: LastLogin | undefined): unwritten is LastLogin =>
+  unwritten !== undefined && (!credential.lastUsedAt || credential.lastUsedAt < unwritten.at);
+
 /**
- * `credential` with a login time this process noted but has not written yet (`unwritten`), when it is the later: an
+ * `credential` with a login this process noted but has not written yet (`unwritten`), when it is the later: an
  * answer read in between must not show an older time than the `auth.succeeded` event already announced.
  */
-export function withUnwrittenLastUsed<C extends SmtpCredential>(credential: C, unwritten: Date | undefined): C {
-  if (!unwritten || (credential.lastUsedAt && credential.lastUsedAt >= unwritten)) return credential;
-  return { ...credential, lastUsedAt: unwritten };
+export function withUnwrittenLastUsed<C extends SmtpCredential>(credential: C, unwritten: LastLogin | undefined): C {
+  return isNewer(credential, unwritten) ? { ...credential, lastUsedAt: unwritten.at } : credential;
+}
+
+/** A detail with a login this process noted but has not written yet, as `withUnwrittenLastUsed`. */
+export function withUnwrittenLogin(
+  detail: SmtpCredentialDetail,
+  unwritten: LastLogin | undefined,
+): SmtpCredentialDetail {
+  return isNewer(detail, unwritten) ? { ...detail, lastUsedAt: unwritten.at, lastLogin: unwritten } : detail;
+}
+
+/** The login at `lastUsedAt`, when its address and method were recorded (logins before they were are not). */
+export function lastLoginOf(row: typeof schema.smtpCredentials.$inferSelect): LastLogin | null {
+  const { lastUsedAt: at, lastUsedAddress: remoteAddress, lastUsedMethod: method } = row;
+  return at && remoteAddress !== null && method !== null ? { at, remoteAddress, method } : null;
 }
 
 /** One credential with what it has sent in the current minute, hour and day (counted while it has a per-period limit). */
 export interface SmtpCredentialDetail extends SmtpCredential {
   usage: Usage;
+  /** The last successful login's time, client address and SASL mechanism; null when none was recorded. */
+  lastLogin: LastLogin | null;
 }

@@ -12,7 +12,7 @@ import { and, asc, count, desc, eq, ilike, isNull, lt, or, type SQL, sql } from 
 import { DomainError, notFound } from "../errors";
 import { escapeLike } from "../like";
 import { readUsage } from "../restrictions/sending-limits";
-import { type SmtpCredential, type SmtpCredentialDetail, toSmtpCredential } from "./credential";
+import { lastLoginOf, type SmtpCredential, type SmtpCredentialDetail, toSmtpCredential } from "./credential";
 import { type CredentialCursor, encodeCredentialCursor } from "./listing-cursor";
 
 export { type CredentialCursor, decodeCredentialCursor } from "./listing-cursor";
@@ -124,5 +124,5 @@ export async function getCredential(
     .from(t)
     .where(and(eq(t.id, id), eq(t.organizationId, organizationId)));
   if (!row) throw notFound("SMTP credential");
-  return { ...toSmtpCredential(row), usage: await readUsage(db, id, at) };
+  return { ...toSmtpCredential(row), usage: await readUsage(db, id, at), lastLogin: lastLoginOf(row) };
 }

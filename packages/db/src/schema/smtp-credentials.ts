@@ -29,6 +29,9 @@ export const smtpCredentials = pgTable(
     passwordHash: text().notNull(),
     active: boolean().notNull().default(true),
     lastUsedAt: timestamp({ withTimezone: true }),
+    /** The client address and SASL mechanism of the login at `lastUsedAt`; null when it predates their recording. */
+    lastUsedAddress: text(),
+    lastUsedMethod: text(),
     messagesAccepted: bigint({ mode: "number" }).notNull().default(0),
     passwordChangedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     /** The password before the last regenerate, still accepted until `previousPasswordExpiresAt` (opt-in overlap). */

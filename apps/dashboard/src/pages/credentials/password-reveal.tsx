@@ -40,7 +40,7 @@ export function PasswordReveal(props: { reveal: Reveal; onClose: () => void }) {
           {settings().port}
         </dd>
         <dt>TLS</dt>
-        <dd>{settings().tls}</dd>
+        <dd>{settings().security}</dd>
         <dt>Username</dt>
         <dd class="mono" data-testid="revealed-username">
           {props.reveal.credential.username}

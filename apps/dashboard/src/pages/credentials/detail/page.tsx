@@ -8,7 +8,12 @@ import { HOME } from "../../../lib/next-path";
 import { useSession } from "../../../lib/session";
 import { RegenerateDialog } from "../confirm-dialogs";
 import { PasswordReveal, type Reveal } from "../password-reveal";
+import { ConnectionSettings } from "./connection";
+import { CredentialMessages } from "./credential-messages";
+import { Description } from "./description";
 import { ExpiryBadge } from "./expiry";
+import { LastLogin } from "./last-login";
+import { LoginActivity } from "./login-activity";
 import { PasswordPanel } from "./password-panel";
 import { RestrictionsForm } from "./restrictions-form";
 import { RestrictionsView } from "./restrictions-view";
@@ -16,7 +21,10 @@ import { useCredential } from "./use-credential";
 
 type Open = { kind: "regenerate" } | { kind: "reveal"; reveal: Reveal };
 
-/** One credential: its restrictions with current usage, and its password. Viewers read; admins and owners edit. */
+/**
+ * One credential: its description, logins, password, restrictions with current usage, connection settings and
+ * latest messages. Viewers read; admins and owners edit.
+ */
 export function CredentialDetailPage() {
   const params = useParams<{ id: string }>();
   const session = useSession();
@@ -30,7 +38,14 @@ export function CredentialDetailPage() {
       <QueryView query={query} loadingLabel="Loading credential…">
         {(credential) => (
           <>
-            <Header credential={credential()} />
+            <Header credential={credential()} onSaved={saved} />
+            <section class="panel" aria-labelledby="logins-title">
+              <h2 id="logins-title" class="panel-title">
+                Logins
+              </h2>
+              <LastLogin credential={credential()} />
+              <LoginActivity credentialId={credential().id} />
+            </section>
             <PasswordPanel
               credential={credential()}
               onRegenerate={() => setOpen({ kind: "regenerate" })}
@@ -44,6 +59,8 @@ export function CredentialDetailPage() {
                 <RestrictionsForm credential={credential()} onSaved={saved} />
               </Show>
             </section>
+            <ConnectionSettings username={credential().username} />
+            <CredentialMessages credentialId={credential().id} username={credential().username} />
             <Switch>
               <Match when={open()?.kind === "regenerate"}>
                 <RegenerateDialog
@@ -68,7 +85,7 @@ export function CredentialDetailPage() {
 
 const revealOf = (open: Open | null): Reveal | undefined => (open?.kind === "reveal" ? open.reveal : undefined);
 
-function Header(props: { credential: Credential }) {
+function Header(props: { credential: Credential; onSaved: (credential: Credential) => void }) {
   const now = useNow();
   const c = () => props.credential;
   return (
@@ -76,9 +93,7 @@ function Header(props: { credential: Credential }) {
       <div>
         <p class="eyebrow">SMTP credential</p>
         <h1 class="mono">{c().username}</h1>
-        <Show when={c().description}>
-          <p class="lead">{c().description}</p>
-        </Show>
+        <Description credential={c()} onSaved={props.onSaved} />
         <p class="detail-badges">
           <span class="badge" classList={{ "badge-ok": c().active, "badge-off": !c().active }}>
             {c().active ? "Active" : "Inactive"}

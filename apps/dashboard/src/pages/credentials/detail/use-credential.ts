@@ -16,6 +16,8 @@ const CHANGES = new Set([
   "credential.deactivated",
   "credential.expired",
   "message.accepted",
+  // The last login's time, address and method.
+  "auth.succeeded",
 ]);
 
 /**
