@@ -2,5 +2,6 @@ export * from "./audit";
 export * from "./credentials";
 export * from "./events";
 export * from "./idempotency";
+export * from "./invitations";
 export * from "./registration";
 export * from "./transport";
