@@ -20,8 +20,6 @@ export interface QueryState<T> {
 export function QueryView<T>(props: {
   query: QueryState<T>;
   loadingLabel?: string;
-  /** False where asking again cannot help (an invitation link that is spent or unknown). */
-  retry?: boolean;
   isEmpty?: (data: T) => boolean;
   empty?: { icon: IconName; title: string; children?: JSX.Element };
   children: (data: Accessor<T>) => JSX.Element;
@@ -37,10 +35,7 @@ export function QueryView<T>(props: {
         <Unreachable retry={() => void props.query.refetch()} />
       </Match>
       <Match when={props.query.isLoadingError}>
-        <ErrorState
-          error={props.query.error}
-          retry={props.retry === false ? undefined : () => void props.query.refetch()}
-        />
+        <ErrorState error={props.query.error} retry={() => void props.query.refetch()} />
       </Match>
       <Match when={empty() && props.empty}>
         {(view) => (

@@ -48,5 +48,4 @@ export const queryKeys = {
   messageCounts: (organizationId: string) => ["message-counts", organizationId] as const,
   credentialNames: (organizationId: string) => ["credential-names", organizationId] as const,
   sessions: () => ["account-sessions"] as const,
-  invitationPreview: (token: string) => ["invitation-preview", token] as const,
 };
