@@ -40,7 +40,16 @@ export function App() {
   );
 }
 
-const Boot = () => <div class="boot" aria-busy="true" />;
+/** While who is signed in is not known yet: the same brand and spinner as index.html's first paint. */
+const Boot = () => (
+  <div class="boot" aria-busy="true" data-testid="boot">
+    <div class="brand brand-large">
+      <span class="brand-mark" aria-hidden="true" />
+      RelayPost
+    </div>
+    <span class="spinner" role="status" aria-label="Loading RelayPost" />
+  </div>
+);
 
 /** Routing decisions wait for `auth.me`, so a signed-out visitor never glimpses the dashboard and vice versa. */
 function Root(props: RouteSectionProps) {

@@ -9,6 +9,8 @@ import "./styles.css";
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root");
+// Solid appends to what is there: the static first paint goes, and Boot takes its place until `me` is known.
+root.replaceChildren();
 render(() => {
   const session = createSession({ createApi, storage: localStorage });
   // An unreachable server at start-up shows the sign-in page, which reports the problem when used.

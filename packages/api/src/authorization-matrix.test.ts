@@ -115,7 +115,7 @@ const SPECS: Record<string, Spec> = {
   "members.invite": { requires: "admin", roles: ROLES, call: (c, v) => c.members.invite({ role: v.role }) },
   "members.list": { requires: "viewer", call: (c) => c.members.list() },
   "members.previewInvitation": {
-    requires: "user",
+    requires: "public",
     call: (c) => c.members.previewInvitation({ token: "rpinv_unknown" }).catch(notFoundIsFine),
   },
   "members.remove": { requires: "admin", target: "member", call: (c, v) => c.members.remove({ userId: v.id }) },

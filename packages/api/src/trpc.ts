@@ -1,5 +1,5 @@
 import { CSRF_HEADER, idempotencyKeySchema } from "@relaypost/contract";
-import { DomainError, HasherBusyError, type Role, roleAllows } from "@relaypost/core";
+import { DomainError, HasherBusyError, InvitationUnusableError, type Role, roleAllows } from "@relaypost/core";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";
@@ -50,7 +50,14 @@ const t = initTRPC
             : cause instanceof ZodError
               ? describeFieldErrors(fieldErrorsOf(cause.issues))
               : shape.message,
-        data: { code: shape.data.code, httpStatus: shape.data.httpStatus, path: shape.data.path, fieldErrors },
+        data: {
+          code: shape.data.code,
+          httpStatus: shape.data.httpStatus,
+          path: shape.data.path,
+          fieldErrors,
+          // Why an invitation link cannot be used, for the invite page to say so without reading the message.
+          invitationUnusable: cause instanceof InvitationUnusableError ? cause.reason : undefined,
+        },
       };
     },
   });

@@ -12,13 +12,8 @@ import { createAccountHasher, type PasswordHasher } from "./hashing";
 import { createIdempotency, pruneIdempotencyKeys } from "./idempotency/idempotency";
 import { type AccessClaim, lapsedAccess } from "./identity/access-claims";
 import { type ApiKeyRole, createApiKey, listApiKeys, resolveApiKey, revokeApiKey } from "./identity/api-keys";
-import {
-  acceptInvitation,
-  createInvitation,
-  listInvitations,
-  previewInvitation,
-  revokeInvitation,
-} from "./identity/invitations";
+import { createInvitationPreview } from "./identity/invitation-preview";
+import { acceptInvitation, createInvitation, listInvitations, revokeInvitation } from "./identity/invitations";
 import { listMembers, membershipRole, removeMember, setMemberRole } from "./identity/members";
 import {
   createOrganization,
@@ -129,6 +124,7 @@ export function createCore({
   unwrittenLastUsed = () => undefined,
 }: CoreOptions): Core {
   const signIn = createSignIn(db, hasher, attempts, signInThrottle, onSignInBlocked);
+  const invitationPreview = createInvitationPreview(db, attempts, now);
   const credentials = createCredentialLifecycle(db, hasher);
   // Without a server key, answers are sealed with one of this process's own: a retry reaching another process (or
   // this one after a restart) is told the answer cannot be shown, and still creates nothing (docs/api.md).
@@ -236,7 +232,7 @@ export function createCore({
         ),
       list: (organizationId: string) => listInvitations(db, organizationId),
       revoke: (organizationId: string, actor: Actor, id: string) => revokeInvitation(db, organizationId, actor, id),
-      preview: (token: string) => previewInvitation(db, token),
+      preview: invitationPreview,
       accept: (actor: Actor & { type: "user"; id: string }, token: string) => acceptInvitation(db, actor, token),
     },
     apiKeys: {

@@ -4,7 +4,8 @@ export type DomainErrorCode =
   | "NOT_FOUND"
   | "FORBIDDEN"
   | "UNAUTHORIZED"
-  | "UNPROCESSABLE_CONTENT";
+  | "UNPROCESSABLE_CONTENT"
+  | "TOO_MANY_REQUESTS";
 
 /**
  * A refusal the caller can act on. `field` names the input the message is about, so a form can show it beside

@@ -23,6 +23,8 @@ export type { RelayEvent } from "./events/types";
 export { ARGON2ID_PARAMS, createAccountHasher, createPasswordHasher, HasherBusyError } from "./hashing";
 export type { AccessClaim } from "./identity/access-claims";
 export type { ApiKey, ApiKeyRole, ResolvedApiKey } from "./identity/api-keys";
+export { InvitationPreviewThrottledError } from "./identity/invitation-preview";
+export { type InvitationPreview, InvitationUnusableError } from "./identity/invitations";
 export type { Member } from "./identity/members";
 export type { Organization, OrganizationMembership } from "./identity/organizations";
 export type { UserActor } from "./identity/password-change";

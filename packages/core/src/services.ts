@@ -153,7 +153,11 @@ export interface Core {
     create(scope: RoleScope, role: Role, idempotencyKey?: string): Promise<{ invitation: Invitation; token: string }>;
     list(organizationId: string): Promise<Invitation[]>;
     revoke(organizationId: string, actor: Actor, id: string): Promise<void>;
-    preview(token: string): Promise<InvitationPreview>;
+    /**
+     * Where a link leads, for anyone holding it (signed in or not); an unusable link is an InvitationUnusableError
+     * naming why, and an address that looked up too many unusable links is refused for a while.
+     */
+    preview(token: string, remoteAddress: string | null): Promise<InvitationPreview>;
     accept(actor: Actor & { type: "user"; id: string }, token: string): Promise<{ organizationId: string; role: Role }>;
   };
   apiKeys: {

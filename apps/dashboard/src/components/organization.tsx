@@ -23,10 +23,19 @@ export function NoOrganization() {
   );
 }
 
+type Membership = NonNullable<ReturnType<ReturnType<typeof useSession>["me"]>>["organizations"][number];
+
+/** Organizations of the same name are told apart by their slug, which is also what the CLI's `--org` takes. */
+const labelOf = (organization: Membership, all: readonly Membership[]) =>
+  all.some((o) => o.id !== organization.id && o.name === organization.name)
+    ? `${organization.name} (${organization.slug})`
+    : organization.name;
+
 export function OrganizationSwitcher() {
   const session = useSession();
   const id = createUniqueId();
   const [creating, setCreating] = createSignal(false);
+  const organizations = () => session.me()?.organizations ?? [];
   return (
     <div class="org-switcher">
       <label for={id} class="visually-hidden">
@@ -43,13 +52,45 @@ export function OrganizationSwitcher() {
           } else session.chooseOrganization(e.currentTarget.value);
         }}
       >
-        <For each={session.me()?.organizations}>{(o) => <option value={o.id}>{o.name}</option>}</For>
+        <For each={organizations()}>{(o) => <option value={o.id}>{labelOf(o, organizations())}</option>}</For>
         <option value="__new">+ New organization…</option>
       </select>
+      <OrganizationSlug />
       <Show when={creating()}>
         <CreateOrganizationDialog onClose={() => setCreating(false)} />
       </Show>
     </div>
+  );
+}
+
+/** The chosen organization's slug: what the CLI's `--org` takes, and what tells apart organizations of one name. */
+export function OrganizationSlug() {
+  const session = useSession();
+  return (
+    <Show when={session.organization()}>
+      {(organization) => (
+        <p class="org-slug-line" title="The CLI's --org takes this slug">
+          <span class="muted">Slug</span>{" "}
+          <code class="org-slug" data-testid="organization-slug">
+            {organization().slug}
+          </code>
+        </p>
+      )}
+    </Show>
+  );
+}
+
+/** Where the command line needs it (settings): the `--org` that names this organization, whatever its name. */
+export function OrganizationCliNote() {
+  const session = useSession();
+  return (
+    <Show when={session.organization()}>
+      {(organization) => (
+        <p class="muted org-cli-note" data-testid="organization-cli">
+          On the command line, <code>--org {organization().slug}</code> names {organization().name}.
+        </p>
+      )}
+    </Show>
   );
 }
 

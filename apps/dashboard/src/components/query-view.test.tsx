@@ -1,13 +1,16 @@
-import { QueryClient, QueryClientProvider, useQuery } from "@tanstack/solid-query";
+import { onlineManager, QueryClient, QueryClientProvider, useQuery } from "@tanstack/solid-query";
+import { TRPCClientError } from "@trpc/client";
 import { For } from "solid-js";
 import { render } from "solid-js/web";
 import { afterEach, describe, expect, test } from "vitest";
+import { createQueryClient, serverReachable } from "../lib/query";
 import { untilText } from "../test/dom";
 import { QueryView } from "./query-view";
 
 let dispose = () => {};
 afterEach(() => {
   dispose();
+  onlineManager.setOnline(true);
   document.body.replaceChildren();
 });
 
@@ -75,4 +78,44 @@ describe("the shared loading / error / empty view", () => {
     await untilText(view, (text) => text === "ada");
     expect(attempt).toBe(2);
   });
+
+  test("a request that got no answer says RelayPost cannot be reached, and Retry asks again", async () => {
+    let attempt = 0;
+    const view = mount(createQueryClient(), async () => {
+      attempt++;
+      if (attempt === 1) throw unreachable();
+      return ["ada"];
+    });
+    await untilText(view, (text) => text.includes("Can't reach RelayPost"));
+    expect(view.textContent).not.toContain("Failed to fetch");
+    view.querySelector("button")?.click();
+    await untilText(view, (text) => text === "ada");
+    expect(attempt).toBe(2);
+  });
+
+  test("a server's refusal keeps its own message", async () => {
+    const view = mount(createQueryClient(), async () => {
+      throw TRPCClientError.from({
+        error: { code: -32001, message: "Sign in first", data: { code: "UNAUTHORIZED", httpStatus: 401 } },
+      });
+    });
+    await untilText(view, (text) => text.includes("Sign in first"));
+    expect(view.textContent).not.toContain("Can't reach RelayPost");
+  });
+
+  test("what failed while the server was unreachable loads again by itself once it is back", async () => {
+    let attempt = 0;
+    const view = mount(createQueryClient(), async () => {
+      attempt++;
+      if (attempt === 1) throw unreachable();
+      return ["ada"];
+    });
+    await untilText(view, (text) => text.includes("Can't reach RelayPost"));
+    serverReachable(false);
+    serverReachable(true);
+    await untilText(view, (text) => text === "ada");
+    expect(attempt).toBe(2);
+  });
 });
+
+const unreachable = () => new TRPCClientError("Failed to fetch", { cause: new TypeError("Failed to fetch") });

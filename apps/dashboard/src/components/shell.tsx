@@ -1,8 +1,6 @@
 import { useLocation, useNavigate } from "@solidjs/router";
-import { useQueryClient } from "@tanstack/solid-query";
-import { createEffect, For, type JSX, on, onCleanup, Show } from "solid-js";
+import { createEffect, For, type JSX, onCleanup, Show } from "solid-js";
 import { HOME, MESSAGES } from "../lib/next-path";
-import { reconnected, retryFailedQueries } from "../lib/query";
 import { useSession } from "../lib/session";
 import { Icon, type IconName } from "./icon";
 import { OrganizationSwitcher } from "./organization";
@@ -22,7 +20,6 @@ const NAV: { href: string; label: string; icon: IconName }[] = [
 /** The signed-in frame around every settings page: navigation, organization, connection and account. */
 export function Shell(props: { children: JSX.Element }) {
   const session = useSession();
-  const client = useQueryClient();
   const location = useLocation();
   // A credential's own page sits under the credentials entry.
   const current = (href: string) =>
@@ -32,15 +29,6 @@ export function Shell(props: { children: JSX.Element }) {
     const stop = session.live().onAccessLost(() => void session.refreshMe());
     onCleanup(stop);
   });
-  // Whatever failed to load while the connection was down is asked again once it is back.
-  createEffect(
-    on(
-      () => session.live().status(),
-      (status, previous) => {
-        if (reconnected(previous, status)) void retryFailedQueries(client);
-      },
-    ),
-  );
   return (
     <div class="shell">
       <aside class="sidebar">

@@ -1,3 +1,4 @@
+import { onlineManager } from "@tanstack/solid-query";
 import { createRoot } from "solid-js";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Api, ApiClient } from "./api";
@@ -146,5 +147,20 @@ describe("live events", () => {
     expect(first.unsubscribed).toBe(true);
     expect(subscriptions).toHaveLength(2);
     expect(latest().input).toEqual({ lastEventId: "5" });
+  });
+
+  it("tells the query layer the server is unreachable while the stream is down, and reachable once it is back", async () => {
+    const { live, latest, historyServed } = start({ events: [], resumeFrom: "9" });
+    await historyServed;
+    await settled();
+    latest().handlers.onStarted();
+    latest().handlers.onConnectionStateChange({ state: "connecting", error: new Error("socket closed") });
+    expect(live.status()).toBe("reconnecting");
+    expect(onlineManager.isOnline()).toBe(false);
+    live.reconnect();
+    await settled();
+    expect(onlineManager.isOnline()).toBe(false);
+    latest().handlers.onStarted();
+    expect(onlineManager.isOnline()).toBe(true);
   });
 });

@@ -2,6 +2,7 @@ import { batch, createSignal } from "solid-js";
 import type { Api, ConnectionState } from "./api";
 import { isLogin, type LiveEvent, type LoginEvent } from "./live-event";
 import { createLoginCounts } from "./login-counts";
+import { serverReachable } from "./query";
 
 export type { LiveEvent, LoginEvent };
 
@@ -15,7 +16,13 @@ const FEED_LIMIT = 500;
  * screens catch up on everything that happened meanwhile.
  */
 export function createLive(api: Api) {
-  const [status, setStatus] = createSignal<LiveStatus>("connecting");
+  const [status, setLiveStatus] = createSignal<LiveStatus>("connecting");
+  // A drop and its recovery are the query layer's too: what failed meanwhile is asked again once the socket is back.
+  const setStatus = (next: LiveStatus) => {
+    if (next === "reconnecting") serverReachable(false);
+    if (next === "live") serverReachable(true);
+    setLiveStatus(next);
+  };
   const [problem, setProblem] = createSignal<string | null>(null);
   const [feed, setFeed] = createSignal<LoginEvent[]>([]);
   const [countsVersion, setCountsVersion] = createSignal(0);
@@ -125,6 +132,8 @@ export function createLive(api: Api) {
     },
     dispose() {
       disposed = true;
+      // A connection given up while down (signed out, organization switched) must not leave queries thinking so.
+      if (status() === "reconnecting") serverReachable(true);
       clearTimeout(retryTimer);
       subscription?.unsubscribe();
       listeners.clear();

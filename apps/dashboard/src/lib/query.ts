@@ -1,13 +1,30 @@
-import { QueryClient } from "@tanstack/solid-query";
+import { onlineManager, QueryClient } from "@tanstack/solid-query";
+import { TRPCClientError } from "@trpc/client";
 import type { CredentialView } from "./credential-view";
-import type { LiveStatus } from "./live";
 
 /**
- * Failures are shown at once with a "Try again" button rather than retried behind a spinner, and nothing refetches
- * on focus: live events keep the cached lists current.
+ * Failures are shown at once with a retry button rather than retried behind a spinner, and nothing refetches on
+ * focus: live events keep the cached lists current. Queries are sent even while the browser says it is offline
+ * (`networkMode: "always"`), so an unreachable server is reported instead of an endless spinner; once the network
+ * or the live connection is back (`serverReachable`), every query on screen is asked again (`refetchOnReconnect`)
+ * and paused mutations resume.
  */
 export const createQueryClient = () =>
-  new QueryClient({ defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false } } });
+  new QueryClient({
+    defaultOptions: {
+      queries: { retry: false, refetchOnWindowFocus: false, refetchOnReconnect: true, networkMode: "always" },
+    },
+  });
+
+/**
+ * Tells the query layer whether RelayPost can be reached, besides the browser's own online and offline events: the
+ * live connection dropping or coming back. Only a change counts, so a first connection refetches nothing.
+ */
+export const serverReachable = (reachable: boolean) => onlineManager.setOnline(reachable);
+
+/** The request never got an answer (network down, server unreachable), as opposed to an answer that refused it. */
+export const isUnreachable = (error: unknown) =>
+  error instanceof TRPCClientError && error.data === undefined && error.cause instanceof TypeError;
 
 /** Every cached query is keyed by the organization it belongs to, so switching never shows another's rows. */
 export const queryKeys = {
@@ -32,13 +49,4 @@ export const queryKeys = {
   messageCounts: (organizationId: string) => ["message-counts", organizationId] as const,
   credentialNames: (organizationId: string) => ["credential-names", organizationId] as const,
   sessions: () => ["account-sessions"] as const,
-  invitationPreview: (token: string) => ["invitation-preview", token] as const,
 };
-
-/** The live connection came back after a drop: what failed while it was down is worth asking again. */
-export const reconnected = (previous: LiveStatus | undefined, next: LiveStatus) =>
-  next === "live" && (previous === "reconnecting" || previous === "offline");
-
-export function retryFailedQueries(client: QueryClient) {
-  return client.refetchQueries({ type: "active", predicate: (query) => query.state.status === "error" });
-}

@@ -1,29 +1,52 @@
-import { useNavigate } from "@solidjs/router";
-import { useQuery } from "@tanstack/solid-query";
-import { Show } from "solid-js";
-import { FormError } from "../components/form";
+import { UNUSABLE_INVITATION_MESSAGES, type UnusableInvitationReason } from "@relaypost/contract";
+import { createResource, Match, Show, Switch } from "solid-js";
 import { QueryView } from "../components/query-view";
 import { RoleBadge } from "../components/ui";
+import { type Api, isApiError, type Outputs } from "../lib/api";
 import { HOME } from "../lib/next-path";
-import { queryKeys } from "../lib/query";
-import { useRegistration } from "../lib/registration";
 import { useSession } from "../lib/session";
-import { createSubmission } from "../lib/submission";
+import { formatDateTime } from "../lib/time";
+import { Accept, SignInFirst } from "./invite-actions";
 
-/** `/invite/<token>`: a signed-in user sees where the link leads and joins; others sign in first and come back. */
+type Preview = Outputs["members"]["previewInvitation"];
+/** Where the link leads, or why it cannot be used: both are answers to show, not failures. */
+type Invitation = { open: Preview } | { unusable: UnusableInvitationReason };
+
+const openOf = (invitation: Invitation) => ("open" in invitation ? invitation.open : undefined);
+const reasonOf = (invitation: Invitation) => ("unusable" in invitation ? invitation.unusable : undefined);
+
+async function lookUp(baseApi: Api, token: string): Promise<Invitation> {
+  try {
+    return { open: await baseApi.client.members.previewInvitation.query({ token }) };
+  } catch (error) {
+    const reason = isApiError(error) ? error.data?.invitationUnusable : undefined;
+    if (reason) return { unusable: reason };
+    throw error;
+  }
+}
+
+/**
+ * `/invite/<token>`: where the link leads (organization, role, inviter) for anyone holding it, then joining when signed
+ * in, or signing in or up first. A resource, not a cached query: the query cache is cleared while nobody is signed in.
+ */
 export function InvitePage(props: { token: string }) {
-  const { baseApi, chooseOrganization, me, refreshMe } = useSession();
-  const navigate = useNavigate();
-  const here = () => `/invite/${encodeURIComponent(props.token)}`;
-  const preview = useQuery(() => ({
-    queryKey: queryKeys.invitationPreview(props.token),
-    queryFn: () => baseApi.client.members.previewInvitation.query({ token: props.token }),
-    enabled: Boolean(me()),
-  }));
-  const submission = createSubmission();
-  const registration = useRegistration();
-  // An invitation still admits an existing account where REGISTRATION creates none from it (closed).
-  const newAccountRefused = () => registration.refusal(true);
+  const { baseApi, me } = useSession();
+  const [invitation, { refetch }] = createResource(
+    () => props.token,
+    (token) => lookUp(baseApi, token),
+  );
+  const state = {
+    get data() {
+      return invitation.state === "ready" ? invitation() : undefined;
+    },
+    get isLoadingError() {
+      return invitation.state === "errored";
+    },
+    get error(): unknown {
+      return invitation.error;
+    },
+    refetch,
+  };
   return (
     <main class="auth">
       <div class="auth-card">
@@ -31,62 +54,63 @@ export function InvitePage(props: { token: string }) {
           <span class="brand-mark" aria-hidden="true" />
           RelayPost
         </div>
-        <Show
-          when={me()}
-          fallback={
-            <>
-              <h1>You're invited</h1>
-              <Show
-                when={newAccountRefused()}
-                fallback={<p class="muted">Sign in or create an account to join the organization that invited you.</p>}
-              >
-                {(message) => (
-                  <p class="muted" data-testid="sign-up-refused">
-                    {message()}. Sign in with an existing account to join the organization that invited you.
-                  </p>
+        <QueryView query={state} loadingLabel="Checking the invitation…">
+          {(answer) => (
+            <Switch>
+              <Match when={reasonOf(answer())}>{(reason) => <Unusable reason={reason()} />}</Match>
+              <Match when={openOf(answer())}>
+                {(open) => (
+                  <>
+                    <Where invitation={open()} />
+                    <Show when={me() !== undefined}>
+                      <Show when={me()} fallback={<SignInFirst token={props.token} />}>
+                        <Accept token={props.token} />
+                      </Show>
+                    </Show>
+                  </>
                 )}
-              </Show>
-              <div class="stack">
-                <a class="button button-primary button-block" href={`/signin?next=${encodeURIComponent(here())}`}>
-                  Sign in to accept
-                </a>
-                <Show when={registration.known() && !newAccountRefused()}>
-                  <a class="button button-block" href={`/signup?next=${encodeURIComponent(here())}`}>
-                    Create an account
-                  </a>
-                </Show>
-              </div>
-            </>
-          }
-        >
-          <QueryView query={preview} loadingLabel="Checking the invitation…" retry={false}>
-            {(invitation) => (
-              <>
-                <h1>Join {invitation().organizationName}</h1>
-                <p class="muted">
-                  You'll join as <RoleBadge role={invitation().role} />, signed in as {me()?.user.email}.
-                </p>
-                <FormError message={submission.error()} />
-                <button
-                  type="button"
-                  class="button button-primary button-block"
-                  disabled={submission.busy()}
-                  onClick={() =>
-                    void submission.run(async () => {
-                      const joined = await baseApi.client.members.acceptInvitation.mutate({ token: props.token });
-                      chooseOrganization(joined.organizationId);
-                      await refreshMe();
-                      navigate(HOME, { replace: true });
-                    })
-                  }
-                >
-                  {submission.busy() ? "Joining…" : "Accept invitation"}
-                </button>
-              </>
-            )}
-          </QueryView>
-        </Show>
+              </Match>
+            </Switch>
+          )}
+        </QueryView>
       </div>
     </main>
+  );
+}
+
+function Unusable(props: { reason: UnusableInvitationReason }) {
+  const { me } = useSession();
+  return (
+    <div class="invite-unusable" data-testid="invitation-unusable" data-reason={props.reason}>
+      <h1>{UNUSABLE_INVITATION_MESSAGES[props.reason]}</h1>
+      <p class="muted">Ask whoever invited you for a new link.</p>
+      <a class="button button-block" href={me() ? HOME : "/signin"}>
+        {me() ? "Go to SMTP Credentials" : "Sign in"}
+      </a>
+    </div>
+  );
+}
+
+function Where(props: { invitation: Preview }) {
+  return (
+    <>
+      <h1>Join {props.invitation.organizationName}</h1>
+      <dl class="invite-details" data-testid="invitation-preview">
+        <dt>Organization</dt>
+        <dd>
+          {props.invitation.organizationName} <code class="org-slug">{props.invitation.organizationSlug}</code>
+        </dd>
+        <dt>Role</dt>
+        <dd>
+          <RoleBadge role={props.invitation.role} />
+        </dd>
+        <Show when={props.invitation.inviterName}>
+          <dt>Invited by</dt>
+          <dd>{props.invitation.inviterName}</dd>
+        </Show>
+        <dt>Link valid until</dt>
+        <dd>{formatDateTime(props.invitation.expiresAt)}</dd>
+      </dl>
+    </>
   );
 }

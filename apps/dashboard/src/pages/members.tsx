@@ -2,6 +2,7 @@ import { useQuery, useQueryClient } from "@tanstack/solid-query";
 import { createSignal, For, Show } from "solid-js";
 import { ConfirmDialog } from "../components/dialog";
 import { FormError } from "../components/form";
+import { OrganizationCliNote } from "../components/organization";
 import { QueryView } from "../components/query-view";
 import { PageHeader, RelativeTime, RoleBadge, RowDangerButton, Table } from "../components/ui";
 import { errorMessage, type Outputs, type Role } from "../lib/api";
@@ -53,6 +54,7 @@ export function MembersPage() {
         lead="Owners manage roles, admins manage credentials and keys, viewers see everything read-only."
         action={{ icon: "link", label: "Invite by link", onClick: () => setInviting(true) }}
       />
+      <OrganizationCliNote />
       <FormError message={error()} />
       <section class="panel panel-flush">
         <QueryView query={members}>

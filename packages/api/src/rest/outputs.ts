@@ -11,6 +11,7 @@ import type {
   AuditEntry,
   AuditPage,
   CredentialWithPassword,
+  InvitationPreview,
   LoginActivity,
   LoginBlock,
   MessagePage,
@@ -21,7 +22,7 @@ import type {
   WebhookEndpoint,
   WebhookEndpointWithSecret,
 } from "@relaypost/core";
-import { WEBHOOK_DELIVERY_STATUSES } from "@relaypost/core";
+import { ROLES, WEBHOOK_DELIVERY_STATUSES } from "@relaypost/core";
 import { z } from "zod";
 
 /**
@@ -92,6 +93,16 @@ export const credentialWithPasswordOutput = z
   .meta({ id: "CredentialWithPassword" }) satisfies z.ZodType<CredentialWithPassword>;
 
 export const deletedOutput = z.object({ id: z.uuid() }).meta({ id: "Deleted" });
+
+export const invitationPreviewOutput = z
+  .object({
+    organizationName: z.string(),
+    organizationSlug: z.string().meta({ description: "Tells apart organizations of the same name; the CLI takes it" }),
+    role: z.enum(ROLES),
+    inviterName: z.string().nullable().meta({ description: "Who made the link; null when they gave no name" }),
+    expiresAt: z.date(),
+  })
+  .meta({ id: "InvitationPreview" }) satisfies z.ZodType<InvitationPreview>;
 
 export const apiKeyOutput = z
   .object({

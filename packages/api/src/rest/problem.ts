@@ -1,4 +1,5 @@
 import { STATUS_CODES } from "node:http";
+import { UNUSABLE_INVITATION_REASONS } from "@relaypost/contract";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { z } from "zod";
 import { describeFieldErrors, type FieldError, fieldErrorsOf } from "../input-errors";
@@ -21,6 +22,10 @@ export const problemSchema = z
         }),
       )
       .optional(),
+    reason: z
+      .enum(UNUSABLE_INVITATION_REASONS)
+      .optional()
+      .meta({ description: "Why an invitation link cannot be used: used, expired, revoked or invalid" }),
   })
   .meta({ id: "Problem" });
 
@@ -31,7 +36,12 @@ const handlerErrorSchema = z.object({
   message: z.string().optional(),
   code: z.string(),
   issues: z.array(z.custom<z.core.$ZodIssue>()).optional(),
-  data: z.object({ fieldErrors: z.record(z.string(), z.array(z.string())).optional() }).optional(),
+  data: z
+    .object({
+      fieldErrors: z.record(z.string(), z.array(z.string())).optional(),
+      invitationUnusable: z.enum(UNUSABLE_INVITATION_REASONS).optional(),
+    })
+    .optional(),
 });
 
 function fieldErrorsFrom(error: z.infer<typeof handlerErrorSchema>): FieldError[] {
@@ -52,6 +62,7 @@ export function problemOf(status: number, body: unknown): Problem {
     detail: error.issues ? describeFieldErrors(errors) : (error.message ?? STATUS_CODES[status] ?? "Error"),
     code: error.code as TRPC_ERROR_CODE_KEY,
     ...(errors.length > 0 ? { errors } : {}),
+    ...(error.data?.invitationUnusable ? { reason: error.data.invitationUnusable } : {}),
   };
 }
 

@@ -186,6 +186,22 @@ describe("REST API at /api/v1 (every answer checked against the OpenAPI document
     expect(after).toEqual({ events: [], nextAfter: page.nextAfter });
   });
 
+  it("previews an invitation link without signing in, and says why a spent one cannot be used", async () => {
+    const { token } = await h.core.invitations.create(
+      {
+        organizationId: org.id,
+        role: "owner",
+        actor: { type: "user", id: org.owner.id, label: "owner", remoteAddress: null },
+      },
+      "viewer",
+    );
+    const preview = await rest("GET", `/invitations/${token}`);
+    expect(preview.status).toBe(200);
+    expect(preview.body).toMatchObject({ organizationSlug: org.slug, role: "viewer" });
+    const unknown = await rest("GET", "/invitations/rpinv_nothing");
+    expect(unknown.body).toMatchObject({ status: 404, code: "NOT_FOUND", reason: "invalid" });
+  });
+
   it("answers an unknown route with a problem", async () => {
     const handle = createRestHandler({ core: h.core });
     const response = await handle(new Request(`http://relaypost.test${REST_PREFIX}/nothing-here`, { headers: admin }), {

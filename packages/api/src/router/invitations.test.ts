@@ -28,6 +28,10 @@ describe("members invitations", () => {
 
     const joiner = await newUserSession();
     await expect(joiner.caller.members.previewInvitation({ token })).resolves.toMatchObject({ role: "viewer" });
+    await expect((await h.anonymous()).members.previewInvitation({ token })).resolves.toMatchObject({
+      organizationSlug: org.slug,
+      role: "viewer",
+    });
     await expect(joiner.caller.members.acceptInvitation({ token })).resolves.toEqual({
       organizationId: org.id,
       role: "viewer",
@@ -36,7 +40,10 @@ describe("members invitations", () => {
     expect(await owner.members.invitations()).toEqual([]);
 
     const late = await newUserSession();
-    await expect(late.caller.members.acceptInvitation({ token })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    const spent = { code: "NOT_FOUND", cause: expect.objectContaining({ reason: "used" }) };
+    await expect(late.caller.members.acceptInvitation({ token })).rejects.toMatchObject(spent);
+    // Where a link leads, and why it no longer does, is told before signing in too.
+    await expect(h.anonymous().then((c) => c.members.previewInvitation({ token }))).rejects.toMatchObject(spent);
 
     const actions = (await owner.auditLog.list({ limit: 50 })).items.map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(["invitation.created", "member.joined"]));

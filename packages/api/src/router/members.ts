@@ -1,9 +1,12 @@
 import { ROLES } from "@relaypost/core";
 import { z } from "zod";
-import { idempotentCreateProcedure, organizationProcedure, router, userProcedure } from "../trpc";
+import { invitationPreviewOutput } from "../rest/outputs";
+import { restRoute } from "../rest/route";
+import { idempotentCreateProcedure, organizationProcedure, publicProcedure, router, userProcedure } from "../trpc";
 
 const role = z.enum(ROLES);
 const invitationToken = z.strictObject({ token: z.string().min(1).max(200) });
+const rest = restRoute("Invitations");
 
 export const membersRouter = router({
   list: organizationProcedure("viewer").query(({ ctx }) => ctx.core.members.list(ctx.scope.organizationId)),
@@ -32,10 +35,16 @@ export const membersRouter = router({
       await ctx.core.invitations.revoke(ctx.scope.organizationId, ctx.scope.actor, input.id);
       return { id: input.id };
     }),
-  /** Where a link leads, for the signed-in user deciding whether to accept it. */
-  previewInvitation: userProcedure
+  /**
+   * Where a link leads, for whoever holds it, signed in or not: before signing up they see which organization and
+   * role. An unusable link is refused with NOT_FOUND and its `reason` (used, expired, revoked, invalid); an address
+   * that looked up too many unusable links, with TOO_MANY_REQUESTS.
+   */
+  previewInvitation: publicProcedure
+    .meta(rest("GET", "/invitations/{token}", "Where an invitation link leads, before accepting it; no sign-in needed"))
     .input(invitationToken)
-    .query(({ ctx, input }) => ctx.core.invitations.preview(input.token)),
+    .output(invitationPreviewOutput)
+    .query(({ ctx, input }) => ctx.core.invitations.preview(input.token, ctx.request.remoteAddress)),
   acceptInvitation: userProcedure.input(invitationToken).mutation(({ ctx, input }) => {
     const { user } = ctx.principal;
     const actor = { type: "user" as const, id: user.id, label: user.email, remoteAddress: ctx.request.remoteAddress };

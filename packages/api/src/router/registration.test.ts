@@ -40,7 +40,7 @@ describe("auth.registration and sign-up under REGISTRATION", () => {
     const { token } = await h.core.invitations.create(operatorScope(org.id, "test"), "viewer");
     await anonymous.auth.signUp({ ...newcomer("invitee"), invitationToken: token });
     await anonymous.auth.signIn(newcomer("invitee"));
-    await expect(h.core.invitations.preview(token)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(h.core.invitations.preview(token, null)).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
   it("closed: refuses sign-up with or without an invitation once an account exists", async () => {
@@ -56,6 +56,6 @@ describe("auth.registration and sign-up under REGISTRATION", () => {
         message: "Sign-up is closed on this server; ask its operator for an account",
       });
     }
-    await expect(h.core.invitations.preview(token)).resolves.toMatchObject({ role: "viewer" });
+    await expect(h.core.invitations.preview(token, null)).resolves.toMatchObject({ role: "viewer" });
   });
 });

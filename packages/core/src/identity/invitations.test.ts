@@ -6,7 +6,8 @@ import type { Actor } from "../actor";
 import { createCore } from "../core";
 import type { Core } from "../services";
 import { hashToken } from "../tokens";
-import { INVITATION_TTL_MS } from "./invitations";
+import { INVITATION_PREVIEW_BLOCK_AFTER, InvitationPreviewThrottledError } from "./invitation-preview";
+import { INVITATION_TTL_MS, InvitationUnusableError } from "./invitations";
 
 describe("invitations", () => {
   let database: TestDatabase;
@@ -25,7 +26,7 @@ describe("invitations", () => {
     core = createCore({ db: database.db });
     const created = await core.organizations.create({
       name: "Inviting Org",
-      owner: { email: "inviter@example.com", password: "inviter-password" },
+      owner: { email: "inviter@example.com", password: "inviter-password", name: "Ivy Inviter" },
     });
     organizationId = created.organization.id;
     owner = { type: "user", id: created.owner.id, label: created.owner.email, remoteAddress: null };
@@ -42,7 +43,15 @@ describe("invitations", () => {
     expect(JSON.stringify(row)).not.toContain(token);
     expect(invitation.expiresAt.getTime() - invitation.createdAt.getTime()).toBeGreaterThan(INVITATION_TTL_MS - 60_000);
     expect((await core.invitations.list(organizationId)).map((i) => i.id)).toContain(invitation.id);
-    expect(await core.invitations.preview(token)).toMatchObject({ organizationName: "Inviting Org", role: "viewer" });
+    const preview = await core.invitations.preview(token, "192.0.2.9");
+    expect(preview).toEqual({
+      organizationName: "Inviting Org",
+      organizationSlug: expect.stringMatching(/^inviting-org/),
+      role: "viewer",
+      inviterName: "Ivy Inviter",
+      expiresAt: invitation.expiresAt,
+    });
+    expect(JSON.stringify(preview)).not.toMatch(/inviter@example\.com|tokenHash/);
   });
 
   it("admits exactly one user with the invited role, then refuses the spent link", async () => {
@@ -50,8 +59,8 @@ describe("invitations", () => {
     const first = await newUser();
     await expect(core.invitations.accept(first, token)).resolves.toEqual({ organizationId, role: "admin" });
     expect(await core.members.role(organizationId, first.id)).toBe("admin");
-    await expect(core.invitations.accept(await newUser(), token)).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(core.invitations.preview(token)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(core.invitations.accept(await newUser(), token)).rejects.toEqual(new InvitationUnusableError("used"));
+    await expect(core.invitations.preview(token, "192.0.2.9")).rejects.toMatchObject({ reason: "used" });
     expect((await core.invitations.list(organizationId)).map((i) => i.id)).not.toContain(invitation.id);
     const audit = await core.auditLog.list(organizationId, { limit: 50 });
     expect(audit.items.find((e) => e.action === "member.joined")).toMatchObject({
@@ -66,10 +75,10 @@ describe("invitations", () => {
     await expect(core.invitations.accept(owner, token)).rejects.toMatchObject({
       code: "CONFLICT",
     });
-    await expect(core.invitations.preview(token)).resolves.toMatchObject({ role: "viewer" });
+    await expect(core.invitations.preview(token, "192.0.2.9")).resolves.toMatchObject({ role: "viewer" });
   });
 
-  it("refuses revoked, expired and unknown links alike", async () => {
+  it("refuses revoked, expired and unknown links, each saying why", async () => {
     const revoked = await core.invitations.create(ownerScope(), "viewer");
     await core.invitations.revoke(organizationId, owner, revoked.invitation.id);
     await expect(core.invitations.revoke(organizationId, owner, revoked.invitation.id)).rejects.toMatchObject({
@@ -81,8 +90,11 @@ describe("invitations", () => {
       .set({ expiresAt: new Date(Date.now() - 1000) })
       .where(eq(schema.invitations.id, expired.invitation.id));
     const user = await newUser();
-    for (const token of [revoked.token, expired.token, "rpinv_unknown"]) {
-      await expect(core.invitations.accept(user, token)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    const links = { revoked: revoked.token, expired: expired.token, invalid: "rpinv_unknown" } as const;
+    for (const [reason, token] of Object.entries(links)) {
+      await expect(core.invitations.accept(user, token)).rejects.toMatchObject({ code: "NOT_FOUND", reason });
+      await expect(core.invitations.preview(token, "192.0.2.9")).rejects.toBeInstanceOf(InvitationUnusableError);
+      await expect(core.invitations.preview(token, "192.0.2.9")).rejects.toMatchObject({ reason });
     }
     expect(await core.members.role(organizationId, user.id)).toBeUndefined();
   });
@@ -93,5 +105,18 @@ describe("invitations", () => {
     await expect(core.invitations.revoke(other.organization.id, owner, invitation.id)).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
+  });
+
+  it("stops an address that looks up link after unusable link, and no other address", async () => {
+    // Opening the same link again counts once: all but the last are opened twice, and only the last reaches the limit.
+    const guesses = Array.from({ length: INVITATION_PREVIEW_BLOCK_AFTER }, (_, i) => `rpinv_guess${i}`);
+    for (const guess of guesses.flatMap((g, i) => (i < guesses.length - 1 ? [g, g] : [g]))) {
+      await expect(core.invitations.preview(guess, "198.51.100.7")).rejects.toMatchObject({ reason: "invalid" });
+    }
+    const { token } = await core.invitations.create(ownerScope(), "viewer");
+    await expect(core.invitations.preview(token, "198.51.100.7")).rejects.toBeInstanceOf(
+      InvitationPreviewThrottledError,
+    );
+    await expect(core.invitations.preview(token, "198.51.100.8")).resolves.toMatchObject({ role: "viewer" });
   });
 });

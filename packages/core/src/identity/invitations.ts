@@ -1,4 +1,5 @@
-import { type Database, schema, type Transaction } from "@relaypost/db";
+import { UNUSABLE_INVITATION_MESSAGES, type UnusableInvitationReason } from "@relaypost/contract";
+import { type Database, type Executor, schema, type Transaction } from "@relaypost/db";
 import { and, desc, eq, gt, isNull } from "drizzle-orm";
 import type { Actor } from "../actor";
 import { recordAudit } from "../audit/audit-log";
@@ -21,17 +22,49 @@ export interface Invitation {
   expiresAt: Date;
 }
 
-/** What the holder of a link may learn before accepting it: where it leads and with which role. */
+/**
+ * What the holder of a link may learn before accepting it: where it leads (the slug tells apart organizations of the
+ * same name), with which role, from whom and until when. Nothing about other people's addresses.
+ */
 export interface InvitationPreview {
   organizationName: string;
+  organizationSlug: string;
   role: Role;
+  /** The inviter's display name; null when they gave none or their account is gone. */
+  inviterName: string | null;
   expiresAt: Date;
+}
+
+/** A link that cannot be used, and why: the holder of the token may know, since they hold it. */
+export class InvitationUnusableError extends DomainError {
+  constructor(readonly reason: UnusableInvitationReason) {
+    super("NOT_FOUND", UNUSABLE_INVITATION_MESSAGES[reason]);
+    this.name = "InvitationUnusableError";
+  }
 }
 
 const t = schema.invitations;
 const columns = { id: t.id, role: t.role, createdAt: t.createdAt, expiresAt: t.expiresAt };
 
-const invalidLink = () => new DomainError("NOT_FOUND", "This invitation link is invalid, expired or already used");
+type LinkState = { acceptedAt: Date | null; revokedAt: Date | null; expiresAt: Date };
+
+/** Why a link cannot be used, or undefined when it can; the same order `usable` checks. */
+function unusableReason(link: LinkState | undefined, now: Date): UnusableInvitationReason | undefined {
+  if (!link) return "invalid";
+  if (link.acceptedAt) return "used";
+  if (link.revokedAt) return "revoked";
+  if (link.expiresAt <= now) return "expired";
+  return undefined;
+}
+
+/** The refusal for a link found unusable (after a conditional update matched nothing, say). */
+async function unusable(executor: Executor, token: string, now: Date): Promise<InvitationUnusableError> {
+  const [link] = await executor
+    .select({ acceptedAt: t.acceptedAt, revokedAt: t.revokedAt, expiresAt: t.expiresAt })
+    .from(t)
+    .where(eq(t.tokenHash, hashToken(token)));
+  return new InvitationUnusableError(unusableReason(link, now) ?? "invalid");
+}
 
 /** Only links that nobody accepted or revoked and that have not expired can still be used. */
 const usable = (now: Date) => and(isNull(t.acceptedAt), isNull(t.revokedAt), gt(t.expiresAt, now));
@@ -101,14 +134,26 @@ export async function revokeInvitation(db: Database, organizationId: string, act
   });
 }
 
+/** Where a link leads, or an InvitationUnusableError saying why it cannot be used. */
 export async function previewInvitation(db: Database, token: string, now = new Date()): Promise<InvitationPreview> {
   const [row] = await db
-    .select({ organizationName: schema.organizations.name, role: t.role, expiresAt: t.expiresAt })
+    .select({
+      organizationName: schema.organizations.name,
+      organizationSlug: schema.organizations.slug,
+      role: t.role,
+      inviterName: schema.users.name,
+      expiresAt: t.expiresAt,
+      acceptedAt: t.acceptedAt,
+      revokedAt: t.revokedAt,
+    })
     .from(t)
     .innerJoin(schema.organizations, eq(schema.organizations.id, t.organizationId))
-    .where(and(eq(t.tokenHash, hashToken(token)), usable(now)));
-  if (!row) throw invalidLink();
-  return row;
+    .leftJoin(schema.users, eq(schema.users.id, t.createdBy))
+    .where(eq(t.tokenHash, hashToken(token)));
+  const reason = unusableReason(row, now);
+  if (!row || reason) throw new InvitationUnusableError(reason ?? "invalid");
+  const { organizationName, organizationSlug, role, inviterName, expiresAt } = row;
+  return { organizationName, organizationSlug, role, inviterName: inviterName || null, expiresAt };
 }
 
 /**
@@ -140,12 +185,13 @@ export function signUpWithInvitation(
   now = new Date(),
 ): Promise<void> {
   return db.transaction(async (tx) => {
-    const [usableLink] = await tx
-      .select({ id: t.id })
+    const [link] = await tx
+      .select({ acceptedAt: t.acceptedAt, revokedAt: t.revokedAt, expiresAt: t.expiresAt })
       .from(t)
-      .where(and(eq(t.tokenHash, hashToken(token)), usable(now)))
+      .where(eq(t.tokenHash, hashToken(token)))
       .for("update");
-    if (!usableLink) throw invalidLink();
+    const reason = unusableReason(link, now);
+    if (reason) throw new InvitationUnusableError(reason);
     const user = await createUser(tx, hasher, input);
     await admit(tx, { type: "user", id: user.id, label: user.email, remoteAddress }, token, now);
   });
@@ -162,7 +208,7 @@ async function admit(
     .set({ acceptedAt: now, acceptedBy: actor.id })
     .where(and(eq(t.tokenHash, hashToken(token)), usable(now)))
     .returning({ id: t.id, organizationId: t.organizationId, role: t.role });
-  if (!invitation) throw invalidLink();
+  if (!invitation) throw await unusable(tx, token, now);
   const inserted = await tx
     .insert(schema.memberships)
     .values({ organizationId: invitation.organizationId, userId: actor.id, role: invitation.role })
