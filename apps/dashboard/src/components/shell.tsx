@@ -6,10 +6,11 @@ import { reconnected, retryFailedQueries } from "../lib/query";
 import { useSession } from "../lib/session";
 import { Icon, type IconName } from "./icon";
 import { OrganizationSwitcher } from "./organization";
+import { ThemeSelect } from "./theme-select";
 import { RoleBadge } from "./ui";
 
 export const ACCOUNT = "/account";
-const NAV: { href: string; label: string; icon: IconName }[] = [
+export const NAV: { href: string; label: string; icon: IconName }[] = [
   { href: HOME, label: "SMTP Credentials", icon: "mail" },
   { href: MESSAGES, label: "Messages", icon: "send" },
   { href: "/settings/api-keys", label: "API keys", icon: "key" },
@@ -41,8 +42,13 @@ export function Shell(props: { children: JSX.Element }) {
       },
     ),
   );
+  let main: HTMLElement | undefined;
   return (
     <div class="shell">
+      {/* A button, not a "#main" link: the router would take the link for a navigation and leave the focus behind. */}
+      <button type="button" class="skip-link" onClick={() => main?.focus()}>
+        Skip to main content
+      </button>
       <aside class="sidebar">
         <a class="brand" href={HOME}>
           <span class="brand-mark" aria-hidden="true" />
@@ -67,14 +73,19 @@ export function Shell(props: { children: JSX.Element }) {
       <div class="main">
         <header class="topbar">
           <ConnectionIndicator />
-          <AccountMenu current={current(ACCOUNT)} />
+          <div class="topbar-end">
+            <ThemeSelect />
+            <AccountMenu current={current(ACCOUNT)} />
+          </div>
         </header>
         <Show when={!session.canWrite()}>
           <p class="readonly-banner" role="note">
             You have read-only access to this organization. Ask an owner or admin to make changes.
           </p>
         </Show>
-        <main class="content">{props.children}</main>
+        <main class="content" id="main" tabindex="-1" ref={main}>
+          {props.children}
+        </main>
       </div>
     </div>
   );
