@@ -6,7 +6,10 @@ const TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"];
 
 /** Axe's serious and critical findings on what the page shows now, named so a failure says where and what. */
 async function expectAccessible(page: Page, where: string) {
-  const result = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+  const result = await new AxeBuilder({ page })
+    .withTags(TAGS)
+    .options({ resultTypes: ["violations"] })
+    .analyze();
   const serious = result.violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
     .map((v) => `${v.id} (${v.help}): ${v.nodes.map((n) => n.target.join(" ")).join(" | ")}`);
@@ -28,7 +31,8 @@ const heading = (page: Page, name: string) =>
   expect(page.getByRole("heading", { level: 1, name, exact: true })).toBeVisible();
 
 test.describe("accessibility", () => {
-  test.describe.configure({ timeout: 240_000 });
+  // Each test runs axe on every page and dialog.
+  test.describe.configure({ timeout: 600_000 });
   let page: Page;
   const username = "rails_production";
   let password = "";

@@ -25,7 +25,7 @@ const rowActions = (page: Page) => page.locator("main").locator(":is(tbody tr, .
 
 test.describe("layout", () => {
   // Each test walks every page of the dashboard.
-  test.describe.configure({ timeout: 180_000 });
+  test.describe.configure({ timeout: 400_000 });
   let page: Page;
 
   test.beforeAll(async ({ browser }) => {
