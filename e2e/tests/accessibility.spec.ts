@@ -38,7 +38,7 @@ test.describe("accessibility", () => {
   let password = "";
 
   test.beforeAll(async ({ browser }) => {
-    test.setTimeout(120_000);
+    test.setTimeout(300_000);
     page = await newPage(browser);
     await signUp(page);
     ({ password } = await createCredential(page, { username, description: "The storefront" }));
@@ -113,7 +113,8 @@ test.describe("accessibility", () => {
         await expectAccessible(page, "account");
 
         // Signed-out pages, in a context of their own.
-        const visitor = await browser.newPage({ viewport: { width, height: 900 }, colorScheme });
+        const visitorContext = await browser.newContext({ viewport: { width, height: 900 }, colorScheme });
+        const visitor = await visitorContext.newPage();
         for (const [path, title] of [
           ["/signin", "Sign in"],
           ["/signup", "Create account"],
@@ -122,7 +123,7 @@ test.describe("accessibility", () => {
           await expect(visitor).toHaveTitle(`${title} · RelayPost`);
           await expectAccessible(visitor, path ?? "");
         }
-        await visitor.close();
+        await visitorContext.close();
       });
     }
   }

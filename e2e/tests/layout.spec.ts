@@ -29,7 +29,7 @@ test.describe("layout", () => {
   let page: Page;
 
   test.beforeAll(async ({ browser }) => {
-    test.setTimeout(120_000);
+    test.setTimeout(300_000);
     page = await newPage(browser);
     await signUp(page);
     const long = await createCredential(page, {
