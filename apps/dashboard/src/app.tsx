@@ -2,7 +2,7 @@ import { Route, Router, type RouteSectionProps, useLocation, useNavigate, usePar
 import { useQueryClient } from "@tanstack/solid-query";
 import { createEffect, type JSX, Match, Show, Switch } from "solid-js";
 import { NoOrganization } from "./components/organization";
-import { ACCOUNT, Shell } from "./components/shell";
+import { ACCOUNT, NAV, Shell } from "./components/shell";
 import { HOME, MESSAGES, signInFor } from "./lib/next-path";
 import { useSession } from "./lib/session";
 import { AccountPage } from "./pages/account";
@@ -69,7 +69,24 @@ function Root(props: RouteSectionProps) {
   createEffect(() => {
     if (session.me() === null) client.clear();
   });
+  createEffect(() => {
+    document.title = `${pageTitle(location.pathname)} · RelayPost`;
+  });
   return <>{props.children}</>;
+}
+
+const TITLES: Record<string, string> = {
+  "/signin": "Sign in",
+  "/signup": "Create account",
+  [ACCOUNT]: "Account",
+  ...Object.fromEntries(NAV.map((item) => [item.href, item.label])),
+};
+
+/** Each page's own document title, so tabs, history and screen readers tell pages apart. */
+function pageTitle(path: string): string {
+  if (path.startsWith("/invite/")) return "Invitation";
+  if (path.startsWith(`${HOME}/`)) return "SMTP credential";
+  return TITLES[path] ?? (path === "/" ? "Loading" : "Page not found");
 }
 
 function SignedOut(props: { page: JSX.Element }) {

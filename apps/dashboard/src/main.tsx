@@ -5,6 +5,7 @@ import { createApi } from "./lib/api";
 import { ClockContext, createClock } from "./lib/clock";
 import { createQueryClient } from "./lib/query";
 import { createSession, SessionContext } from "./lib/session";
+import { createTheme, DARK_QUERY, ThemeContext } from "./lib/theme";
 import "./styles.css";
 
 const root = document.getElementById("root");
@@ -18,13 +19,16 @@ render(() => {
   // Built once here: a JSX prop is a getter, so an expression written inline would run on every read.
   const now = createClock();
   const queryClient = createQueryClient();
+  const theme = createTheme(localStorage, matchMedia(DARK_QUERY), document.documentElement);
   return (
-    <SessionContext.Provider value={session}>
-      <ClockContext.Provider value={now}>
-        <QueryClientProvider client={queryClient}>
-          <App />
-        </QueryClientProvider>
-      </ClockContext.Provider>
-    </SessionContext.Provider>
+    <ThemeContext.Provider value={theme}>
+      <SessionContext.Provider value={session}>
+        <ClockContext.Provider value={now}>
+          <QueryClientProvider client={queryClient}>
+            <App />
+          </QueryClientProvider>
+        </ClockContext.Provider>
+      </SessionContext.Provider>
+    </ThemeContext.Provider>
   );
 }, root);

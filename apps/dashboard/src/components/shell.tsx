@@ -4,10 +4,11 @@ import { HOME, MESSAGES } from "../lib/next-path";
 import { useSession } from "../lib/session";
 import { Icon, type IconName } from "./icon";
 import { OrganizationSwitcher } from "./organization";
+import { ThemeSelect } from "./theme-select";
 import { RoleBadge } from "./ui";
 
 export const ACCOUNT = "/account";
-const NAV: { href: string; label: string; icon: IconName }[] = [
+export const NAV: { href: string; label: string; icon: IconName }[] = [
   { href: HOME, label: "SMTP Credentials", icon: "mail" },
   { href: MESSAGES, label: "Messages", icon: "send" },
   { href: "/settings/api-keys", label: "API keys", icon: "key" },
@@ -29,8 +30,13 @@ export function Shell(props: { children: JSX.Element }) {
     const stop = session.live().onAccessLost(() => void session.refreshMe());
     onCleanup(stop);
   });
+  let main: HTMLElement | undefined;
   return (
     <div class="shell">
+      {/* A button, not a "#main" link: the router would take the link for a navigation and leave the focus behind. */}
+      <button type="button" class="skip-link" onClick={() => main?.focus()}>
+        Skip to main content
+      </button>
       <aside class="sidebar">
         <a class="brand" href={HOME}>
           <span class="brand-mark" aria-hidden="true" />
@@ -55,14 +61,19 @@ export function Shell(props: { children: JSX.Element }) {
       <div class="main">
         <header class="topbar">
           <ConnectionIndicator />
-          <AccountMenu current={current(ACCOUNT)} />
+          <div class="topbar-end">
+            <ThemeSelect />
+            <AccountMenu current={current(ACCOUNT)} />
+          </div>
         </header>
         <Show when={!session.canWrite()}>
           <p class="readonly-banner" role="note">
             You have read-only access to this organization. Ask an owner or admin to make changes.
           </p>
         </Show>
-        <main class="content">{props.children}</main>
+        <main class="content" id="main" tabindex="-1" ref={main}>
+          {props.children}
+        </main>
       </div>
     </div>
   );

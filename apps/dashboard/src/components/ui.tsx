@@ -97,7 +97,8 @@ export function RowDangerButton(props: { label: string; onClick: () => void }) {
 
 export function Table(props: { caption: string; head: string[]; children: JSX.Element; class?: string }) {
   return (
-    <div class="table-wrap">
+    // Focusable and named, so a table scrolled sideways on a phone can be scrolled from the keyboard too.
+    <section class="table-wrap" tabindex="0" aria-label={props.caption}>
       <table class={props.class}>
         <caption class="visually-hidden">{props.caption}</caption>
         <thead>
@@ -107,7 +108,7 @@ export function Table(props: { caption: string; head: string[]; children: JSX.El
         </thead>
         <tbody>{props.children}</tbody>
       </table>
-    </div>
+    </section>
   );
 }
 

@@ -1,6 +1,7 @@
 import { For } from "solid-js";
-import { ActivityFeed, LoginChart } from "../../components/activity";
+import { ActivityFeed } from "../../components/activity";
 import { Icon } from "../../components/icon";
+import { LoginChart } from "../../components/login-chart";
 import type { Credential } from "../../lib/api";
 
 /** Logins as they happen, for the organization or the one credential chosen in `filter`. */

@@ -1,6 +1,6 @@
 import { LOGIN_ACTIVITY_DAYS } from "@relaypost/contract";
 import { For } from "solid-js";
-import { LoginBars } from "../../../components/activity";
+import { LoginBars } from "../../../components/login-chart";
 import { QueryView } from "../../../components/query-view";
 import type { Outputs } from "../../../lib/api";
 import { useLoginActivity } from "./use-login-activity";
