@@ -1,7 +1,9 @@
 /**
  * Mail through RelayPost against mail sent straight to the upstream. `--apps` applications (one SMTP connection each,
  * nodemailer) send `--messages` messages of `--size` bytes to a sink (smtp-server on loopback), first directly, then
- * through a RelayPost server process whose RELAY_URL is that sink. Reports, for each path:
+ * through a bare forwarder (bench/lib/forwarder.ts: the same SMTP stack in a process of its own, relaying from memory
+ * with nothing stored, the ceiling of any relay here), then through a RelayPost server process whose RELAY_URL is
+ * that sink. Reports, for each path:
  * - throughput: messages per second from the first send to the last arrival at the sink, all applications at once;
  * - latency at half load: send-to-arrival p50/p99 while the applications send at half RelayPost's throughput;
  * and for RelayPost the server's peak resident memory while `--big` messages of 10 MB are in flight at once.
@@ -17,7 +19,7 @@ import { createCore, openDatabase } from "@relaypost/core";
 import nodemailer from "nodemailer";
 import { benchArgs } from "./lib/args";
 import { seedOrganization } from "./lib/hardening";
-import { type ServerProcess, serverDatabase, startServerProcess } from "./lib/processes";
+import { type ServerProcess, serverDatabase, startBaseline, startServerProcess } from "./lib/processes";
 import { NON_REFUSING_RESTRICTIONS } from "./lib/restrictions";
 import { BENCH_ID_HEADER, type Sink, startSink } from "./lib/sink";
 import { percentile } from "./lib/stats";
@@ -143,6 +145,8 @@ async function startRelay(sinkPort: number) {
 
 const sink = await startSink();
 const direct = Array.from({ length: apps }, () => application(sink.port));
+const forwarder = await startBaseline("forwarder.ts", ["--to", String(sink.port)]);
+const forwarded = Array.from({ length: apps }, (_, i) => application(forwarder.port, { user: `app${i}`, pass: "x" }));
 const relay = await startRelay(sink.port);
 const applicationsOf = (credentials: Array<{ username: string; password: string }>) =>
   credentials.map((c) => application(relay.server.smtpPort, { user: c.username, pass: c.password }));
@@ -151,9 +155,11 @@ const restrictedThrough = applicationsOf(relay.restricted);
 try {
   // A short warm-up on each path: connections opened, code paths compiled.
   await run(sink, direct, "warm-direct", apps * 5, 0);
+  await run(sink, forwarded, "warm-forwarder", apps * 5, 0);
   await run(sink, through, "warm-relay", apps * 5, 0);
   if (values.restricted) await run(sink, restrictedThrough, "warm-restricted", apps * 5, 0);
   const fullDirect = await run(sink, direct, "direct", total, 0);
+  const fullForwarder = await run(sink, forwarded, "forwarder", total, 0);
   const fullRelay = await run(sink, through, "relay", total, 0);
   const fullRestricted = values.restricted
     ? await run(sink, restrictedThrough, "relay-restricted", total, 0)
@@ -161,6 +167,7 @@ try {
   const halfInterval = 1000 / (fullRelay.perSecond / 2);
   const halfCount = Math.min(total, Math.round(fullRelay.perSecond * 10));
   const halfDirect = await run(sink, direct, "half-direct", halfCount, halfInterval);
+  const halfForwarder = await run(sink, forwarded, "half-forwarder", halfCount, halfInterval);
   const halfRelay = await run(sink, through, "half-relay", halfCount, halfInterval);
   const memory = await peakMemory(relay.server, sink, through, Number(values.big));
   const round = (n: number) => Number(n.toFixed(1));
@@ -172,9 +179,12 @@ try {
         messageBytes: size,
         throughput: {
           directPerSecond: round(fullDirect.perSecond),
+          forwarderPerSecond: round(fullForwarder.perSecond),
           relayPerSecond: round(fullRelay.perSecond),
           relayAcceptedPerSecond: round(fullRelay.acceptedPerSecond),
           ratio: Number((fullRelay.perSecond / fullDirect.perSecond).toFixed(2)),
+          forwarderRatio: Number((fullForwarder.perSecond / fullDirect.perSecond).toFixed(2)),
+          relayToForwarder: Number((fullRelay.perSecond / fullForwarder.perSecond).toFixed(2)),
         },
         ...(fullRestricted
           ? {
@@ -189,6 +199,7 @@ try {
           perSecond: round(1000 / halfInterval),
           messages: halfCount,
           directMs: { p50: round(halfDirect.p50), p99: round(halfDirect.p99) },
+          forwarderMs: { p50: round(halfForwarder.p50), p99: round(halfForwarder.p99) },
           relayMs: { p50: round(halfRelay.p50), p99: round(halfRelay.p99) },
           addedP99Ms: round(halfRelay.p99 - halfDirect.p99),
         },
@@ -199,7 +210,8 @@ try {
     ),
   );
 } finally {
-  for (const sender of [...direct, ...through, ...restrictedThrough]) sender.close();
+  for (const sender of [...direct, ...forwarded, ...through, ...restrictedThrough]) sender.close();
+  await forwarder.stop();
   await relay.stop();
   await sink.close();
 }

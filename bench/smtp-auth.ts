@@ -11,7 +11,7 @@
  *      allowlist, an expiry and sending limits, none of which refuses these logins; each round then runs the
  *      restricted warm set right after the unrestricted one: what enforcing restrictions costs the login path)
  */
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
@@ -21,7 +21,7 @@ import { createRelayPostClient } from "@relaypost/client";
 import { createPasswordHasher, formatSmtpPassword, parseSmtpPassword } from "@relaypost/core";
 import { threadpoolSize } from "@relaypost/server";
 import { benchArgs } from "./lib/args";
-import { serverDatabase, startServerProcess } from "./lib/processes";
+import { serverDatabase, startBaseline, startServerProcess } from "./lib/processes";
 import { NON_REFUSING_RESTRICTIONS } from "./lib/restrictions";
 import { smtpLogin } from "./lib/smtp-login";
 import { percentile } from "./lib/stats";
@@ -93,23 +93,6 @@ async function load(name: string, port: number, logins: Login[]): Promise<Result
   };
 }
 
-async function startBare(...args: string[]): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "bench/lib/bare-smtp-server.ts"), ...args], {
-    cwd: repoRoot,
-    env: { ...process.env, UV_THREADPOOL_SIZE: threadpool },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const port = await new Promise<number>((resolve) => child.stdout?.once("data", (d: Buffer) => resolve(Number(d))));
-  return { child, port };
-}
-
-const stop = (child: ChildProcess) =>
-  new Promise<void>((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once("exit", () => resolve());
-    child.kill("SIGTERM");
-  });
-
 // --- Database and an organization with an API key, made with the CLI before the server holds the database.
 const { url: databaseUrl, drop: dropDatabase } = await serverDatabase(values.postgres);
 const dataDir = await mkdtemp(join(tmpdir(), "relaypost-bench-"));
@@ -140,9 +123,9 @@ const apiKey =
 // --- Baselines, kept running beside RelayPost: each measurement of RelayPost has a run of its baseline next to it.
 const anyLogins = (n: number): Login[] =>
   Array.from({ length: n }, (_, i) => ({ username: `user${i}`, password: `password${i}` }));
-const bare = await startBare();
+const bare = await startBaseline("bare-smtp-server.ts");
 await load("bare warm-up", bare.port, anyLogins(2_000));
-const bareArgon2 = await startBare("--argon2");
+const bareArgon2 = await startBaseline("bare-smtp-server.ts", ["--argon2"]);
 await load("bare + argon2id warm-up", bareArgon2.port, anyLogins(64));
 
 // --- RelayPost.
@@ -191,7 +174,7 @@ for (let round = 0; round < ROUNDS; round++) {
       : {}),
   });
 }
-await stop(bare.child);
+await bare.stop();
 
 // Cold and rejected logins in rounds too, each beside a run of its baseline: cold on a set of passwords never
 // presented before, then rejected on the same set (one wrong password per credential, from addresses of its own).
@@ -214,7 +197,7 @@ for (let round = 0; round < COLD_ROUNDS; round++) {
   const rejected = await load("RelayPost rejected (wrong password)", server.smtpPort, rejectedLogins);
   coldRounds.push({ baseline, cold, rejected });
 }
-await stop(bareArgon2.child);
+await bareArgon2.stop();
 await server.stop();
 await rm(dataDir, { recursive: true, force: true });
 await dropDatabase();

@@ -73,6 +73,29 @@ export async function startServerProcess(
 }
 
 /**
+ * A baseline server of the benches (`script` under bench/lib, run through tsx) that prints its port on stdout once
+ * listening; `stop` ends it with SIGTERM and waits for it to exit.
+ */
+export async function startBaseline(script: string, args: string[] = []) {
+  const child = spawn(process.execPath, ["--import", "tsx", `bench/lib/${script}`, ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, UV_THREADPOOL_SIZE: String(threadpoolSize()) },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const port = await new Promise<number>((resolve) => child.stdout?.once("data", (d: Buffer) => resolve(Number(d))));
+  return {
+    child,
+    port,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+/**
  * The database a bench's server process will open: a fresh one on the PostgreSQL server at `postgresUrl` (its URL,
  * and `drop` to remove it afterwards), or none, so the server uses embedded PGlite.
  */

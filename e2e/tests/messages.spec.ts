@@ -29,6 +29,57 @@ test.describe("Messages", () => {
     await expect(message).toContainText("someone@example.net");
   });
 
+  test("recipient and day filters narrow the log and stay in the address; an admin deletes the log", async ({
+    browser,
+  }) => {
+    const page = await newPage(browser);
+    const account = await signUp(page);
+    const credential = await createCredential(page, { username: "filter_app" });
+    await sendMail(credential.username, credential.password, { to: "alice@example.net", subject: "For Alice" });
+    await sendMail(credential.username, credential.password, { to: "bob@example.net", subject: "For Bob" });
+    await expect(row(page, "filter_app").getByTestId("sent-24h")).toHaveText("2");
+
+    await page.getByRole("link", { name: "Messages", exact: true }).click();
+    const rows = page.getByTestId("message-row");
+    await expect(rows).toHaveCount(2);
+    // An exact address in any case; it applies on Enter, not on every key.
+    await page.getByTestId("filter-recipient").fill("ALICE@example.net");
+    await page.getByTestId("filter-recipient").press("Enter");
+    await expect(page).toHaveURL(/recipient=ALICE%40example\.net/);
+    await expect(rows).toHaveCount(1);
+    await expect(rows.first()).toContainText("For Alice");
+    await page.reload();
+    await expect(page.getByTestId("filter-recipient")).toHaveValue("ALICE@example.net");
+    await expect(rows).toHaveCount(1);
+
+    await page.getByRole("button", { name: "Clear filters" }).click();
+    await expect(rows).toHaveCount(2);
+    // Days in the browser's own time zone, as the date fields read them.
+    const [today, yesterday] = await page.evaluate(() => {
+      const day = (d: Date) =>
+        `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+      return [day(new Date()), day(new Date(Date.now() - 86_400_000))];
+    });
+    await page.getByTestId("filter-to").fill(yesterday);
+    await expect(page).toHaveURL(new RegExp(`to=${yesterday}`));
+    await expect(page.getByText("No messages match these filters")).toBeVisible();
+    await page.getByTestId("filter-from").fill(today);
+    await page.getByTestId("filter-to").fill(today);
+    await expect(rows).toHaveCount(2);
+
+    await page.getByRole("button", { name: "Delete message log" }).click();
+    const dialog = page.getByRole("dialog", { name: `Delete the message log of ${account.organization}?` });
+    await expect(dialog).toContainText("waiting for delivery (queued or deferred) are kept");
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await expect(rows).toHaveCount(2);
+    await page.getByRole("button", { name: "Delete message log" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Delete message log" }).click();
+    await expect(page.getByTestId("purged")).toHaveText("Deleted 2 messages from the log.");
+    await expect(page.getByText("No messages match these filters")).toBeVisible();
+    await page.getByRole("button", { name: "Clear filters" }).click();
+    await expect(page.getByText("No messages yet")).toBeVisible();
+  });
+
   test("newest first, a page at a time: “Load more” continues where the page ended", async ({ browser }) => {
     const page = await newPage(browser);
     await signUp(page);

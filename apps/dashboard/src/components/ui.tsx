@@ -65,7 +65,8 @@ export function PageHeader(props: {
   title: string;
   lead: string;
   eyebrow?: string;
-  action?: { icon: IconName; label: string; onClick: () => void } | undefined;
+  /** For writers only; `danger` for an action that destroys (it still only opens a confirmation). */
+  action?: { icon: IconName; label: string; onClick: () => void; danger?: boolean } | undefined;
 }) {
   const { canWrite } = useSession();
   return (
@@ -77,7 +78,11 @@ export function PageHeader(props: {
       </div>
       <Show when={props.action && canWrite() ? props.action : undefined}>
         {(action) => (
-          <button type="button" class="button button-primary" onClick={() => action().onClick()}>
+          <button
+            type="button"
+            class={`button ${action().danger ? "button-danger" : "button-primary"}`}
+            onClick={() => action().onClick()}
+          >
             <Icon name={action().icon} /> {action().label}
           </button>
         )}

@@ -2,9 +2,12 @@ import type { MessageEventType } from "@relaypost/contract";
 import { describe, expect, test } from "vitest";
 import type { LiveEvent } from "./live";
 import {
+  acceptedBetween,
   allMessages,
   applyMessageEvent,
   createOutcomeMemory,
+  dayOf,
+  isFiltered,
   isMessageEvent,
   type Message,
   type MessageEvent,
@@ -134,6 +137,53 @@ describe("which lists are read again after an event", () => {
     expect(needsRefetch({ status: "failed" }, shown, failed("older", "alpha"))).toBe(true);
     expect(needsRefetch({ status: "failed" }, shown, deferred("older", "alpha"))).toBe(false);
     expect(needsRefetch({ credentialId: "beta" }, shown, relayed("a", "alpha"))).toBe(false);
+  });
+
+  test("a new message is read into a list of the days it was accepted on, and any recipient filter's list", () => {
+    const shown = list([a, b]);
+    const day = (d: Date) =>
+      `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+    const acceptedDay = day(later);
+    const dayBefore = day(new Date(later.getTime() - 86_400_000));
+    const dayAfter = day(new Date(later.getTime() + 86_400_000));
+    expect(needsRefetch({ fromDay: acceptedDay, toDay: acceptedDay }, shown, accepted("c", "alpha"))).toBe(true);
+    expect(needsRefetch({ toDay: dayBefore }, shown, accepted("c", "alpha"))).toBe(false);
+    expect(needsRefetch({ fromDay: dayAfter }, shown, accepted("c", "alpha"))).toBe(false);
+    // The event names no recipients: the list is read again to find out.
+    expect(needsRefetch({ recipient: "x@example.org" }, shown, accepted("c", "alpha"))).toBe(true);
+  });
+});
+
+describe("the days and recipient of the Messages page's filters", () => {
+  test("days from the address are kept only when they are real calendar days", () => {
+    expect(dayOf("2026-12-02")).toBe("2026-12-02");
+    expect(dayOf("2026-13-40")).toBeUndefined();
+    expect(dayOf("2026-02-30")).toBeUndefined();
+    expect(dayOf("2026-12-02T10:00")).toBeUndefined();
+    expect(dayOf("yesterday")).toBeUndefined();
+    expect(dayOf("")).toBeUndefined();
+    expect(dayOf(undefined)).toBeUndefined();
+  });
+
+  test("a day range asks for everything from the first day's local midnight to before the midnight after the last", () => {
+    const { since, until } = acceptedBetween({ fromDay: "2026-03-28", toDay: "2026-03-29" });
+    expect(since).toEqual(new Date(2026, 2, 28));
+    expect(until).toEqual(new Date(2026, 2, 30));
+    expect(acceptedBetween({})).toEqual({});
+    expect(acceptedBetween({ toDay: "2026-12-31" })).toEqual({ until: new Date(2027, 0, 1) });
+  });
+
+  test("any one filter makes the list filtered", () => {
+    expect(isFiltered({})).toBe(false);
+    for (const f of [
+      { credentialId: "c" },
+      { status: "failed" as const },
+      { recipient: "r@x.org" },
+      { fromDay: "2026-01-01" },
+      { toDay: "2026-01-01" },
+    ]) {
+      expect(isFiltered(f)).toBe(true);
+    }
   });
 });
 

@@ -8,11 +8,40 @@ export type Message = MessagePage["items"][number];
 export type MessageList = InfiniteData<MessagePage>;
 export type MessageEvent = Extract<LiveEvent, { type: MessageEventType }>;
 
-/** What the Messages page is narrowed to (both kept in the address). */
+/** What the Messages page is narrowed to, all kept in the address; days are local `YYYY-MM-DD`, both included. */
 export interface MessageFilters {
   credentialId?: string | undefined;
   status?: MessageStatus | undefined;
+  /** An envelope recipient's address, exact but in any case. */
+  recipient?: string | undefined;
+  fromDay?: string | undefined;
+  toDay?: string | undefined;
 }
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A `YYYY-MM-DD` from the address, or undefined for anything else (a hand-edited URL is ignored, not an error). */
+export function dayOf(value: string | undefined): string | undefined {
+  if (!value || !DAY.test(value)) return undefined;
+  // `new Date` rolls 2026-02-30 over into March: a real day is the same day when read back.
+  const date = localMidnight(value);
+  return date.getDate() === Number(value.slice(8)) ? value : undefined;
+}
+
+const localMidnight = (day: string) => new Date(`${day}T00:00:00`);
+
+/** The filters' days as the API's bounds: from the start of `fromDay` to before the start of the day after `toDay`. */
+export function acceptedBetween(filters: MessageFilters): { since?: Date; until?: Date } {
+  const until = filters.toDay ? localMidnight(filters.toDay) : undefined;
+  until?.setDate(until.getDate() + 1);
+  return {
+    ...(filters.fromDay ? { since: localMidnight(filters.fromDay) } : {}),
+    ...(until ? { until } : {}),
+  };
+}
+
+export const isFiltered = (f: MessageFilters) =>
+  Boolean(f.credentialId || f.status || f.recipient || f.fromDay || f.toDay);
 
 export const isMessageEvent = (event: LiveEvent): event is MessageEvent =>
   (MESSAGE_EVENT_TYPES as readonly string[]).includes(event.type);
@@ -103,7 +132,10 @@ export function needsRefetch(filters: MessageFilters, list: MessageList, event: 
   if (filters.credentialId && filters.credentialId !== event.credentialId) return false;
   const present = hasMessage(list, event.data.messageId);
   if (event.type === "message.accepted") {
-    return !present && (!filters.status || filters.status === event.data.status);
+    // The event names no recipients, so a recipient filter cannot rule the message out; its time can.
+    const { since, until } = acceptedBetween(filters);
+    const inTime = (!since || event.createdAt >= since) && (!until || event.createdAt < until);
+    return !present && inTime && (!filters.status || filters.status === event.data.status);
   }
   return present || filters.status === statusAfter(event);
 }

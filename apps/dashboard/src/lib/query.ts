@@ -1,6 +1,7 @@
 import { onlineManager, QueryClient } from "@tanstack/solid-query";
 import { TRPCClientError } from "@trpc/client";
 import type { CredentialView } from "./credential-view";
+import type { MessageFilters } from "./message-cache";
 
 /**
  * Failures are shown at once with a retry button rather than retried behind a spinner, and nothing refetches on
@@ -38,8 +39,8 @@ export const queryKeys = {
   invitations: (organizationId: string) => ["invitations", organizationId] as const,
   auditLog: (organizationId: string) => ["audit-log", organizationId] as const,
   messages: (organizationId: string) => ["messages", organizationId] as const,
-  messageList: (organizationId: string, credentialId: string, status: string) =>
-    ["messages", organizationId, credentialId, status] as const,
+  /** A filtered message list; the filters are the last element, as the page keeps them. */
+  messageList: (organizationId: string, filters: MessageFilters) => ["messages", organizationId, filters] as const,
   upstream: (organizationId: string) => ["upstream", organizationId] as const,
   webhooks: (organizationId: string) => ["webhooks", organizationId] as const,
   /** One endpoint's delivery log; not under `webhooks`, whose entry is the list of endpoints. */

@@ -26,6 +26,8 @@ const DOMAIN_EXIT: Record<DomainErrorCode, number> = {
   // The CLI acts with an owner's reach, so these mean something unforeseen.
   FORBIDDEN: EXIT.unexpected,
   UNAUTHORIZED: EXIT.unexpected,
+  // Only the invitation preview is throttled, and the CLI does not preview: nothing the CLI expects.
+  TOO_MANY_REQUESTS: EXIT.unexpected,
 };
 
 /** Errors a system call reports when a PostgreSQL server cannot be reached at all. */

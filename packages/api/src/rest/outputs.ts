@@ -10,6 +10,7 @@ import type {
   AuditActor,
   AuditEntry,
   AuditPage,
+  CredentialMessageCounts,
   CredentialWithPassword,
   InvitationPreview,
   LoginActivity,
@@ -162,36 +163,61 @@ export const auditActorsOutput = z
   )
   .meta({ id: "AuditActors" });
 
+const messageOutput = z
+  .object({
+    id: z.uuid(),
+    credentialId: z.uuid().nullable(),
+    mailFrom: z.string(),
+    rcptTo: z.array(z.string()),
+    size: z.number().int(),
+    subject: z.string().nullable(),
+    status: z.enum(MESSAGE_STATUSES),
+    attempts: z.number().int(),
+    lastReply: z.string().nullable(),
+    recipients: z.array(
+      z.object({
+        address: z.string(),
+        state: z.enum(["pending", "relayed", "failed"]),
+        reply: z.string().nullable(),
+      }),
+    ),
+    createdAt: z.date(),
+    relayedAt: z.date().nullable(),
+    bodyPrunedAt: z.date().nullable(),
+  })
+  .meta({ id: "Message" });
+
 export const messagePageOutput = z
   .object({
-    items: z.array(
-      z
-        .object({
-          id: z.uuid(),
-          credentialId: z.uuid().nullable(),
-          mailFrom: z.string(),
-          rcptTo: z.array(z.string()),
-          size: z.number().int(),
-          subject: z.string().nullable(),
-          status: z.enum(MESSAGE_STATUSES),
-          attempts: z.number().int(),
-          lastReply: z.string().nullable(),
-          recipients: z.array(
-            z.object({
-              address: z.string(),
-              state: z.enum(["pending", "relayed", "failed"]),
-              reply: z.string().nullable(),
-            }),
-          ),
-          createdAt: z.date(),
-          relayedAt: z.date().nullable(),
-          bodyPrunedAt: z.date().nullable(),
-        })
-        .meta({ id: "Message" }),
-    ),
+    items: z.array(messageOutput),
     nextCursor: z.string().nullable().meta({ description: "Pass as `cursor` for the next page; null on the last" }),
   })
   .meta({ id: "MessagePage" }) satisfies z.ZodType<MessagePage>;
+
+export const messageSourceOutput = z
+  .object({
+    message: messageOutput,
+    source: z
+      .string()
+      .nullable()
+      .meta({ description: "The raw MIME as text, at most 1 MiB; null once the body retention removed it" }),
+    truncated: z.boolean().meta({ description: "The source was longer than 1 MiB and is cut there" }),
+  })
+  .meta({ id: "MessageSource" });
+
+export const messageCountsOutput = z
+  .array(
+    z.object({ credentialId: z.uuid(), last24h: z.number().int(), last7d: z.number().int() }).meta({
+      id: "CredentialMessageCounts",
+    }),
+  )
+  .meta({
+    description: "Credentials that accepted no message in the last 7 days are left out",
+  }) satisfies z.ZodType<CredentialMessageCounts[]>;
+
+export const purgedOutput = z
+  .object({ deleted: z.number().int().meta({ description: "Messages deleted from the log" }) })
+  .meta({ id: "Purged" });
 
 export const eventPageOutput = z
   .object({

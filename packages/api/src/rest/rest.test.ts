@@ -1,4 +1,5 @@
 import { CSRF_HEADER, ORGANIZATION_HEADER, SESSION_COOKIE } from "@relaypost/contract";
+import { schema } from "@relaypost/db";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createContext } from "../context";
@@ -165,6 +166,49 @@ describe("REST API at /api/v1 (every answer checked against the OpenAPI document
     expect(audit.items.length).toBeGreaterThan(0);
     const messages = await rest("GET", `/messages?status=queued&since=2020-01-01T00:00:00Z`, { headers: viewer });
     expect(messages.body).toEqual({ items: [], nextCursor: null });
+  });
+
+  it("reads a message's source and the counts per credential, and purges the log, admins only", async () => {
+    // An organization of its own: the purge keeps queued mail, which the other tests' message lists must not see.
+    const own = await h.createOrganization();
+    const admin = { authorization: `Bearer ${(await h.createApiKey(own.id, "admin")).token}` };
+    const viewer = { authorization: `Bearer ${(await h.createApiKey(own.id, "viewer")).token}` };
+    const created = await rest("POST", "/credentials", { headers: admin, body: { username: "mailer" } });
+    const { credential } = created.body as { credential: Credential };
+    const insert = (status: "relayed" | "queued") =>
+      h.database.db
+        .insert(schema.smtpMessages)
+        .values({
+          organizationId: own.id,
+          credentialId: credential.id,
+          mailFrom: "app@example.com",
+          rcptTo: ["someone@example.org"],
+          size: 30,
+          raw: Buffer.from(`Subject: ${status}\r\n\r\nbody\r\n`),
+          subject: status,
+          status,
+        })
+        .returning({ id: schema.smtpMessages.id });
+    const [relayed] = await insert("relayed");
+    await insert("queued");
+
+    const source = await rest("GET", `/messages/${relayed?.id}/source`, { headers: admin });
+    expect(source.body).toMatchObject({
+      message: { id: relayed?.id, subject: "relayed" },
+      source: "Subject: relayed\r\n\r\nbody\r\n",
+      truncated: false,
+    });
+    expect((await rest("GET", `/messages/${relayed?.id}/source`, { headers: viewer })).status).toBe(403);
+    const counts = await rest("GET", "/messages/counts", { headers: viewer });
+    expect(counts.body).toEqual(expect.arrayContaining([{ credentialId: credential.id, last24h: 2, last7d: 2 }]));
+
+    expect((await rest("POST", "/messages/purge", { headers: viewer })).status).toBe(403);
+    const purged = await rest("POST", "/messages/purge", { headers: admin });
+    expect(purged.body).toEqual({ deleted: 1 });
+    // Mail still waiting for delivery is kept.
+    const left = (await rest("GET", "/messages", { headers: viewer })).body as { items: Array<{ status: string }> };
+    expect(left.items.map((m) => m.status)).toEqual(["queued"]);
+    expect((await rest("GET", `/messages/${relayed?.id}/source`, { headers: admin })).status).toBe(404);
   });
 
   it("gives events after an id, oldest first, and where to continue", async () => {

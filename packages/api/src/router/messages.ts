@@ -1,6 +1,6 @@
 import { MESSAGE_STATUSES } from "@relaypost/contract";
 import { z } from "zod";
-import { messagePageOutput } from "../rest/outputs";
+import { messageCountsOutput, messagePageOutput, messageSourceOutput, purgedOutput } from "../rest/outputs";
 import { restRoute } from "../rest/route";
 import { organizationProcedure, router } from "../trpc";
 import { keysetCursorInput } from "./keyset-cursor";
@@ -50,14 +50,20 @@ export const messagesRouter = router({
    * catcher shows it. Admins only: the body is the applications' mail, not metadata.
    */
   source: organizationProcedure("admin")
+    .meta(rest("GET", "/messages/{id}/source", "One message's raw source (at most 1 MiB); admins only"))
     .input(z.strictObject({ id: z.uuid() }))
+    .output(messageSourceOutput)
     .query(({ ctx, input }) => ctx.core.messages.source(ctx.scope.organizationId, input.id)),
 
   /** Deletes the organization's message log, except mail still waiting for delivery; audited. */
-  purge: organizationProcedure("admin").mutation(({ ctx }) => ctx.core.messages.purge(ctx.scope)),
+  purge: organizationProcedure("admin")
+    .meta(rest("POST", "/messages/purge", "Delete the message log, except mail still waiting for delivery"))
+    .output(purgedOutput)
+    .mutation(({ ctx }) => ctx.core.messages.purge(ctx.scope)),
 
   /** Messages each credential sent in the last 24 hours and 7 days, for the credentials list. */
-  countsByCredential: organizationProcedure("viewer").query(({ ctx }) =>
-    ctx.core.messages.countsByCredential(ctx.scope.organizationId),
-  ),
+  countsByCredential: organizationProcedure("viewer")
+    .meta(rest("GET", "/messages/counts", "Messages each credential sent in the last 24 hours and 7 days"))
+    .output(messageCountsOutput)
+    .query(({ ctx }) => ctx.core.messages.countsByCredential(ctx.scope.organizationId)),
 });

@@ -1,10 +1,13 @@
 import { MESSAGE_STATUSES, type MessageStatus } from "@relaypost/contract";
 import { For, Show } from "solid-js";
 import type { Credential } from "../../lib/api";
-import { isMessageStatus, type MessageFilters } from "../../lib/message-cache";
+import { dayOf, isFiltered, isMessageStatus, type MessageFilters } from "../../lib/message-cache";
 import { STATUS_TEXT } from "./status-badge";
 
-/** The credential and status menus above the message log; "" in either means all. */
+/**
+ * The filters above the message log: credential, status, recipient and the days accepted; an empty field means all.
+ * Text and days apply on change (Enter or leaving the field), not on every key.
+ */
 export function MessageFilterBar(props: {
   filters: MessageFilters;
   credentials: Credential[];
@@ -40,7 +43,37 @@ export function MessageFilterBar(props: {
           </For>
         </select>
       </label>
-      <Show when={props.filters.credentialId || props.filters.status}>
+      <label class="compact-field labelled-field">
+        <span>Recipient</span>
+        <input
+          type="email"
+          placeholder="someone@example.com"
+          value={props.filters.recipient ?? ""}
+          onChange={(e) => set({ recipient: e.currentTarget.value.trim() || undefined })}
+          data-testid="filter-recipient"
+        />
+      </label>
+      <label class="compact-field labelled-field">
+        <span>From</span>
+        <input
+          type="date"
+          value={props.filters.fromDay ?? ""}
+          max={props.filters.toDay}
+          onChange={(e) => set({ fromDay: dayOf(e.currentTarget.value) })}
+          data-testid="filter-from"
+        />
+      </label>
+      <label class="compact-field labelled-field">
+        <span>To</span>
+        <input
+          type="date"
+          value={props.filters.toDay ?? ""}
+          min={props.filters.fromDay}
+          onChange={(e) => set({ toDay: dayOf(e.currentTarget.value) })}
+          data-testid="filter-to"
+        />
+      </label>
+      <Show when={isFiltered(props.filters)}>
         <button type="button" class="link-button" onClick={() => props.onChange({})}>
           Clear filters
         </button>

@@ -1,11 +1,11 @@
-import { type QueryKey, useInfiniteQuery, useQueryClient } from "@tanstack/solid-query";
+import { hashKey, type QueryKey, useInfiniteQuery, useQueryClient } from "@tanstack/solid-query";
 import { type Accessor, createEffect, onCleanup } from "solid-js";
 import { coalesce } from "../../lib/coalesce";
 import {
+  acceptedBetween,
   applyMessageEvent,
   createOutcomeMemory,
   isMessageEvent,
-  isMessageStatus,
   type MessageFilters,
   type MessageList,
   needsRefetch,
@@ -28,12 +28,16 @@ export function useMessages(filters: Accessor<MessageFilters>) {
   const client = useQueryClient();
   const organizationId = () => session.organizationId() ?? "";
   const outcomes = createOutcomeMemory(REMEMBERED_OUTCOMES);
-  const keyOf = (f: MessageFilters) => queryKeys.messageList(organizationId(), f.credentialId ?? "", f.status ?? "");
+  const keyOf = (f: MessageFilters) => queryKeys.messageList(organizationId(), f);
   const query = useInfiniteQuery(() => ({
     queryKey: keyOf(filters()),
     queryFn: async ({ pageParam }) => {
+      const { credentialId, status, recipient } = filters();
       const page = await session.api().messages.list.query({
-        ...filters(),
+        credentialId,
+        status,
+        recipient,
+        ...acceptedBetween(filters()),
         cursor: pageParam ?? undefined,
         limit: PAGE_SIZE,
       });
@@ -52,7 +56,7 @@ export function useMessages(filters: Accessor<MessageFilters>) {
     const stop = session.live().listen((event) => {
       if (!isMessageEvent(event)) return;
       if (event.type !== "message.accepted") outcomes.remember(event);
-      const shown = JSON.stringify(keyOf(filters()));
+      const shown = hashKey(keyOf(filters()));
       for (const [key, list] of client.getQueriesData<MessageList>({
         queryKey: queryKeys.messages(organizationId()),
       })) {
@@ -60,7 +64,7 @@ export function useMessages(filters: Accessor<MessageFilters>) {
         client.setQueryData<MessageList>(key, applyMessageEvent(list, event));
         if (!needsRefetch(filtersOf(key), list, event)) continue;
         // Lists not on screen are only marked stale: they are read when shown again.
-        if (JSON.stringify(key) === shown) void refetchShown();
+        if (hashKey(key) === shown) void refetchShown();
         else void client.invalidateQueries({ queryKey: key, exact: true, refetchType: "none" });
       }
     });
@@ -70,10 +74,8 @@ export function useMessages(filters: Accessor<MessageFilters>) {
   return query;
 }
 
+/** The filters a cached list was read with: the last element of its key (see `queryKeys.messageList`). */
 const filtersOf = (key: QueryKey): MessageFilters => {
-  const [, , credentialId, status] = key;
-  return {
-    credentialId: typeof credentialId === "string" && credentialId ? credentialId : undefined,
-    status: typeof status === "string" && isMessageStatus(status) ? status : undefined,
-  };
+  const filters = key[2];
+  return typeof filters === "object" && filters !== null ? (filters as MessageFilters) : {};
 };
