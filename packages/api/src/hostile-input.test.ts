@@ -167,6 +167,7 @@ describe("hostile input to every tRPC procedure", () => {
       "smtpCredentials.delete": ids,
       "smtpCredentials.endPreviousPassword": ids,
       "smtpCredentials.get": ids,
+      "smtpCredentials.loginActivity": ids,
       "smtpCredentials.list": { search: "hostile" },
       "smtpCredentials.regeneratePassword": ids,
       "smtpCredentials.setActive": { ...ids, active: true },

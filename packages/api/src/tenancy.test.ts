@@ -20,6 +20,7 @@ async function codeOf(call: Promise<unknown>): Promise<string> {
  */
 const foreignIdCalls: Record<string, (c: Caller, foreign: ForeignIds) => Promise<unknown>> = {
   "smtpCredentials.get": (c, f) => c.smtpCredentials.get({ id: f.credentialId }),
+  "smtpCredentials.loginActivity": (c, f) => c.smtpCredentials.loginActivity({ id: f.credentialId }),
   "smtpCredentials.update": (c, f) => c.smtpCredentials.update({ id: f.credentialId, description: "x" }),
   "smtpCredentials.regeneratePassword": (c, f) => c.smtpCredentials.regeneratePassword({ id: f.credentialId }),
   "smtpCredentials.endPreviousPassword": (c, f) => c.smtpCredentials.endPreviousPassword({ id: f.credentialId }),
