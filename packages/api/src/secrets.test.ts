@@ -67,6 +67,9 @@ describe("secrets never leave after creation", () => {
     await record("smtpCredentials.list", () => owner.smtpCredentials.list({ search: "leak" }));
     await record("smtpCredentials.connectionSettings", () => owner.smtpCredentials.connectionSettings());
     await record("smtpCredentials.get", () => owner.smtpCredentials.get({ id: created.credential.id }));
+    await record("smtpCredentials.loginActivity", () =>
+      owner.smtpCredentials.loginActivity({ id: created.credential.id }),
+    );
     await record("smtpCredentials.update", () =>
       owner.smtpCredentials.update({ id: created.credential.id, description: "e" }),
     );

@@ -150,6 +150,7 @@ describe("auth", () => {
     await expect((await h.asSession(org.owner.sessionToken, org.id)).smtpCredentials.list()).resolves.toEqual({
       items: [],
       nextCursor: null,
+      total: 0,
     });
   });
 });
