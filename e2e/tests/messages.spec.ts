@@ -199,6 +199,8 @@ test.describe("Messages", () => {
         await expect(row(page, credential.username).getByTestId("sent-24h")).toHaveText("1");
         await expectNothingCut(page, '[data-testid="credentials-table"]');
         const actions = row(page, credential.username).getByRole("button", { name: `Delete ${credential.username}` });
+        // Below the list's toolbar a phone scrolls down to the row; once there, its actions are whole on screen.
+        await actions.scrollIntoViewIfNeeded();
         await expect(actions).toBeInViewport({ ratio: 0.95 });
         await screenshot(page, `21-credentials-${viewport.width}`);
 
