@@ -152,7 +152,9 @@ test.describe("a credential's restrictions", () => {
     await expect(restrictions.getByTestId("limit-perHour")).toContainText("250");
     await expect(restrictions.getByTestId("usage-perHour")).toHaveText("0 of 250 this hour (0%)");
     await expect(restrictions.getByTestId("limit-perMinute")).toHaveText("No limit");
-    await expect(viewer.getByRole("textbox")).toHaveCount(0);
+    // The page's only text fields are the connection settings, there to be copied, never changed.
+    await expect(restrictions.getByRole("textbox")).toHaveCount(0);
+    for (const field of await viewer.getByRole("textbox").all()) await expect(field).not.toBeEditable();
     await expect(viewer.getByRole("button", { name: "Save restrictions" })).toHaveCount(0);
     await expect(viewer.getByRole("button", { name: "Regenerate password" })).toHaveCount(0);
     await expectNoSidewaysScroll(viewer);
