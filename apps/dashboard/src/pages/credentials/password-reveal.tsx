@@ -1,24 +1,15 @@
-import { useQuery } from "@tanstack/solid-query";
 import { Show } from "solid-js";
 import { CopyField } from "../../components/form";
 import { RevealDialog } from "../../components/reveal-dialog";
 import type { Credential } from "../../lib/api";
-import { queryKeys } from "../../lib/query";
-import { useSession } from "../../lib/session";
-import { smtpSettings } from "../../lib/smtp";
 import { formatDateTime } from "../../lib/time";
+import { useSmtpSettings } from "./use-smtp-settings";
 
 export type Reveal = { credential: Credential; password: string; regenerated: boolean };
 
 /** A new password once, with the SMTP settings to paste beside it. */
 export function PasswordReveal(props: { reveal: Reveal; onClose: () => void }) {
-  const session = useSession();
-  const endpoint = useQuery(() => ({
-    queryKey: queryKeys.connectionSettings(session.organizationId() ?? ""),
-    queryFn: () => session.api().smtpCredentials.connectionSettings.query(),
-    staleTime: Number.POSITIVE_INFINITY,
-  }));
-  const settings = () => smtpSettings(endpoint.data);
+  const settings = useSmtpSettings();
   return (
     <RevealDialog
       title={props.reveal.regenerated ? "New password generated" : "Credential created"}

@@ -53,31 +53,49 @@ export function MessageFilterBar(props: {
           data-testid="filter-recipient"
         />
       </label>
-      <label class="compact-field labelled-field">
-        <span>From</span>
-        <input
-          type="date"
-          value={props.filters.fromDay ?? ""}
-          max={props.filters.toDay}
-          onChange={(e) => set({ fromDay: dayOf(e.currentTarget.value) })}
-          data-testid="filter-from"
-        />
-      </label>
-      <label class="compact-field labelled-field">
-        <span>To</span>
-        <input
-          type="date"
-          value={props.filters.toDay ?? ""}
-          min={props.filters.fromDay}
-          onChange={(e) => set({ toDay: dayOf(e.currentTarget.value) })}
-          data-testid="filter-to"
-        />
-      </label>
+      <DayField
+        label="From"
+        value={props.filters.fromDay}
+        max={props.filters.toDay}
+        onChange={(fromDay) => set({ fromDay })}
+        testId="filter-from"
+      />
+      <DayField
+        label="To"
+        value={props.filters.toDay}
+        min={props.filters.fromDay}
+        onChange={(toDay) => set({ toDay })}
+        testId="filter-to"
+      />
       <Show when={isFiltered(props.filters)}>
         <button type="button" class="link-button" onClick={() => props.onChange({})}>
           Clear filters
         </button>
       </Show>
     </div>
+  );
+}
+
+/** A day picker of the filter bar; a day that is not a real one reads as none. */
+function DayField(props: {
+  label: string;
+  value: string | undefined;
+  min?: string | undefined;
+  max?: string | undefined;
+  onChange: (day: string | undefined) => void;
+  testId: string;
+}) {
+  return (
+    <label class="compact-field labelled-field">
+      <span>{props.label}</span>
+      <input
+        type="date"
+        value={props.value ?? ""}
+        min={props.min}
+        max={props.max}
+        onChange={(e) => props.onChange(dayOf(e.currentTarget.value))}
+        data-testid={props.testId}
+      />
+    </label>
   );
 }

@@ -1,31 +1,22 @@
-import { useQuery } from "@tanstack/solid-query";
 import { createSignal, createUniqueId, For, Show } from "solid-js";
 import { CopyButton, CopyField } from "../../../components/form";
-import { queryKeys } from "../../../lib/query";
-import { useSession } from "../../../lib/session";
 import {
   connectionFor,
   PASSWORD_VARIABLE,
   SNIPPET_KINDS,
   SNIPPET_LABELS,
   type SnippetKind,
-  smtpSettings,
   snippet,
   type TlsMode,
 } from "../../../lib/smtp";
+import { useSmtpSettings } from "../use-smtp-settings";
 
 const isKind = (value: string): value is SnippetKind => (SNIPPET_KINDS as readonly string[]).includes(value);
 const isTls = (value: string): value is TlsMode => value === "starttls" || value === "implicit";
 
 /** The server's SMTP settings for this credential, each field and each library's snippet ready to copy. */
 export function ConnectionSettings(props: { username: string }) {
-  const session = useSession();
-  const endpoint = useQuery(() => ({
-    queryKey: queryKeys.connectionSettings(session.organizationId() ?? ""),
-    queryFn: () => session.api().smtpCredentials.connectionSettings.query(),
-    staleTime: Number.POSITIVE_INFINITY,
-  }));
-  const settings = () => smtpSettings(endpoint.data);
+  const settings = useSmtpSettings();
   const [kind, setKind] = createSignal<SnippetKind>("env");
   const [tls, setTls] = createSignal<TlsMode>("starttls");
   const text = () => snippet(kind(), connectionFor(settings(), tls(), props.username));
