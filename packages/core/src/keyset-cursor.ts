@@ -20,13 +20,17 @@ export const encodeKeysetCursor = (row: KeysetCursor) =>
   Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString("base64url");
 
 /** The position a cursor names, or undefined when it is not one this server could have issued. */
-export function decodeKeysetCursor(cursor: string): KeysetCursor | undefined {
+export const decodeKeysetCursor = (cursor: string): KeysetCursor | undefined =>
+  decodeOpaqueCursor(cursor, cursorContent);
+
+/** An opaque cursor's content read back with `schema`, or undefined when it is not base64url JSON of that shape. */
+export function decodeOpaqueCursor<T>(cursor: string, schema: z.ZodType<T>): T | undefined {
   let content: unknown;
   try {
     content = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
   } catch {
     return undefined;
   }
-  const parsed = cursorContent.safeParse(content);
+  const parsed = schema.safeParse(content);
   return parsed.success ? parsed.data : undefined;
 }

@@ -1,5 +1,6 @@
 import { CREDENTIAL_SORTS, type CredentialSort, SORT_ORDERS, type SortOrder } from "@relaypost/contract";
 import { z } from "zod";
+import { decodeOpaqueCursor } from "../keyset-cursor";
 import type { SmtpCredential } from "./credential";
 
 /**
@@ -34,13 +35,5 @@ export const encodeCredentialCursor = (credential: SmtpCredential, sort: Credent
   Buffer.from(JSON.stringify([sort, order, sortValue(credential, sort), credential.id])).toString("base64url");
 
 /** The position a cursor names, or undefined when it is not one this server could have issued. */
-export function decodeCredentialCursor(cursor: string): CredentialCursor | undefined {
-  let content: unknown;
-  try {
-    content = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-  } catch {
-    return undefined;
-  }
-  const parsed = cursorContent.safeParse(content);
-  return parsed.success ? parsed.data : undefined;
-}
+export const decodeCredentialCursor = (cursor: string): CredentialCursor | undefined =>
+  decodeOpaqueCursor(cursor, cursorContent);
