@@ -54,6 +54,21 @@ describe("relaying accepted messages to the upstream over real SMTP", () => {
   });
   beforeEach(() => sink.answer({ rcpt: () => "ok", data: () => "ok" }));
 
+  it("relays a message of many stored segments to the upstream byte for byte", async () => {
+    const line = `${"0123456789abcdefghijklmnopqrstuvwxyz".repeat(2)}.-\r\n`;
+    const raw = `Message-ID: <large@example.com>\r\nFrom: app@example.com\r\nSubject: large\r\n\r\n${line.repeat(20_000)}`;
+    const sent = await submit(h.service.port, credential, ["someone@example.org"], { raw });
+    const row = await rowOf(sent.id);
+    expect(row?.parts).toBeGreaterThan(1);
+    expect(row?.size).toBe(raw.length);
+
+    await relayOf(h.runtime).drain();
+
+    expect((await rowOf(sent.id))?.status).toBe("relayed");
+    const [copy] = copiesAtSink("<large@example.com>");
+    expect(copy?.raw.toString("latin1")).toBe(raw);
+  });
+
   it("delivers an accepted message to the upstream, logged in, with the Message-ID it was accepted with", async () => {
     const sent = await submit(h.service.port, credential, ["someone@example.org"], { subject: "Héllo" });
     expect(sent.response).toMatch(/^250 2\.0\.0 Ok: queued as /);

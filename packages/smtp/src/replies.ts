@@ -12,6 +12,7 @@ export const REPLIES = {
   throttled: [421, "4.7.0 Too many failed login attempts, try again later"],
   credentialRevoked: [421, "4.7.0 Credential no longer valid, closing connection"],
   messageTooBig: [552, "5.3.4 Message size exceeds fixed maximum message size"],
+  headerTooLarge: [552, "5.3.4 Message header section exceeds the maximum header size"],
   tooManyRecipients: [452, "4.5.3 Too many recipients"],
   temporaryFailure: [451, "4.3.0 Temporary failure, try again later"],
   envelopeSenderNotAllowed: [550, "5.7.1 Sender address not in this credential's allowed senders"],

@@ -22,6 +22,8 @@ const MAIL_FROM_REPLIES = {
 
 const DATA_REFUSALS = {
   revoked: REPLIES.credentialRevoked,
+  too_big: REPLIES.messageTooBig,
+  header_too_large: REPLIES.headerTooLarge,
   sender_not_allowed: REPLIES.headerSenderNotAllowed,
   rate_limited: REPLIES.rateLimited,
 } as const satisfies Record<string, Reply>;
@@ -53,23 +55,20 @@ export function createSubmission(deps: SubmissionDependencies) {
     },
 
     async data(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<SubmissionOutcome> {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
-        size += chunk.length;
-        // Past the limit the rest is only drained, so an oversized message never sits in memory.
-        if (size <= deps.maxMessageBytes) chunks.push(chunk);
-      }
-      if (stream.sizeExceeded || size > deps.maxMessageBytes) return { ok: false, reply: REPLIES.messageTooBig };
       const grant = grantOf(session);
       const envelope = session.envelope;
-      if (!grant || !envelope.mailFrom) return { ok: false, reply: REPLIES.authRequired };
+      if (!grant || !envelope.mailFrom) {
+        stream.resume();
+        return { ok: false, reply: REPLIES.authRequired };
+      }
       try {
+        // Core stores the body segment by segment as it arrives, and drains what is past the size limit.
         const result = await submission.submit({
           grant,
           mailFrom: envelope.mailFrom.address,
           rcptTo: envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks, size),
+          body: stream,
+          maxBytes: deps.maxMessageBytes,
           remoteAddress: session.remoteAddress,
         });
         if (result.kind !== "accepted") {

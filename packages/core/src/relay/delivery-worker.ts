@@ -1,5 +1,6 @@
 import type { Database } from "@relaypost/db";
 import type { NewEvent, RelayEvent } from "../events/types";
+import { openBody } from "../smtp-submission/message-body";
 import { createWorkLoop } from "../work-loop";
 import { applyAnswer, decideFate, exponentialBackoff } from "./attempt-outcome";
 import { type AttemptRecord, type ClaimedMessage, claimDue } from "./outbox";
@@ -79,7 +80,9 @@ export function createDeliveryWorker(options: DeliveryOptions, deps: DeliveryDep
 
   async function attempt(message: ClaimedMessage): Promise<AttemptRecord> {
     const pending = message.recipients.filter((r) => r.state === "pending").map((r) => r.address);
-    const answer = await clients.send(message, { mailFrom: message.mailFrom, rcptTo: pending, raw: message.raw });
+    // A body of many segments is streamed from storage as the upstream takes it, never held whole.
+    const raw = message.parts === 0 ? message.head : openBody(deps.db, message);
+    const answer = await clients.send(message, { mailFrom: message.mailFrom, rcptTo: pending, raw });
     const outcome = applyAnswer(message.recipients, answer);
     const at = now();
     const fate = decideFate(outcome.recipients, {

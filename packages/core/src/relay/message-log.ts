@@ -6,6 +6,7 @@ import { recordAudit } from "../audit/audit-log";
 import { notFound } from "../errors";
 import { encodeKeysetCursor, type KeysetCursor } from "../keyset-cursor";
 import type { Scope } from "../smtp-credentials/lifecycle";
+import { discardParts, readBodyPrefix } from "../smtp-submission/message-body";
 
 const m = schema.smtpMessages;
 
@@ -145,6 +146,10 @@ export function purgeMessages(db: Database, scope: Scope): Promise<{ deleted: nu
       .delete(m)
       .where(and(eq(m.organizationId, scope.organizationId), notInArray(m.status, ["queued", "deferred"])))
       .returning({ id: m.id });
+    await discardParts(
+      tx,
+      gone.map((row) => row.id),
+    );
     await recordAudit(tx, {
       organizationId: scope.organizationId,
       actor: scope.actor,
@@ -173,16 +178,19 @@ export async function getMessageSource(
     .select({
       ...summaryColumns,
       head: sql<Buffer | Uint8Array>`substring(${m.raw} from 1 for ${MESSAGE_SOURCE_MAX_BYTES})`,
-      rawSize: sql<number>`octet_length(${m.raw})`,
+      parts: m.parts,
     })
     .from(m)
     .where(and(eq(m.id, id), eq(m.organizationId, organizationId)));
   if (!row) throw notFound("Message");
-  const { head, rawSize, ...summary } = row;
+  const { head, parts, ...summary } = row;
   const kept = summary.bodyPrunedAt === null;
+  const source = kept
+    ? await readBodyPrefix(db, { id, head: Buffer.from(head), parts }, MESSAGE_SOURCE_MAX_BYTES)
+    : null;
   return {
     message: toSummary(summary),
-    source: kept ? Buffer.from(head).toString("utf8") : null,
-    truncated: kept && Number(rawSize) > MESSAGE_SOURCE_MAX_BYTES,
+    source: source === null ? null : source.toString("utf8"),
+    truncated: kept && summary.size > MESSAGE_SOURCE_MAX_BYTES,
   };
 }

@@ -16,7 +16,9 @@ export interface ClaimedMessage {
   username: string | null;
   remoteAddress: string | null;
   mailFrom: string;
-  raw: Buffer;
+  /** The body's first segment, and how many more are stored (message-body.ts). */
+  head: Buffer;
+  parts: number;
   recipients: RecipientResult[];
   attempts: number;
   createdAt: Date;
@@ -34,6 +36,7 @@ interface ClaimedRow extends Record<string, unknown> {
   remote_address: string | null;
   mail_from: string;
   raw: Buffer | Uint8Array;
+  parts: number;
   recipients: RecipientResult[] | null;
   rcpt_to: string[];
   attempts: number;
@@ -64,7 +67,7 @@ export async function claimDue(
           order by next_attempt_at
           limit ${limit}
           for update skip locked)
-        returning id, organization_id, credential_id, remote_address, mail_from, raw, recipients, rcpt_to, attempts,
+        returning id, organization_id, credential_id, remote_address, mail_from, raw, parts, recipients, rcpt_to, attempts,
           created_at, (select username from ${schema.smtpCredentials} c where c.id = credential_id) as username,
           (select version from ${schema.organizationUpstreams} u where u.organization_id = ${m}.organization_id)
             as upstream_version`,
@@ -76,7 +79,8 @@ export async function claimDue(
     username: row.username,
     remoteAddress: row.remote_address,
     mailFrom: row.mail_from,
-    raw: Buffer.from(row.raw),
+    head: Buffer.from(row.raw),
+    parts: row.parts,
     recipients: row.recipients ?? row.rcpt_to.map((address) => ({ address, state: "pending", reply: null })),
     attempts: row.attempts,
     createdAt: new Date(row.created_at),

@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import nodemailer from "nodemailer";
 import type SMTPConnection from "nodemailer/lib/smtp-connection";
 import type { RecipientRefusal, UpstreamAnswer } from "./attempt-outcome";
@@ -6,7 +7,8 @@ import type { Upstream } from "./upstream";
 export interface OutgoingMessage {
   mailFrom: string;
   rcptTo: string[];
-  raw: Buffer;
+  /** The message as stored: whole, or a stream of its segments. */
+  raw: Buffer | Readable;
 }
 
 /** Bounds on one attempt, so a silent upstream costs a deferral, not a worker slot held past its lease. */

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { type Database, schema } from "@relaypost/db";
 import { and, eq, inArray, isNull, lt, notInArray, sql } from "drizzle-orm";
 import { decodeHeaderValue, readHeader, readHeaders, withMessageId } from "../relay/message-headers";
@@ -5,6 +6,7 @@ import { disallowedHeaderSender, senderAllowed } from "../restrictions/allowed-s
 import { loginRestriction } from "../restrictions/restrictions";
 import { countAgainstLimits, type LimitBreach, readUsage } from "../restrictions/sending-limits";
 import { grantHolds, type SmtpGrant } from "../smtp-auth/grant";
+import { discardParts, ORPHAN_PART_AGE_MS, pruneOrphanParts, type ReceivedBody, receiveBody } from "./message-body";
 
 export interface MessageIntakeOptions {
   /** How long a message's metadata (envelope, subject, status, replies) is kept. */
@@ -19,19 +21,26 @@ export interface MessageIntakeOptions {
    * organizations with their own upstream are queued; the others are stored.
    */
   relaying?: boolean;
+  /** Bytes per stored segment of a body (message-body.ts); tests make it small to cover many parts. */
+  segmentBytes?: number;
 }
 
 export interface IncomingMessage {
   grant: SmtpGrant;
   mailFrom: string;
   rcptTo: string[];
-  raw: Buffer;
+  /** The message as it arrives; it is stored segment by segment, never held whole. */
+  body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+  /** The largest message taken; the rest of a longer one is drained and the message refused. */
+  maxBytes: number;
   remoteAddress: string | null;
 }
 
 /** Why a message was not stored: the session's login no longer holds, or a restriction refuses the message. */
 export type IntakeRefusal =
   | { kind: "revoked" }
+  | { kind: "too_big" }
+  | { kind: "header_too_large" }
   | { kind: "sender_not_allowed"; where: "envelope" | "header"; sender: string }
   | ({ kind: "rate_limited" } & LimitBreach);
 
@@ -74,114 +83,139 @@ export function createMessageIntake(db: Database, options: MessageIntakeOptions 
   const pruneBatch = options.pruneBatch ?? 1_000;
   const now = options.now ?? (() => new Date());
   const relaying = options.relaying ?? false;
+  const segmentBytes = options.segmentBytes;
+
+  /** The received message's row, written with the credential re-checked under its lock (see above). */
+  function store(id: string, message: IncomingMessage, body: Extract<ReceivedBody, { kind: "received" }>) {
+    return db.transaction(async (tx): Promise<IntakeResult> => {
+      const [row] = await tx
+        .select({
+          id: credentials.id,
+          passwordHash: credentials.passwordHash,
+          active: credentials.active,
+          previousPasswordHash: credentials.previousPasswordHash,
+          previousPasswordExpiresAt: credentials.previousPasswordExpiresAt,
+          allowedSenders: credentials.allowedSenders,
+          allowedIps: credentials.allowedIps,
+          expiresAt: credentials.expiresAt,
+          limitPerMinute: credentials.limitPerMinute,
+          limitPerHour: credentials.limitPerHour,
+          limitPerDay: credentials.limitPerDay,
+          limitRecipientsPerMessage: credentials.limitRecipientsPerMessage,
+          ownUpstream: sql<boolean>`exists (select 1 from ${upstreams} u where u.organization_id = ${message.grant.organizationId})`,
+        })
+        .from(credentials)
+        .where(eq(credentials.id, message.grant.credentialId))
+        .for("update");
+      if (
+        !row ||
+        !grantHolds(message.grant, row, now().getTime()) ||
+        loginRestriction(row, message.remoteAddress, now().getTime())
+      ) {
+        return { accepted: false, refusal: { kind: "revoked" } };
+      }
+      const refusal = senderRefusal(row.allowedSenders, message.mailFrom, body.head);
+      if (refusal) return { accepted: false, refusal };
+      const at = now();
+      const breach = await countAgainstLimits(tx, row.id, row, message.rcptTo.length, at);
+      if (breach) return { accepted: false, refusal: { kind: "rate_limited", ...breach } };
+      const status = relaying || row.ownUpstream ? "queued" : "stored";
+      const { raw, messageId } = withMessageId(body.head, message.mailFrom);
+      const size = body.size + raw.length - body.head.length;
+      const subject = readHeader(raw, "subject");
+      const [stored] = await tx
+        .insert(messages)
+        .values({
+          id,
+          organizationId: message.grant.organizationId,
+          credentialId: message.grant.credentialId,
+          mailFrom: message.mailFrom,
+          rcptTo: message.rcptTo,
+          size,
+          raw,
+          parts: body.parts,
+          remoteAddress: message.remoteAddress,
+          createdAt: at,
+          messageIdHeader: messageId,
+          subject: subject === undefined ? null : decodeHeaderValue(subject).slice(0, SUBJECT_MAX_LENGTH),
+          status,
+          nextAttemptAt: status === "queued" ? at : null,
+          recipients: message.rcptTo.map((address) => ({ address, state: "pending" as const, reply: null })),
+        })
+        .returning({ id: messages.id });
+      if (!stored) throw new Error("insert returned no row");
+      // Raw SQL: drizzle's update would also bump updated_at, which records edits of the credential, not use.
+      await tx.execute(
+        sql`update ${credentials} set messages_accepted = messages_accepted + 1 where ${credentials.id} = ${message.grant.credentialId}`,
+      );
+      return { accepted: true, messageId: stored.id, status, size };
+    });
+  }
+
+  async function dropBodies(cutoff: Date, at: Date): Promise<number> {
+    let dropped = 0;
+    for (;;) {
+      const expired = db
+        .select({ id: messages.id })
+        .from(messages)
+        .where(and(lt(messages.createdAt, cutoff), isNull(messages.bodyPrunedAt), notInArray(messages.status, WAITING)))
+        .limit(pruneBatch);
+      const rows = await db
+        .update(messages)
+        .set({ raw: Buffer.alloc(0), parts: 0, bodyPrunedAt: at })
+        .where(inArray(messages.id, expired))
+        .returning({ id: messages.id });
+      await discardParts(
+        db,
+        rows.map((row) => row.id),
+      );
+      dropped += rows.length;
+      if (rows.length < pruneBatch) return dropped;
+    }
+  }
+
+  async function deleteExpired(cutoff: Date): Promise<number> {
+    let deleted = 0;
+    for (;;) {
+      const expired = db
+        .select({ id: messages.id })
+        .from(messages)
+        .where(and(lt(messages.createdAt, cutoff), notInArray(messages.status, WAITING)))
+        .limit(pruneBatch);
+      const gone = await db.delete(messages).where(inArray(messages.id, expired)).returning({ id: messages.id });
+      deleted += gone.length;
+      if (gone.length < pruneBatch) return deleted;
+    }
+  }
 
   return {
-    accept(message: IncomingMessage): Promise<IntakeResult> {
-      return db.transaction(async (tx) => {
-        const [row] = await tx
-          .select({
-            id: credentials.id,
-            passwordHash: credentials.passwordHash,
-            active: credentials.active,
-            previousPasswordHash: credentials.previousPasswordHash,
-            previousPasswordExpiresAt: credentials.previousPasswordExpiresAt,
-            allowedSenders: credentials.allowedSenders,
-            allowedIps: credentials.allowedIps,
-            expiresAt: credentials.expiresAt,
-            limitPerMinute: credentials.limitPerMinute,
-            limitPerHour: credentials.limitPerHour,
-            limitPerDay: credentials.limitPerDay,
-            limitRecipientsPerMessage: credentials.limitRecipientsPerMessage,
-            ownUpstream: sql<boolean>`exists (select 1 from ${upstreams} u where u.organization_id = ${message.grant.organizationId})`,
-          })
-          .from(credentials)
-          .where(eq(credentials.id, message.grant.credentialId))
-          .for("update");
-        if (
-          !row ||
-          !grantHolds(message.grant, row, now().getTime()) ||
-          loginRestriction(row, message.remoteAddress, now().getTime())
-        ) {
-          return { accepted: false, refusal: { kind: "revoked" } };
-        }
-        const refusal = senderRefusal(row.allowedSenders, message.mailFrom, message.raw);
-        if (refusal) return { accepted: false, refusal };
-        const at = now();
-        const breach = await countAgainstLimits(tx, row.id, row, message.rcptTo.length, at);
-        if (breach) return { accepted: false, refusal: { kind: "rate_limited", ...breach } };
-        const status = relaying || row.ownUpstream ? "queued" : "stored";
-        const { raw, messageId } = withMessageId(message.raw, message.mailFrom);
-        const subject = readHeader(raw, "subject");
-        const [stored] = await tx
-          .insert(messages)
-          .values({
-            organizationId: message.grant.organizationId,
-            credentialId: message.grant.credentialId,
-            mailFrom: message.mailFrom,
-            rcptTo: message.rcptTo,
-            size: raw.length,
-            raw,
-            remoteAddress: message.remoteAddress,
-            createdAt: at,
-            messageIdHeader: messageId,
-            subject: subject === undefined ? null : decodeHeaderValue(subject).slice(0, SUBJECT_MAX_LENGTH),
-            status,
-            nextAttemptAt: status === "queued" ? at : null,
-            recipients: message.rcptTo.map((address) => ({ address, state: "pending" as const, reply: null })),
-          })
-          .returning({ id: messages.id });
-        if (!stored) throw new Error("insert returned no row");
-        // Raw SQL: drizzle's update would also bump updated_at, which records edits of the credential, not use.
-        await tx.execute(
-          sql`update ${credentials} set messages_accepted = messages_accepted + 1 where ${credentials.id} = ${message.grant.credentialId}`,
-        );
-        return { accepted: true, messageId: stored.id, status, size: raw.length };
-      });
+    /**
+     * Receives the message's body into storage, then commits its row. Parts of a message that is refused are
+     * deleted; those of one whose commit failed are left to the orphan pruning, since the commit may have happened.
+     */
+    async accept(message: IncomingMessage): Promise<IntakeResult> {
+      const id = randomUUID();
+      const body = await receiveBody(db, id, message.body, { maxBytes: message.maxBytes, segmentBytes });
+      if (body.kind !== "received") return { accepted: false, refusal: { kind: body.kind } };
+      const result = await store(id, message, body);
+      if (!result.accepted) await discardParts(db, [id]);
+      return result;
     },
 
     /** What the credential has sent in the current windows, for MAIL FROM's early answer when a limit is reached. */
     usage: (credentialId: string) => readUsage(db, credentialId, now()),
     /**
-     * Drops the raw bytes of messages past the body retention, then deletes messages past the metadata retention, in
-     * batches so pruning never holds long locks; returns how many of each went. Messages still waiting for delivery
-     * (queued, deferred) are kept whole whatever their age: pruning must never be how accepted mail disappears.
+     * Drops the bodies of messages past the body retention, then deletes messages past the metadata retention, then
+     * parts no committed message owns, in batches so pruning never holds long locks; returns how many of each went.
+     * Messages still waiting for delivery (queued, deferred) are kept whole whatever their age: pruning must never be
+     * how accepted mail disappears.
      */
-    async prune(): Promise<{ bodiesDropped: number; deleted: number }> {
+    async prune(): Promise<{ bodiesDropped: number; deleted: number; orphanParts: number }> {
       const at = now();
-      const bodyCutoff = new Date(at.getTime() - bodyRetentionMs);
-      const cutoff = new Date(at.getTime() - retentionMs);
-      let bodiesDropped = 0;
-      for (;;) {
-        const expired = db
-          .select({ id: messages.id })
-          .from(messages)
-          .where(
-            and(
-              lt(messages.createdAt, bodyCutoff),
-              isNull(messages.bodyPrunedAt),
-              notInArray(messages.status, WAITING),
-            ),
-          )
-          .limit(pruneBatch);
-        const dropped = await db
-          .update(messages)
-          .set({ raw: Buffer.alloc(0), bodyPrunedAt: at })
-          .where(inArray(messages.id, expired))
-          .returning({ id: messages.id });
-        bodiesDropped += dropped.length;
-        if (dropped.length < pruneBatch) break;
-      }
-      let deleted = 0;
-      for (;;) {
-        const expired = db
-          .select({ id: messages.id })
-          .from(messages)
-          .where(and(lt(messages.createdAt, cutoff), notInArray(messages.status, WAITING)))
-          .limit(pruneBatch);
-        const gone = await db.delete(messages).where(inArray(messages.id, expired)).returning({ id: messages.id });
-        deleted += gone.length;
-        if (gone.length < pruneBatch) return { bodiesDropped, deleted };
-      }
+      const bodiesDropped = await dropBodies(new Date(at.getTime() - bodyRetentionMs), at);
+      const deleted = await deleteExpired(new Date(at.getTime() - retentionMs));
+      const orphanParts = await pruneOrphanParts(db, new Date(at.getTime() - ORPHAN_PART_AGE_MS), pruneBatch);
+      return { bodiesDropped, deleted, orphanParts };
     },
 
     retentionMs,

@@ -17,7 +17,11 @@ export type SubmissionOutcome =
   | { kind: "accepted"; messageId: string; status: "queued" | "stored" }
   | { kind: "revoked" }
   | { kind: "sender_not_allowed" }
-  | { kind: "rate_limited" };
+  | { kind: "rate_limited" }
+  /** Larger than the message size limit. */
+  | { kind: "too_big" }
+  /** A header section too long to check (message-body.ts). */
+  | { kind: "header_too_large" };
 
 export interface SmtpSubmissionDependencies {
   verifier: Pick<SmtpVerifier, "recheck">;
@@ -32,7 +36,8 @@ export interface MailFromCommand {
   remoteAddress: string | null;
 }
 
-type Rejection = Exclude<IntakeRefusal, { kind: "revoked" }>;
+/** What is refused with an event: a restriction of the credential. */
+type Rejection = Extract<IntakeRefusal, { kind: "sender_not_allowed" | "rate_limited" }>;
 
 /**
  * What an authenticated session may do: MAIL FROM re-checks its credential and restrictions, DATA stores and counts
@@ -88,7 +93,10 @@ export function createSmtpSubmission({ verifier, intake, publisher }: SmtpSubmis
     async submit(message: IncomingMessage): Promise<SubmissionOutcome> {
       const result = await intake.accept(message);
       if (!result.accepted) {
-        return result.refusal.kind === "revoked" ? { kind: "revoked" } : rejected(message, result.refusal);
+        const { refusal } = result;
+        return refusal.kind === "sender_not_allowed" || refusal.kind === "rate_limited"
+          ? rejected(message, refusal)
+          : { kind: refusal.kind };
       }
       const { grant } = message;
       publisher.publish({

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { bytea, createdAt, id } from "./columns";
 import { organizations } from "./organizations";
 import { smtpCredentials } from "./smtp-credentials";
@@ -27,7 +27,10 @@ export const smtpMessages = pgTable(
     mailFrom: text().notNull(),
     rcptTo: jsonb().$type<string[]>().notNull(),
     size: integer().notNull(),
+    /** The message's first segment, headers included; the rest, if any, is in `smtp_message_parts`. */
     raw: bytea().notNull(),
+    /** How many further segments the body has in `smtp_message_parts` (0: `raw` is the whole message). */
+    parts: integer().notNull().default(0),
     remoteAddress: text(),
     createdAt: createdAt(),
     /** The Message-ID header every attempt carries (added at intake when the message had none). */
@@ -53,4 +56,20 @@ export const smtpMessages = pgTable(
     index("smtp_messages_body_kept_idx").on(t.createdAt).where(sql`${t.bodyPrunedAt} is null`),
     index("smtp_messages_due_idx").on(t.nextAttemptAt).where(sql`${t.status} in ('queued', 'deferred')`),
   ],
+);
+
+/**
+ * The segments of a message body after its first, numbered from 1. They are written while the message is received,
+ * before its row exists, so a large message is never held whole in memory; hence no foreign key. Parts whose message
+ * never committed (refused, or the process died mid-DATA) are pruned once they are old enough.
+ */
+export const smtpMessageParts = pgTable(
+  "smtp_message_parts",
+  {
+    messageId: uuid().notNull(),
+    seq: integer().notNull(),
+    data: bytea().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.messageId, t.seq] }), index().on(t.createdAt)],
 );
