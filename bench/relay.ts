@@ -6,7 +6,8 @@
  * that sink. Reports, for each path:
  * - throughput: messages per second from the first send to the last arrival at the sink, all applications at once;
  * - latency at half load: send-to-arrival p50/p99 while the applications send at half RelayPost's throughput;
- * and for RelayPost the server's peak resident memory while `--big` messages of 10 MB are in flight at once.
+ * and the peak resident memory of the forwarder and of RelayPost while `--big` messages of 10 MB are in flight at once
+ * (`--memory-only`: that alone, after a short warm-up; as many in flight as there are applications at most).
  * `--restricted` adds, right after RelayPost's throughput run, the same run on credentials that carry every kind of
  * restriction (none refusing these messages): what enforcing them costs per message.
  * The database is a fresh one on `--postgres`, or embedded PGlite with `--embedded`.
@@ -32,6 +33,7 @@ const values = benchArgs({
   size: { type: "string", default: "4096" },
   big: { type: "string", default: "8" },
   restricted: { type: "boolean", default: false },
+  "memory-only": { type: "boolean", default: false },
 });
 const apps = Number(values.apps);
 const total = Number(values.messages);
@@ -98,7 +100,7 @@ async function run(sink: Sink, senders: Application[], label: string, count: num
   };
 }
 
-async function peakMemory(server: ServerProcess, sink: Sink, senders: Application[], count: number) {
+async function peakMemory(server: Pick<ServerProcess, "rssMiB">, sink: Sink, senders: Application[], count: number) {
   const idle = server.rssMiB();
   let peak = idle;
   const sampler = setInterval(() => {
@@ -143,6 +145,7 @@ async function startRelay(sinkPort: number) {
   };
 }
 
+const databaseName = values.embedded ? "embedded PGlite" : "PostgreSQL";
 const sink = await startSink();
 const direct = Array.from({ length: apps }, () => application(sink.port));
 const forwarder = await startBaseline("forwarder.ts", ["--to", String(sink.port)]);
@@ -152,12 +155,24 @@ const applicationsOf = (credentials: Array<{ username: string; password: string 
   credentials.map((c) => application(relay.server.smtpPort, { user: c.username, pass: c.password }));
 const through = applicationsOf(relay.credentials);
 const restrictedThrough = applicationsOf(relay.restricted);
-try {
-  // A short warm-up on each path: connections opened, code paths compiled.
-  await run(sink, direct, "warm-direct", apps * 5, 0);
-  await run(sink, forwarded, "warm-forwarder", apps * 5, 0);
-  await run(sink, through, "warm-relay", apps * 5, 0);
-  if (values.restricted) await run(sink, restrictedThrough, "warm-restricted", apps * 5, 0);
+const round = (n: number) => Number(n.toFixed(1));
+
+async function memoryOf(server: Pick<ServerProcess, "rssMiB">, senders: Application[]) {
+  const memory = await peakMemory(server, sink, senders, Number(values.big));
+  return { ...memory, addedMiB: round(memory.peakMiB - memory.idleMiB) };
+}
+
+/** Peak memory of the forwarder (which holds each message whole) and of RelayPost, 10 MB messages in flight. */
+async function tenMBMessages() {
+  return {
+    inFlight: Math.min(Number(values.big), apps),
+    forwarder: await memoryOf(forwarder, forwarded),
+    relay: await memoryOf(relay.server, through),
+  };
+}
+
+/** Full-speed throughput on each path, then latency at half RelayPost's throughput, then memory. */
+async function throughputAndLatency() {
   const fullDirect = await run(sink, direct, "direct", total, 0);
   const fullForwarder = await run(sink, forwarded, "forwarder", total, 0);
   const fullRelay = await run(sink, through, "relay", total, 0);
@@ -169,46 +184,51 @@ try {
   const halfDirect = await run(sink, direct, "half-direct", halfCount, halfInterval);
   const halfForwarder = await run(sink, forwarded, "half-forwarder", halfCount, halfInterval);
   const halfRelay = await run(sink, through, "half-relay", halfCount, halfInterval);
-  const memory = await peakMemory(relay.server, sink, through, Number(values.big));
-  const round = (n: number) => Number(n.toFixed(1));
-  console.log(
-    JSON.stringify(
-      {
-        database: values.embedded ? "embedded PGlite" : "PostgreSQL",
-        apps,
-        messageBytes: size,
-        throughput: {
-          directPerSecond: round(fullDirect.perSecond),
-          forwarderPerSecond: round(fullForwarder.perSecond),
-          relayPerSecond: round(fullRelay.perSecond),
-          relayAcceptedPerSecond: round(fullRelay.acceptedPerSecond),
-          ratio: Number((fullRelay.perSecond / fullDirect.perSecond).toFixed(2)),
-          forwarderRatio: Number((fullForwarder.perSecond / fullDirect.perSecond).toFixed(2)),
-          relayToForwarder: Number((fullRelay.perSecond / fullForwarder.perSecond).toFixed(2)),
-        },
-        ...(fullRestricted
-          ? {
-              restricted: {
-                relayPerSecond: round(fullRestricted.perSecond),
-                relayAcceptedPerSecond: round(fullRestricted.acceptedPerSecond),
-                ratioToUnrestricted: Number((fullRestricted.perSecond / fullRelay.perSecond).toFixed(3)),
-              },
-            }
-          : {}),
-        halfLoad: {
-          perSecond: round(1000 / halfInterval),
-          messages: halfCount,
-          directMs: { p50: round(halfDirect.p50), p99: round(halfDirect.p99) },
-          forwarderMs: { p50: round(halfForwarder.p50), p99: round(halfForwarder.p99) },
-          relayMs: { p50: round(halfRelay.p50), p99: round(halfRelay.p99) },
-          addedP99Ms: round(halfRelay.p99 - halfDirect.p99),
-        },
-        tenMBMessages: { inFlight: Number(values.big), ...memory, addedMiB: round(memory.peakMiB - memory.idleMiB) },
-      },
-      null,
-      2,
-    ),
-  );
+  return {
+    database: databaseName,
+    apps,
+    messageBytes: size,
+    throughput: {
+      directPerSecond: round(fullDirect.perSecond),
+      forwarderPerSecond: round(fullForwarder.perSecond),
+      relayPerSecond: round(fullRelay.perSecond),
+      relayAcceptedPerSecond: round(fullRelay.acceptedPerSecond),
+      ratio: Number((fullRelay.perSecond / fullDirect.perSecond).toFixed(2)),
+      forwarderRatio: Number((fullForwarder.perSecond / fullDirect.perSecond).toFixed(2)),
+      relayToForwarder: Number((fullRelay.perSecond / fullForwarder.perSecond).toFixed(2)),
+    },
+    ...(fullRestricted
+      ? {
+          restricted: {
+            relayPerSecond: round(fullRestricted.perSecond),
+            relayAcceptedPerSecond: round(fullRestricted.acceptedPerSecond),
+            ratioToUnrestricted: Number((fullRestricted.perSecond / fullRelay.perSecond).toFixed(3)),
+          },
+        }
+      : {}),
+    halfLoad: {
+      perSecond: round(1000 / halfInterval),
+      messages: halfCount,
+      directMs: { p50: round(halfDirect.p50), p99: round(halfDirect.p99) },
+      forwarderMs: { p50: round(halfForwarder.p50), p99: round(halfForwarder.p99) },
+      relayMs: { p50: round(halfRelay.p50), p99: round(halfRelay.p99) },
+      addedP99Ms: round(halfRelay.p99 - halfDirect.p99),
+    },
+    tenMBMessages: await tenMBMessages(),
+  };
+}
+
+try {
+  // A short warm-up on each path: connections opened, code paths compiled.
+  await run(sink, direct, "warm-direct", apps * 5, 0);
+  await run(sink, forwarded, "warm-forwarder", apps * 5, 0);
+  await run(sink, through, "warm-relay", apps * 5, 0);
+  if (values.restricted) await run(sink, restrictedThrough, "warm-restricted", apps * 5, 0);
+  if (values["memory-only"]) {
+    console.log(JSON.stringify({ database: databaseName, apps, tenMBMessages: await tenMBMessages() }, null, 2));
+  } else {
+    console.log(JSON.stringify(await throughputAndLatency(), null, 2));
+  }
 } finally {
   for (const sender of [...direct, ...forwarded, ...through, ...restrictedThrough]) sender.close();
   await forwarder.stop();

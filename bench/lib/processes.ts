@@ -59,10 +59,7 @@ export async function startServerProcess(
     httpPort,
     smtpPort,
     url,
-    rssMiB() {
-      const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
-      return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-    },
+    rssMiB: () => rssMiB(child),
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once("exit", resolve));
@@ -70,6 +67,12 @@ export async function startServerProcess(
       await exited;
     },
   };
+}
+
+/** A child process's resident set size in MiB, from /proc. */
+function rssMiB(child: ChildProcess): number {
+  const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }
 
 /**
@@ -86,6 +89,7 @@ export async function startBaseline(script: string, args: string[] = []) {
   return {
     child,
     port,
+    rssMiB: () => rssMiB(child),
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once("exit", resolve));
