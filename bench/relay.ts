@@ -5,7 +5,9 @@
  * with nothing stored, the ceiling of any relay here), then through a RelayPost server process whose RELAY_URL is
  * that sink. Reports, for each path:
  * - throughput: messages per second from the first send to the last arrival at the sink, all applications at once;
- * - latency at half load: send-to-arrival p50/p99 while the applications send at half RelayPost's throughput;
+ * - for RelayPost, the database statements its throughput run cost per message (the server's own metric);
+ * - latency at half load: send-to-arrival p50/p99 while the applications send at half RelayPost's throughput, and
+ *   how long RelayPost took to answer 250;
  * and the peak resident memory of the forwarder and of RelayPost while `--big` messages of 10 MB are in flight at once
  * (`--memory-only`: that alone, after a short warm-up; as many in flight as there are applications at most).
  * `--restricted` adds, right after RelayPost's throughput run, the same run on credentials that carry every kind of
@@ -71,6 +73,8 @@ function application(port: number, auth?: { user: string; pass: string }): Appli
 /** Sends `count` messages spread over the applications; `interval` paces sends (0: as fast as each connection can). */
 async function run(sink: Sink, senders: Application[], label: string, count: number, intervalMs: number) {
   const started = new Map<string, number>();
+  /** How long each send waited for its 250. */
+  const answered: number[] = [];
   const ids = Array.from({ length: count }, (_, i) => `${label}-${i}-${crypto.randomUUID()}`);
   const first = performance.now();
   await Promise.all(
@@ -82,8 +86,10 @@ async function run(sink: Sink, senders: Application[], label: string, count: num
           const wait = due - performance.now();
           if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
         }
-        started.set(id, performance.now());
+        const sent = performance.now();
+        started.set(id, sent);
         await sender.send(id, size);
+        answered.push(performance.now() - sent);
       }
     }),
   );
@@ -97,6 +103,8 @@ async function run(sink: Sink, senders: Application[], label: string, count: num
     perSecond: count / ((last - first) / 1000),
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
+    answeredP50: percentile(answered, 50),
+    answeredP99: percentile(answered, 99),
   };
 }
 
@@ -157,6 +165,12 @@ const through = applicationsOf(relay.credentials);
 const restrictedThrough = applicationsOf(relay.restricted);
 const round = (n: number) => Number(n.toFixed(1));
 
+/** Statements the server has sent to its database so far, from its metrics. */
+async function statementsSent(server: ServerProcess): Promise<number> {
+  const metrics = await (await fetch(`${server.url}/metrics`)).text();
+  return Number(/^relaypost_db_queries_total (\d+)/m.exec(metrics)?.[1] ?? Number.NaN);
+}
+
 async function memoryOf(server: Pick<ServerProcess, "rssMiB">, senders: Application[]) {
   const memory = await peakMemory(server, sink, senders, Number(values.big));
   return { ...memory, addedMiB: round(memory.peakMiB - memory.idleMiB) };
@@ -175,7 +189,9 @@ async function tenMBMessages() {
 async function throughputAndLatency() {
   const fullDirect = await run(sink, direct, "direct", total, 0);
   const fullForwarder = await run(sink, forwarded, "forwarder", total, 0);
+  const statementsBefore = await statementsSent(relay.server);
   const fullRelay = await run(sink, through, "relay", total, 0);
+  const statementsPerMessage = ((await statementsSent(relay.server)) - statementsBefore) / total;
   const fullRestricted = values.restricted
     ? await run(sink, restrictedThrough, "relay-restricted", total, 0)
     : undefined;
@@ -196,6 +212,7 @@ async function throughputAndLatency() {
       ratio: Number((fullRelay.perSecond / fullDirect.perSecond).toFixed(2)),
       forwarderRatio: Number((fullForwarder.perSecond / fullDirect.perSecond).toFixed(2)),
       relayToForwarder: Number((fullRelay.perSecond / fullForwarder.perSecond).toFixed(2)),
+      relayStatementsPerMessage: Number(statementsPerMessage.toFixed(2)),
     },
     ...(fullRestricted
       ? {
@@ -212,6 +229,7 @@ async function throughputAndLatency() {
       directMs: { p50: round(halfDirect.p50), p99: round(halfDirect.p99) },
       forwarderMs: { p50: round(halfForwarder.p50), p99: round(halfForwarder.p99) },
       relayMs: { p50: round(halfRelay.p50), p99: round(halfRelay.p99) },
+      relayAnsweredMs: { p50: round(halfRelay.answeredP50), p99: round(halfRelay.answeredP99) },
       addedP99Ms: round(halfRelay.p99 - halfDirect.p99),
     },
     tenMBMessages: await tenMBMessages(),

@@ -167,7 +167,6 @@ export async function createRuntime(
     relaying: !!serverUpstream,
     now,
   });
-  const smtpSubmission = createSmtpSubmission({ verifier, intake, publisher });
   const relay = config.relay
     ? createDeliveryWorker(config.relay, {
         db,
@@ -190,6 +189,9 @@ export async function createRuntime(
       })
     : undefined;
   if (relay && config.relay?.background !== false) relay.start();
+  // A message queued here wakes this process's workers at once; waiting for its event would add the publisher's
+  // batching delay to every delivery. The workers write the event before they claim (beforeClaim above).
+  const smtpSubmission = createSmtpSubmission({ verifier, intake, publisher, onQueued: () => relay?.wake() });
   const webhooks = createWebhookWorker(
     { ...config.webhooks, policy: webhookPolicy },
     {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type Database, queryRows, schema } from "@relaypost/db";
 import type { RecipientResult } from "@relaypost/db/schema";
-import { and, eq, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { appendEvents } from "../events/store";
 import type { NewEvent, RelayEvent } from "../events/types";
 import type { MessageFate } from "./attempt-outcome";
@@ -110,25 +110,24 @@ export function recordOutcomes(
   eventOf: (record: AttemptRecord) => NewEvent,
 ): Promise<RelayEvent[]> {
   return db.transaction(async (tx) => {
-    const written: AttemptRecord[] = [];
-    for (const record of records) {
-      const { message, fate, reply, at } = record;
-      const rows = await tx
-        .update(m)
-        .set({
-          status: fate.status,
-          recipients: fate.recipients,
-          lastReply: reply,
-          nextAttemptAt: fate.status === "deferred" ? fate.retryAt : null,
-          relayedAt: fate.status === "relayed" ? at : null,
-          leaseOwner: null,
-          leaseExpiresAt: null,
-        })
-        .where(and(eq(m.id, message.id), eq(m.leaseOwner, message.lease)))
-        .returning({ id: m.id });
-      if (rows.length > 0) written.push(record);
-    }
-    return appendEvents(tx, written.map(eventOf));
+    const outcomes = records.map(
+      ({ message, fate, reply, at }) =>
+        sql`(${message.id}::uuid, ${message.lease}::text, ${fate.status}::text, ${JSON.stringify(fate.recipients)}::jsonb,
+          ${reply}::text, ${fate.status === "deferred" ? fate.retryAt.toISOString() : null}::timestamptz,
+          ${fate.status === "relayed" ? at.toISOString() : null}::timestamptz)`,
+    );
+    // One statement for the whole batch: per message it would be a round trip each.
+    const rows = await queryRows<{ id: string }>(
+      tx,
+      sql`update ${m} set status = o.status, recipients = o.recipients, last_reply = o.reply,
+            next_attempt_at = o.next_attempt_at, relayed_at = o.relayed_at, lease_owner = null, lease_expires_at = null
+          from (values ${sql.join(outcomes, sql`, `)})
+            as o(id, lease, status, recipients, reply, next_attempt_at, relayed_at)
+          where ${m}.id = o.id and ${m}.lease_owner = o.lease
+          returning ${m}.id`,
+    );
+    const written = new Set(rows.map((row) => row.id));
+    return appendEvents(tx, records.filter((record) => written.has(record.message.id)).map(eventOf));
   });
 }
 

@@ -105,6 +105,30 @@ export function createSmtpVerifier({ db, hasher, cache = createVerificationCache
     }
   }
 
+  // MAIL FROM's re-read of the granted credential; concurrent transactions share one query like the lookups above.
+  const byId = db
+    .select({
+      id: t.id,
+      passwordHash: t.passwordHash,
+      active: t.active,
+      previousPasswordHash: t.previousPasswordHash,
+      previousPasswordExpiresAt: t.previousPasswordExpiresAt,
+      allowedSenders: t.allowedSenders,
+      allowedIps: t.allowedIps,
+      expiresAt: t.expiresAt,
+      limitPerMinute: t.limitPerMinute,
+      limitPerHour: t.limitPerHour,
+      limitPerDay: t.limitPerDay,
+      limitRecipientsPerMessage: t.limitRecipientsPerMessage,
+    })
+    .from(t)
+    .where(sql`${t.id} = any(${sql.placeholder("ids")}::uuid[])`)
+    .prepare("smtp_credential_recheck");
+  const readById = createLookupBatcher(
+    (ids: string[]) => byId.execute({ ids }),
+    (row) => row.id,
+  );
+
   // Failed logins that name no credential by their password are attributed by username, to every organization that
   // has one by that name; concurrent ones share a query like the lookups above.
   const readByUsername = createLookupBatcher(
@@ -211,22 +235,7 @@ export function createSmtpVerifier({ db, hasher, cache = createVerificationCache
      */
     async recheck(grant: SmtpGrant, remoteAddress: string | null): Promise<CredentialRestrictions | undefined> {
       try {
-        const [row] = await db
-          .select({
-            passwordHash: t.passwordHash,
-            active: t.active,
-            previousPasswordHash: t.previousPasswordHash,
-            previousPasswordExpiresAt: t.previousPasswordExpiresAt,
-            allowedSenders: t.allowedSenders,
-            allowedIps: t.allowedIps,
-            expiresAt: t.expiresAt,
-            limitPerMinute: t.limitPerMinute,
-            limitPerHour: t.limitPerHour,
-            limitPerDay: t.limitPerDay,
-            limitRecipientsPerMessage: t.limitRecipientsPerMessage,
-          })
-          .from(t)
-          .where(eq(t.id, grant.credentialId));
+        const row = await readById(grant.credentialId);
         if (!row || !grantHolds(grant, row) || loginRestriction(row, remoteAddress)) return undefined;
         return {
           allowedSenders: row.allowedSenders,

@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { type Database, schema } from "@relaypost/db";
-import { and, eq, inArray, isNull, lt, notInArray, sql } from "drizzle-orm";
-import { decodeHeaderValue, readHeader, readHeaders, withMessageId } from "../relay/message-headers";
-import { disallowedHeaderSender, senderAllowed } from "../restrictions/allowed-senders";
-import { loginRestriction } from "../restrictions/restrictions";
-import { countAgainstLimits, type LimitBreach, readUsage } from "../restrictions/sending-limits";
-import { grantHolds, type SmtpGrant } from "../smtp-auth/grant";
-import { discardParts, ORPHAN_PART_AGE_MS, pruneOrphanParts, type ReceivedBody, receiveBody } from "./message-body";
+import { and, inArray, isNull, lt, notInArray } from "drizzle-orm";
+import { createGroupCommit } from "../group-commit";
+import { readUsage } from "../restrictions/sending-limits";
+import { discardParts, ORPHAN_PART_AGE_MS, pruneOrphanParts, receiveBody } from "./message-body";
+import { type IncomingMessage, type IntakeResult, type ReceivedMessage, storeMessages } from "./store-messages";
+
+export type { IncomingMessage, IntakeRefusal, IntakeResult } from "./store-messages";
 
 export interface MessageIntakeOptions {
   /** How long a message's metadata (envelope, subject, status, replies) is kept. */
@@ -25,57 +25,19 @@ export interface MessageIntakeOptions {
   segmentBytes?: number;
 }
 
-export interface IncomingMessage {
-  grant: SmtpGrant;
-  mailFrom: string;
-  rcptTo: string[];
-  /** The message as it arrives; it is stored segment by segment, never held whole. */
-  body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
-  /** The largest message taken; the rest of a longer one is drained and the message refused. */
-  maxBytes: number;
-  remoteAddress: string | null;
-}
-
-/** Why a message was not stored: the session's login no longer holds, or a restriction refuses the message. */
-export type IntakeRefusal =
-  | { kind: "revoked" }
-  | { kind: "too_big" }
-  | { kind: "header_too_large" }
-  | { kind: "sender_not_allowed"; where: "envelope" | "header"; sender: string }
-  | ({ kind: "rate_limited" } & LimitBreach);
-
-export type IntakeResult =
-  | { accepted: true; messageId: string; status: "queued" | "stored"; size: number }
-  | { accepted: false; refusal: IntakeRefusal };
-
-/** The allowed-senders rule applied to the message as it will be stored: its envelope sender and its `From:`. */
-export function senderRefusal(allowedSenders: readonly string[], mailFrom: string, raw: Buffer) {
-  if (!senderAllowed(allowedSenders, mailFrom)) {
-    return { kind: "sender_not_allowed", where: "envelope", sender: mailFrom } as const;
-  }
-  const sender = disallowedHeaderSender(allowedSenders, readHeaders(raw, "from"));
-  return sender === undefined ? undefined : ({ kind: "sender_not_allowed", where: "header", sender } as const);
-}
-
 export const DEFAULT_MESSAGE_RETENTION_MS = 30 * 24 * 60 * 60_000;
 export const DEFAULT_BODY_RETENTION_MS = 7 * 24 * 60 * 60_000;
 
 /** Mail still waiting for delivery, which neither retention may touch. */
 const WAITING = ["queued", "deferred"];
 
-/** Long enough for any subject a person reads in a list. */
-const SUBJECT_MAX_LENGTH = 500;
-
 const messages = schema.smtpMessages;
-const credentials = schema.smtpCredentials;
-const upstreams = schema.organizationUpstreams;
 
 /**
- * Stores messages that authenticated sessions submit. The credential is re-checked inside the storing transaction
- * with its row locked, so a regenerate or deactivate that commits first means the message is refused, and one that
- * comes later waits for the message to be counted: a revoked session never gets a message in. With an upstream,
- * the committed row is also the outbox entry a delivery worker claims, so the `250` that follows is never a promise
- * the database does not hold.
+ * Stores messages that authenticated sessions submit: the body segment by segment as it arrives (message-body.ts),
+ * then the message's row, group-committed with the rows of messages that finish meanwhile (store-messages.ts says
+ * how each is judged under its credential's lock). With an upstream, the committed row is also the outbox entry a
+ * delivery worker claims, so the `250` that follows is never a promise the database does not hold.
  */
 export function createMessageIntake(db: Database, options: MessageIntakeOptions = {}) {
   const retentionMs = options.retentionMs ?? DEFAULT_MESSAGE_RETENTION_MS;
@@ -85,72 +47,7 @@ export function createMessageIntake(db: Database, options: MessageIntakeOptions 
   const relaying = options.relaying ?? false;
   const segmentBytes = options.segmentBytes;
 
-  /** The received message's row, written with the credential re-checked under its lock (see above). */
-  function store(id: string, message: IncomingMessage, body: Extract<ReceivedBody, { kind: "received" }>) {
-    return db.transaction(async (tx): Promise<IntakeResult> => {
-      const [row] = await tx
-        .select({
-          id: credentials.id,
-          passwordHash: credentials.passwordHash,
-          active: credentials.active,
-          previousPasswordHash: credentials.previousPasswordHash,
-          previousPasswordExpiresAt: credentials.previousPasswordExpiresAt,
-          allowedSenders: credentials.allowedSenders,
-          allowedIps: credentials.allowedIps,
-          expiresAt: credentials.expiresAt,
-          limitPerMinute: credentials.limitPerMinute,
-          limitPerHour: credentials.limitPerHour,
-          limitPerDay: credentials.limitPerDay,
-          limitRecipientsPerMessage: credentials.limitRecipientsPerMessage,
-          ownUpstream: sql<boolean>`exists (select 1 from ${upstreams} u where u.organization_id = ${message.grant.organizationId})`,
-        })
-        .from(credentials)
-        .where(eq(credentials.id, message.grant.credentialId))
-        .for("update");
-      if (
-        !row ||
-        !grantHolds(message.grant, row, now().getTime()) ||
-        loginRestriction(row, message.remoteAddress, now().getTime())
-      ) {
-        return { accepted: false, refusal: { kind: "revoked" } };
-      }
-      const refusal = senderRefusal(row.allowedSenders, message.mailFrom, body.head);
-      if (refusal) return { accepted: false, refusal };
-      const at = now();
-      const breach = await countAgainstLimits(tx, row.id, row, message.rcptTo.length, at);
-      if (breach) return { accepted: false, refusal: { kind: "rate_limited", ...breach } };
-      const status = relaying || row.ownUpstream ? "queued" : "stored";
-      const { raw, messageId } = withMessageId(body.head, message.mailFrom);
-      const size = body.size + raw.length - body.head.length;
-      const subject = readHeader(raw, "subject");
-      const [stored] = await tx
-        .insert(messages)
-        .values({
-          id,
-          organizationId: message.grant.organizationId,
-          credentialId: message.grant.credentialId,
-          mailFrom: message.mailFrom,
-          rcptTo: message.rcptTo,
-          size,
-          raw,
-          parts: body.parts,
-          remoteAddress: message.remoteAddress,
-          createdAt: at,
-          messageIdHeader: messageId,
-          subject: subject === undefined ? null : decodeHeaderValue(subject).slice(0, SUBJECT_MAX_LENGTH),
-          status,
-          nextAttemptAt: status === "queued" ? at : null,
-          recipients: message.rcptTo.map((address) => ({ address, state: "pending" as const, reply: null })),
-        })
-        .returning({ id: messages.id });
-      if (!stored) throw new Error("insert returned no row");
-      // Raw SQL: drizzle's update would also bump updated_at, which records edits of the credential, not use.
-      await tx.execute(
-        sql`update ${credentials} set messages_accepted = messages_accepted + 1 where ${credentials.id} = ${message.grant.credentialId}`,
-      );
-      return { accepted: true, messageId: stored.id, status, size };
-    });
-  }
+  const group = createGroupCommit((items: ReceivedMessage[]) => storeMessages(db, items, { now, relaying }));
 
   async function dropBodies(cutoff: Date, at: Date): Promise<number> {
     let dropped = 0;
@@ -197,8 +94,8 @@ export function createMessageIntake(db: Database, options: MessageIntakeOptions 
       const id = randomUUID();
       const body = await receiveBody(db, id, message.body, { maxBytes: message.maxBytes, segmentBytes });
       if (body.kind !== "received") return { accepted: false, refusal: { kind: body.kind } };
-      const result = await store(id, message, body);
-      if (!result.accepted) await discardParts(db, [id]);
+      const result = await group.write({ id, message, body });
+      if (!result.accepted && body.parts > 0) await discardParts(db, [id]);
       return result;
     },
 

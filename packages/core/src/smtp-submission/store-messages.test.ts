@@ -1,0 +1,104 @@
+import { randomUUID } from "node:crypto";
+import { schema } from "@relaypost/db";
+import { eq, inArray } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SmtpGrant } from "../smtp-auth/grant";
+import { createSmtpAuthFixture, type SmtpAuthFixture, testScope } from "../smtp-auth/test-support";
+import { createSmtpVerifier } from "../smtp-auth/verifier";
+import { type ReceivedMessage, storeMessages } from "./store-messages";
+
+const credentials = schema.smtpCredentials;
+
+describe("storing a batch of received messages", () => {
+  let fixture: SmtpAuthFixture;
+  beforeAll(async () => {
+    fixture = await createSmtpAuthFixture();
+  });
+  afterAll(() => fixture.database.destroy());
+
+  async function loggedIn(): Promise<{ id: string; grant: SmtpGrant }> {
+    const credential = await fixture.createCredential();
+    const verifier = createSmtpVerifier({ db: fixture.database.db, hasher: fixture.hasher });
+    const result = await verifier.verify({ username: credential.username, password: credential.password });
+    if (!result.ok) throw new Error("login failed");
+    return { id: credential.id, grant: result.grant };
+  }
+
+  function received(grant: SmtpGrant, from = "app@example.com"): ReceivedMessage {
+    const head = Buffer.from(`From: ${from}\r\nSubject: batch\r\n\r\nhello\r\n`);
+    return {
+      id: randomUUID(),
+      message: { grant, mailFrom: from, rcptTo: ["a@example.org"], body: [], maxBytes: 1024, remoteAddress: null },
+      body: { kind: "received", head, parts: 0, size: head.length },
+    };
+  }
+
+  it("judges each message of one transaction under its own credential and counts only those it stores", async () => {
+    const plain = await loggedIn();
+    const revoked = await loggedIn();
+    const limited = await loggedIn();
+    const picky = await loggedIn();
+    await fixture.core.smtpCredentials.setActive(testScope(fixture), revoked.id, false);
+    await fixture.database.db.update(credentials).set({ limitPerMinute: 1 }).where(eq(credentials.id, limited.id));
+    await fixture.database.db
+      .update(credentials)
+      .set({ allowedSenders: ["app@example.com"] })
+      .where(eq(credentials.id, picky.id));
+    const batch = [
+      received(plain.grant),
+      received(revoked.grant),
+      received(limited.grant),
+      received(plain.grant),
+      received(limited.grant),
+      received(picky.grant, "someone@example.net"),
+      received(picky.grant),
+    ];
+
+    const results = await storeMessages(fixture.database.db, batch, { now: () => new Date(), relaying: true });
+
+    expect(results.map((r) => (r.accepted ? r.status : r.refusal.kind))).toEqual([
+      "queued",
+      "revoked",
+      "queued",
+      "queued",
+      "rate_limited",
+      "sender_not_allowed",
+      "queued",
+    ]);
+    const stored = await fixture.database.db
+      .select({ id: schema.smtpMessages.id })
+      .from(schema.smtpMessages)
+      .where(
+        inArray(
+          schema.smtpMessages.id,
+          batch.map((item) => item.id),
+        ),
+      );
+    expect(stored.map((row) => row.id).sort()).toEqual(
+      [batch[0], batch[2], batch[3], batch[6]].map((i) => i?.id).sort(),
+    );
+    const counters = await fixture.database.db
+      .select({ id: credentials.id, n: credentials.messagesAccepted })
+      .from(credentials)
+      .where(inArray(credentials.id, [plain.id, revoked.id, limited.id, picky.id]));
+    expect(Object.fromEntries(counters.map((c) => [c.id, c.n]))).toEqual({
+      [plain.id]: 2,
+      [revoked.id]: 0,
+      [limited.id]: 1,
+      [picky.id]: 1,
+    });
+  });
+
+  it("writes nothing for a batch whose every message is refused", async () => {
+    const revoked = await loggedIn();
+    await fixture.core.smtpCredentials.setActive(testScope(fixture), revoked.id, false);
+    const item = received(revoked.grant);
+    const results = await storeMessages(fixture.database.db, [item], { now: () => new Date(), relaying: false });
+    expect(results).toEqual([{ accepted: false, refusal: { kind: "revoked" } }]);
+    const stored = await fixture.database.db
+      .select()
+      .from(schema.smtpMessages)
+      .where(eq(schema.smtpMessages.id, item.id));
+    expect(stored).toEqual([]);
+  });
+});

@@ -1,0 +1,170 @@
+import { type Database, schema } from "@relaypost/db";
+import { inArray, type SQL, sql } from "drizzle-orm";
+import { decodeHeaderValue, readHeader, readHeaders, withMessageId } from "../relay/message-headers";
+import { disallowedHeaderSender, senderAllowed } from "../restrictions/allowed-senders";
+import { loginRestriction } from "../restrictions/restrictions";
+import { countAgainstLimits, type LimitBreach } from "../restrictions/sending-limits";
+import { grantHolds, type SmtpGrant } from "../smtp-auth/grant";
+import type { ReceivedBody } from "./message-body";
+
+export interface IncomingMessage {
+  grant: SmtpGrant;
+  mailFrom: string;
+  rcptTo: string[];
+  /** The message as it arrives; it is stored segment by segment, never held whole. */
+  body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+  /** The largest message taken; the rest of a longer one is drained and the message refused. */
+  maxBytes: number;
+  remoteAddress: string | null;
+}
+
+/** Why a message was not stored: the session's login no longer holds, or a restriction refuses the message. */
+export type IntakeRefusal =
+  | { kind: "revoked" }
+  | { kind: "too_big" }
+  | { kind: "header_too_large" }
+  | { kind: "sender_not_allowed"; where: "envelope" | "header"; sender: string }
+  | ({ kind: "rate_limited" } & LimitBreach);
+
+export type IntakeResult =
+  | { accepted: true; messageId: string; status: "queued" | "stored"; size: number }
+  | { accepted: false; refusal: IntakeRefusal };
+
+/** The allowed-senders rule applied to the message as it will be stored: its envelope sender and its `From:`. */
+export function senderRefusal(allowedSenders: readonly string[], mailFrom: string, raw: Buffer) {
+  if (!senderAllowed(allowedSenders, mailFrom)) {
+    return { kind: "sender_not_allowed", where: "envelope", sender: mailFrom } as const;
+  }
+  const sender = disallowedHeaderSender(allowedSenders, readHeaders(raw, "from"));
+  return sender === undefined ? undefined : ({ kind: "sender_not_allowed", where: "header", sender } as const);
+}
+
+/** A message whose body is stored, waiting for its row. */
+export interface ReceivedMessage {
+  id: string;
+  message: IncomingMessage;
+  body: Extract<ReceivedBody, { kind: "received" }>;
+}
+
+/** Long enough for any subject a person reads in a list. */
+const SUBJECT_MAX_LENGTH = 500;
+
+const messages = schema.smtpMessages;
+const credentials = schema.smtpCredentials;
+const upstreams = schema.organizationUpstreams;
+
+type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
+
+/** The credentials of these messages, locked in id order (so concurrent batches never deadlock), by id. */
+async function lockCredentials(tx: Transaction, ids: string[]) {
+  const rows = await tx
+    .select({
+      id: credentials.id,
+      passwordHash: credentials.passwordHash,
+      active: credentials.active,
+      previousPasswordHash: credentials.previousPasswordHash,
+      previousPasswordExpiresAt: credentials.previousPasswordExpiresAt,
+      allowedSenders: credentials.allowedSenders,
+      allowedIps: credentials.allowedIps,
+      expiresAt: credentials.expiresAt,
+      limitPerMinute: credentials.limitPerMinute,
+      limitPerHour: credentials.limitPerHour,
+      limitPerDay: credentials.limitPerDay,
+      limitRecipientsPerMessage: credentials.limitRecipientsPerMessage,
+      ownUpstream: sql<boolean>`exists (select 1 from ${upstreams} u where u.organization_id = ${credentials}.organization_id)`,
+    })
+    .from(credentials)
+    .where(inArray(credentials.id, ids))
+    .orderBy(credentials.id)
+    .for("update");
+  return new Map(rows.map((row) => [row.id, row]));
+}
+
+type LockedCredential = NonNullable<ReturnType<Awaited<ReturnType<typeof lockCredentials>>["get"]>>;
+
+/** One message judged under its credential's lock: refused, or the row to insert. */
+async function judge(
+  tx: Transaction,
+  { id, message, body }: ReceivedMessage,
+  row: LockedCredential | undefined,
+  { now, relaying }: { now: () => Date; relaying: boolean },
+): Promise<{ result: IntakeResult; row?: typeof messages.$inferInsert }> {
+  const at = now();
+  if (
+    !row ||
+    !grantHolds(message.grant, row, at.getTime()) ||
+    loginRestriction(row, message.remoteAddress, at.getTime())
+  ) {
+    return { result: { accepted: false, refusal: { kind: "revoked" } } };
+  }
+  const refusal = senderRefusal(row.allowedSenders, message.mailFrom, body.head);
+  if (refusal) return { result: { accepted: false, refusal } };
+  const breach = await countAgainstLimits(tx, row.id, row, message.rcptTo.length, at);
+  if (breach) return { result: { accepted: false, refusal: { kind: "rate_limited", ...breach } } };
+  const status = relaying || row.ownUpstream ? "queued" : "stored";
+  const { raw, messageId } = withMessageId(body.head, message.mailFrom);
+  const size = body.size + raw.length - body.head.length;
+  const subject = readHeader(raw, "subject");
+  return {
+    result: { accepted: true, messageId: id, status, size },
+    row: {
+      id,
+      organizationId: message.grant.organizationId,
+      credentialId: message.grant.credentialId,
+      mailFrom: message.mailFrom,
+      rcptTo: message.rcptTo,
+      size,
+      raw,
+      parts: body.parts,
+      remoteAddress: message.remoteAddress,
+      createdAt: at,
+      messageIdHeader: messageId,
+      subject: subject === undefined ? null : decodeHeaderValue(subject).slice(0, SUBJECT_MAX_LENGTH),
+      status,
+      nextAttemptAt: status === "queued" ? at : null,
+      recipients: message.rcptTo.map((address) => ({ address, state: "pending" as const, reply: null })),
+    },
+  };
+}
+
+/** Adds each credential's accepted messages to its counter, in one statement. */
+function countAccepted(tx: Transaction, accepted: Map<string, number>) {
+  const counts: SQL[] = [...accepted].map(([id, n]) => sql`(${id}::uuid, ${n}::int)`);
+  // Raw SQL: drizzle's update would also bump updated_at, which records edits of the credential, not use.
+  return tx.execute(
+    sql`update ${credentials} set messages_accepted = messages_accepted + counted.n
+        from (values ${sql.join(counts, sql`, `)}) as counted(id, n) where ${credentials.id} = counted.id`,
+  );
+}
+
+/**
+ * Writes the rows of received messages in one transaction. Each message's credential is re-checked with its row
+ * locked, so a regenerate or deactivate that commits first means the message is refused, and one that comes later
+ * waits for the message to be counted: a revoked session never gets a message in. A batch costs the same few
+ * statements whatever its size (lock, insert, count), plus the sending-limit counting of limited credentials.
+ */
+export function storeMessages(
+  db: Database,
+  items: ReceivedMessage[],
+  options: { now: () => Date; relaying: boolean },
+): Promise<IntakeResult[]> {
+  return db.transaction(async (tx) => {
+    const locked = await lockCredentials(tx, [...new Set(items.map((item) => item.message.grant.credentialId))]);
+    const results: IntakeResult[] = [];
+    const rows: (typeof messages.$inferInsert)[] = [];
+    const accepted = new Map<string, number>();
+    for (const item of items) {
+      const credentialId = item.message.grant.credentialId;
+      const judged = await judge(tx, item, locked.get(credentialId), options);
+      results.push(judged.result);
+      if (!judged.row) continue;
+      rows.push(judged.row);
+      accepted.set(credentialId, (accepted.get(credentialId) ?? 0) + 1);
+    }
+    if (rows.length > 0) {
+      await tx.insert(messages).values(rows);
+      await countAccepted(tx, accepted);
+    }
+    return results;
+  });
+}
