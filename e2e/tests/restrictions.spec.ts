@@ -32,6 +32,8 @@ async function expectNoSidewaysScroll(page: Page) {
 }
 
 test.describe("a credential's restrictions", () => {
+  // Each test signs up, creates credentials and sends mail: on a loaded machine that alone can take most of a minute.
+  test.describe.configure({ timeout: 120_000 });
   test("an admin sets allowed senders, a per-minute limit and an expiry; they survive a reload, usage counts against them, a bad CIDR is refused beside its field and the list flags the coming expiry", async ({
     browser,
   }) => {
