@@ -1,6 +1,6 @@
 import { type Database, queryRows, schema } from "@relaypost/db";
 import { inArray, sql } from "drizzle-orm";
-import { grantHolds } from "../smtp-auth/grant";
+import { grantColumns, grantHolds } from "../smtp-auth/grant";
 import type { AccessRevocation } from "./revocation";
 import type { Role } from "./roles";
 
@@ -45,13 +45,7 @@ async function lapsedCredentialClaims(db: Database, claims: CredentialClaim[]): 
   if (claims.length === 0) return [];
   const t = schema.smtpCredentials;
   const rows = await db
-    .select({
-      id: t.id,
-      passwordHash: t.passwordHash,
-      active: t.active,
-      previousPasswordHash: t.previousPasswordHash,
-      previousPasswordExpiresAt: t.previousPasswordExpiresAt,
-    })
+    .select({ id: t.id, ...grantColumns })
     .from(t)
     .where(inArray(t.id, [...new Set(claims.map((claim) => claim.credentialId))]));
   const byId = new Map(rows.map((row) => [row.id, row]));

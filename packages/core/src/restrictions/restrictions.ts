@@ -1,3 +1,4 @@
+import { schema } from "@relaypost/db";
 import { addressAllowed } from "./allowed-ips";
 import type { LimitColumns } from "./sending-limits";
 
@@ -10,6 +11,19 @@ export interface CredentialRestrictions extends LimitColumns {
   allowedIps: string[];
   expiresAt: Date | null;
 }
+
+const t = schema.smtpCredentials;
+
+/** The columns of a credential's restrictions: select them with the row each step reads anyway. */
+export const restrictionColumns = {
+  allowedSenders: t.allowedSenders,
+  allowedIps: t.allowedIps,
+  expiresAt: t.expiresAt,
+  limitPerMinute: t.limitPerMinute,
+  limitPerHour: t.limitPerHour,
+  limitPerDay: t.limitPerDay,
+  limitRecipientsPerMessage: t.limitRecipientsPerMessage,
+};
 
 /** Why a right password may still not log in (or a logged-in session may not go on), if it may not. */
 export type LoginRestriction = "expired" | "ip_not_allowed";

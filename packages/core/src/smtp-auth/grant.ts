@@ -1,4 +1,15 @@
 import { createHash } from "node:crypto";
+import { schema } from "@relaypost/db";
+
+const t = schema.smtpCredentials;
+
+/** The columns `grantHolds` judges a session by: select them wherever a grant is checked against its credential. */
+export const grantColumns = {
+  passwordHash: t.passwordHash,
+  active: t.active,
+  previousPasswordHash: t.previousPasswordHash,
+  previousPasswordExpiresAt: t.previousPasswordExpiresAt,
+};
 
 /** The credential an SMTP login named, as far as events may show it: never its hash. */
 export interface CredentialRef {

@@ -4,6 +4,8 @@ import { systemActor } from "../actor";
 import { createCore } from "../core";
 import { createPasswordHasher, type PasswordHasher } from "../hashing";
 import type { Core } from "../services";
+import type { SmtpGrant } from "./grant";
+import { createSmtpVerifier } from "./verifier";
 
 /** A real database with one organization, and a counting hasher so tests can see how often argon2 ran. */
 export interface SmtpAuthFixture {
@@ -53,3 +55,12 @@ export const testScope = (fixture: SmtpAuthFixture) => ({
   organizationId: fixture.organizationId,
   actor: systemActor("test"),
 });
+
+/** A fresh credential and the grant a successful SMTP login with it gives. */
+export async function loggedIn(fixture: SmtpAuthFixture): Promise<{ id: string; grant: SmtpGrant }> {
+  const credential = await fixture.createCredential();
+  const verifier = createSmtpVerifier({ db: fixture.database.db, hasher: fixture.hasher });
+  const result = await verifier.verify({ username: credential.username, password: credential.password });
+  if (!result.ok) throw new Error("login failed");
+  return { id: credential.id, grant: result.grant };
+}

@@ -1,10 +1,22 @@
 import { USERNAME_PATTERN } from "@relaypost/contract";
 import { type Database, schema } from "@relaypost/db";
-import { eq, inArray, sql } from "drizzle-orm";
+import { inArray, sql } from "drizzle-orm";
 import type { PasswordHasher } from "../hashing";
-import { type CredentialRestrictions, type LoginRestriction, loginRestriction } from "../restrictions/restrictions";
+import {
+  type CredentialRestrictions,
+  type LoginRestriction,
+  loginRestriction,
+  restrictionColumns,
+} from "../restrictions/restrictions";
 import { parseSmtpPassword } from "../smtp-credentials/password";
-import { type CredentialRef, grantHolds, hashFingerprint, livePreviousHash, type SmtpGrant } from "./grant";
+import {
+  type CredentialRef,
+  grantColumns,
+  grantHolds,
+  hashFingerprint,
+  livePreviousHash,
+  type SmtpGrant,
+} from "./grant";
 import { createLookupBatcher } from "./lookup-batcher";
 import { createVerificationCache, type VerificationCache } from "./verification-cache";
 
@@ -81,10 +93,7 @@ export function createSmtpVerifier({ db, hasher, cache = createVerificationCache
       lookupId: t.lookupId,
       organizationId: t.organizationId,
       username: t.username,
-      passwordHash: t.passwordHash,
-      active: t.active,
-      previousPasswordHash: t.previousPasswordHash,
-      previousPasswordExpiresAt: t.previousPasswordExpiresAt,
+      ...grantColumns,
       // Restrictions come with the row the login reads anyway: enforcing them costs no round trip.
       allowedIps: t.allowedIps,
       expiresAt: t.expiresAt,
@@ -107,20 +116,7 @@ export function createSmtpVerifier({ db, hasher, cache = createVerificationCache
 
   // MAIL FROM's re-read of the granted credential; concurrent transactions share one query like the lookups above.
   const byId = db
-    .select({
-      id: t.id,
-      passwordHash: t.passwordHash,
-      active: t.active,
-      previousPasswordHash: t.previousPasswordHash,
-      previousPasswordExpiresAt: t.previousPasswordExpiresAt,
-      allowedSenders: t.allowedSenders,
-      allowedIps: t.allowedIps,
-      expiresAt: t.expiresAt,
-      limitPerMinute: t.limitPerMinute,
-      limitPerHour: t.limitPerHour,
-      limitPerDay: t.limitPerDay,
-      limitRecipientsPerMessage: t.limitRecipientsPerMessage,
-    })
+    .select({ id: t.id, ...grantColumns, ...restrictionColumns })
     .from(t)
     .where(sql`${t.id} = any(${sql.placeholder("ids")}::uuid[])`)
     .prepare("smtp_credential_recheck");

@@ -3,8 +3,7 @@ import { schema } from "@relaypost/db";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SmtpGrant } from "../smtp-auth/grant";
-import { createSmtpAuthFixture, type SmtpAuthFixture, testScope } from "../smtp-auth/test-support";
-import { createSmtpVerifier } from "../smtp-auth/verifier";
+import { createSmtpAuthFixture, loggedIn, type SmtpAuthFixture, testScope } from "../smtp-auth/test-support";
 import { openBody, pruneOrphanParts, readBodyPrefix, receiveBody } from "./message-body";
 import { createMessageIntake } from "./message-intake";
 
@@ -54,16 +53,6 @@ describe("message bodies stored in segments", () => {
   const allParts = async () =>
     Number((await db().select({ n: sql<number>`count(*)` }).from(schema.smtpMessageParts))[0]?.n);
 
-  async function grant(): Promise<{ id: string; grant: SmtpGrant }> {
-    const credential = await fixture.createCredential();
-    const result = await createSmtpVerifier({ db: db(), hasher: fixture.hasher }).verify({
-      username: credential.username,
-      password: credential.password,
-    });
-    if (!result.ok) throw new Error("login failed");
-    return { id: credential.id, grant: result.grant };
-  }
-
   const incoming = (g: SmtpGrant, body: AsyncIterable<Uint8Array>, maxBytes = 1024 * 1024) => ({
     grant: g,
     mailFrom: "app@example.com",
@@ -74,7 +63,7 @@ describe("message bodies stored in segments", () => {
   });
 
   it("stores a large body as a first segment and numbered parts, and streams it back byte for byte", async () => {
-    const { grant: g } = await grant();
+    const { grant: g } = await loggedIn(fixture);
     const result = await createMessageIntake(db(), { segmentBytes: SEGMENT }).accept(incoming(g, chunked(BIG).body));
     if (!result.accepted) throw new Error("refused");
     expect(result.size).toBe(BIG.length);
@@ -91,7 +80,7 @@ describe("message bodies stored in segments", () => {
   });
 
   it("keeps a body that fits one segment in the message row alone", async () => {
-    const { grant: g } = await grant();
+    const { grant: g } = await loggedIn(fixture);
     const small = Buffer.from(`${HEADERS}short\r\n`, "latin1");
     const result = await createMessageIntake(db(), { segmentBytes: SEGMENT }).accept(incoming(g, chunked(small).body));
     if (!result.accepted) throw new Error("refused");
@@ -101,7 +90,7 @@ describe("message bodies stored in segments", () => {
   });
 
   it("refuses a body past the size limit after reading it to the end, and leaves none of it stored", async () => {
-    const { grant: g } = await grant();
+    const { grant: g } = await loggedIn(fixture);
     const before = await allParts();
     const { body, read } = chunked(BIG);
     const result = await createMessageIntake(db(), { segmentBytes: SEGMENT }).accept(incoming(g, body, 600));
@@ -111,7 +100,7 @@ describe("message bodies stored in segments", () => {
   });
 
   it("refuses a message whose header section does not end within the first segment", async () => {
-    const { grant: g } = await grant();
+    const { grant: g } = await loggedIn(fixture);
     const before = await allParts();
     const headers = Buffer.from(`Subject: ${"x".repeat(200)}\r\nFrom: someone@example.net\r\n\r\nbody`, "latin1");
     const { body, read } = chunked(Buffer.concat([headers, BIG]));
@@ -122,7 +111,7 @@ describe("message bodies stored in segments", () => {
   });
 
   it("deletes the parts of a message refused once received, here from a session whose credential was revoked", async () => {
-    const { id, grant: g } = await grant();
+    const { id, grant: g } = await loggedIn(fixture);
     await fixture.core.smtpCredentials.setActive(testScope(fixture), id, false);
     const before = await allParts();
     const result = await createMessageIntake(db(), { segmentBytes: SEGMENT }).accept(incoming(g, chunked(BIG).body));
@@ -152,7 +141,7 @@ describe("message bodies stored in segments", () => {
   });
 
   it("drops the parts with the body at the body retention", async () => {
-    const { grant: g } = await grant();
+    const { grant: g } = await loggedIn(fixture);
     let clock = new Date("2001-01-01T00:00:00Z");
     const intake = createMessageIntake(db(), {
       segmentBytes: SEGMENT,
@@ -171,7 +160,7 @@ describe("message bodies stored in segments", () => {
   });
 
   it("prunes old parts that no message owns and keeps recent ones and those of stored messages", async () => {
-    const { grant: g } = await grant();
+    const { grant: g } = await loggedIn(fixture);
     const kept = await createMessageIntake(db(), { segmentBytes: SEGMENT }).accept(incoming(g, chunked(BIG).body));
     if (!kept.accepted) throw new Error("refused");
     const orphan = randomUUID();

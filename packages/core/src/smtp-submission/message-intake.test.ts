@@ -2,8 +2,7 @@ import { schema } from "@relaypost/db";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SmtpGrant } from "../smtp-auth/grant";
-import { createSmtpAuthFixture, type SmtpAuthFixture, testScope } from "../smtp-auth/test-support";
-import { createSmtpVerifier } from "../smtp-auth/verifier";
+import { createSmtpAuthFixture, loggedIn, type SmtpAuthFixture, testScope } from "../smtp-auth/test-support";
 import { createMessageIntake } from "./message-intake";
 
 describe("message intake", () => {
@@ -12,14 +11,6 @@ describe("message intake", () => {
     fixture = await createSmtpAuthFixture();
   });
   afterAll(() => fixture.database.destroy());
-
-  async function loggedIn(): Promise<{ id: string; grant: SmtpGrant }> {
-    const credential = await fixture.createCredential();
-    const verifier = createSmtpVerifier({ db: fixture.database.db, hasher: fixture.hasher });
-    const result = await verifier.verify({ username: credential.username, password: credential.password });
-    if (!result.ok) throw new Error("login failed");
-    return { id: credential.id, grant: result.grant };
-  }
 
   const counterOf = async (id: string) =>
     (
@@ -40,7 +31,7 @@ describe("message intake", () => {
   });
 
   it("stores the message with its metadata and raw bytes and counts it for the credential", async () => {
-    const { id, grant } = await loggedIn();
+    const { id, grant } = await loggedIn(fixture);
     const before = await counterOf(id);
     const result = await createMessageIntake(fixture.database.db).accept(message(grant));
     if (!result.accepted) throw new Error("refused");
@@ -67,7 +58,7 @@ describe("message intake", () => {
   });
 
   it("queues the message for the upstream when relaying, due at once, with every recipient pending", async () => {
-    const { grant } = await loggedIn();
+    const { grant } = await loggedIn(fixture);
     const at = new Date("2001-02-03T04:05:06Z");
     const result = await createMessageIntake(fixture.database.db, { relaying: true, now: () => at }).accept(
       message(grant),
@@ -90,7 +81,7 @@ describe("message intake", () => {
   });
 
   it("adds a Message-ID to a message without one, before its first line, from the sender's domain", async () => {
-    const { grant } = await loggedIn();
+    const { grant } = await loggedIn(fixture);
     const raw = Buffer.from("Subject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=\r\n\r\nbody\r\n");
     const result = await createMessageIntake(fixture.database.db).accept(message(grant, raw));
     if (!result.accepted) throw new Error("refused");
@@ -109,7 +100,7 @@ describe("message intake", () => {
     ["regenerated", (id: string) => fixture.core.smtpCredentials.regeneratePassword(testScope(fixture), id)],
     ["deleted", (id: string) => fixture.core.smtpCredentials.delete(testScope(fixture), id)],
   ])("refuses a message from a session whose credential was %s", async (_, revoke) => {
-    const { id, grant } = await loggedIn();
+    const { id, grant } = await loggedIn(fixture);
     await revoke(id);
     expect(await createMessageIntake(fixture.database.db).accept(message(grant))).toEqual({
       accepted: false,
@@ -123,7 +114,7 @@ describe("message intake", () => {
   });
 
   it("prunes messages past the retention period, in batches, and keeps the rest", async () => {
-    const { grant } = await loggedIn();
+    const { grant } = await loggedIn(fixture);
     let clock = new Date("2000-01-01T00:00:00Z");
     const intake = createMessageIntake(fixture.database.db, { retentionMs: 60_000, pruneBatch: 2, now: () => clock });
     const old = [];
@@ -141,7 +132,7 @@ describe("message intake", () => {
   });
 
   it("keeps messages still waiting for delivery past the retention period", async () => {
-    const { grant } = await loggedIn();
+    const { grant } = await loggedIn(fixture);
     let clock = new Date("2000-02-01T00:00:00Z");
     const stored = createMessageIntake(fixture.database.db, { retentionMs: 60_000, now: () => clock });
     const queued = createMessageIntake(fixture.database.db, { retentionMs: 60_000, now: () => clock, relaying: true });
@@ -157,7 +148,7 @@ describe("message intake", () => {
   });
 
   it("drops bodies past the body retention and keeps their metadata until the message retention", async () => {
-    const { grant } = await loggedIn();
+    const { grant } = await loggedIn(fixture);
     let clock = new Date("2000-03-01T00:00:00Z");
     const intake = createMessageIntake(fixture.database.db, {
       retentionMs: 10 * 60_000,

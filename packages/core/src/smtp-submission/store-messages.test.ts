@@ -3,8 +3,7 @@ import { schema } from "@relaypost/db";
 import { eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SmtpGrant } from "../smtp-auth/grant";
-import { createSmtpAuthFixture, type SmtpAuthFixture, testScope } from "../smtp-auth/test-support";
-import { createSmtpVerifier } from "../smtp-auth/verifier";
+import { createSmtpAuthFixture, loggedIn, type SmtpAuthFixture, testScope } from "../smtp-auth/test-support";
 import { type ReceivedMessage, storeMessages } from "./store-messages";
 
 const credentials = schema.smtpCredentials;
@@ -16,14 +15,6 @@ describe("storing a batch of received messages", () => {
   });
   afterAll(() => fixture.database.destroy());
 
-  async function loggedIn(): Promise<{ id: string; grant: SmtpGrant }> {
-    const credential = await fixture.createCredential();
-    const verifier = createSmtpVerifier({ db: fixture.database.db, hasher: fixture.hasher });
-    const result = await verifier.verify({ username: credential.username, password: credential.password });
-    if (!result.ok) throw new Error("login failed");
-    return { id: credential.id, grant: result.grant };
-  }
-
   function received(grant: SmtpGrant, from = "app@example.com"): ReceivedMessage {
     const head = Buffer.from(`From: ${from}\r\nSubject: batch\r\n\r\nhello\r\n`);
     return {
@@ -34,10 +25,10 @@ describe("storing a batch of received messages", () => {
   }
 
   it("judges each message of one transaction under its own credential and counts only those it stores", async () => {
-    const plain = await loggedIn();
-    const revoked = await loggedIn();
-    const limited = await loggedIn();
-    const picky = await loggedIn();
+    const plain = await loggedIn(fixture);
+    const revoked = await loggedIn(fixture);
+    const limited = await loggedIn(fixture);
+    const picky = await loggedIn(fixture);
     await fixture.core.smtpCredentials.setActive(testScope(fixture), revoked.id, false);
     await fixture.database.db.update(credentials).set({ limitPerMinute: 1 }).where(eq(credentials.id, limited.id));
     await fixture.database.db
@@ -90,7 +81,7 @@ describe("storing a batch of received messages", () => {
   });
 
   it("writes nothing for a batch whose every message is refused", async () => {
-    const revoked = await loggedIn();
+    const revoked = await loggedIn(fixture);
     await fixture.core.smtpCredentials.setActive(testScope(fixture), revoked.id, false);
     const item = received(revoked.grant);
     const results = await storeMessages(fixture.database.db, [item], { now: () => new Date(), relaying: false });

@@ -2,9 +2,9 @@ import { type Database, schema } from "@relaypost/db";
 import { inArray, type SQL, sql } from "drizzle-orm";
 import { decodeHeaderValue, readHeader, readHeaders, withMessageId } from "../relay/message-headers";
 import { disallowedHeaderSender, senderAllowed } from "../restrictions/allowed-senders";
-import { loginRestriction } from "../restrictions/restrictions";
+import { loginRestriction, restrictionColumns } from "../restrictions/restrictions";
 import { countAgainstLimits, type LimitBreach } from "../restrictions/sending-limits";
-import { grantHolds, type SmtpGrant } from "../smtp-auth/grant";
+import { grantColumns, grantHolds, type SmtpGrant } from "../smtp-auth/grant";
 import type { ReceivedBody } from "./message-body";
 
 export interface IncomingMessage {
@@ -60,17 +60,8 @@ async function lockCredentials(tx: Transaction, ids: string[]) {
   const rows = await tx
     .select({
       id: credentials.id,
-      passwordHash: credentials.passwordHash,
-      active: credentials.active,
-      previousPasswordHash: credentials.previousPasswordHash,
-      previousPasswordExpiresAt: credentials.previousPasswordExpiresAt,
-      allowedSenders: credentials.allowedSenders,
-      allowedIps: credentials.allowedIps,
-      expiresAt: credentials.expiresAt,
-      limitPerMinute: credentials.limitPerMinute,
-      limitPerHour: credentials.limitPerHour,
-      limitPerDay: credentials.limitPerDay,
-      limitRecipientsPerMessage: credentials.limitRecipientsPerMessage,
+      ...grantColumns,
+      ...restrictionColumns,
       ownUpstream: sql<boolean>`exists (select 1 from ${upstreams} u where u.organization_id = ${credentials}.organization_id)`,
     })
     .from(credentials)
