@@ -89,6 +89,29 @@ describe("message bodies stored in segments", () => {
     expect(row?.raw.equals(small)).toBe(true);
   });
 
+  it("takes a body of exactly the size limit", async () => {
+    const { grant: g } = await loggedIn(fixture);
+    const result = await createMessageIntake(db(), { segmentBytes: SEGMENT }).accept(
+      incoming(g, chunked(BIG).body, BIG.length),
+    );
+    expect(result).toMatchObject({ accepted: true, size: BIG.length });
+  });
+
+  it("stores whole segments only: no empty part when the body ends on a segment's end, the rest when it does not", async () => {
+    for (const extra of [0, 5]) {
+      const body = BIG.subarray(0, SEGMENT * 6 + extra);
+      const id = randomUUID();
+      const received = await receiveBody(db(), id, chunked(body, [SEGMENT]).body, {
+        maxBytes: 1024 * 1024,
+        segmentBytes: SEGMENT,
+      });
+      if (received.kind !== "received") throw new Error("refused");
+      expect(received.parts).toBe(extra === 0 ? 5 : 6);
+      const replayed = await streamed(openBody(db(), { id, head: received.head, parts: received.parts }));
+      expect(replayed.equals(body)).toBe(true);
+    }
+  });
+
   it("refuses a body past the size limit after reading it to the end, and leaves none of it stored", async () => {
     const { grant: g } = await loggedIn(fixture);
     const before = await allParts();
@@ -130,7 +153,10 @@ describe("message bodies stored in segments", () => {
 
   it("fails a stream whose part is missing instead of sending a body with a hole", async () => {
     const id = randomUUID();
-    const received = await receiveBody(db(), id, chunked(BIG).body, { maxBytes: 1024 * 1024, segmentBytes: SEGMENT });
+    const received = await receiveBody(db(), id, chunked(BIG, [SEGMENT]).body, {
+      maxBytes: 1024 * 1024,
+      segmentBytes: SEGMENT,
+    });
     if (received.kind !== "received") throw new Error("refused");
     await db()
       .delete(schema.smtpMessageParts)
@@ -138,6 +164,10 @@ describe("message bodies stored in segments", () => {
     await expect(streamed(openBody(db(), { id, head: received.head, parts: received.parts }))).rejects.toThrow(
       /lost part 2/,
     );
+    // A prefix that the parts before the lost one hold reads no further.
+    const upToPart1 = received.head.length + SEGMENT;
+    const prefix = await readBodyPrefix(db(), { id, head: received.head, parts: received.parts }, upToPart1);
+    expect(prefix.equals(BIG.subarray(0, upToPart1))).toBe(true);
   });
 
   it("drops the parts with the body at the body retention", async () => {
@@ -164,7 +194,10 @@ describe("message bodies stored in segments", () => {
     const kept = await createMessageIntake(db(), { segmentBytes: SEGMENT }).accept(incoming(g, chunked(BIG).body));
     if (!kept.accepted) throw new Error("refused");
     const orphan = randomUUID();
-    await receiveBody(db(), orphan, chunked(BIG).body, { maxBytes: 1024 * 1024, segmentBytes: SEGMENT });
+    const another = randomUUID();
+    for (const id of [orphan, another]) {
+      await receiveBody(db(), id, chunked(BIG).body, { maxBytes: 1024 * 1024, segmentBytes: SEGMENT });
+    }
     const storedParts = (await partsOf(kept.messageId)).length;
     const orphanParts = (await partsOf(orphan)).length;
     expect(orphanParts).toBeGreaterThan(0);
@@ -174,6 +207,7 @@ describe("message bodies stored in segments", () => {
 
     expect(await pruneOrphanParts(db(), new Date(Date.now() + 60_000), 1)).toBeGreaterThanOrEqual(orphanParts);
     expect(await partsOf(orphan)).toEqual([]);
+    expect(await partsOf(another)).toEqual([]);
     expect((await partsOf(kept.messageId)).length).toBe(storedParts);
   });
 });

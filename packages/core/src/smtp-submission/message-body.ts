@@ -45,12 +45,14 @@ export async function receiveBody(
   let stored = 0;
   let refusal: "too_big" | "header_too_large" | undefined;
 
-  async function flush(): Promise<void> {
+  /** Stores what is pending; `last`: the body ended, so a first segment may be all headers. */
+  async function flush(last: boolean): Promise<void> {
     const data = Buffer.concat(pending, pendingBytes);
     pending = [];
     pendingBytes = 0;
     if (head === undefined) {
       head = data;
+      if (!last && !endsHeaderSection(head)) refusal = "header_too_large";
       return;
     }
     stored += 1;
@@ -67,18 +69,17 @@ export async function receiveBody(
     pendingBytes += chunk.length;
     if (pendingBytes < segmentBytes) continue;
     try {
-      await flush();
+      await flush(false);
     } catch (error) {
       failure = { error };
     }
-    if (stored === 0 && head && !endsHeaderSection(head)) refusal = "header_too_large";
   }
   if (failure) throw failure.error;
   if (refusal) {
-    if (stored > 0) await discardParts(db, [messageId]);
+    await discardParts(db, [messageId]);
     return { kind: refusal };
   }
-  if (pendingBytes > 0 || head === undefined) await flush();
+  if (pendingBytes > 0 || head === undefined) await flush(true);
   return { kind: "received", head: head ?? Buffer.alloc(0), parts: stored, size };
 }
 
@@ -101,7 +102,7 @@ export function openBody(db: Database, message: { id: string; head: Buffer; part
       yield part.data;
     }
   }
-  return Readable.from(segments(), { objectMode: false });
+  return Readable.from(segments());
 }
 
 /** Up to `maxBytes` of a stored body from its start, reading only the parts that takes. */

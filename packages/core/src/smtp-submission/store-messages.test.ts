@@ -15,8 +15,12 @@ describe("storing a batch of received messages", () => {
   });
   afterAll(() => fixture.database.destroy());
 
-  function received(grant: SmtpGrant, from = "app@example.com"): ReceivedMessage {
-    const head = Buffer.from(`From: ${from}\r\nSubject: batch\r\n\r\nhello\r\n`);
+  function received(
+    grant: SmtpGrant,
+    from = "app@example.com",
+    header = `From: ${from}\r\nSubject: batch`,
+  ): ReceivedMessage {
+    const head = Buffer.from(`${header}\r\n\r\nhello\r\n`);
     return {
       id: randomUUID(),
       message: { grant, mailFrom: from, rcptTo: ["a@example.org"], body: [], maxBytes: 1024, remoteAddress: null },
@@ -41,7 +45,8 @@ describe("storing a batch of received messages", () => {
       received(limited.grant),
       received(plain.grant),
       received(limited.grant),
-      received(picky.grant, "someone@example.net"),
+      received(picky.grant, "someone@example.net", "From: app@example.com"),
+      received(picky.grant, "app@example.com", "From: someone@example.net"),
       received(picky.grant),
     ];
 
@@ -54,7 +59,12 @@ describe("storing a batch of received messages", () => {
       "queued",
       "rate_limited",
       "sender_not_allowed",
+      "sender_not_allowed",
       "queued",
+    ]);
+    expect(results.slice(5, 7).map((r) => !r.accepted && r.refusal)).toEqual([
+      { kind: "sender_not_allowed", where: "envelope", sender: "someone@example.net" },
+      { kind: "sender_not_allowed", where: "header", sender: "someone@example.net" },
     ]);
     const stored = await fixture.database.db
       .select({ id: schema.smtpMessages.id })
@@ -66,7 +76,7 @@ describe("storing a batch of received messages", () => {
         ),
       );
     expect(stored.map((row) => row.id).sort()).toEqual(
-      [batch[0], batch[2], batch[3], batch[6]].map((i) => i?.id).sort(),
+      [batch[0], batch[2], batch[3], batch[7]].map((i) => i?.id).sort(),
     );
     const counters = await fixture.database.db
       .select({ id: credentials.id, n: credentials.messagesAccepted })
@@ -77,6 +87,21 @@ describe("storing a batch of received messages", () => {
       [revoked.id]: 0,
       [limited.id]: 1,
       [picky.id]: 1,
+    });
+  });
+
+  it("keeps a subject of at most 500 characters, decoded, and none for a message without one", async () => {
+    const { grant } = await loggedIn(fixture);
+    const long = received(grant, "app@example.com", `Subject: ${"é".repeat(600)}`);
+    const none = received(grant, "app@example.com", "From: app@example.com");
+    await storeMessages(fixture.database.db, [long, none], { now: () => new Date(), relaying: false });
+    const rows = await fixture.database.db
+      .select({ id: schema.smtpMessages.id, subject: schema.smtpMessages.subject })
+      .from(schema.smtpMessages)
+      .where(inArray(schema.smtpMessages.id, [long.id, none.id]));
+    expect(Object.fromEntries(rows.map((row) => [row.id, row.subject]))).toEqual({
+      [long.id]: "é".repeat(500),
+      [none.id]: null,
     });
   });
 
