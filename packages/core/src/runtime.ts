@@ -189,8 +189,7 @@ export async function createRuntime(
       })
     : undefined;
   if (relay && config.relay?.background !== false) relay.start();
-  // A message queued here wakes this process's workers at once; waiting for its event would add the publisher's
-  // batching delay to every delivery. The workers write the event before they claim (beforeClaim above).
+  // Queued here, a message wakes these workers at once rather than after its event's batching delay.
   const smtpSubmission = createSmtpSubmission({ verifier, intake, publisher, onQueued: () => relay?.wake() });
   const webhooks = createWebhookWorker(
     { ...config.webhooks, policy: webhookPolicy },
