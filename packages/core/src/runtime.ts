@@ -177,9 +177,7 @@ export async function createRuntime(
           logDeliveryFailures(log, events);
           bus.offer(events);
         },
-        beforeClaim: async () => {
-          await publisher.flush(1);
-        },
+        beforeClaim: () => publisher.flush(1),
       })
     : undefined;
   // A message queued on any process wakes this one's workers; the poll only catches deferrals coming due.

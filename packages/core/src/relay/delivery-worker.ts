@@ -35,7 +35,7 @@ export interface DeliveryDependencies {
    * Runs before each claim: the runtime writes this process's pending `message.accepted` events, so a message's
    * delivery events never come before its acceptance when one process does both.
    */
-  beforeClaim?: () => Promise<void>;
+  beforeClaim?: () => Promise<unknown>;
 }
 
 export const DEFAULT_MAX_AGE_MS = 24 * 60 * 60_000;
