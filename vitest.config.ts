@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { defineConfig } from "vitest/config";
 
@@ -17,6 +18,9 @@ const resultsDir = process.env.RELAYPOST_RESULTS_DIR;
 export default defineConfig({
   test: {
     testTimeout: 60_000,
+    // Vitest's default leaves a core to itself, which on two cores is one file at a time; the files mostly wait on
+    // databases, sockets and child processes, so two at once keep both cores busy (docs/testing.md).
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     hookTimeout: 120_000,
     reporters: resultsDir ? ["default", ["json", { outputFile: join(resultsDir, "vitest.json") }]] : ["default"],
     projects: [
