@@ -2,24 +2,35 @@ import { describe, expect, it } from "vitest";
 import { databaseLocation, keyringOf, loadConfig } from "./config";
 
 describe("relay configuration", () => {
-  it("has no upstream by default, a 24-hour maximum age and five connections", () => {
+  it("has no upstream by default, a 24-hour maximum age, five connections and no limit on each one's messages", () => {
     const config = loadConfig({});
     expect(config.RELAY_URL).toBeUndefined();
     expect(config.RELAY_MAX_AGE).toBe(24 * 60 * 60_000);
     expect(config.RELAY_MAX_CONNECTIONS).toBe(5);
+    expect(config.RELAY_MAX_MESSAGES_PER_CONNECTION).toBeUndefined();
     expect(config.MESSAGE_RETENTION).toBe(30 * 24 * 60 * 60_000);
     expect(config.MESSAGE_BODY_RETENTION).toBe(7 * 24 * 60 * 60_000);
   });
 
-  it("reads RELAY_URL, RELAY_MAX_AGE and RELAY_MAX_CONNECTIONS", () => {
+  it("reads RELAY_URL, RELAY_MAX_AGE, RELAY_MAX_CONNECTIONS and RELAY_MAX_MESSAGES_PER_CONNECTION", () => {
     const config = loadConfig({
       RELAY_URL: "smtps://mailer:pw@relay.example.com",
       RELAY_MAX_AGE: "2h",
       RELAY_MAX_CONNECTIONS: "8",
+      RELAY_MAX_MESSAGES_PER_CONNECTION: "50",
     });
     expect(config.RELAY_URL?.description).toBe("mailer@relay.example.com:465 (implicit TLS)");
     expect(config.RELAY_MAX_AGE).toBe(2 * 60 * 60_000);
     expect(config.RELAY_MAX_CONNECTIONS).toBe(8);
+    expect(config.RELAY_MAX_MESSAGES_PER_CONNECTION).toBe(50);
+  });
+
+  it("refuses a per-connection message limit that is not a positive whole number", () => {
+    for (const value of ["0", "-3", "2.5", "many"]) {
+      expect(() => loadConfig({ RELAY_MAX_MESSAGES_PER_CONNECTION: value })).toThrow(
+        /RELAY_MAX_MESSAGES_PER_CONNECTION/,
+      );
+    }
   });
 
   it("refuses a RELAY_URL it cannot use at start-up, naming it and not its password", () => {

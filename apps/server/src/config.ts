@@ -62,6 +62,8 @@ const schema = z
     RELAY_MAX_AGE: durationSchema.default(DEFAULT_MAX_AGE_MS),
     /** Connections to the upstream each process keeps open at most. */
     RELAY_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(5),
+    /** Messages sent over one upstream connection before it is replaced; unset, as many as the upstream takes. */
+    RELAY_MAX_MESSAGES_PER_CONNECTION: optionalString.pipe(z.coerce.number<string>().int().min(1).optional()),
     /** How long accepted messages' metadata (envelope, subject, status, replies) is kept. */
     MESSAGE_RETENTION: durationSchema.default(DEFAULT_MESSAGE_RETENTION_MS),
     /** How long their raw bytes are kept (at most MESSAGE_RETENTION); mail waiting for delivery is always kept. */

@@ -50,6 +50,7 @@ function relayConfig(config: Config): RuntimeConfig["relay"] {
     upstream: config.RELAY_URL,
     maxAgeMs: config.RELAY_MAX_AGE,
     maxConnections: config.RELAY_MAX_CONNECTIONS,
+    maxMessagesPerConnection: config.RELAY_MAX_MESSAGES_PER_CONNECTION,
     leaseMs: config.RELAY_LEASE,
   };
 }

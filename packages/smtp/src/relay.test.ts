@@ -3,6 +3,7 @@ import { type Runtime, relayUrlSchema } from "@relaypost/core";
 import { schema } from "@relaypost/db";
 import { freePort } from "@relaypost/db/testing";
 import { eq } from "drizzle-orm";
+import nodemailer from "nodemailer";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type Harness, startHarness } from "./testing/harness";
 import { submit } from "./testing/submit";
@@ -381,5 +382,55 @@ describe("delivery in the background, as every process runs it", () => {
       .from(schema.smtpMessages)
       .where(eq(schema.smtpMessages.id, sent.id));
     expect(row?.status).toBe("relayed");
+  });
+});
+
+describe("connections to the upstream", () => {
+  let sink: UpstreamSink;
+  let h: Harness;
+  afterEach(async () => {
+    await h.close();
+    await sink.close();
+  });
+
+  /** Sends `count` messages from one application connection and resolves once the sink has all of them. */
+  async function relayThrough(count: number) {
+    const created = await h.createCredential();
+    const application = nodemailer.createTransport({
+      host: "127.0.0.1",
+      port: h.service.port,
+      requireTLS: true,
+      tls: { rejectUnauthorized: false },
+      auth: { user: created.username, pass: created.password },
+      pool: true,
+      maxConnections: 1,
+      maxMessages: Number.POSITIVE_INFINITY,
+    });
+    try {
+      await Promise.all(
+        Array.from({ length: count }, (_, n) =>
+          application.sendMail({ from: "app@example.com", to: `user${n}@example.org`, subject: "hi", text: "hi" }),
+        ),
+      );
+    } finally {
+      application.close();
+    }
+    await sink.until((received) => received.length === count);
+  }
+
+  it("keeps one connection for as long as the upstream does: 120 messages over one, past nodemailer's 100", async () => {
+    sink = await startUpstreamSink();
+    h = await startHarness({ relay: { upstream: relayUrlSchema.parse(sink.url), maxConnections: 1 } });
+    await relayThrough(120);
+    expect(sink.connectionsOpened).toBe(1);
+  });
+
+  it("opens a new connection after RELAY_MAX_MESSAGES_PER_CONNECTION messages", async () => {
+    sink = await startUpstreamSink();
+    h = await startHarness({
+      relay: { upstream: relayUrlSchema.parse(sink.url), maxConnections: 1, maxMessagesPerConnection: 10 },
+    });
+    await relayThrough(30);
+    expect(sink.connectionsOpened).toBe(3);
   });
 });

@@ -5,7 +5,7 @@ import { createWorkLoop } from "../work-loop";
 import { applyAnswer, decideFate, exponentialBackoff } from "./attempt-outcome";
 import { type AttemptRecord, type ClaimedMessage, claimDue } from "./outbox";
 import { createOutcomeWriter } from "./outcome-writer";
-import type { Upstream } from "./upstream";
+import { UNLIMITED_MESSAGES_PER_CONNECTION, type Upstream } from "./upstream";
 import { createUpstreamClients, type UpstreamLoader } from "./upstream-clients";
 
 export interface DeliveryOptions {
@@ -13,6 +13,8 @@ export interface DeliveryOptions {
   upstream?: Upstream | undefined;
   /** Connections open to each upstream at once, per process. */
   maxConnections?: number;
+  /** Messages sent over one upstream connection before it is replaced (default: no limit). */
+  maxMessagesPerConnection?: number;
   /** How long an undeliverable message keeps being retried (default 24 h). */
   maxAgeMs?: number;
   /** How long a claim holds a message; a process that dies holding it frees it this long after claiming. */
@@ -73,7 +75,11 @@ export function createDeliveryWorker(options: DeliveryOptions, deps: DeliveryDep
   const pollIntervalMs = options.pollIntervalMs ?? 1_000;
   const backoff = options.backoff ?? exponentialBackoff();
   const now = options.now ?? (() => new Date());
-  const clients = createUpstreamClients({ serverDefault: options.upstream, load: deps.loadUpstream, maxConnections });
+  const limits = {
+    maxConnections,
+    maxMessagesPerConnection: options.maxMessagesPerConnection ?? UNLIMITED_MESSAGES_PER_CONNECTION,
+  };
+  const clients = createUpstreamClients({ serverDefault: options.upstream, load: deps.loadUpstream, limits });
   // Messages delivered at once: nodemailer's pool queues what its connections cannot take yet, and a few waiting per
   // connection keeps each one busy while outcomes are written.
   const capacity = maxConnections * 4;

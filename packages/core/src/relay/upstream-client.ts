@@ -2,7 +2,7 @@ import type { Readable } from "node:stream";
 import nodemailer from "nodemailer";
 import type SMTPConnection from "nodemailer/lib/smtp-connection";
 import type { RecipientRefusal, UpstreamAnswer } from "./attempt-outcome";
-import type { Upstream } from "./upstream";
+import type { ConnectionLimits, Upstream } from "./upstream";
 
 export interface OutgoingMessage {
   mailFrom: string;
@@ -43,8 +43,8 @@ function refusedAnswer(error: unknown): UpstreamAnswer {
  * One pooled nodemailer SMTP transport to the upstream. The raw message is sent as stored, with the envelope
  * RelayPost accepted: nothing is re-encoded, and the Message-ID added at intake travels with it.
  */
-export function createUpstreamClient(upstream: Upstream, { maxConnections }: { maxConnections: number }) {
-  const transport = nodemailer.createTransport({ ...upstream.transportOptions(maxConnections), ...TIMEOUTS });
+export function createUpstreamClient(upstream: Upstream, limits: ConnectionLimits) {
+  const transport = nodemailer.createTransport({ ...upstream.transportOptions(limits), ...TIMEOUTS });
   return {
     async send(message: OutgoingMessage): Promise<UpstreamAnswer> {
       try {
@@ -71,7 +71,12 @@ export type UpstreamCheck = { ok: true } | { ok: false; stage: string; reply: st
  * operator's "test connection": whether the upstream would take mail from this server, and if not, its reply.
  */
 export async function checkUpstream(upstream: Upstream): Promise<UpstreamCheck> {
-  const { pool: _pool, maxConnections: _max, ...single } = upstream.transportOptions(1);
+  const {
+    pool: _pool,
+    maxConnections: _connections,
+    maxMessages: _messages,
+    ...single
+  } = upstream.transportOptions({ maxConnections: 1, maxMessagesPerConnection: 1 });
   const transport = nodemailer.createTransport({ ...single, ...TIMEOUTS });
   try {
     await transport.verify();

@@ -1,5 +1,5 @@
 import type { UpstreamAnswer } from "./attempt-outcome";
-import type { Upstream } from "./upstream";
+import type { ConnectionLimits, Upstream } from "./upstream";
 import { createUpstreamClient, type OutgoingMessage } from "./upstream-client";
 
 type UpstreamClient = ReturnType<typeof createUpstreamClient>;
@@ -39,15 +39,15 @@ const unavailable = (error: unknown): UpstreamAnswer => ({
  * One pooled client per upstream: the server's default, and one per organization with its own, keyed by the
  * organization and its row's version. A message whose claim saw a newer version opens a client for it and retires
  * the old one, which is closed once its sends are done, so a changed host or password takes effect at the next
- * claim without cutting off a delivery under way. Each client has its own `maxConnections`.
+ * claim without cutting off a delivery under way. Each client has its own `limits`.
  */
 export function createUpstreamClients(options: {
   serverDefault: Upstream | undefined;
   load: UpstreamLoader;
-  maxConnections: number;
+  limits: ConnectionLimits;
 }) {
-  const { maxConnections } = options;
-  const fallback = options.serverDefault ? createUpstreamClient(options.serverDefault, { maxConnections }) : undefined;
+  const { limits } = options;
+  const fallback = options.serverDefault ? createUpstreamClient(options.serverDefault, limits) : undefined;
   const entries = new Map<string, Entry>();
 
   /** Closes an organization's client (never the shared default); a failed load has nothing to close. */
@@ -78,7 +78,7 @@ export function createUpstreamClients(options: {
       client: options.load(destination.organizationId).then((loaded) => {
         if (!loaded) return fallback;
         entry.version = loaded.version;
-        return createUpstreamClient(loaded.upstream, { maxConnections });
+        return createUpstreamClient(loaded.upstream, limits);
       }),
     };
     // A failed load is not kept: the next claim tries again.

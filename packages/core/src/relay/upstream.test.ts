@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { durationSchema, relayUrlSchema, Upstream } from "./upstream";
 
 const SECRET = "s3cret:p@ss/word";
+const ONE = { maxConnections: 1, maxMessagesPerConnection: 1 };
 const withSecret = (rest: string) => `smtp://mailer:${encodeURIComponent(SECRET)}@${rest}`;
 
 describe("RELAY_URL", () => {
@@ -14,9 +15,10 @@ describe("RELAY_URL", () => {
       tlsVerify: true,
       user: "mailer",
     });
-    expect(upstream.transportOptions(3)).toMatchObject({
+    expect(upstream.transportOptions({ maxConnections: 3, maxMessagesPerConnection: 40 })).toMatchObject({
       pool: true,
       maxConnections: 3,
+      maxMessages: 40,
       secure: false,
       requireTLS: true,
       ignoreTLS: false,
@@ -26,12 +28,12 @@ describe("RELAY_URL", () => {
   });
 
   it("reads smtps:// as implicit TLS on 465, tls=none as plaintext and tlsVerify=false as a self-signed upstream", () => {
-    expect(relayUrlSchema.parse("smtps://relay.example.com").transportOptions(1)).toMatchObject({
+    expect(relayUrlSchema.parse("smtps://relay.example.com").transportOptions(ONE)).toMatchObject({
       port: 465,
       secure: true,
       requireTLS: false,
     });
-    expect(relayUrlSchema.parse("smtp://127.0.0.1:2525?tls=none").transportOptions(1)).toMatchObject({
+    expect(relayUrlSchema.parse("smtp://127.0.0.1:2525?tls=none").transportOptions(ONE)).toMatchObject({
       port: 2525,
       secure: false,
       requireTLS: false,

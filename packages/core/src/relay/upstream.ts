@@ -25,6 +25,20 @@ const query = z
   })
   .strict();
 
+/** How a process uses its connections to one upstream. */
+export interface ConnectionLimits {
+  /** Connections open at once. */
+  maxConnections: number;
+  /**
+   * Messages sent over one connection before it is closed and another opened. nodemailer's default is 100; each new
+   * connection costs its TCP, TLS and greeting round trips, which the message waiting for it adds to its latency.
+   */
+  maxMessagesPerConnection: number;
+}
+
+/** Like Postfix (`smtp_connection_reuse_count_limit = 0`): a connection is kept for as long as the upstream keeps it. */
+export const UNLIMITED_MESSAGES_PER_CONNECTION = Number.POSITIVE_INFINITY;
+
 /**
  * The upstream (smarthost) every accepted message is handed to. The password stays in a private field: it reaches
  * nodemailer's options and nothing else, and serializing or printing the upstream shows only `description`.
@@ -47,12 +61,13 @@ export class Upstream {
     return `${user ? `${user}@` : ""}${host}:${port} (${protection}${verify})`;
   }
 
-  /** nodemailer's pooled SMTP transport options, with at most `maxConnections` connections open. */
-  transportOptions(maxConnections: number): SMTPPool.Options {
+  /** nodemailer's pooled SMTP transport options within `limits`. */
+  transportOptions({ maxConnections, maxMessagesPerConnection }: ConnectionLimits): SMTPPool.Options {
     const { host, port, tls, tlsVerify, user } = this.settings;
     return {
       pool: true,
       maxConnections,
+      maxMessages: maxMessagesPerConnection,
       host,
       port,
       secure: tls === "implicit",

@@ -42,7 +42,12 @@ export async function startUpstreamSink(options: { auth?: { user: string; pass: 
 
   /** Waiting for every connection to the sink to be closed. */
   const idleWaiters: Array<() => void> = [];
+  let connectionsOpened = 0;
   const server = new SMTPServer({
+    onConnect(_session, callback) {
+      connectionsOpened += 1;
+      callback();
+    },
     onClose() {
       if (server.connections.size > 0) return;
       for (const resolve of idleWaiters.splice(0)) resolve();
@@ -99,6 +104,10 @@ export async function startUpstreamSink(options: { auth?: { user: string; pass: 
     port,
     received,
     logins,
+    /** How many connections clients have opened to the sink so far. */
+    get connectionsOpened() {
+      return connectionsOpened;
+    },
     /** The URL RelayPost relays to: STARTTLS with the sink's self-signed certificate. */
     url: options.auth
       ? `smtp://${encodeURIComponent(options.auth.user)}:${encodeURIComponent(options.auth.pass)}@127.0.0.1:${port}?tlsVerify=false`
