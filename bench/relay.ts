@@ -6,13 +6,14 @@
  * that sink. Reports, for each path:
  * - throughput: messages per second from the first send to the last arrival at the sink, all applications at once;
  * - for RelayPost, the database statements its throughput run cost per message (the server's own metric);
- * - latency at half load: send-to-arrival p50/p99 while the applications send at half RelayPost's throughput, and
- *   how long RelayPost took to answer 250;
+ * - latency at half load: send-to-arrival p50/p99 while the applications send at half RelayPost's throughput, how
+ *   long RelayPost took to answer 250, and how long from that 250 to the arrival at the sink;
  * and the peak resident memory of the forwarder and of RelayPost while `--big` messages of 10 MB are in flight at once
  * (`--memory-only`: that alone, after a short warm-up; as many in flight as there are applications at most).
  * `--restricted` adds, right after RelayPost's throughput run, the same run on credentials that carry every kind of
  * restriction (none refusing these messages): what enforcing them costs per message.
- * The database is a fresh one on `--postgres`, or embedded PGlite with `--embedded`.
+ * The database is a fresh one on `--postgres`, or embedded PGlite with `--embedded`. `--max-messages-per-connection`
+ * sets RelayPost's RELAY_MAX_MESSAGES_PER_CONNECTION (unset: no limit).
  * Run: pnpm --filter @relaypost/bench relay -- --apps 8 --messages 2000
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -36,6 +37,8 @@ const values = benchArgs({
   big: { type: "string", default: "8" },
   restricted: { type: "boolean", default: false },
   "memory-only": { type: "boolean", default: false },
+  // RelayPost's RELAY_MAX_MESSAGES_PER_CONNECTION; 100 is how it relayed before connections were kept (nodemailer's).
+  "max-messages-per-connection": { type: "string", default: "" },
 });
 const apps = Number(values.apps);
 const total = Number(values.messages);
@@ -75,6 +78,7 @@ async function run(sink: Sink, senders: Application[], label: string, count: num
   const started = new Map<string, number>();
   /** How long each send waited for its 250. */
   const answered: number[] = [];
+  const answeredAt = new Map<string, number>();
   const ids = Array.from({ length: count }, (_, i) => `${label}-${i}-${crypto.randomUUID()}`);
   const first = performance.now();
   await Promise.all(
@@ -89,6 +93,7 @@ async function run(sink: Sink, senders: Application[], label: string, count: num
         const sent = performance.now();
         started.set(id, sent);
         await sender.send(id, size);
+        answeredAt.set(id, performance.now());
         answered.push(performance.now() - sent);
       }
     }),
@@ -96,6 +101,7 @@ async function run(sink: Sink, senders: Application[], label: string, count: num
   const accepted = performance.now();
   await sink.waitFor(ids);
   const latencies = ids.map((id) => (sink.arrivals.get(id) ?? Number.NaN) - (started.get(id) ?? Number.NaN));
+  const afterAnswer = ids.map((id) => (sink.arrivals.get(id) ?? Number.NaN) - (answeredAt.get(id) ?? Number.NaN));
   const last = Math.max(...ids.map((id) => sink.arrivals.get(id) ?? 0));
   return {
     /** Messages per second answered 250 by the server the applications talk to. */
@@ -105,6 +111,9 @@ async function run(sink: Sink, senders: Application[], label: string, count: num
     p99: percentile(latencies, 99),
     answeredP50: percentile(answered, 50),
     answeredP99: percentile(answered, 99),
+    /** From the 250 to the arrival at the sink: the delivery's part of the latency. */
+    deliveredP50: percentile(afterAnswer, 50),
+    deliveredP99: percentile(afterAnswer, 99),
   };
 }
 
@@ -140,6 +149,7 @@ async function startRelay(sinkPort: number) {
   const server = await startServerProcess({
     ...(database.url ? { DATABASE_URL: database.url } : { DATA_DIR: dataDir }),
     RELAY_URL: `smtp://127.0.0.1:${sinkPort}?tls=none`,
+    RELAY_MAX_MESSAGES_PER_CONNECTION: values["max-messages-per-connection"],
   });
   return {
     server,
@@ -230,6 +240,7 @@ async function throughputAndLatency() {
       forwarderMs: { p50: round(halfForwarder.p50), p99: round(halfForwarder.p99) },
       relayMs: { p50: round(halfRelay.p50), p99: round(halfRelay.p99) },
       relayAnsweredMs: { p50: round(halfRelay.answeredP50), p99: round(halfRelay.answeredP99) },
+      relayAnswerToArrivalMs: { p50: round(halfRelay.deliveredP50), p99: round(halfRelay.deliveredP99) },
       addedP99Ms: round(halfRelay.p99 - halfDirect.p99),
     },
     tenMBMessages: await tenMBMessages(),
