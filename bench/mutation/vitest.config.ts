@@ -6,12 +6,14 @@ import { defineConfig } from "vitest/config";
  * each package's node_modules back to the original tree, so `@relaypost/core` would resolve to the unmutated
  * source there: the alias keeps the API tests on the sandbox's (mutated) core.
  */
-const repo = fileURLToPath(new URL("../..", import.meta.url));
+export const repo = fileURLToPath(new URL("../..", import.meta.url));
+
+export const sandboxCore = {
+  alias: [{ find: /^@relaypost\/core$/, replacement: `${repo}packages/core/src/index.ts` }],
+};
 
 export default defineConfig({
-  resolve: {
-    alias: [{ find: /^@relaypost\/core$/, replacement: `${repo}packages/core/src/index.ts` }],
-  },
+  resolve: sandboxCore,
   test: {
     // One runner on a shared machine: the authorization matrix alone can take minutes.
     testTimeout: 600_000,
