@@ -12,12 +12,7 @@ function headerSection(raw: Buffer): string {
 
 /** The first header of that name, unfolded; undefined when absent. */
 export function readHeader(raw: Buffer, name: string): string | undefined {
-  const unfolded = headerSection(raw).replace(/\r?\n[ \t]+/g, " ");
-  const wanted = `${name.toLowerCase()}:`;
-  for (const line of unfolded.split(/\r?\n/)) {
-    if (line.toLowerCase().startsWith(wanted)) return line.slice(wanted.length).trim();
-  }
-  return undefined;
+  return readHeaders(raw, name)[0];
 }
 
 const ENCODED_WORD = /=\?([^?]+)\?([bBqQ])\?([^?]*)\?=/g;
