@@ -53,6 +53,13 @@ describe("RELAY_URL", () => {
     ["an unknown parameter", withSecret("relay.example.com?tls=opportunistic"), "RELAY_URL: tls may only be none"],
     ["a parameter it does not know", withSecret("relay.example.com?verify=no"), "unknown parameter verify"],
     ["tls=none with smtps", "smtps://relay.example.com?tls=none", "contradicts smtps://"],
+    ["a fragment", withSecret("relay.example.com#x"), "RELAY_URL must not have a fragment"],
+    ["no host", "smtp://", "RELAY_URL names no host"],
+    [
+      "tlsVerify that is not a boolean",
+      withSecret("relay.example.com?tlsVerify=maybe"),
+      "tlsVerify must be true or false",
+    ],
     [
       "a password without a user",
       `smtp://:${encodeURIComponent(SECRET)}@relay.example.com`,
@@ -66,6 +73,18 @@ describe("RELAY_URL", () => {
     expect(text).toContain("RELAY_URL");
     expect(text).not.toContain(SECRET);
     expect(text).not.toContain(encodeURIComponent(SECRET));
+  });
+
+  it("describes each kind of upstream by its protection, with its user only when it has one", () => {
+    const described = (url: string) => relayUrlSchema.parse(url).description;
+    expect(described("smtp://relay.example.com")).toBe("relay.example.com:587 (STARTTLS required)");
+    expect(described("smtps://mailer:pw@relay.example.com")).toBe("mailer@relay.example.com:465 (implicit TLS)");
+    expect(described("smtps://relay.example.com?tlsVerify=false")).toBe(
+      "relay.example.com:465 (implicit TLS, certificate not verified)",
+    );
+    expect(described("smtp://relay.example.com/?tlsVerify=true")).toBe("relay.example.com:587 (STARTTLS required)");
+    // No certificate to verify on a plaintext upstream.
+    expect(described("smtp://127.0.0.1:2525?tls=none&tlsVerify=false")).toBe("127.0.0.1:2525 (plaintext)");
   });
 
   it("describes the upstream for logs and serializes without the password", () => {
@@ -95,6 +114,11 @@ describe("RELAY_MAX_AGE", () => {
 });
 
 describe("an upstream's reply shown to members", () => {
+  it("is shown as it is when the upstream has no password", () => {
+    const upstream = new Upstream({ host: "h", port: 25, tls: "none", tlsVerify: true, user: undefined }, undefined);
+    expect(upstream.redact("550 no such user")).toBe("550 no such user");
+  });
+
   it("has the password and its AUTH PLAIN and LOGIN encodings cut out", () => {
     const password = "echoed-secret-77";
     const upstream = new Upstream({ host: "h", port: 587, tls: "starttls", tlsVerify: true, user: "u" }, password);
