@@ -71,13 +71,7 @@ export type UpstreamCheck = { ok: true } | { ok: false; stage: string; reply: st
  * operator's "test connection": whether the upstream would take mail from this server, and if not, its reply.
  */
 export async function checkUpstream(upstream: Upstream): Promise<UpstreamCheck> {
-  const {
-    pool: _pool,
-    maxConnections: _connections,
-    maxMessages: _messages,
-    ...single
-  } = upstream.transportOptions({ maxConnections: 1, maxMessagesPerConnection: 1 });
-  const transport = nodemailer.createTransport({ ...single, ...TIMEOUTS });
+  const transport = nodemailer.createTransport({ ...upstream.connectionOptions(), ...TIMEOUTS });
   try {
     await transport.verify();
     return { ok: true };

@@ -1,4 +1,5 @@
 import type SMTPPool from "nodemailer/lib/smtp-pool";
+import type SMTPTransport from "nodemailer/lib/smtp-transport";
 import { z } from "zod";
 
 /** How the connection to the upstream is protected. */
@@ -61,13 +62,10 @@ export class Upstream {
     return `${user ? `${user}@` : ""}${host}:${port} (${protection}${verify})`;
   }
 
-  /** nodemailer's pooled SMTP transport options within `limits`. */
-  transportOptions({ maxConnections, maxMessagesPerConnection }: ConnectionLimits): SMTPPool.Options {
+  /** nodemailer's options for one connection: where, how protected, with which login. */
+  connectionOptions(): SMTPTransport.Options {
     const { host, port, tls, tlsVerify, user } = this.settings;
     return {
-      pool: true,
-      maxConnections,
-      maxMessages: maxMessagesPerConnection,
       host,
       port,
       secure: tls === "implicit",
@@ -77,6 +75,11 @@ export class Upstream {
       auth: user === undefined ? undefined : { user, pass: this.#password ?? "" },
       logger: false,
     };
+  }
+
+  /** nodemailer's pooled SMTP transport options within `limits`. */
+  transportOptions({ maxConnections, maxMessagesPerConnection }: ConnectionLimits): SMTPPool.Options {
+    return { ...this.connectionOptions(), pool: true, maxConnections, maxMessages: maxMessagesPerConnection };
   }
 
   /**
