@@ -3,7 +3,7 @@
  * Mutation testing of packages/core and packages/api (`pnpm mutation`, a bench command, not CI); the score and the
  * surviving mutants are in docs/testing.md. `MUTATION_SLICE=<name> pnpm mutation` runs one slice of SLICES with
  * its own report directory, so a long run can be taken in parts that each keep their result; `pnpm mutation:score`
- * adds up the reports.
+ * adds up the reports. Which tests a slice runs is in vitest.config.ts.
  */
 const core = (dirs) => dirs.map((dir) => `packages/core/src/${dir}/**/*.ts`);
 
@@ -38,7 +38,7 @@ export default {
   plugins: ["@stryker-mutator/vitest-runner"],
   mutate: [...(slice ? SLICES[slice] : ["packages/{core,api}/src/**/*.ts"]), ...NOT_PRODUCTION],
   // The sandbox needs the packages the suites load; the dashboard, apps, e2e and benches only cost copying time.
-  ignorePatterns: ["/apps", "/e2e", "/docs", "/bench/*", "!/bench/mutation", "/.ci-results"],
+  ignorePatterns: ["/apps", "/e2e", "/docs", "/bench/*", "!/bench/mutation", "/.ci-results", "/reports"],
   coverageAnalysis: "perTest",
   // A mutant reached only while a module loads or in a beforeAll (the harnesses build the runtime, organizations
   // and users there) is "static": it would rerun the whole suite, about 80 s each. It is reported as ignored.
@@ -50,7 +50,8 @@ export default {
   reporters: ["clear-text", "progress-append-only", "html", "json"],
   htmlReporter: { fileName: `${reports}/index.html` },
   jsonReporter: { fileName: `${reports}/report.json` },
-  tempDirName: "reports/mutation/tmp",
+  // One sandbox directory per slice, so that two slices can run at once.
+  tempDirName: `${reports}/tmp`,
   cleanTempDir: "always",
   // Added to a mutant's expected time before it counts as hanging; a hang also costs a test-runner restart.
   timeoutMS: 10_000,
