@@ -7,7 +7,7 @@ import { createCore } from "../core";
 import type { Core } from "../services";
 import { hashToken } from "../tokens";
 import { INVITATION_PREVIEW_BLOCK_AFTER, InvitationPreviewThrottledError } from "./invitation-preview";
-import { INVITATION_TTL_MS, InvitationUnusableError } from "./invitations";
+import { acceptInvitation, INVITATION_TTL_MS, InvitationUnusableError, previewInvitation } from "./invitations";
 
 describe("invitations", () => {
   let database: TestDatabase;
@@ -74,6 +74,7 @@ describe("invitations", () => {
     const { token } = await core.invitations.create(ownerScope(), "viewer");
     await expect(core.invitations.accept(owner, token)).rejects.toMatchObject({
       code: "CONFLICT",
+      message: "You are already a member of this organization",
     });
     await expect(core.invitations.preview(token, "192.0.2.9")).resolves.toMatchObject({ role: "viewer" });
   });
@@ -83,6 +84,7 @@ describe("invitations", () => {
     await core.invitations.revoke(organizationId, owner, revoked.invitation.id);
     await expect(core.invitations.revoke(organizationId, owner, revoked.invitation.id)).rejects.toMatchObject({
       code: "NOT_FOUND",
+      message: "Invitation not found",
     });
     const expired = await core.invitations.create(ownerScope(), "viewer");
     await database.db
@@ -97,6 +99,46 @@ describe("invitations", () => {
       await expect(core.invitations.preview(token, "192.0.2.9")).rejects.toMatchObject({ reason });
     }
     expect(await core.members.role(organizationId, user.id)).toBeUndefined();
+  });
+
+  it("counts a link as expired from the very instant it expires", async () => {
+    const { invitation, token } = await core.invitations.create(ownerScope(), "viewer");
+    const expiry = invitation.expiresAt;
+    await expect(previewInvitation(database.db, token, new Date(expiry.getTime() - 1))).resolves.toMatchObject({
+      role: "viewer",
+    });
+    await expect(previewInvitation(database.db, token, expiry)).rejects.toMatchObject({ reason: "expired" });
+    const user = await newUser();
+    await expect(acceptInvitation(database.db, user, token, expiry)).rejects.toMatchObject({ reason: "expired" });
+    expect(await core.members.role(organizationId, user.id)).toBeUndefined();
+  });
+
+  it("audits a link's creation and revocation with its role", async () => {
+    const { invitation } = await core.invitations.create(ownerScope(), "admin");
+    await core.invitations.revoke(organizationId, owner, invitation.id);
+    const { items } = await core.auditLog.list(organizationId, { limit: 10, target: invitation.id });
+    const entry = { targetType: "invitation", targetId: invitation.id, targetLabel: null, metadata: { role: "admin" } };
+    expect(
+      items.map(({ action, targetType, targetId, targetLabel, metadata }) => ({
+        action,
+        targetType,
+        targetId,
+        targetLabel,
+        metadata,
+      })),
+    ).toEqual([
+      { action: "invitation.revoked", ...entry },
+      { action: "invitation.created", ...entry },
+    ]);
+  });
+
+  it("names no inviter for a link an API key made", async () => {
+    const { apiKey } = await core.apiKeys.create(ownerScope(), { name: "onboarding bot", role: "admin" });
+    const actor: Actor = { type: "api_key", id: apiKey.id, label: apiKey.name, remoteAddress: null };
+    const { invitation, token } = await core.invitations.create({ organizationId, actor, role: "admin" }, "viewer");
+    const [row] = await database.db.select().from(schema.invitations).where(eq(schema.invitations.id, invitation.id));
+    expect(row?.createdBy).toBeNull();
+    await expect(core.invitations.preview(token, "192.0.2.9")).resolves.toMatchObject({ inviterName: null });
   });
 
   it("cannot revoke another organization's link", async () => {
@@ -118,5 +160,20 @@ describe("invitations", () => {
       InvitationPreviewThrottledError,
     );
     await expect(core.invitations.preview(token, "198.51.100.8")).resolves.toMatchObject({ role: "viewer" });
+  });
+
+  it("counts only unusable links toward an address's limit, then refuses it with TOO_MANY_REQUESTS", async () => {
+    const address = "198.51.100.20";
+    const { token } = await core.invitations.create(ownerScope(), "viewer");
+    const guess = (i: number) => core.invitations.preview(`rpinv_limit${i}`, address);
+    for (let i = 1; i < INVITATION_PREVIEW_BLOCK_AFTER; i++) {
+      await expect(guess(i)).rejects.toMatchObject({ reason: "invalid" });
+    }
+    await expect(core.invitations.preview(token, address)).resolves.toMatchObject({ role: "viewer" });
+    await expect(guess(INVITATION_PREVIEW_BLOCK_AFTER)).rejects.toMatchObject({ reason: "invalid" });
+    await expect(guess(INVITATION_PREVIEW_BLOCK_AFTER + 1)).rejects.toMatchObject({
+      code: "TOO_MANY_REQUESTS",
+      message: "Too many invitation links checked; try again later",
+    });
   });
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { schema } from "@relaypost/db";
 import { createTestDatabase, type TestDatabase } from "@relaypost/db/testing";
 import { eq } from "drizzle-orm";
@@ -6,6 +7,7 @@ import { systemActor } from "../actor";
 import { createCore } from "../core";
 import type { Core } from "../services";
 import type { UserActor } from "./password-change";
+import { USER_PASSWORD_MIN_LENGTH } from "./users";
 
 describe("changing one's password", () => {
   let database: TestDatabase;
@@ -47,6 +49,7 @@ describe("changing one's password", () => {
     expect(items[0]).toMatchObject({
       action: "user.password_changed",
       actorLabel: email,
+      targetType: "user",
       targetId: actor.id,
       remoteAddress: "192.0.2.9",
       metadata: { sessionsEnded: 2 },
@@ -60,7 +63,11 @@ describe("changing one's password", () => {
 
     await expect(
       core.users.changePassword(actor, "wrong-password-1", "new-password-1", currentSessionId),
-    ).rejects.toMatchObject({ code: "BAD_REQUEST", field: "currentPassword" });
+    ).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: "Your current password is not correct",
+      field: "currentPassword",
+    });
 
     const [after] = await database.db.select().from(schema.users).where(eq(schema.users.id, actor.id));
     expect(after?.passwordHash).toBe(before?.passwordHash);
@@ -70,12 +77,32 @@ describe("changing one's password", () => {
     expect(items.map((i) => i.action)).not.toContain("user.password_changed");
   });
 
-  it("refuses a new password below the minimum length on its field, keeping every session", async () => {
+  it("refuses a new password one character below the minimum on its field, keeping every session", async () => {
     const { actor, tokens, currentSessionId } = await ownerOnThreeDevices("right-password-2");
-    await expect(core.users.changePassword(actor, "right-password-2", "short", currentSessionId)).rejects.toMatchObject(
-      { code: "BAD_REQUEST", field: "newPassword" },
-    );
+    await expect(
+      core.users.changePassword(actor, "right-password-2", "p".repeat(USER_PASSWORD_MIN_LENGTH - 1), currentSessionId),
+    ).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: "Password must be at least 10 characters",
+      field: "newPassword",
+    });
     expect(await resolving(tokens)).toEqual([true, true, true]);
+  });
+
+  it("accepts a new password of exactly the minimum length", async () => {
+    const { email, actor, currentSessionId } = await ownerOnThreeDevices("right-password-3");
+    const exact = "p".repeat(USER_PASSWORD_MIN_LENGTH);
+    await expect(core.users.changePassword(actor, "right-password-3", exact, currentSessionId)).resolves.toEqual({
+      sessionsEnded: 2,
+    });
+    expect(await core.users.signIn(email, exact, null)).toMatchObject({ ok: true });
+  });
+
+  it("answers a change for an account that no longer exists as not found", async () => {
+    const gone: UserActor = { type: "user", id: randomUUID(), label: "gone@example.com", remoteAddress: null };
+    await expect(
+      core.users.changePassword(gone, "any-password-1", "new-password-1", randomUUID()),
+    ).rejects.toMatchObject({ code: "NOT_FOUND", message: "User not found" });
   });
 
   it("refuses the second of two changes made with the same current password", async () => {
@@ -115,6 +142,7 @@ describe("changing one's password", () => {
     it("refuses an unknown email as not found and a short password on its field", async () => {
       await expect(core.users.resetPassword(operator, "nobody@example.com", "long-enough-1")).rejects.toMatchObject({
         code: "NOT_FOUND",
+        message: "User not found",
       });
       const { email, tokens } = await ownerOnThreeDevices("kept-password-1");
       await expect(core.users.resetPassword(operator, email, "short")).rejects.toMatchObject({

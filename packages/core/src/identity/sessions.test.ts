@@ -1,10 +1,10 @@
 import { schema } from "@relaypost/db";
 import { createTestDatabase, type TestDatabase } from "@relaypost/db/testing";
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createCore } from "../core";
 import type { Core } from "../services";
-import { USER_AGENT_MAX_LENGTH } from "./sessions";
+import { LAST_SEEN_GRANULARITY_MS, USER_AGENT_MAX_LENGTH } from "./sessions";
 
 describe("sessions", () => {
   let database: TestDatabase;
@@ -70,6 +70,39 @@ describe("sessions", () => {
     expect((await lastSeen())?.getTime()).toBeGreaterThan(stale?.getTime() ?? Number.POSITIVE_INFINITY);
   });
 
+  describe("judged by this process's clock", () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    /** A session last seen at a whole-millisecond instant five minutes ago, as the database stores it. */
+    async function sessionSeenFiveMinutesAgo() {
+      const { token } = await core.sessions.create((await newUser()).id);
+      const id = await sessionIdOf(token);
+      const seenAt = new Date(Date.now() - 5 * 60_000);
+      await database.db.update(schema.sessions).set({ lastSeenAt: seenAt }).where(eq(schema.sessions.id, id));
+      const lastSeen = async () =>
+        (await database.db.select().from(schema.sessions).where(eq(schema.sessions.id, id)))[0]?.lastSeenAt;
+      return { token, seenAt, lastSeen };
+    }
+
+    it("does not write last seen a millisecond before the granularity has passed", async () => {
+      const { token, seenAt, lastSeen } = await sessionSeenFiveMinutesAgo();
+      vi.useFakeTimers({ toFake: ["Date"], now: seenAt.getTime() + LAST_SEEN_GRANULARITY_MS - 1 });
+      await core.sessions.resolve(token);
+      vi.useRealTimers();
+      expect(await lastSeen()).toEqual(seenAt);
+    });
+
+    it("writes last seen once exactly the granularity has passed", async () => {
+      const { token, seenAt, lastSeen } = await sessionSeenFiveMinutesAgo();
+      vi.useFakeTimers({ toFake: ["Date"], now: seenAt.getTime() + LAST_SEEN_GRANULARITY_MS });
+      await core.sessions.resolve(token);
+      vi.useRealTimers();
+      expect((await lastSeen())?.getTime()).toBeGreaterThan(seenAt.getTime());
+    });
+  });
+
   it("ends one of the user's own sessions by id, and answers another user's session id as not found", async () => {
     const user = await newUser();
     const other = await newUser();
@@ -78,6 +111,7 @@ describe("sessions", () => {
 
     await expect(core.sessions.revokeById(user.id, await sessionIdOf(theirs.token))).rejects.toMatchObject({
       code: "NOT_FOUND",
+      message: "Session not found",
     });
     expect(await stillResolves([theirs.token])).toEqual([true]);
 
