@@ -47,6 +47,10 @@ describe("an organization's slug", () => {
     expect(slugify("  --Acme   Mail--  ")).toBe("acme-mail");
   });
 
+  it("drops accents instead of splitting the word at them", () => {
+    expect(slugify("Crème Brûlée à Zürich")).toBe("creme-brulee-a-zurich");
+  });
+
   it("keeps at most 40 characters, and is 'org' when nothing of the name is left", () => {
     expect(slugify("a".repeat(50))).toBe("a".repeat(40));
     expect(slugify("日本語")).toBe("org");
