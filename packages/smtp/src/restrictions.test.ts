@@ -300,6 +300,14 @@ describe("sending limits", () => {
       (error: { response?: string }) => error.response,
     );
 
+  /** The reply to MAIL FROM in a session of its own: a credential at its limit is told before it sends anything. */
+  const mailFromReply = async (credential: Parameters<typeof openSession>[1]) => {
+    const session = await openSession(h, credential);
+    const reply = await session.command("MAIL FROM:<app@example.com>");
+    await session.quit();
+    return reply;
+  };
+
   const limitEvents = async (credentialId: string) => (await rejectionsOf(h, credentialId)).map((event) => event.data);
 
   it("refuses the message past a per-minute limit 451 4.7.1 at MAIL FROM, and counts again in the next minute", async () => {
@@ -308,6 +316,10 @@ describe("sending limits", () => {
     const transport = transportFor(h.service.port, credential);
     expect([await send(transport), await send(transport)]).toEqual(["250", "250"]);
     expect(await send(transport)).toBe("451 4.7.1 Sending limit of this credential reached, try again later");
+    expect(await mailFromReply(credential)).toEqual({
+      code: 451,
+      text: "451 4.7.1 Sending limit of this credential reached, try again later",
+    });
     expect(await h.core.smtpCredentials.get(h.organizationId, credential.id)).toMatchObject({
       limits: { perMinute: 2, perDay: 100 },
       usage: { minute: 2, hour: 2, day: 2 },
@@ -320,7 +332,10 @@ describe("sending limits", () => {
       hour: 3,
       day: 3,
     });
-    expect(await limitEvents(credential.id)).toEqual([{ reason: "rate_limited", limit: "perMinute", max: 2 }]);
+    expect(await limitEvents(credential.id)).toEqual([
+      { reason: "rate_limited", limit: "perMinute", max: 2 },
+      { reason: "rate_limited", limit: "perMinute", max: 2 },
+    ]);
     expect(await storedFor(h, credential.id)).toHaveLength(3);
   });
 
@@ -340,7 +355,14 @@ describe("sending limits", () => {
     });
     await late.quit();
     expect(await storedFor(h, credential.id)).toHaveLength(1);
-    expect(await limitEvents(credential.id)).toEqual([{ reason: "rate_limited", limit: "perHour", max: 1 }]);
+    expect(await mailFromReply(credential)).toEqual({
+      code: 451,
+      text: "451 4.7.1 Sending limit of this credential reached, try again later",
+    });
+    expect(await limitEvents(credential.id)).toEqual([
+      { reason: "rate_limited", limit: "perHour", max: 1 },
+      { reason: "rate_limited", limit: "perHour", max: 1 },
+    ]);
   });
 
   it("refuses the recipient past the per-message limit 451 4.7.1, and a message that has too many at DATA", async () => {
