@@ -48,7 +48,7 @@ const FOCUSED: Record<string, Suites> = {
     smtp: ["src/protocol.test.ts", "src/restrictions.test.ts", "src/relay.test.ts"],
   },
   webhooks: {
-    core: ["src/webhooks/*.test.ts", "src/idempotency/*.test.ts"],
+    core: ["src/webhooks/*.test.ts", "src/idempotency/*.test.ts", "src/work-loop.test.ts"],
     api: ["src/rest/idempotency.test.ts", "src/tenancy.test.ts", "src/hostile-input.test.ts"],
   },
   "core-rest": {
