@@ -149,6 +149,39 @@ describe("refusal aggregator", () => {
     expect(aggregator.stats()).toEqual({ tallies: 4, addresses: 2, dropped: 6 });
   });
 
+  it("closes a passed window and renews the address's budget when the next refusal comes, without a tick", () => {
+    const { aggregator, written, advance } = setUp({ eventsPerAddress: 1 });
+    aggregator.record(refusal("bad_password"));
+    aggregator.record(refusal("bad_password"));
+    expect(written.map(countOf)).toEqual([undefined]);
+    // Exactly one window later: both the tally's window and the budget's have ended.
+    advance(REFUSAL_WINDOW_MS);
+    aggregator.record(refusal("bad_password"));
+    expect(written.map(countOf)).toEqual([undefined, 1, undefined]);
+    expect(written[1]?.data).toMatchObject({
+      windowStart: new Date(START).toISOString(),
+      windowEnd: new Date(START + REFUSAL_WINDOW_MS).toISOString(),
+    });
+  });
+
+  it("keeps an address's spent budget through a tick inside its window", () => {
+    const { aggregator, written, advance } = setUp({ eventsPerAddress: 1 });
+    aggregator.record(refusal("bad_password"));
+    advance(REFUSAL_WINDOW_MS - 1);
+    aggregator.tick();
+    aggregator.record(refusal("bad_password", { credentialId: "cred-2" }));
+    expect(written).toHaveLength(1);
+    expect(aggregator.stats()).toEqual({ tallies: 1, addresses: 1, dropped: 0 });
+  });
+
+  it("opens no overflow tally for a cheap refusal written at once when the tallies are full", () => {
+    const { aggregator, written } = setUp({ maxTallies: 1 });
+    aggregator.record(refusal("throttled"));
+    aggregator.record(refusal("throttled", { credentialId: "cred-2" }));
+    expect(written).toHaveLength(2);
+    expect(aggregator.stats()).toEqual({ tallies: 1, addresses: 1, dropped: 0 });
+  });
+
   it("writes every open window when flushed at shutdown, ending then", () => {
     const { aggregator, written, advance, accounted } = setUp();
     for (let i = 0; i < 5; i++) aggregator.record(refusal("tls_required"));
