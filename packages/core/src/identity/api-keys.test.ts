@@ -1,27 +1,18 @@
 import { schema } from "@relaypost/db";
-import { createTestDatabase, type TestDatabase } from "@relaypost/db/testing";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Actor } from "../actor";
-import { createCore } from "../core";
-import type { Core } from "../services";
 import { operatorScope, type RoleScope } from "./roles";
+import { useCore } from "./test-support";
 
 describe("API keys", () => {
-  let database: TestDatabase;
-  let core: Core;
+  const t = useCore();
   let counter = 0;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    core = createCore({ db: database.db });
-  });
-  afterAll(() => database.destroy());
 
   /** A new organization and its owner's scope, so each test sees only its own keys and audit entries. */
   async function ownerScope(): Promise<RoleScope & { actor: Actor & { id: string } }> {
     const n = counter++;
-    const { organization, owner } = await core.organizations.create({
+    const { organization, owner } = await t.core.organizations.create({
       name: `Keys ${n}`,
       owner: { email: `keys-${n}@example.com`, password: "keys-password-1" },
     });
@@ -30,13 +21,13 @@ describe("API keys", () => {
   }
 
   const stored = async (id: string) => {
-    const [row] = await database.db.select().from(schema.apiKeys).where(eq(schema.apiKeys.id, id));
+    const [row] = await t.database.db.select().from(schema.apiKeys).where(eq(schema.apiKeys.id, id));
     if (!row) throw new Error(`no API key ${id}`);
     return row;
   };
 
   const auditEntries = async (organizationId: string, target: string) =>
-    (await core.auditLog.list(organizationId, { limit: 10, target })).items.map(
+    (await t.core.auditLog.list(organizationId, { limit: 10, target })).items.map(
       ({ action, targetType, targetId, targetLabel, metadata }) => ({
         action,
         targetType,
@@ -48,7 +39,7 @@ describe("API keys", () => {
 
   it("keeps the name trimmed, shows the token's first 12 characters as prefix, and records its creator", async () => {
     const scope = await ownerScope();
-    const { apiKey, token } = await core.apiKeys.create(scope, { name: "  deploy bot  ", role: "admin" });
+    const { apiKey, token } = await t.core.apiKeys.create(scope, { name: "  deploy bot  ", role: "admin" });
 
     expect(apiKey).toMatchObject({ name: "deploy bot", role: "admin", lastUsedAt: null, revokedAt: null });
     expect(apiKey.prefix).toBe(token.slice(0, 12));
@@ -68,9 +59,9 @@ describe("API keys", () => {
   it("records no creating user for a key made by the operator or by another API key", async () => {
     const { organizationId } = await ownerScope();
     const operator = operatorScope(organizationId, "cli");
-    const { apiKey: first } = await core.apiKeys.create(operator, { name: "from the CLI", role: "admin" });
+    const { apiKey: first } = await t.core.apiKeys.create(operator, { name: "from the CLI", role: "admin" });
     const keyActor: Actor = { type: "api_key", id: first.id, label: first.name, remoteAddress: null };
-    const { apiKey: second } = await core.apiKeys.create(
+    const { apiKey: second } = await t.core.apiKeys.create(
       { organizationId, actor: keyActor, role: "admin" },
       { name: "made by a key", role: "viewer" },
     );
@@ -81,29 +72,29 @@ describe("API keys", () => {
   it("takes names of 1 to 100 characters once trimmed, and refuses 0 or 101 on the name field", async () => {
     const scope = await ownerScope();
     for (const name of ["k", "x".repeat(100), `  ${"y".repeat(100)}  `]) {
-      await expect(core.apiKeys.create(scope, { name, role: "viewer" })).resolves.toBeDefined();
+      await expect(t.core.apiKeys.create(scope, { name, role: "viewer" })).resolves.toBeDefined();
     }
     for (const name of ["", "   ", "z".repeat(101)]) {
-      await expect(core.apiKeys.create(scope, { name, role: "viewer" })).rejects.toMatchObject({
+      await expect(t.core.apiKeys.create(scope, { name, role: "viewer" })).rejects.toMatchObject({
         code: "BAD_REQUEST",
         message: "Name must be 1–100 characters",
         field: "name",
       });
     }
-    const names = (await core.apiKeys.list(scope.organizationId)).map((k) => k.name);
+    const names = (await t.core.apiKeys.list(scope.organizationId)).map((k) => k.name);
     expect(names.sort()).toEqual(["k", "x".repeat(100), "y".repeat(100)]);
   });
 
   it("revokes a key once, audits it, and answers revoking it again or another organization's key as not found", async () => {
     const scope = await ownerScope();
     const other = await ownerScope();
-    const { apiKey, token } = await core.apiKeys.create(scope, { name: "retiring", role: "viewer" });
-    const { apiKey: theirs } = await core.apiKeys.create(other, { name: "theirs", role: "viewer" });
+    const { apiKey, token } = await t.core.apiKeys.create(scope, { name: "retiring", role: "viewer" });
+    const { apiKey: theirs } = await t.core.apiKeys.create(other, { name: "theirs", role: "viewer" });
 
-    await core.apiKeys.revoke(scope.organizationId, scope.actor, apiKey.id);
-    expect(await core.apiKeys.resolve(token)).toBeUndefined();
+    await t.core.apiKeys.revoke(scope.organizationId, scope.actor, apiKey.id);
+    expect(await t.core.apiKeys.resolve(token)).toBeUndefined();
     for (const id of [apiKey.id, theirs.id]) {
-      await expect(core.apiKeys.revoke(scope.organizationId, scope.actor, id)).rejects.toMatchObject({
+      await expect(t.core.apiKeys.revoke(scope.organizationId, scope.actor, id)).rejects.toMatchObject({
         code: "NOT_FOUND",
         message: "API key not found",
       });
@@ -120,9 +111,9 @@ describe("API keys", () => {
 
   it("notes a key's last use on first use, not again within a minute, and again once that is older", async () => {
     const scope = await ownerScope();
-    const { apiKey, token } = await core.apiKeys.create(scope, { name: "busy", role: "viewer" });
+    const { apiKey, token } = await t.core.apiKeys.create(scope, { name: "busy", role: "viewer" });
 
-    expect(await core.apiKeys.resolve(token)).toEqual({
+    expect(await t.core.apiKeys.resolve(token)).toEqual({
       id: apiKey.id,
       name: "busy",
       organizationId: scope.organizationId,
@@ -131,12 +122,15 @@ describe("API keys", () => {
     const first = (await stored(apiKey.id)).lastUsedAt;
     expect(first).toBeInstanceOf(Date);
 
-    await core.apiKeys.resolve(token);
+    await t.core.apiKeys.resolve(token);
     expect((await stored(apiKey.id)).lastUsedAt).toEqual(first);
 
     const twoMinutesAgo = new Date(Date.now() - 2 * 60_000);
-    await database.db.update(schema.apiKeys).set({ lastUsedAt: twoMinutesAgo }).where(eq(schema.apiKeys.id, apiKey.id));
-    await core.apiKeys.resolve(token);
+    await t.database.db
+      .update(schema.apiKeys)
+      .set({ lastUsedAt: twoMinutesAgo })
+      .where(eq(schema.apiKeys.id, apiKey.id));
+    await t.core.apiKeys.resolve(token);
     expect((await stored(apiKey.id)).lastUsedAt?.getTime()).toBeGreaterThan(twoMinutesAgo.getTime());
   });
 });

@@ -1,51 +1,42 @@
-import { createTestDatabase, type TestDatabase } from "@relaypost/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCore } from "../core";
-import type { Core } from "../services";
+import { describe, expect, it } from "vitest";
 import { watchRevocations } from "../smtp-credentials/test-support";
 import type { RoleScope } from "./roles";
+import { useCore } from "./test-support";
 
 /** What every process hears when access ends, so live connections close everywhere (listenForRevocations). */
 describe("announcing ended access", () => {
-  let database: TestDatabase;
-  let core: Core;
+  const t = useCore();
   let counter = 0;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    core = createCore({ db: database.db });
-  });
-  afterAll(() => database.destroy());
 
   /** A new organization, its owner's scope, and a viewer admitted by invitation. */
   async function organizationWithViewer() {
     const n = counter++;
-    const { organization, owner } = await core.organizations.create({
+    const { organization, owner } = await t.core.organizations.create({
       name: `Revoking ${n}`,
       owner: { email: `revoking-owner-${n}@example.com`, password: "owner-password-1" },
     });
     const actor = { type: "user" as const, id: owner.id, label: owner.email, remoteAddress: null };
     const scope: RoleScope = { organizationId: organization.id, actor, role: "owner" };
-    const viewer = await core.users.create({
+    const viewer = await t.core.users.create({
       email: `revoking-viewer-${n}@example.com`,
       password: "viewer-password-1",
     });
-    const { token } = await core.invitations.create(scope, "viewer");
-    await core.invitations.accept({ type: "user", id: viewer.id, label: viewer.email, remoteAddress: null }, token);
+    const { token } = await t.core.invitations.create(scope, "viewer");
+    await t.core.invitations.accept({ type: "user", id: viewer.id, label: viewer.email, remoteAddress: null }, token);
     return { organizationId: organization.id, ownerId: owner.id, viewerId: viewer.id, scope };
   }
 
   const newUser = () =>
-    core.users.create({ email: `signed-in-${counter++}@example.com`, password: "session-password" });
-  const sessionIdOf = async (token: string) => (await core.sessions.resolve(token))?.sessionId ?? "";
+    t.core.users.create({ email: `signed-in-${counter++}@example.com`, password: "session-password" });
+  const sessionIdOf = async (token: string) => (await t.core.sessions.resolve(token))?.sessionId ?? "";
 
   it("announces the member whose role changed, and again when they are removed", async () => {
     const { organizationId, viewerId, scope } = await organizationWithViewer();
-    const revocations = await watchRevocations(database);
+    const revocations = await watchRevocations(t.database);
     try {
-      await core.members.setRole(scope, viewerId, "admin");
+      await t.core.members.setRole(scope, viewerId, "admin");
       expect(await revocations.take()).toEqual([{ kind: "member", organizationId, userId: viewerId }]);
-      await core.members.remove(scope, viewerId);
+      await t.core.members.remove(scope, viewerId);
       expect(await revocations.take()).toEqual([{ kind: "member", organizationId, userId: viewerId }]);
     } finally {
       await revocations.stop();
@@ -54,9 +45,9 @@ describe("announcing ended access", () => {
 
   it("announces nothing when demoting the last owner is refused", async () => {
     const { ownerId, scope } = await organizationWithViewer();
-    const revocations = await watchRevocations(database);
+    const revocations = await watchRevocations(t.database);
     try {
-      await expect(core.members.setRole(scope, ownerId, "viewer")).rejects.toMatchObject({ code: "BAD_REQUEST" });
+      await expect(t.core.members.setRole(scope, ownerId, "viewer")).rejects.toMatchObject({ code: "BAD_REQUEST" });
       expect(await revocations.take()).toEqual([]);
     } finally {
       await revocations.stop();
@@ -65,13 +56,13 @@ describe("announcing ended access", () => {
 
   it("announces a session signed out by its token, and nothing for a token that names no session", async () => {
     const user = await newUser();
-    const { token } = await core.sessions.create(user.id);
+    const { token } = await t.core.sessions.create(user.id);
     const sessionId = await sessionIdOf(token);
-    const revocations = await watchRevocations(database);
+    const revocations = await watchRevocations(t.database);
     try {
-      expect(await core.sessions.revoke(token)).toBe(sessionId);
+      expect(await t.core.sessions.revoke(token)).toBe(sessionId);
       expect(await revocations.take()).toEqual([{ kind: "session", sessionId }]);
-      expect(await core.sessions.revoke(token)).toBeUndefined();
+      expect(await t.core.sessions.revoke(token)).toBeUndefined();
       expect(await revocations.take()).toEqual([]);
     } finally {
       await revocations.stop();
@@ -80,10 +71,10 @@ describe("announcing ended access", () => {
 
   it("announces a session ended from the session list", async () => {
     const user = await newUser();
-    const sessionId = await sessionIdOf((await core.sessions.create(user.id)).token);
-    const revocations = await watchRevocations(database);
+    const sessionId = await sessionIdOf((await t.core.sessions.create(user.id)).token);
+    const revocations = await watchRevocations(t.database);
     try {
-      await core.sessions.revokeById(user.id, sessionId);
+      await t.core.sessions.revokeById(user.id, sessionId);
       expect(await revocations.take()).toEqual([{ kind: "session", sessionId }]);
     } finally {
       await revocations.stop();
@@ -92,15 +83,15 @@ describe("announcing ended access", () => {
 
   it("announces each session ended by signing out elsewhere, then each by signing out everywhere", async () => {
     const user = await newUser();
-    const tokens = await Promise.all([1, 2, 3].map(async () => (await core.sessions.create(user.id)).token));
+    const tokens = await Promise.all([1, 2, 3].map(async () => (await t.core.sessions.create(user.id)).token));
     const [current = "", ...others] = await Promise.all(tokens.map(sessionIdOf));
-    const revocations = await watchRevocations(database);
+    const revocations = await watchRevocations(t.database);
     try {
-      await core.sessions.revokeOthers(user.id, current);
+      await t.core.sessions.revokeOthers(user.id, current);
       const ended = await revocations.take();
       expect(ended).toHaveLength(2);
       expect(ended).toEqual(expect.arrayContaining(others.map((sessionId) => ({ kind: "session", sessionId }))));
-      await core.sessions.revokeAll(user.id);
+      await t.core.sessions.revokeAll(user.id);
       expect(await revocations.take()).toEqual([{ kind: "session", sessionId: current }]);
     } finally {
       await revocations.stop();
@@ -109,10 +100,10 @@ describe("announcing ended access", () => {
 
   it("announces a revoked API key", async () => {
     const { organizationId, scope } = await organizationWithViewer();
-    const { apiKey } = await core.apiKeys.create(scope, { name: "deploy", role: "admin" });
-    const revocations = await watchRevocations(database);
+    const { apiKey } = await t.core.apiKeys.create(scope, { name: "deploy", role: "admin" });
+    const revocations = await watchRevocations(t.database);
     try {
-      await core.apiKeys.revoke(organizationId, scope.actor, apiKey.id);
+      await t.core.apiKeys.revoke(organizationId, scope.actor, apiKey.id);
       expect(await revocations.take()).toEqual([{ kind: "apiKey", apiKeyId: apiKey.id }]);
     } finally {
       await revocations.stop();

@@ -1,0 +1,15 @@
+import { createTestDatabase, type TestDatabase } from "@relaypost/db/testing";
+import { afterAll, beforeAll } from "vitest";
+import { createCore } from "../core";
+import type { Core } from "../services";
+
+/** A fresh database and the core on it for the enclosing describe; read `database` and `core` inside the tests. */
+export function useCore(): { database: TestDatabase; core: Core } {
+  const fixture = {} as { database: TestDatabase; core: Core };
+  beforeAll(async () => {
+    fixture.database = await createTestDatabase();
+    fixture.core = createCore({ db: fixture.database.db });
+  });
+  afterAll(() => fixture.database.destroy());
+  return fixture;
+}
