@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import type { Actor } from "../actor";
 import { operatorScope, type RoleScope } from "./roles";
-import { useCore } from "./test-support";
+import { auditEntries, useCore } from "./test-support";
 
 describe("API keys", () => {
   const t = useCore();
@@ -26,17 +26,6 @@ describe("API keys", () => {
     return row;
   };
 
-  const auditEntries = async (organizationId: string, target: string) =>
-    (await t.core.auditLog.list(organizationId, { limit: 10, target })).items.map(
-      ({ action, targetType, targetId, targetLabel, metadata }) => ({
-        action,
-        targetType,
-        targetId,
-        targetLabel,
-        metadata,
-      }),
-    );
-
   it("keeps the name trimmed, shows the token's first 12 characters as prefix, and records its creator", async () => {
     const scope = await ownerScope();
     const { apiKey, token } = await t.core.apiKeys.create(scope, { name: "  deploy bot  ", role: "admin" });
@@ -45,7 +34,7 @@ describe("API keys", () => {
     expect(apiKey.prefix).toBe(token.slice(0, 12));
     expect(apiKey.prefix).toHaveLength(12);
     expect((await stored(apiKey.id)).createdBy).toBe(scope.actor.id);
-    expect(await auditEntries(scope.organizationId, apiKey.id)).toEqual([
+    expect(await auditEntries(t.core, scope.organizationId, apiKey.id)).toEqual([
       {
         action: "api_key.created",
         targetType: "api_key",
@@ -100,7 +89,7 @@ describe("API keys", () => {
       });
     }
     expect((await stored(theirs.id)).revokedAt).toBeNull();
-    expect((await auditEntries(scope.organizationId, apiKey.id))[0]).toEqual({
+    expect((await auditEntries(t.core, scope.organizationId, apiKey.id))[0]).toEqual({
       action: "api_key.revoked",
       targetType: "api_key",
       targetId: apiKey.id,

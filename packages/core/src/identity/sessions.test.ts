@@ -1,35 +1,27 @@
 import { schema } from "@relaypost/db";
-import { createTestDatabase, type TestDatabase } from "@relaypost/db/testing";
 import { eq, sql } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { createCore } from "../core";
-import type { Core } from "../services";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { LAST_SEEN_GRANULARITY_MS, USER_AGENT_MAX_LENGTH } from "./sessions";
+import { useCore } from "./test-support";
 
 describe("sessions", () => {
-  let database: TestDatabase;
-  let core: Core;
+  const t = useCore();
   let counter = 0;
 
-  const newUser = () => core.users.create({ email: `session-${counter++}@example.com`, password: "session-password" });
-  const sessionIdOf = async (token: string) => (await core.sessions.resolve(token))?.sessionId ?? "";
+  const newUser = () =>
+    t.core.users.create({ email: `session-${counter++}@example.com`, password: "session-password" });
+  const sessionIdOf = async (token: string) => (await t.core.sessions.resolve(token))?.sessionId ?? "";
   const stillResolves = async (tokens: string[]) =>
-    Promise.all(tokens.map(async (token) => (await core.sessions.resolve(token)) !== undefined));
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    core = createCore({ db: database.db });
-  });
-  afterAll(() => database.destroy());
+    Promise.all(tokens.map(async (token) => (await t.core.sessions.resolve(token)) !== undefined));
 
   it("lists only the user's own sessions, with where they started, and marks the current one", async () => {
     const user = await newUser();
     const other = await newUser();
-    const laptop = await core.sessions.create(user.id, { userAgent: "Firefox on Linux", remoteAddress: "192.0.2.1" });
-    const phone = await core.sessions.create(user.id, { userAgent: "Safari on iOS", remoteAddress: "192.0.2.2" });
-    await core.sessions.create(other.id, { userAgent: "Someone else", remoteAddress: "192.0.2.3" });
+    const laptop = await t.core.sessions.create(user.id, { userAgent: "Firefox on Linux", remoteAddress: "192.0.2.1" });
+    const phone = await t.core.sessions.create(user.id, { userAgent: "Safari on iOS", remoteAddress: "192.0.2.2" });
+    await t.core.sessions.create(other.id, { userAgent: "Someone else", remoteAddress: "192.0.2.3" });
 
-    const sessions = await core.sessions.listForUser(user.id, await sessionIdOf(phone.token));
+    const sessions = await t.core.sessions.listForUser(user.id, await sessionIdOf(phone.token));
     expect(sessions).toHaveLength(2);
     expect(sessions.find((s) => s.current)).toMatchObject({ userAgent: "Safari on iOS", remoteAddress: "192.0.2.2" });
     expect(sessions.find((s) => !s.current)).toMatchObject({
@@ -42,31 +34,31 @@ describe("sessions", () => {
 
   it("keeps a truncated user agent", async () => {
     const user = await newUser();
-    const { token } = await core.sessions.create(user.id, { userAgent: "x".repeat(5_000), remoteAddress: null });
-    const [session] = await core.sessions.listForUser(user.id, await sessionIdOf(token));
+    const { token } = await t.core.sessions.create(user.id, { userAgent: "x".repeat(5_000), remoteAddress: null });
+    const [session] = await t.core.sessions.listForUser(user.id, await sessionIdOf(token));
     expect(session?.userAgent).toHaveLength(USER_AGENT_MAX_LENGTH);
   });
 
   it("writes last seen at most once a minute, not on every request", async () => {
     const user = await newUser();
-    const { token } = await core.sessions.create(user.id);
+    const { token } = await t.core.sessions.create(user.id);
     const id = await sessionIdOf(token);
     const lastSeen = async () =>
-      (await database.db.select().from(schema.sessions).where(eq(schema.sessions.id, id)))[0]?.lastSeenAt;
+      (await t.database.db.select().from(schema.sessions).where(eq(schema.sessions.id, id)))[0]?.lastSeenAt;
     const backdate = (interval: string) =>
-      database.db
+      t.database.db
         .update(schema.sessions)
         .set({ lastSeenAt: sql`now() - ${interval}::interval` })
         .where(eq(schema.sessions.id, id));
 
     await backdate("30 seconds");
     const recent = await lastSeen();
-    await core.sessions.resolve(token);
+    await t.core.sessions.resolve(token);
     expect(await lastSeen()).toEqual(recent);
 
     await backdate("2 minutes");
     const stale = await lastSeen();
-    await core.sessions.resolve(token);
+    await t.core.sessions.resolve(token);
     expect((await lastSeen())?.getTime()).toBeGreaterThan(stale?.getTime() ?? Number.POSITIVE_INFINITY);
   });
 
@@ -77,19 +69,19 @@ describe("sessions", () => {
 
     /** A session last seen at a whole-millisecond instant five minutes ago, as the database stores it. */
     async function sessionSeenFiveMinutesAgo() {
-      const { token } = await core.sessions.create((await newUser()).id);
+      const { token } = await t.core.sessions.create((await newUser()).id);
       const id = await sessionIdOf(token);
       const seenAt = new Date(Date.now() - 5 * 60_000);
-      await database.db.update(schema.sessions).set({ lastSeenAt: seenAt }).where(eq(schema.sessions.id, id));
+      await t.database.db.update(schema.sessions).set({ lastSeenAt: seenAt }).where(eq(schema.sessions.id, id));
       const lastSeen = async () =>
-        (await database.db.select().from(schema.sessions).where(eq(schema.sessions.id, id)))[0]?.lastSeenAt;
+        (await t.database.db.select().from(schema.sessions).where(eq(schema.sessions.id, id)))[0]?.lastSeenAt;
       return { token, seenAt, lastSeen };
     }
 
     it("does not write last seen a millisecond before the granularity has passed", async () => {
       const { token, seenAt, lastSeen } = await sessionSeenFiveMinutesAgo();
       vi.useFakeTimers({ toFake: ["Date"], now: seenAt.getTime() + LAST_SEEN_GRANULARITY_MS - 1 });
-      await core.sessions.resolve(token);
+      await t.core.sessions.resolve(token);
       vi.useRealTimers();
       expect(await lastSeen()).toEqual(seenAt);
     });
@@ -97,7 +89,7 @@ describe("sessions", () => {
     it("writes last seen once exactly the granularity has passed", async () => {
       const { token, seenAt, lastSeen } = await sessionSeenFiveMinutesAgo();
       vi.useFakeTimers({ toFake: ["Date"], now: seenAt.getTime() + LAST_SEEN_GRANULARITY_MS });
-      await core.sessions.resolve(token);
+      await t.core.sessions.resolve(token);
       vi.useRealTimers();
       expect((await lastSeen())?.getTime()).toBeGreaterThan(seenAt.getTime());
     });
@@ -106,26 +98,26 @@ describe("sessions", () => {
   it("ends one of the user's own sessions by id, and answers another user's session id as not found", async () => {
     const user = await newUser();
     const other = await newUser();
-    const mine = await core.sessions.create(user.id);
-    const theirs = await core.sessions.create(other.id);
+    const mine = await t.core.sessions.create(user.id);
+    const theirs = await t.core.sessions.create(other.id);
 
-    await expect(core.sessions.revokeById(user.id, await sessionIdOf(theirs.token))).rejects.toMatchObject({
+    await expect(t.core.sessions.revokeById(user.id, await sessionIdOf(theirs.token))).rejects.toMatchObject({
       code: "NOT_FOUND",
       message: "Session not found",
     });
     expect(await stillResolves([theirs.token])).toEqual([true]);
 
-    await core.sessions.revokeById(user.id, await sessionIdOf(mine.token));
+    await t.core.sessions.revokeById(user.id, await sessionIdOf(mine.token));
     expect(await stillResolves([mine.token])).toEqual([false]);
   });
 
   it("ends every other session of the user and keeps the one named, leaving other users alone", async () => {
     const user = await newUser();
     const other = await newUser();
-    const [current, second, third] = await Promise.all([1, 2, 3].map(() => core.sessions.create(user.id)));
-    const theirs = await core.sessions.create(other.id);
+    const [current, second, third] = await Promise.all([1, 2, 3].map(() => t.core.sessions.create(user.id)));
+    const theirs = await t.core.sessions.create(other.id);
 
-    const ended = await core.sessions.revokeOthers(user.id, await sessionIdOf(current?.token ?? ""));
+    const ended = await t.core.sessions.revokeOthers(user.id, await sessionIdOf(current?.token ?? ""));
     expect(ended).toBe(2);
     expect(await stillResolves([current, second, third, theirs].map((s) => s?.token ?? ""))).toEqual([
       true,
@@ -138,19 +130,19 @@ describe("sessions", () => {
   it("signs out everywhere: every session of the user ends, the current one too", async () => {
     const user = await newUser();
     const other = await newUser();
-    const sessions = await Promise.all([1, 2].map(() => core.sessions.create(user.id)));
-    const theirs = await core.sessions.create(other.id);
+    const sessions = await Promise.all([1, 2].map(() => t.core.sessions.create(user.id)));
+    const theirs = await t.core.sessions.create(other.id);
 
-    expect(await core.sessions.revokeAll(user.id)).toBe(2);
+    expect(await t.core.sessions.revokeAll(user.id)).toBe(2);
     expect(await stillResolves([...sessions, theirs].map((s) => s.token))).toEqual([false, false, true]);
   });
 
   it("prunes expired sessions and only those", async () => {
     const user = await newUser();
-    const live = await core.sessions.create(user.id);
-    const expired = await core.sessions.create(user.id);
+    const live = await t.core.sessions.create(user.id);
+    const expired = await t.core.sessions.create(user.id);
     const expiredId = (
-      await database.db
+      await t.database.db
         .update(schema.sessions)
         .set({ expiresAt: sql`now() - interval '1 second'` })
         .where(
@@ -160,8 +152,8 @@ describe("sessions", () => {
     )[0]?.id;
     expect(expiredId).toBeDefined();
 
-    expect(await core.sessions.pruneExpired()).toBe(1);
-    const left = await database.db.select().from(schema.sessions).where(eq(schema.sessions.userId, user.id));
+    expect(await t.core.sessions.pruneExpired()).toBe(1);
+    const left = await t.database.db.select().from(schema.sessions).where(eq(schema.sessions.userId, user.id));
     expect(left.map((s) => s.id)).toEqual([await sessionIdOf(live.token)]);
     expect(await stillResolves([live.token, expired.token])).toEqual([true, false]);
   });

@@ -13,3 +13,15 @@ export function useCore(): { database: TestDatabase; core: Core } {
   afterAll(() => fixture.database.destroy());
   return fixture;
 }
+
+/** An organization's audit entries, newest first, as the fields a test compares (optionally only those of one target). */
+export async function auditEntries(core: Core, organizationId: string, target?: string) {
+  const { items } = await core.auditLog.list(organizationId, { limit: 10, ...(target ? { target } : {}) });
+  return items.map(({ action, targetType, targetId, targetLabel, metadata }) => ({
+    action,
+    targetType,
+    targetId,
+    targetLabel,
+    metadata,
+  }));
+}

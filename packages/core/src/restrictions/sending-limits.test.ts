@@ -1,7 +1,6 @@
-import { createTestDatabase, type TestDatabase } from "@relaypost/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCore } from "../core";
+import { beforeAll, describe, expect, it } from "vitest";
 import { operatorScope } from "../identity/roles";
+import { useCore } from "../identity/test-support";
 import {
   countAgainstLimits,
   type LimitColumns,
@@ -49,23 +48,20 @@ describe("sending limits, judged from the usage", () => {
 });
 
 describe("counting messages against a credential's limits", () => {
-  let database: TestDatabase;
+  const t = useCore();
   let credentialId: () => Promise<string>;
   beforeAll(async () => {
-    database = await createTestDatabase();
-    const core = createCore({ db: database.db });
-    const { organization } = await core.organizations.create({
+    const { organization } = await t.core.organizations.create({
       name: "Limits",
       owner: { email: "limits-owner@example.com", password: "password-123456" },
     });
     const scope = operatorScope(organization.id, "test");
-    credentialId = async () => (await core.smtpCredentials.create(scope, {})).credential.id;
+    credentialId = async () => (await t.core.smtpCredentials.create(scope, {})).credential.id;
   });
-  afterAll(() => database.destroy());
 
   const at = (iso: string) => new Date(`2026-03-04T${iso}Z`);
   const count = (id: string, row: LimitColumns, when: Date, recipients = 1) =>
-    countAgainstLimits(database.db, id, row, recipients, when);
+    countAgainstLimits(t.database.db, id, row, recipients, when);
 
   it("counts each message in its UTC minute, hour and day, and refuses the one past a limit", async () => {
     const id = await credentialId();
@@ -73,13 +69,17 @@ describe("counting messages against a credential's limits", () => {
     expect(await count(id, row, at("10:15:05"))).toBeUndefined();
     expect(await count(id, row, at("10:15:59.999"))).toBeUndefined();
     expect(await count(id, row, at("10:15:30"))).toEqual({ limit: "perMinute", max: 2 });
-    expect(await readUsage(database.db, id, at("10:15:30"))).toEqual({ minute: 2, hour: 2, day: 2 });
+    expect(await readUsage(t.database.db, id, at("10:15:30"))).toEqual({ minute: 2, hour: 2, day: 2 });
     // The next minute starts a new count; the hour's goes on.
     expect(await count(id, row, at("10:16:00"))).toBeUndefined();
-    expect(await readUsage(database.db, id, at("10:16:00"))).toEqual({ minute: 1, hour: 3, day: 3 });
+    expect(await readUsage(t.database.db, id, at("10:16:00"))).toEqual({ minute: 1, hour: 3, day: 3 });
     expect(await count(id, row, at("10:16:01"))).toEqual({ limit: "perHour", max: 3 });
-    expect(await readUsage(database.db, id, at("11:00:00"))).toEqual({ minute: 0, hour: 0, day: 3 });
-    expect(await readUsage(database.db, id, new Date("2026-03-05T00:00:00Z"))).toEqual({ minute: 0, hour: 0, day: 0 });
+    expect(await readUsage(t.database.db, id, at("11:00:00"))).toEqual({ minute: 0, hour: 0, day: 3 });
+    expect(await readUsage(t.database.db, id, new Date("2026-03-05T00:00:00Z"))).toEqual({
+      minute: 0,
+      hour: 0,
+      day: 0,
+    });
   });
 
   it("never resets a newer window from a clock that is behind", async () => {
@@ -87,19 +87,19 @@ describe("counting messages against a credential's limits", () => {
     const row = { ...NO_LIMITS, limitPerMinute: 100 };
     await count(id, row, at("10:16:00"));
     await count(id, row, at("10:15:59"));
-    expect(await readUsage(database.db, id, at("10:16:00"))).toEqual({ minute: 2, hour: 2, day: 2 });
+    expect(await readUsage(t.database.db, id, at("10:16:00"))).toEqual({ minute: 2, hour: 2, day: 2 });
   });
 
   it("refuses too many recipients without counting the message", async () => {
     const id = await credentialId();
     const row = { ...NO_LIMITS, limitPerMinute: 5, limitRecipientsPerMessage: 2 };
     expect(await count(id, row, at("09:00:00"), 3)).toEqual({ limit: "recipientsPerMessage", max: 2 });
-    expect(await readUsage(database.db, id, at("09:00:00"))).toEqual({ minute: 0, hour: 0, day: 0 });
+    expect(await readUsage(t.database.db, id, at("09:00:00"))).toEqual({ minute: 0, hour: 0, day: 0 });
   });
 
   it("keeps no count for a credential without a per-period limit", async () => {
     const id = await credentialId();
     expect(await count(id, { ...NO_LIMITS, limitRecipientsPerMessage: 5 }, at("09:00:00"))).toBeUndefined();
-    expect(await readUsage(database.db, id, at("09:00:00"))).toEqual({ minute: 0, hour: 0, day: 0 });
+    expect(await readUsage(t.database.db, id, at("09:00:00"))).toEqual({ minute: 0, hour: 0, day: 0 });
   });
 });

@@ -1,25 +1,22 @@
 import { randomBytes } from "node:crypto";
 import { schema } from "@relaypost/db";
-import { createTestDatabase, type TestDatabase } from "@relaypost/db/testing";
 import { eq } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { systemActor } from "../actor";
-import { createRuntime, type Runtime, type RuntimeConfig } from "../runtime";
+import type { RuntimeConfig } from "../runtime";
 import { Keyring } from "../secret-box";
-import { startReceiver } from "./receiver.test-support";
+import { useWebhookRuntimes } from "./receiver.test-support";
 
 const keyring = new Keyring(randomBytes(32));
 const HOUR = 3_600_000;
 
-let database: TestDatabase;
-const runtimes: Runtime[] = [];
-const receivers: Array<{ close(): Promise<void> }> = [];
+const t = useWebhookRuntimes();
 
 /** A runtime whose webhook worker reads the time from `clock.at`, which a test moves by hand. */
 async function runtimeWith(webhooks: RuntimeConfig["webhooks"] = {}) {
   const clock = { at: new Date(Date.now() + 1_000) };
-  const runtime = await createRuntime(database, {
+  const runtime = await t.runtime({
     keyring,
     webhooks: {
       policy: { allowPrivateNetworks: true },
@@ -29,7 +26,6 @@ async function runtimeWith(webhooks: RuntimeConfig["webhooks"] = {}) {
       ...webhooks,
     },
   });
-  runtimes.push(runtime);
   const { organization } = await runtime.core.organizations.create({
     name: "Worker",
     owner: { email: `owner-${randomBytes(4).toString("hex")}@worker.test`, password: "owner-password-1" },
@@ -37,14 +33,8 @@ async function runtimeWith(webhooks: RuntimeConfig["webhooks"] = {}) {
   return { runtime, clock, scope: { organizationId: organization.id, actor: systemActor("test") } };
 }
 
-async function receiver(script?: Parameters<typeof startReceiver>[0]) {
-  const started = await startReceiver(script);
-  receivers.push(started);
-  return started;
-}
-
 async function deliveryRow(endpointId: string) {
-  const [row] = await database.db
+  const [row] = await t.database.db
     .select()
     .from(schema.webhookDeliveries)
     .where(eq(schema.webhookDeliveries.endpointId, endpointId));
@@ -53,20 +43,11 @@ async function deliveryRow(endpointId: string) {
 
 const signatures = (header: string | string[] | undefined) => String(header).split(" ");
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-afterEach(async () => {
-  for (const runtime of runtimes.splice(0)) await runtime.close();
-  for (const r of receivers.splice(0)) await r.close();
-});
-afterAll(() => database.destroy());
-
 describe("webhook delivery worker", () => {
   it("sends the exact Standard Webhooks headers for the worker's clock, signed with the endpoint's secret", async () => {
     const { runtime, clock, scope } = await runtimeWith();
     clock.at = new Date(Date.now() + 5_678);
-    const hook = await receiver();
+    const hook = await t.receiver();
     const { secret } = await runtime.core.webhooks.create(scope, { url: hook.url });
     await runtime.core.smtpCredentials.create(scope, {});
     await runtime.webhooks.runOnce();
@@ -83,7 +64,7 @@ describe("webhook delivery worker", () => {
 
   it("signs with the previous secret too until the very instant its overlap ends", async () => {
     const { runtime, clock, scope } = await runtimeWith();
-    const hook = await receiver();
+    const hook = await t.receiver();
     const { endpoint, secret: previous } = await runtime.core.webhooks.create(scope, { url: hook.url });
     const { secret: current } = await runtime.core.webhooks.rotateSecret(scope, endpoint.id, 24);
     const [rotated] = await runtime.core.webhooks.list(scope.organizationId);
@@ -111,7 +92,7 @@ describe("webhook delivery worker", () => {
 
   it("keeps a non-2xx answer pending until the backoff has passed on the worker's clock, then delivers it", async () => {
     const { runtime, clock, scope } = await runtimeWith({ backoff: (attempts) => attempts * 60_000 });
-    const hook = await receiver([{ status: 300, body: "moved" }]);
+    const hook = await t.receiver([{ status: 300, body: "moved" }]);
     const { endpoint } = await runtime.core.webhooks.create(scope, { url: hook.url });
     await runtime.core.smtpCredentials.create(scope, {});
     const firstAttempt = clock.at;
@@ -149,7 +130,7 @@ describe("webhook delivery worker", () => {
 
   it("by default turns a failing endpoint off only once its failures have gone on for 24 hours", async () => {
     const { runtime, clock, scope } = await runtimeWith({ disableAfterFailures: 1 });
-    const hook = await receiver([
+    const hook = await t.receiver([
       { status: 500, body: "boom" },
       { status: 500, body: "boom" },
       { status: 500, body: "boom" },
@@ -176,7 +157,7 @@ describe("webhook delivery worker", () => {
 
   it("says only the status when a failing endpoint answered with an empty body", async () => {
     const { runtime, scope } = await runtimeWith({ disableAfterFailures: 1, disableAfterMs: 0 });
-    const hook = await receiver([{ status: 502 }]);
+    const hook = await t.receiver([{ status: 502 }]);
     await runtime.core.webhooks.create(scope, { url: hook.url });
     await runtime.core.smtpCredentials.create(scope, {});
     await runtime.webhooks.runOnce();

@@ -1,5 +1,8 @@
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createTestDatabase, type TestDatabase } from "@relaypost/db/testing";
+import { afterAll, afterEach, beforeAll } from "vitest";
+import { createRuntime, type Runtime, type RuntimeConfig } from "../runtime";
 
 export interface Received {
   headers: IncomingHttpHeaders;
@@ -35,4 +38,37 @@ export async function startReceiver(script: Array<{ status: number; body?: strin
       }),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * A fresh database for the enclosing file or describe, and the runtimes on it and receivers its tests start, each
+ * closed after the test that started it; read `database` inside the tests.
+ */
+export function useWebhookRuntimes() {
+  const runtimes: Runtime[] = [];
+  const receivers: Array<{ close(): Promise<void> }> = [];
+  const fixture = {
+    database: undefined as unknown as TestDatabase,
+    /** A runtime on the database, closed after the test. */
+    async runtime(config: RuntimeConfig) {
+      const runtime = await createRuntime(fixture.database, config);
+      runtimes.push(runtime);
+      return runtime;
+    },
+    /** A receiver as `startReceiver` starts it, closed after the test. */
+    async receiver(script?: Parameters<typeof startReceiver>[0]) {
+      const started = await startReceiver(script);
+      receivers.push(started);
+      return started;
+    },
+  };
+  beforeAll(async () => {
+    fixture.database = await createTestDatabase();
+  });
+  afterEach(async () => {
+    for (const runtime of runtimes.splice(0)) await runtime.close();
+    for (const r of receivers.splice(0)) await r.close();
+  });
+  afterAll(() => fixture.database.destroy());
+  return fixture;
 }

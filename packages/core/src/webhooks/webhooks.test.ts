@@ -1,30 +1,25 @@
 import { randomBytes } from "node:crypto";
 import { schema } from "@relaypost/db";
-import { createTestDatabase, type TestDatabase } from "@relaypost/db/testing";
 import { eq } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { systemActor } from "../actor";
-import { createRuntime, type Runtime, type RuntimeConfig } from "../runtime";
+import type { Runtime, RuntimeConfig } from "../runtime";
 import { Keyring } from "../secret-box";
 import { WEBHOOK_DELIVERY_RETENTION_MS } from "./delivery-log";
-import { startReceiver } from "./receiver.test-support";
+import { useWebhookRuntimes } from "./receiver.test-support";
 
 const serverKey = randomBytes(32);
 const keyring = new Keyring(serverKey);
 const ALLOW_LOOPBACK = { allowPrivateNetworks: true };
 
-let database: TestDatabase;
-const runtimes: Runtime[] = [];
-const receivers: Array<{ close(): Promise<void> }> = [];
+const t = useWebhookRuntimes();
 
-async function runtimeWith(webhooks: RuntimeConfig["webhooks"] = {}) {
-  const runtime = await createRuntime(database, {
+function runtimeWith(webhooks: RuntimeConfig["webhooks"] = {}) {
+  return t.runtime({
     keyring,
     webhooks: { policy: ALLOW_LOOPBACK, background: false, backoff: () => 0, ...webhooks },
   });
-  runtimes.push(runtime);
-  return runtime;
 }
 
 async function organization(runtime: Runtime, name = "Hooks") {
@@ -35,26 +30,11 @@ async function organization(runtime: Runtime, name = "Hooks") {
   return { organizationId: org.id, actor: systemActor("test") };
 }
 
-async function receiver(script?: Parameters<typeof startReceiver>[0]) {
-  const started = await startReceiver(script);
-  receivers.push(started);
-  return started;
-}
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-afterEach(async () => {
-  for (const runtime of runtimes.splice(0)) await runtime.close();
-  for (const r of receivers.splice(0)) await r.close();
-});
-afterAll(() => database.destroy());
-
 describe("webhooks", () => {
   it("sends each event once, signed per Standard Webhooks with the secret shown at creation, and logs the answer", async () => {
     const runtime = await runtimeWith();
     const scope = await organization(runtime);
-    const hook = await receiver();
+    const hook = await t.receiver();
     const { endpoint, secret } = await runtime.core.webhooks.create(scope, { url: hook.url });
     expect(secret).toMatch(/^whsec_/);
     const { credential } = await runtime.core.smtpCredentials.create(scope, {});
@@ -83,7 +63,7 @@ describe("webhooks", () => {
     const before = await runtime.core.smtpCredentials.create(scope, {});
     // With no endpoint anywhere the round moves past these events without reading them; they stay unsent.
     await runtime.webhooks.drain();
-    const hook = await receiver();
+    const hook = await t.receiver();
     await runtime.core.webhooks.create(scope, { url: hook.url, eventTypes: ["credential.deleted"] });
     await runtime.core.smtpCredentials.delete(scope, before.credential.id);
     const { credential } = await runtime.core.smtpCredentials.create(scope, {});
@@ -101,7 +81,7 @@ describe("webhooks", () => {
   it("retries a failing endpoint and delivers the same message once it answers, keeping each answer", async () => {
     const runtime = await runtimeWith();
     const scope = await organization(runtime);
-    const hook = await receiver([{ status: 500, body: "boom" }]);
+    const hook = await t.receiver([{ status: 500, body: "boom" }]);
     const { endpoint } = await runtime.core.webhooks.create(scope, { url: hook.url });
     await runtime.core.smtpCredentials.create(scope, {});
     await runtime.webhooks.runOnce();
@@ -121,7 +101,7 @@ describe("webhooks", () => {
   it("gives a delivery up as failed when its attempts run out, and never sends it again", async () => {
     const runtime = await runtimeWith({ maxAttempts: 2 });
     const scope = await organization(runtime);
-    const hook = await receiver([{ status: 503 }, { status: 503 }]);
+    const hook = await t.receiver([{ status: 503 }, { status: 503 }]);
     const { endpoint } = await runtime.core.webhooks.create(scope, { url: hook.url });
     await runtime.core.smtpCredentials.create(scope, {});
     await runtime.webhooks.drain();
@@ -137,7 +117,7 @@ describe("webhooks", () => {
   it("turns an endpoint off after repeated failure with a webhook.disabled event; on again, it gets what waited", async () => {
     const runtime = await runtimeWith({ disableAfterFailures: 2, disableAfterMs: 0 });
     const scope = await organization(runtime);
-    const hook = await receiver([{ status: 500 }, { status: 500 }]);
+    const hook = await t.receiver([{ status: 500 }, { status: 500 }]);
     const { endpoint } = await runtime.core.webhooks.create(scope, { url: hook.url });
     await runtime.core.smtpCredentials.create(scope, {});
     await runtime.webhooks.drain();
@@ -166,7 +146,7 @@ describe("webhooks", () => {
   it("signs with the new and the previous secret during a rotation's overlap, and with the new one alone without", async () => {
     const runtime = await runtimeWith();
     const scope = await organization(runtime);
-    const hook = await receiver();
+    const hook = await t.receiver();
     const { endpoint, secret: first } = await runtime.core.webhooks.create(scope, { url: hook.url });
     const { secret: second } = await runtime.core.webhooks.rotateSecret(scope, endpoint.id, 24);
     await runtime.core.smtpCredentials.create(scope, {});
@@ -186,7 +166,7 @@ describe("webhooks", () => {
   it("prunes finished deliveries past the retention at maintenance, keeping those still pending", async () => {
     const runtime = await runtimeWith();
     const scope = await organization(runtime);
-    const hook = await receiver([{ status: 500 }]);
+    const hook = await t.receiver([{ status: 500 }]);
     const { endpoint } = await runtime.core.webhooks.create(scope, { url: hook.url });
     await runtime.core.smtpCredentials.create(scope, {});
     await runtime.core.smtpCredentials.create(scope, {});
@@ -194,7 +174,7 @@ describe("webhooks", () => {
     const log = () => runtime.core.webhooks.deliveries(scope.organizationId, { endpointId: endpoint.id, limit: 10 });
     expect((await log()).items.map((i) => i.status).sort()).toEqual(["delivered", "pending"]);
     const longAgo = new Date(Date.now() - WEBHOOK_DELIVERY_RETENTION_MS - 60_000);
-    await database.db
+    await t.database.db
       .update(schema.webhookDeliveries)
       .set({ createdAt: longAgo })
       .where(eq(schema.webhookDeliveries.endpointId, endpoint.id));
@@ -206,7 +186,7 @@ describe("webhooks", () => {
     const runtime = await runtimeWith();
     const scope = await organization(runtime);
     const { endpoint, secret } = await runtime.core.webhooks.create(scope, { url: "http://127.0.0.1:9/x" });
-    const rows = await database.db.execute(`select * from webhook_endpoints where id = '${endpoint.id}'`);
+    const rows = await t.database.db.execute(`select * from webhook_endpoints where id = '${endpoint.id}'`);
     const stored = JSON.stringify(rows);
     expect(stored).toContain(endpoint.id);
     expect(stored).not.toContain(secret.slice("whsec_".length));
@@ -216,17 +196,16 @@ describe("webhooks", () => {
   it("opens secrets sealed with a retired server key and reseals them under the new one at maintenance", async () => {
     const old = await runtimeWith();
     const scope = await organization(old);
-    const hook = await receiver();
+    const hook = await t.receiver();
     const { endpoint, secret } = await old.core.webhooks.create(scope, { url: hook.url });
     await old.close();
     const rotatedKeyring = new Keyring(randomBytes(32), [serverKey]);
-    const rotated = await createRuntime(database, {
+    const rotated = await t.runtime({
       keyring: rotatedKeyring,
       webhooks: { policy: ALLOW_LOOPBACK, background: false, backoff: () => 0 },
     });
-    runtimes.push(rotated);
     await rotated.runMaintenance();
-    const [row] = await database.db
+    const [row] = await t.database.db
       .select()
       .from(schema.webhookEndpoints)
       .where(eq(schema.webhookEndpoints.id, endpoint.id));
@@ -241,14 +220,13 @@ describe("webhooks", () => {
   it("counts a secret the server key no longer opens as a failed attempt that says why, and sends nothing", async () => {
     const old = await runtimeWith();
     const scope = await organization(old);
-    const hook = await receiver();
+    const hook = await t.receiver();
     const { endpoint } = await old.core.webhooks.create(scope, { url: hook.url });
     await old.close();
-    const keyless = await createRuntime(database, {
+    const keyless = await t.runtime({
       keyring: new Keyring(randomBytes(32)),
       webhooks: { policy: ALLOW_LOOPBACK, background: false, backoff: () => 60_000 },
     });
-    runtimes.push(keyless);
     await keyless.core.smtpCredentials.create(scope, {});
     await keyless.webhooks.drain();
     expect(hook.received).toHaveLength(0);
@@ -264,7 +242,7 @@ describe("webhooks", () => {
     const [a, b] = [await runtimeWith(), await runtimeWith()];
     if (!a || !b) throw new Error("two runtimes");
     const scope = await organization(a);
-    const hook = await receiver();
+    const hook = await t.receiver();
     await a.core.webhooks.create(scope, { url: hook.url });
     for (let n = 0; n < 20; n++) await a.core.smtpCredentials.create(scope, {});
     await Promise.all([a.webhooks.drain(), b.webhooks.drain()]);
