@@ -51,14 +51,23 @@ const FOCUSED: Record<string, Suites> = {
     core: ["src/webhooks/*.test.ts", "src/idempotency/*.test.ts", "src/work-loop.test.ts"],
     api: ["src/rest/idempotency.test.ts", "src/tenancy.test.ts", "src/hostile-input.test.ts"],
   },
-  "core-rest": {
-    core: ["src/**/*.test.ts"],
+  "core-util": {
+    core: [
+      "src/{hashing,secret-box,names,group-commit}.test.ts",
+      "src/audit/*.test.ts",
+      "src/identity/*.test.ts",
+      "src/smtp-credentials/*.test.ts",
+    ],
     api: ["src/router/audit-log.test.ts"],
   },
-  // Every API test but the authorization matrix, which every mutant in a procedure or middleware would rerun.
-  api: {
-    api: ["src/{hostile-input,input-errors,secrets,tenancy}.test.ts", "src/rest/*.test.ts", "src/router/*.test.ts"],
+  "core-runtime": {
+    core: ["src/runtime.test.ts", "src/smtp-auth/login.test.ts", "src/events/*.test.ts"],
+    smtp: ["src/lifecycle.test.ts"],
   },
+  "api-rest": { api: ["src/rest/*.test.ts", "src/{hostile-input,input-errors}.test.ts"] },
+  "api-router": { api: ["src/router/*.test.ts", "src/{tenancy,secrets}.test.ts"] },
+  // The authorization matrix is what proves the middleware: it runs here and nowhere else.
+  "api-base": { api: ["src/*.test.ts", "src/router/{auth,smtp-credentials}.test.ts"] },
   relay: {
     core: ["src/relay/*.test.ts"],
     smtp: ["src/relay.test.ts", "src/organization-upstream.test.ts"],
