@@ -1,30 +1,22 @@
 import { schema } from "@relaypost/db";
-import { createTestDatabase, type TestDatabase } from "@relaypost/db/testing";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCore } from "../core";
-import type { Core } from "../services";
+import { describe, expect, it } from "vitest";
 import { hashFingerprint } from "../smtp-auth/grant";
 import type { AccessClaim } from "./access-claims";
 import { operatorScope } from "./roles";
+import { useCore } from "./test-support";
 
 describe("checking live connections' access again", () => {
-  let database: TestDatabase;
-  let core: Core;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    core = createCore({ db: database.db });
-  });
-  afterAll(() => database.destroy());
+  const t = useCore();
 
   it("names exactly the claims that lapsed: signed out, expired, revoked, removed, role changed", async () => {
     const join = async (email: string, role: "admin" | "viewer") => {
-      const user = await core.users.create({ email, password: "password-123456" });
-      const { token } = await core.invitations.create(scope, role);
-      await core.invitations.accept({ type: "user", id: user.id, label: email, remoteAddress: null }, token);
+      const user = await t.core.users.create({ email, password: "password-123456" });
+      const { token } = await t.core.invitations.create(scope, role);
+      await t.core.invitations.accept({ type: "user", id: user.id, label: email, remoteAddress: null }, token);
       return user;
     };
-    const { organization, owner } = await core.organizations.create({
+    const { organization, owner } = await t.core.organizations.create({
       name: "Claims",
       owner: { email: "claims-owner@example.com", password: "password-123456" },
     });
@@ -32,24 +24,24 @@ describe("checking live connections' access again", () => {
     const scope = operatorScope(organizationId, "test");
     const admin = await join("claims-admin@example.com", "admin");
     const viewer = await join("claims-viewer@example.com", "viewer");
-    const live = await core.sessions.create(owner.id);
-    const signedOut = await core.sessions.create(owner.id);
-    const expiring = await core.sessions.create(owner.id);
-    const sessionId = async (token: string) => (await core.sessions.resolve(token))?.sessionId ?? "";
+    const live = await t.core.sessions.create(owner.id);
+    const signedOut = await t.core.sessions.create(owner.id);
+    const expiring = await t.core.sessions.create(owner.id);
+    const sessionId = async (token: string) => (await t.core.sessions.resolve(token))?.sessionId ?? "";
     const [liveId, signedOutId, expiredId] = await Promise.all(
       [live, signedOut, expiring].map((s) => sessionId(s.token)),
     );
-    const keptKey = await core.apiKeys.create(scope, { name: "kept", role: "admin" });
-    const revokedKey = await core.apiKeys.create(scope, { name: "revoked", role: "viewer" });
+    const keptKey = await t.core.apiKeys.create(scope, { name: "kept", role: "admin" });
+    const revokedKey = await t.core.apiKeys.create(scope, { name: "revoked", role: "viewer" });
 
-    await core.sessions.revoke(signedOut.token);
-    await database.db
+    await t.core.sessions.revoke(signedOut.token);
+    await t.database.db
       .update(schema.sessions)
       .set({ expiresAt: new Date(Date.now() - 1_000) })
       .where(eq(schema.sessions.id, expiredId ?? ""));
-    await core.apiKeys.revoke(organizationId, scope.actor, revokedKey.apiKey.id);
-    await core.members.setRole(scope, admin.id, "viewer");
-    await core.members.remove(scope, viewer.id);
+    await t.core.apiKeys.revoke(organizationId, scope.actor, revokedKey.apiKey.id);
+    await t.core.members.setRole(scope, admin.id, "viewer");
+    await t.core.members.remove(scope, viewer.id);
 
     const claims: AccessClaim[] = [
       { kind: "session", sessionId: liveId ?? "" },
@@ -61,7 +53,7 @@ describe("checking live connections' access again", () => {
       { kind: "member", organizationId, userId: admin.id, role: "admin" },
       { kind: "member", organizationId, userId: viewer.id, role: "viewer" },
     ];
-    const lapsed = await core.access.lapsed(claims);
+    const lapsed = await t.core.access.lapsed(claims);
     expect(lapsed).toHaveLength(5);
     expect(lapsed).toEqual(
       expect.arrayContaining([
@@ -72,18 +64,18 @@ describe("checking live connections' access again", () => {
         { kind: "member", organizationId, userId: viewer.id },
       ]),
     );
-    expect(await core.access.lapsed([])).toEqual([]);
+    expect(await t.core.access.lapsed([])).toEqual([]);
   });
 
   it("names the SMTP logins that lapsed: password regenerated, deactivated, deleted; not a re-activated one", async () => {
-    const { organization } = await core.organizations.create({
+    const { organization } = await t.core.organizations.create({
       name: "Logins",
       owner: { email: "logins-owner@example.com", password: "password-123456" },
     });
     const scope = { organizationId: organization.id, actor: operatorScope(organization.id, "test").actor };
     const claimOf = async () => {
-      const { credential } = await core.smtpCredentials.create(scope, {});
-      const [row] = await database.db
+      const { credential } = await t.core.smtpCredentials.create(scope, {});
+      const [row] = await t.database.db
         .select({ passwordHash: schema.smtpCredentials.passwordHash })
         .from(schema.smtpCredentials)
         .where(eq(schema.smtpCredentials.id, credential.id));
@@ -98,13 +90,13 @@ describe("checking live connections' access again", () => {
       Array.from({ length: 5 }, claimOf),
     );
     const idOf = (claim: AccessClaim | undefined) => (claim?.kind === "credential" ? claim.credentialId : "");
-    await core.smtpCredentials.regeneratePassword(scope, idOf(regenerated));
-    await core.smtpCredentials.setActive(scope, idOf(deactivated), false);
-    await core.smtpCredentials.delete(scope, idOf(deleted));
-    await core.smtpCredentials.setActive(scope, idOf(reactivated), false);
-    await core.smtpCredentials.setActive(scope, idOf(reactivated), true);
+    await t.core.smtpCredentials.regeneratePassword(scope, idOf(regenerated));
+    await t.core.smtpCredentials.setActive(scope, idOf(deactivated), false);
+    await t.core.smtpCredentials.delete(scope, idOf(deleted));
+    await t.core.smtpCredentials.setActive(scope, idOf(reactivated), false);
+    await t.core.smtpCredentials.setActive(scope, idOf(reactivated), true);
 
-    const lapsed = await core.access.lapsed(
+    const lapsed = await t.core.access.lapsed(
       [kept, regenerated, deactivated, deleted, reactivated].flatMap((c) => (c ? [c] : [])),
     );
     expect(lapsed).toHaveLength(3);
