@@ -53,7 +53,7 @@ const FOCUSED: Record<string, Suites> = {
   },
   "core-util": {
     core: [
-      "src/{hashing,secret-box,names,group-commit}.test.ts",
+      "src/{hashing,secret-box,names,group-commit,keyset-cursor,db-errors,random}.test.ts",
       "src/audit/*.test.ts",
       "src/identity/*.test.ts",
       "src/smtp-credentials/*.test.ts",
@@ -61,7 +61,7 @@ const FOCUSED: Record<string, Suites> = {
     api: ["src/router/audit-log.test.ts"],
   },
   "core-runtime": {
-    core: ["src/runtime.test.ts", "src/smtp-auth/login.test.ts", "src/events/*.test.ts"],
+    core: ["src/{core,runtime,runtime-log}.test.ts", "src/smtp-auth/login.test.ts", "src/events/*.test.ts"],
     smtp: ["src/lifecycle.test.ts"],
   },
   "api-rest": { api: ["src/rest/*.test.ts", "src/{hostile-input,input-errors}.test.ts"] },

@@ -34,6 +34,18 @@ describe("group commit", () => {
     await expect(answer).resolves.toBe("answer 1");
   });
 
+  it("writes an item that comes after the last write finished at once, not waiting for another", async () => {
+    const writer = controlledWriter();
+    const group = createGroupCommit(writer.writeBatch);
+    const first = group.write(1);
+    await writer.release();
+    await expect(first).resolves.toBe("answer 1");
+    const second = group.write(2);
+    expect(writer.batches).toEqual([[1], [2]]);
+    await writer.release();
+    await expect(second).resolves.toBe("answer 2");
+  });
+
   it("gives the items that arrive while a write is under way one next write, each with its own answer", async () => {
     const writer = controlledWriter();
     const group = createGroupCommit(writer.writeBatch);

@@ -121,6 +121,33 @@ describe("the audit log's filters", () => {
     expect(seen).toEqual(["rails_staging", "rails_production", "rails_production"]);
   });
 
+  it("gives at most `limit` entries a page, its cursor at the last one shown, and no cursor on the last page", async () => {
+    const first = await list({ limit: 2 });
+    expect(first.items.map((e) => e.targetLabel)).toEqual(["old key", "rails_staging"]);
+    expect(first.nextCursor).toBe(first.items[1]?.id);
+    expect(first.total).toBe(5);
+    const rest = await list({ limit: 3, cursor: first.nextCursor ?? undefined });
+    expect(rest.items.map((e) => e.targetLabel)).toEqual(["rails_production", "billing_app", "rails_production"]);
+    expect(rest.nextCursor).toBeNull();
+    expect(rest.total).toBe(5);
+  });
+
+  it("records what RelayPost did itself as the system, under the label of the part that did it", async () => {
+    const { organizationId: quiet } = await newScope(database);
+    await recordAudit(database.db, {
+      organizationId: quiet,
+      actor: systemActor("expiry"),
+      action: "credential.deactivated",
+      targetType: "smtp_credential",
+      targetLabel: "stale_app",
+    });
+    const page = await list({ actor: "system" }, quiet);
+    expect(page.items).toMatchObject([
+      { actorType: "system", actorLabel: "expiry", remoteAddress: null, targetLabel: "stale_app" },
+    ]);
+    expect(page.total).toBe(1);
+  });
+
   it("keeps each organization's log to itself", async () => {
     const other = await list({ actor: `user:${ada.id}` }, otherOrganizationId);
     expect(other.items.map((e) => e.targetLabel)).toEqual(["rails_production"]);

@@ -87,7 +87,7 @@ describe("creating and renaming organizations", () => {
   it("refuses an owner who is no user as not found, creating nothing", async () => {
     await expect(
       t.core.organizations.create({ name: "Ownerless", owner: { userId: randomUUID() } }),
-    ).rejects.toMatchObject({ code: "NOT_FOUND", message: "User not found" });
+    ).rejects.toMatchObject({ name: "DomainError", code: "NOT_FOUND", message: "User not found" });
     expect((await t.core.organizations.list()).map((o) => o.name)).not.toContain("Ownerless");
   });
 
