@@ -127,7 +127,7 @@ export interface Core {
   sessions: {
     create(userId: string, client?: SessionClient): Promise<{ token: string; expiresAt: Date }>;
     resolve(token: string): Promise<ResolvedSession | undefined>;
-    /** Ends the session; resolves with its user's id when there was one. */
+    /** Ends the session; resolves with its id when there was one. */
     revoke(token: string): Promise<string | undefined>;
     listForUser(userId: string, currentSessionId: string): Promise<SessionSummary[]>;
     revokeOthers(userId: string, keepSessionId: string): Promise<number>;
