@@ -32,6 +32,7 @@ export { RegistrationClosedError } from "./identity/registration";
 export type { AccessRevocation, RevocationFeed } from "./identity/revocation";
 export { operatorScope, ROLES, type Role, roleAllows } from "./identity/roles";
 export type { ResolvedSession, SessionClient, SessionSummary } from "./identity/sessions";
+export { SESSION_LIFETIME_MS } from "./identity/sessions";
 export { ACCOUNT_BLOCK_AFTER, type SignInResult } from "./identity/sign-in";
 export { USER_PASSWORD_MIN_LENGTH, type User } from "./identity/users";
 export { decodeKeysetCursor } from "./keyset-cursor";

@@ -97,6 +97,41 @@ describe("account", () => {
     expect([await isSignedIn(mine.laptop), await isSignedIn(mine.phone)]).toEqual([true, false]);
   });
 
+  it("answers the ended session's id, and clears the cookie only when the session ended is this one", async () => {
+    const { laptop, phone } = await userOnTwoBrowsers();
+    const sessions = await (await onSession(laptop)).caller.account.sessions();
+    const thisId = sessions.find((s) => s.current)?.id ?? "";
+    const otherId = sessions.find((s) => !s.current)?.id ?? "";
+    const onLaptop = await onSession(laptop);
+    await expect(onLaptop.caller.account.endSession({ id: otherId })).resolves.toEqual({ id: otherId });
+    expect(onLaptop.resHeaders.get("set-cookie")).toBeNull();
+    expect([await isSignedIn(laptop), await isSignedIn(phone)]).toEqual([true, false]);
+
+    const again = await onSession(laptop);
+    await expect(again.caller.account.endSession({ id: thisId })).resolves.toEqual({ id: thisId });
+    expect(again.resHeaders.get("set-cookie")).toMatch(/^relaypost_session=; Path=\/; .*Max-Age=0/);
+    expect(await isSignedIn(laptop)).toBe(false);
+  });
+
+  it("records a password change in the user's organization as done by that user", async () => {
+    const org = await h.createOrganization();
+    const { caller } = await onSession(org.owner.sessionToken);
+    await caller.account.changePassword({ currentPassword: "owner-password-1", newPassword: "second-password-2" });
+    const audit = await (await h.asSession(org.owner.sessionToken, org.id)).auditLog.list({
+      actions: ["user.password_changed"],
+    });
+    expect(audit.items).toEqual([
+      expect.objectContaining({
+        actorType: "user",
+        actorLabel: org.owner.email,
+        targetId: org.owner.id,
+        remoteAddress: "198.51.100.7",
+      }),
+    ]);
+    const actors = await (await h.asSession(org.owner.sessionToken, org.id)).auditLog.actors();
+    expect(actors).toContainEqual(expect.objectContaining({ type: "user", actor: `user:${org.owner.id}` }));
+  });
+
   it("signs out everywhere: every session ends, this one too, and the cookie is cleared", async () => {
     const mine = await userOnTwoBrowsers();
     const theirs = await userOnTwoBrowsers();

@@ -1,13 +1,18 @@
 import { CSRF_HEADER, SESSION_COOKIE } from "@relaypost/contract";
+import { SESSION_LIFETIME_MS } from "@relaypost/core";
 import { schema } from "@relaypost/db";
 import type { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { ZodError } from "zod";
 import { createContext } from "../context";
 import { appRouter } from "../root";
-import { type ApiHarness, createApiHarness } from "../testing";
+import { type ApiHarness, createApiHarness, failure, fieldErrors } from "../testing";
 import { createCallerFactory } from "../trpc";
 
 const createCaller = createCallerFactory(appRouter);
+
+/** Core's session lifetime in seconds: what a cookie's Max-Age may at most be. */
+const SESSION_LIFETIME_SECONDS = SESSION_LIFETIME_MS / 1000;
 
 describe("auth", () => {
   let h: ApiHarness;
@@ -53,6 +58,32 @@ describe("auth", () => {
     expect(me?.organizations).toEqual([
       expect.objectContaining({ role: "owner", name: "Analytical Engines", slug: "analytical-engines" }),
     ]);
+  });
+
+  it("sets the session cookie for the whole site, for as long as the session lives, counted in seconds", async () => {
+    const { signIn, token } = await signUpAndIn({
+      email: "cookie@example.com",
+      password: "cookie-password-1",
+      organizationName: "Cookies",
+    });
+    const cookie = signIn.resHeaders.get("set-cookie") ?? "";
+    expect(cookie.split("; ")).toEqual([
+      `relaypost_session=${token}`,
+      "Path=/",
+      "HttpOnly",
+      "SameSite=Lax",
+      expect.stringMatching(/^Max-Age=\d+$/),
+    ]);
+    const maxAge = Number(/Max-Age=(\d+)/.exec(cookie)?.[1]);
+    expect(maxAge).toBeGreaterThan(0);
+    expect(maxAge).toBeLessThanOrEqual(SESSION_LIFETIME_SECONDS);
+  });
+
+  it("signs in where there are no response headers to set a cookie on, as over a WebSocket", async () => {
+    await signUpAndIn({ email: "socket@example.com", password: "socket-password-1", organizationName: "Sockets" });
+    const caller = createCaller(await createContext(h.core, { headers: new Headers(), remoteAddress: "198.51.100.1" }));
+    const { user } = await caller.auth.signIn({ email: "socket@example.com", password: "socket-password-1" });
+    expect(user.email).toBe("socket@example.com");
   });
 
   it("marks the cookie Secure when the request arrived over HTTPS", async () => {
@@ -110,6 +141,33 @@ describe("auth", () => {
     }
   });
 
+  it("asks for an organization name without an invitation, and refuses one beside an invitation, saying why", async () => {
+    const { caller } = await withResponse();
+    const account = { email: "refine@example.com", password: "refine-password-1" };
+    const missing = await failure(caller.auth.signUp(account));
+    expect((missing.cause as ZodError).issues).toEqual([
+      expect.objectContaining({ code: "custom", path: ["organizationName"], message: "Name your organization" }),
+    ]);
+    const both = caller.auth.signUp({ ...account, organizationName: "Mine", invitationToken: "rpinv_any" });
+    const error = await failure(both);
+    expect((error.cause as ZodError).issues).toEqual([
+      expect.objectContaining({
+        code: "custom",
+        path: ["organizationName"],
+        message: "An invitation joins the organization that sent it; leave the organization name out",
+      }),
+    ]);
+    expect(await fieldErrors(caller.auth.signUp(account))).toEqual({ organizationName: ["Name your organization"] });
+  });
+
+  it("refuses a wrong password with UNAUTHORIZED and a message that names neither field", async () => {
+    await signUpAndIn({ email: "wrong@example.com", password: "right-password-1", organizationName: "Wrong" });
+    const { caller } = await withResponse();
+    expect(
+      await failure(caller.auth.signIn({ email: "wrong@example.com", password: "wrong-password-1" })),
+    ).toMatchObject({ code: "UNAUTHORIZED", message: "Email or password is incorrect" });
+  });
+
   it("signs in with the right password only, with one message for unknown email and wrong password", async () => {
     const { caller } = await withResponse();
     await signUpAndIn({ email: "grace@example.com", password: "cobol-is-fine", organizationName: "Navy" });
@@ -135,7 +193,7 @@ describe("auth", () => {
       organizationName: "Out",
     });
     const signedIn = await withResponse({ cookie: `${SESSION_COOKIE}=${token}`, [CSRF_HEADER]: "1" });
-    await signedIn.caller.auth.signOut();
+    await expect(signedIn.caller.auth.signOut()).resolves.toEqual({ signedOut: true });
     expect(signedIn.resHeaders.get("set-cookie")).toMatch(/Max-Age=0/);
     const after = await h.callerFor({ cookie: `${SESSION_COOKIE}=${token}`, [CSRF_HEADER]: "1" });
     expect(await after.auth.me()).toBeNull();

@@ -164,6 +164,20 @@ describe("members invitations", () => {
     await expect(joiner.caller.members.acceptInvitation({ token })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
+  it("answers a role change, a removal and a revoked link with what was changed", async () => {
+    const owner = await h.asSession(org.owner.sessionToken, org.id);
+    const member = await h.addMember(org.id, "viewer");
+    await expect(owner.members.setRole({ userId: member.id, role: "admin" })).resolves.toEqual({
+      userId: member.id,
+      role: "admin",
+    });
+    expect((await owner.members.list()).find((m) => m.userId === member.id)?.role).toBe("admin");
+    await expect(owner.members.remove({ userId: member.id })).resolves.toEqual({ userId: member.id });
+    expect((await owner.members.list()).map((m) => m.userId)).not.toContain(member.id);
+    const { invitation } = await owner.members.invite({ role: "viewer" });
+    await expect(owner.members.revokeInvitation({ id: invitation.id })).resolves.toEqual({ id: invitation.id });
+  });
+
   it("needs a signed-in user to accept, not an API key or nobody", async () => {
     const { token } = await (await h.asSession(org.owner.sessionToken, org.id)).members.invite({ role: "viewer" });
     const key = await h.createApiKey(org.id);

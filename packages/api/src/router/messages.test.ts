@@ -3,7 +3,15 @@ import { schema } from "@relaypost/db";
 import { TRPCError } from "@trpc/server";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type ApiHarness, type Caller, createApiHarness, type TestOrganization } from "../testing";
+import type { ZodError } from "zod";
+import {
+  type ApiHarness,
+  type Caller,
+  createApiHarness,
+  failure,
+  fieldErrors,
+  type TestOrganization,
+} from "../testing";
 
 const HOUR = 60 * 60_000;
 
@@ -120,6 +128,12 @@ describe("messages", () => {
 
   it("refuses a cursor it did not issue, a status that does not exist and a time PostgreSQL cannot hold", async () => {
     await expect(viewer.list({ cursor: "not-a-cursor" })).rejects.toBeInstanceOf(TRPCError);
+    const forged = await failure(viewer.list({ cursor: "not-a-cursor" }));
+    expect(forged.code).toBe("BAD_REQUEST");
+    expect((forged.cause as ZodError).issues).toEqual([
+      expect.objectContaining({ code: "custom", path: ["cursor"], message: "Invalid cursor" }),
+    ]);
+    expect(await fieldErrors(viewer.list({ cursor: "not-a-cursor" }))).toEqual({ cursor: ["Invalid cursor"] });
     await expect(viewer.list({ status: "sent" as "relayed" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
     await expect(viewer.list({ since: new Date(8.64e15) })).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });

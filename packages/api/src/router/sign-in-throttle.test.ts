@@ -5,7 +5,7 @@ import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createContext } from "../context";
 import { appRouter } from "../root";
-import { type ApiHarness, createApiHarness, SIGN_IN_THROTTLE } from "../testing";
+import { type ApiHarness, createApiHarness, failure, SIGN_IN_THROTTLE } from "../testing";
 import { createCallerFactory } from "../trpc";
 
 const ADDRESS_BLOCK_AFTER = DEFAULT_THROTTLE_POLICY.blockAfter;
@@ -45,6 +45,10 @@ describe("dashboard sign-in against online guessing", () => {
     expect(await signIn("192.0.2.10", email, "the-right-password")).toBe("TOO_MANY_REQUESTS");
     expect(await signIn("192.0.2.11", email, "the-right-password")).toBe("ok");
     expect(await blocks()).toBe(blocksBefore + 1);
+    const refused = await failure(
+      (await h.callerFor({}, "192.0.2.10")).auth.signIn({ email, password: "the-right-password" }),
+    );
+    expect(refused).toMatchObject({ code: "TOO_MANY_REQUESTS", message: "Too many failed sign-ins; try again later" });
   });
 
   it("refuses an account guessed at from many addresses", async () => {

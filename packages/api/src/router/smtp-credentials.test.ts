@@ -1,7 +1,15 @@
 import { schema } from "@relaypost/db";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { type ApiHarness, type Caller, credentialsOfOwner, failure, type TestOrganization } from "../testing";
+import type { ZodError } from "zod";
+import {
+  type ApiHarness,
+  type Caller,
+  credentialsOfOwner,
+  failure,
+  fieldErrors,
+  type TestOrganization,
+} from "../testing";
 
 describe("smtpCredentials", () => {
   let h: ApiHarness;
@@ -202,6 +210,14 @@ describe("smtpCredentials", () => {
       expect(after).toEqual(before);
     });
 
+    it("deactivate turns a credential off and activate turns it on again, as REST's paths name them", async () => {
+      const { credential } = await admin.create({});
+      expect((await admin.deactivate({ id: credential.id })).active).toBe(false);
+      expect((await admin.get({ id: credential.id })).active).toBe(false);
+      expect((await admin.activate({ id: credential.id })).active).toBe(true);
+      expect((await admin.get({ id: credential.id })).active).toBe(true);
+    });
+
     it("updates the description", async () => {
       const { credential } = await admin.create({ description: "old" });
       const updated = await admin.update({ id: credential.id, description: " new text " });
@@ -255,8 +271,13 @@ describe("smtpCredentials", () => {
       expect((await caller.list({ search: "____", limit: 100 })).items).toHaveLength(0);
     });
 
-    it("rejects a forged cursor with BAD_REQUEST", async () => {
-      expect((await failure(admin.list({ cursor: "not-a-cursor" }))).code).toBe("BAD_REQUEST");
+    it("rejects a forged cursor with BAD_REQUEST, saying so on the cursor field", async () => {
+      const error = await failure(admin.list({ cursor: "not-a-cursor" }));
+      expect(error.code).toBe("BAD_REQUEST");
+      expect((error.cause as ZodError).issues).toEqual([
+        expect.objectContaining({ code: "custom", path: ["cursor"], message: "Invalid cursor" }),
+      ]);
+      expect(await fieldErrors(admin.list({ cursor: "not-a-cursor" }))).toEqual({ cursor: ["Invalid cursor"] });
     });
 
     it("sorts, filters and counts, and refuses a cursor from another order", async () => {
