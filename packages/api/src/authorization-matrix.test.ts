@@ -2,15 +2,13 @@ import { CSRF_HEADER, ORGANIZATION_HEADER, SESSION_COOKIE } from "@relaypost/con
 import { ROLES, type Role, systemActor } from "@relaypost/core";
 import { schema } from "@relaypost/db";
 import { TRPCError } from "@trpc/server";
-import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createContext } from "./context";
 import { inputKeys, procedurePaths } from "./procedures.test-support";
 import { restCaller, restRouteOf } from "./rest/rest-client.test-support";
 import { appRouter } from "./root";
-import { type ApiHarness, type Caller, createApiHarness, type TestOrganization } from "./testing";
+import { type ApiHarness, type Caller, createApiHarness, type TestOrganization, trpcOverHttp } from "./testing";
 
 /**
  * A generated matrix: every procedure × every kind of caller × its own organization's ids or another's, and for
@@ -260,24 +258,8 @@ const procedureTypes = appRouter._def.procedures as unknown as Record<string, { 
 function httpCaller(core: ApiHarness["core"], headers: Record<string, string>): Caller {
   const call = async (path: string, input: unknown) => {
     const type = procedureTypes[path]?._def.type;
-    const encoded = JSON.stringify(superjson.serialize(input));
-    const url = `http://relaypost.test/trpc/${path}`;
-    const req =
-      type === "mutation"
-        ? new Request(url, {
-            method: "POST",
-            headers: { ...headers, "content-type": "application/json" },
-            body: encoded,
-          })
-        : new Request(`${url}?input=${encodeURIComponent(encoded)}`, { headers });
-    const response = await fetchRequestHandler({
-      endpoint: "/trpc",
-      req,
-      router: appRouter,
-      createContext: ({ req: request, resHeaders }) =>
-        createContext(core, { headers: request.headers, remoteAddress: "203.0.113.7", resHeaders }),
-    });
-    const body = (await response.json()) as {
+    const method = type === "mutation" ? "POST" : "GET";
+    const body = (await trpcOverHttp(core, { path, input, method, headers })) as {
       result?: { data: Parameters<typeof superjson.deserialize>[0] };
       error?: { json: { data: { code: TRPC_ERROR_CODE_KEY } } };
     };

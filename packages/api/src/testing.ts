@@ -1,8 +1,18 @@
 import { randomBytes } from "node:crypto";
 import { CSRF_HEADER, ORGANIZATION_HEADER, type RegistrationMode, SESSION_COOKIE } from "@relaypost/contract";
-import { createAccountHasher, createRuntime, DomainError, Keyring, operatorScope, type Role } from "@relaypost/core";
+import {
+  type Core,
+  createAccountHasher,
+  createRuntime,
+  DomainError,
+  Keyring,
+  operatorScope,
+  type Role,
+} from "@relaypost/core";
 import { createTestDatabase, type TestDatabase } from "@relaypost/db/testing";
 import { TRPCError } from "@trpc/server";
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import superjson from "superjson";
 import { ZodError } from "zod";
 import { createContext } from "./context";
 import { fieldErrorMap, fieldErrorsOf } from "./input-errors";
@@ -129,4 +139,44 @@ export async function credentialsOfOwner() {
   const org = await h.createOrganization();
   const admin = (await h.asSession(org.owner.sessionToken, org.id)).smtpCredentials;
   return { h, org, admin };
+}
+
+/**
+ * One tRPC call the way a browser or @relaypost/client sends it (GET with `?input=` for queries, POST for
+ * mutations, superjson bodies), served by tRPC's fetch adapter with the server's context factory; resolves with the
+ * answer's JSON body.
+ */
+export async function trpcOverHttp(
+  core: Core,
+  call: { path: string; input: unknown; method: "GET" | "POST"; headers: Record<string, string> },
+): Promise<unknown> {
+  const { path, input, method, headers } = call;
+  const encoded = JSON.stringify(superjson.serialize(input));
+  const url = `http://relaypost.test/trpc/${path}`;
+  const req =
+    method === "POST"
+      ? new Request(url, { method, headers: { ...headers, "content-type": "application/json" }, body: encoded })
+      : new Request(`${url}?input=${encodeURIComponent(encoded)}`, { headers });
+  const response = await fetchRequestHandler({
+    endpoint: "/trpc",
+    req,
+    router: appRouter,
+    createContext: ({ req: request, resHeaders }) =>
+      createContext(core, { headers: request.headers, remoteAddress: "203.0.113.7", resHeaders }),
+  });
+  return response.json();
+}
+
+/** Fills an argon2 gate's places and its queue to the bound; the returned function frees them all. */
+export function occupyHasher(hasher: ApiHarness["hasher"]): () => Promise<void> {
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const gate = hasher.concurrency;
+  const occupied = Array.from({ length: gate.limit + 64 }, () => gate.run(() => held));
+  return async () => {
+    release();
+    await Promise.all(occupied);
+  };
 }

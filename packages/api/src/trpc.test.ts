@@ -1,11 +1,16 @@
 import { CSRF_HEADER, IDEMPOTENCY_KEY_HEADER, ORGANIZATION_HEADER, SESSION_COOKIE } from "@relaypost/contract";
 import { type Core, operatorScope } from "@relaypost/core";
-import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createContext } from "./context";
-import { appRouter } from "./root";
-import { type ApiHarness, type Caller, createApiHarness, failure, type TestOrganization } from "./testing";
+import {
+  type ApiHarness,
+  type Caller,
+  createApiHarness,
+  failure,
+  occupyHasher,
+  type TestOrganization,
+  trpcOverHttp,
+} from "./testing";
 
 /** The code and message a refused in-process call fails with. */
 async function refusal(call: Promise<unknown>): Promise<string> {
@@ -19,7 +24,7 @@ interface HttpError {
   data: { code: string; httpStatus: number; path: string; fieldErrors?: Record<string, string[]> };
 }
 
-/** One call over HTTP the way a browser makes it, served by tRPC's fetch adapter with the server's context. */
+/** One call over HTTP that must fail: the error as the client reads it. */
 async function httpFailure(
   core: Core,
   path: string,
@@ -27,20 +32,9 @@ async function httpFailure(
   headers: Record<string, string>,
   method: "GET" | "POST",
 ): Promise<HttpError> {
-  const encoded = JSON.stringify(superjson.serialize(input));
-  const url = `http://relaypost.test/trpc/${path}`;
-  const req =
-    method === "POST"
-      ? new Request(url, { method, headers: { ...headers, "content-type": "application/json" }, body: encoded })
-      : new Request(`${url}?input=${encodeURIComponent(encoded)}`, { headers });
-  const response = await fetchRequestHandler({
-    endpoint: "/trpc",
-    req,
-    router: appRouter,
-    createContext: ({ req: request, resHeaders }) =>
-      createContext(core, { headers: request.headers, remoteAddress: "203.0.113.7", resHeaders }),
-  });
-  const body = (await response.json()) as { error?: Parameters<typeof superjson.deserialize>[0] };
+  const body = (await trpcOverHttp(core, { path, input, method, headers })) as {
+    error?: Parameters<typeof superjson.deserialize>[0];
+  };
   if (!body.error) throw new Error(`expected ${path} to fail over HTTP`);
   return superjson.deserialize<HttpError>(body.error);
 }
@@ -182,19 +176,13 @@ describe("procedures' refusals, as a client reads them", () => {
   });
 
   it("answers busy, not a fault, while the account argon2 queue is full", async () => {
-    let release: () => void = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const gate = h.hasher.concurrency;
-    const occupied = Array.from({ length: gate.limit + 64 }, () => gate.run(() => held));
+    const release = occupyHasher(h.hasher);
     try {
       expect(await refusal(owner.smtpCredentials.create({}))).toBe(
         "TOO_MANY_REQUESTS: The server is busy; try again shortly",
       );
     } finally {
-      release();
-      await Promise.all(occupied);
+      await release();
     }
     expect((await owner.smtpCredentials.create({})).credential.active).toBe(true);
   });

@@ -5,7 +5,7 @@ import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createContext } from "../context";
 import { appRouter } from "../root";
-import { type ApiHarness, createApiHarness, failure, SIGN_IN_THROTTLE } from "../testing";
+import { type ApiHarness, createApiHarness, failure, occupyHasher, SIGN_IN_THROTTLE } from "../testing";
 import { createCallerFactory } from "../trpc";
 
 const ADDRESS_BLOCK_AFTER = DEFAULT_THROTTLE_POLICY.blockAfter;
@@ -71,17 +71,11 @@ describe("dashboard sign-in against online guessing", () => {
 
   it("answers busy at once, not after a wait, while account argon2 work is queued to its bound", async () => {
     const email = await account();
-    let release: () => void = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const gate = h.hasher.concurrency;
-    const occupied = Array.from({ length: gate.limit + 64 }, () => gate.run(() => held));
+    const release = occupyHasher(h.hasher);
     try {
       expect(await signIn("192.0.2.31", email, "the-right-password")).toBe("TOO_MANY_REQUESTS");
     } finally {
-      release();
-      await Promise.all(occupied);
+      await release();
     }
     expect(await signIn("192.0.2.31", email, "the-right-password")).toBe("ok");
   });
