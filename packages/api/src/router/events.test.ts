@@ -27,4 +27,17 @@ describe("events.subscribe", () => {
     }
     expect(received).toEqual([[String(second?.id), second, expect.anything()]]);
   });
+
+  it("pages with nextAfter, the last event's id, and answers a caught-up poller with the id it gave", async () => {
+    const org = await h.createOrganization();
+    const owner = await h.asSession(org.owner.sessionToken, org.id);
+    await owner.smtpCredentials.create({ username: "paged_one" });
+    await owner.smtpCredentials.create({ username: "paged_two" });
+    const all = (await owner.events.list({ after: 0 })).events;
+    const first = await owner.events.list({ after: 0, limit: 1 });
+    expect(first.events.map((event) => event.id)).toEqual([all[0]?.id]);
+    expect(first.nextAfter).toBe(all[0]?.id);
+    const last = all.at(-1)?.id ?? 0;
+    expect(await owner.events.list({ after: last })).toEqual({ events: [], nextAfter: last });
+  });
 });
