@@ -62,11 +62,17 @@ function gatedWork() {
   };
 }
 
+/** A loop over a scripted queue and gated work, with no poll and errors ignored: the arrangement most tests share. */
+function scriptedLoop(script: string[][], capacity: number) {
+  const queue = scriptedQueue(script);
+  const items = gatedWork();
+  const loop = createWorkLoop(queue.claim, items.work, { capacity, pollIntervalMs: NEVER, onError: () => {} });
+  return { queue, items, loop };
+}
+
 describe("work loop", () => {
   it("runOnce claims only as many items as there are free slots while other work is under way", async () => {
-    const queue = scriptedQueue([["a", "b"], ["c"]]);
-    const items = gatedWork();
-    const loop = createWorkLoop(queue.claim, items.work, { capacity: 3, pollIntervalMs: NEVER, onError: () => {} });
+    const { queue, items, loop } = scriptedLoop([["a", "b"], ["c"]], 3);
 
     const first = loop.runOnce();
     await queue.claimed(1);
@@ -98,9 +104,7 @@ describe("work loop", () => {
   });
 
   it("once started, works on what is due without runOnce, then waits for a wake instead of claiming again", async () => {
-    const queue = scriptedQueue([["a"], ["b"]]);
-    const items = gatedWork();
-    const loop = createWorkLoop(queue.claim, items.work, { capacity: 2, pollIntervalMs: NEVER, onError: () => {} });
+    const { queue, items, loop } = scriptedLoop([["a"], ["b"]], 2);
 
     loop.start();
     loop.start();
@@ -143,9 +147,7 @@ describe("work loop", () => {
   });
 
   it("with every slot taken it claims nothing, and a freed slot makes it claim exactly that many again", async () => {
-    const queue = scriptedQueue([["a", "b"], ["c"]]);
-    const items = gatedWork();
-    const loop = createWorkLoop(queue.claim, items.work, { capacity: 2, pollIntervalMs: NEVER, onError: () => {} });
+    const { queue, items, loop } = scriptedLoop([["a", "b"], ["c"]], 2);
 
     loop.start();
     await queue.claimed(1);
@@ -200,9 +202,7 @@ describe("work loop", () => {
   });
 
   it("when a claim fills fewer slots than are free, a finished item does not make it claim again", async () => {
-    const queue = scriptedQueue([["a"]]);
-    const items = gatedWork();
-    const loop = createWorkLoop(queue.claim, items.work, { capacity: 2, pollIntervalMs: NEVER, onError: () => {} });
+    const { queue, items, loop } = scriptedLoop([["a"]], 2);
 
     loop.start();
     await queue.claimed(1);
@@ -238,9 +238,7 @@ describe("work loop", () => {
   });
 
   it("stop ends an idle loop at once and waits for the work under way, claiming nothing more", async () => {
-    const queue = scriptedQueue([["a"]]);
-    const items = gatedWork();
-    const loop = createWorkLoop(queue.claim, items.work, { capacity: 2, pollIntervalMs: NEVER, onError: () => {} });
+    const { queue, items, loop } = scriptedLoop([["a"]], 2);
 
     loop.start();
     await queue.claimed(1);
