@@ -6,6 +6,7 @@ import { createEventBus } from "./events/bus";
 import { createEventPublisher } from "./events/publisher";
 import { createRefusalAggregator, type RefusalAggregatorOptions } from "./events/refusal-aggregator";
 import { pruneEvents } from "./events/retention";
+import type { RelayEvent } from "./events/types";
 import { createAccountHasher, createSmtpHasher, type PasswordHasher } from "./hashing";
 import { listenForRevocations, type RevocationFeed } from "./identity/revocation";
 import { type Log, silentLog } from "./log";
@@ -96,12 +97,14 @@ export async function createRuntime(
     pollIntervalMs: config.busPollIntervalMs,
   });
   await bus.start();
+  /** Events this process committed: counted, and handed to its bus without waiting for their notification. */
+  const committed = (events: RelayEvent[]) => {
+    telemetry.committed(events);
+    bus.offer(events);
+  };
   const publisher = createEventPublisher(db, {
     onError: (error) => onError("event publisher", error),
-    onCommitted: (events) => {
-      telemetry.committed(events);
-      bus.offer(events);
-    },
+    onCommitted: committed,
   });
   const stopCountingHandOuts = bus.subscribe((event) => telemetry.handedOut(event));
   const { stats } = database;
@@ -166,6 +169,9 @@ export async function createRuntime(
     bodyRetentionMs: config.messageBodyRetentionMs,
     relaying: !!serverUpstream,
     now,
+    beforeStore: () => publisher.flush(1),
+    onCommitted: committed,
+    onError: (error) => onError("accepted-message events", error),
   });
   const relay = config.relay
     ? createDeliveryWorker(config.relay, {
@@ -173,11 +179,9 @@ export async function createRuntime(
         loadUpstream: (organizationId) => loadOrganizationUpstream(db, keyring, organizationId),
         onError: (error) => onError("message delivery", error),
         onCommitted: (events) => {
-          telemetry.committed(events);
+          committed(events);
           logDeliveryFailures(log, events);
-          bus.offer(events);
         },
-        beforeClaim: () => publisher.flush(1),
       })
     : undefined;
   // A message queued on any process wakes this one's workers; the poll only catches deferrals coming due.
@@ -195,10 +199,7 @@ export async function createRuntime(
       db,
       keyring,
       onError: (error) => onError("webhook delivery", error),
-      onCommitted: (events) => {
-        telemetry.committed(events);
-        bus.offer(events);
-      },
+      onCommitted: committed,
     },
   );
   // Any committed event may be one an endpoint waits for; the poll catches retries coming due. A flood of events wakes

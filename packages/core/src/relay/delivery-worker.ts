@@ -33,11 +33,6 @@ export interface DeliveryDependencies {
   onError: (error: unknown) => void;
   /** Each round's committed events, so this process's bus can deliver them without waiting for the notification. */
   onCommitted?: (events: RelayEvent[]) => void;
-  /**
-   * Runs before each claim: the runtime writes this process's pending `message.accepted` events, so a message's
-   * delivery events never come before its acceptance when one process does both.
-   */
-  beforeClaim?: () => Promise<unknown>;
 }
 
 export const DEFAULT_MAX_AGE_MS = 24 * 60 * 60_000;
@@ -112,14 +107,11 @@ export function createDeliveryWorker(options: DeliveryOptions, deps: DeliveryDep
     }
   }
 
-  const loop = createWorkLoop(
-    async (limit: number) => {
-      await deps.beforeClaim?.();
-      return claimDue(deps.db, { limit, now: now(), leaseMs });
-    },
-    deliver,
-    { capacity, pollIntervalMs, onError: deps.onError },
-  );
+  const loop = createWorkLoop((limit: number) => claimDue(deps.db, { limit, now: now(), leaseMs }), deliver, {
+    capacity,
+    pollIntervalMs,
+    onError: deps.onError,
+  });
 
   return {
     ...loop,

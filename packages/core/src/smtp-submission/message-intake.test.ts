@@ -80,6 +80,39 @@ describe("message intake", () => {
     });
   });
 
+  it("writes what its process has pending first, then hands the committed events to onCommitted", async () => {
+    const { grant } = await loggedIn(fixture);
+    const rowsOf = () =>
+      fixture.database.db
+        .select({ id: schema.smtpMessages.id })
+        .from(schema.smtpMessages)
+        .where(eq(schema.smtpMessages.credentialId, grant.credentialId));
+    const seen: string[] = [];
+    const intake = createMessageIntake(fixture.database.db, {
+      beforeStore: async () => {
+        seen.push(`before store: ${(await rowsOf()).length} rows`);
+      },
+      onCommitted: (events) => seen.push(...events.map((e) => `${e.type} ${e.id > 0}`)),
+    });
+    const result = await intake.accept(message(grant));
+    expect(result.accepted).toBe(true);
+    expect(seen).toEqual(["before store: 0 rows", "message.accepted true"]);
+  });
+
+  it("accepts a committed message even when the listener of its events fails, and reports the fault", async () => {
+    const { grant } = await loggedIn(fixture);
+    const faults: unknown[] = [];
+    const fault = new Error("listener");
+    const intake = createMessageIntake(fixture.database.db, {
+      onCommitted: () => {
+        throw fault;
+      },
+      onError: (error) => faults.push(error),
+    });
+    expect((await intake.accept(message(grant))).accepted).toBe(true);
+    expect(faults).toEqual([fault]);
+  });
+
   it("adds a Message-ID to a message without one, before its first line, from the sender's domain", async () => {
     const { grant } = await loggedIn(fixture);
     const raw = Buffer.from("Subject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=\r\n\r\nbody\r\n");

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type Database, schema } from "@relaypost/db";
 import { and, inArray, isNull, lt, notInArray } from "drizzle-orm";
+import type { RelayEvent } from "../events/types";
 import { createGroupCommit } from "../group-commit";
 import { readUsage } from "../restrictions/sending-limits";
 import { discardParts, ORPHAN_PART_AGE_MS, pruneOrphanParts, receiveBody } from "./message-body";
@@ -23,6 +24,15 @@ export interface MessageIntakeOptions {
   relaying?: boolean;
   /** Bytes per stored segment of a body (message-body.ts); tests make it small to cover many parts. */
   segmentBytes?: number;
+  /**
+   * Runs before each store: the runtime writes this process's pending events (a session's login, a refusal at MAIL
+   * FROM), so those of a message never come before what its session did first.
+   */
+  beforeStore?: () => Promise<unknown>;
+  /** Each batch's `message.accepted` events once committed, so this process's bus can deliver them at once. */
+  onCommitted?: (events: RelayEvent[]) => void;
+  /** A fault of `onCommitted`: reported, never taken for a failed store (the messages are committed). */
+  onError?: (error: unknown) => void;
 }
 
 export const DEFAULT_MESSAGE_RETENTION_MS = 30 * 24 * 60 * 60_000;
@@ -47,7 +57,16 @@ export function createMessageIntake(db: Database, options: MessageIntakeOptions 
   const relaying = options.relaying ?? false;
   const segmentBytes = options.segmentBytes;
 
-  const group = createGroupCommit((items: ReceivedMessage[]) => storeMessages(db, items, { now, relaying }));
+  const group = createGroupCommit(async (items: ReceivedMessage[]) => {
+    await options.beforeStore?.();
+    const { results, events } = await storeMessages(db, items, { now, relaying });
+    try {
+      options.onCommitted?.(events);
+    } catch (error) {
+      options.onError?.(error);
+    }
+    return results;
+  });
 
   async function dropBodies(cutoff: Date, at: Date): Promise<number> {
     let dropped = 0;

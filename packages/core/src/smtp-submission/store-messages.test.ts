@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { schema } from "@relaypost/db";
 import { eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readEvents } from "../events/store";
 import type { SmtpGrant } from "../smtp-auth/grant";
 import { createSmtpAuthFixture, loggedIn, type SmtpAuthFixture, testScope } from "../smtp-auth/test-support";
 import { type ReceivedMessage, storeMessages } from "./store-messages";
@@ -50,7 +51,7 @@ describe("storing a batch of received messages", () => {
       received(picky.grant),
     ];
 
-    const results = await storeMessages(fixture.database.db, batch, { now: () => new Date(), relaying: true });
+    const { results } = await storeMessages(fixture.database.db, batch, { now: () => new Date(), relaying: true });
 
     expect(results.map((r) => (r.accepted ? r.status : r.refusal.kind))).toEqual([
       "queued",
@@ -90,6 +91,29 @@ describe("storing a batch of received messages", () => {
     });
   });
 
+  it("commits a message.accepted event with each message it stores, in batch order, and none for a refused one", async () => {
+    const { id, grant } = await loggedIn(fixture);
+    const revoked = await loggedIn(fixture);
+    await fixture.core.smtpCredentials.setActive(testScope(fixture), revoked.id, false);
+    const at = new Date("2030-05-01T10:00:00Z");
+    const batch = [received(grant), received(revoked.grant), received(grant)];
+    const { results, events } = await storeMessages(fixture.database.db, batch, { now: () => at, relaying: true });
+
+    const accepted = results.filter((r) => r.accepted);
+    expect(events.map((e) => [e.type, e.credentialId, e.username, e.createdAt, e.data])).toEqual(
+      accepted.map((r) => [
+        "message.accepted",
+        id,
+        grant.username,
+        at,
+        { messageId: r.messageId, size: r.size, recipients: 1, status: "queued" },
+      ]),
+    );
+    expect(events.map((e) => e.data)).toMatchObject([{ messageId: batch[0]?.id }, { messageId: batch[2]?.id }]);
+    const committed = await readEvents(fixture.database.db, { afterId: (events[0]?.id ?? 0) - 1, limit: 10 });
+    expect(committed.map((e) => e.id)).toEqual(events.map((e) => e.id));
+  });
+
   it("keeps a subject of at most 500 characters, decoded, and none for a message without one", async () => {
     const { grant } = await loggedIn(fixture);
     const long = received(grant, "app@example.com", `Subject: ${"é".repeat(600)}`);
@@ -109,7 +133,7 @@ describe("storing a batch of received messages", () => {
     const revoked = await loggedIn(fixture);
     await fixture.core.smtpCredentials.setActive(testScope(fixture), revoked.id, false);
     const item = received(revoked.grant);
-    const results = await storeMessages(fixture.database.db, [item], { now: () => new Date(), relaying: false });
+    const { results } = await storeMessages(fixture.database.db, [item], { now: () => new Date(), relaying: false });
     expect(results).toEqual([{ accepted: false, refusal: { kind: "revoked" } }]);
     const stored = await fixture.database.db
       .select()

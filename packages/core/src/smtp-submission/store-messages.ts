@@ -1,5 +1,7 @@
 import { type Database, schema } from "@relaypost/db";
 import { inArray, type SQL, sql } from "drizzle-orm";
+import { appendEvents } from "../events/store";
+import type { NewEvent, RelayEvent } from "../events/types";
 import { decodeHeaderValue, readHeader, readHeaders, withMessageId } from "../relay/message-headers";
 import { disallowedHeaderSender, senderAllowed } from "../restrictions/allowed-senders";
 import { loginRestriction, restrictionColumns } from "../restrictions/restrictions";
@@ -73,13 +75,58 @@ async function lockCredentials(tx: Transaction, ids: string[]) {
 
 type LockedCredential = NonNullable<ReturnType<Awaited<ReturnType<typeof lockCredentials>>["get"]>>;
 
-/** One message judged under its credential's lock: refused, or the row to insert. */
+type Accepted = Extract<IntakeResult, { accepted: true }>;
+
+/** The event of an accepted message, stamped with its acceptance time. */
+function acceptedEvent(message: IncomingMessage, { messageId, size, status }: Accepted, at: Date): NewEvent {
+  const { grant } = message;
+  return {
+    organizationId: grant.organizationId,
+    type: "message.accepted",
+    credentialId: grant.credentialId,
+    username: grant.username,
+    remoteAddress: message.remoteAddress,
+    createdAt: at,
+    data: { messageId, size, recipients: message.rcptTo.length, status },
+  };
+}
+
+type Judged = { result: IntakeResult; accepted?: { row: typeof messages.$inferInsert; event: NewEvent } };
+
+/** A message that passed every check: its result, its row and its event. */
+function acceptance({ id, message, body }: ReceivedMessage, status: Accepted["status"], at: Date): Judged {
+  const { raw, messageId } = withMessageId(body.head, message.mailFrom);
+  const size = body.size + raw.length - body.head.length;
+  const subject = readHeader(raw, "subject");
+  const result: Accepted = { accepted: true, messageId: id, status, size };
+  const row = {
+    id,
+    organizationId: message.grant.organizationId,
+    credentialId: message.grant.credentialId,
+    mailFrom: message.mailFrom,
+    rcptTo: message.rcptTo,
+    size,
+    raw,
+    parts: body.parts,
+    remoteAddress: message.remoteAddress,
+    createdAt: at,
+    messageIdHeader: messageId,
+    subject: subject === undefined ? null : decodeHeaderValue(subject).slice(0, SUBJECT_MAX_LENGTH),
+    status,
+    nextAttemptAt: status === "queued" ? at : null,
+    recipients: message.rcptTo.map((address) => ({ address, state: "pending" as const, reply: null })),
+  };
+  return { result, accepted: { row, event: acceptedEvent(message, result, at) } };
+}
+
+/** One message judged under its credential's lock: refused, or accepted with the row to insert and its event. */
 async function judge(
   tx: Transaction,
-  { id, message, body }: ReceivedMessage,
+  item: ReceivedMessage,
   row: LockedCredential | undefined,
   { now, relaying }: { now: () => Date; relaying: boolean },
-): Promise<{ result: IntakeResult; row?: typeof messages.$inferInsert }> {
+): Promise<Judged> {
+  const { message, body } = item;
   const at = now();
   if (
     !row ||
@@ -92,30 +139,7 @@ async function judge(
   if (refusal) return { result: { accepted: false, refusal } };
   const breach = await countAgainstLimits(tx, row.id, row, message.rcptTo.length, at);
   if (breach) return { result: { accepted: false, refusal: { kind: "rate_limited", ...breach } } };
-  const status = relaying || row.ownUpstream ? "queued" : "stored";
-  const { raw, messageId } = withMessageId(body.head, message.mailFrom);
-  const size = body.size + raw.length - body.head.length;
-  const subject = readHeader(raw, "subject");
-  return {
-    result: { accepted: true, messageId: id, status, size },
-    row: {
-      id,
-      organizationId: message.grant.organizationId,
-      credentialId: message.grant.credentialId,
-      mailFrom: message.mailFrom,
-      rcptTo: message.rcptTo,
-      size,
-      raw,
-      parts: body.parts,
-      remoteAddress: message.remoteAddress,
-      createdAt: at,
-      messageIdHeader: messageId,
-      subject: subject === undefined ? null : decodeHeaderValue(subject).slice(0, SUBJECT_MAX_LENGTH),
-      status,
-      nextAttemptAt: status === "queued" ? at : null,
-      recipients: message.rcptTo.map((address) => ({ address, state: "pending" as const, reply: null })),
-    },
-  };
+  return acceptance(item, relaying || row.ownUpstream ? "queued" : "stored", at);
 }
 
 /** Adds each credential's accepted messages to its counter, in one statement. */
@@ -128,34 +152,48 @@ function countAccepted(tx: Transaction, accepted: Map<string, number>) {
   );
 }
 
+/** What a batch's transaction committed: each message's result, in order, and the events of those accepted. */
+export interface StoredBatch {
+  results: IntakeResult[];
+  events: RelayEvent[];
+}
+
 /**
  * Writes the rows of received messages in one transaction. Each message's credential is re-checked with its row
  * locked, so a regenerate or deactivate that commits first means the message is refused, and one that comes later
- * waits for the message to be counted: a revoked session never gets a message in. A batch costs the same few
- * statements whatever its size (lock, insert, count), plus the sending-limit counting of limited credentials.
+ * waits for the message to be counted: a revoked session never gets a message in. The `message.accepted` events
+ * commit with the rows they report, so a crash cannot leave one without the other, and a message's delivery events,
+ * written once its row is claimed, always come after it. A batch costs the same few round trips whatever its size
+ * (lock; then insert, count and events pipelined), plus the sending-limit counting of limited credentials.
  */
 export function storeMessages(
   db: Database,
   items: ReceivedMessage[],
   options: { now: () => Date; relaying: boolean },
-): Promise<IntakeResult[]> {
+): Promise<StoredBatch> {
   return db.transaction(async (tx) => {
     const locked = await lockCredentials(tx, [...new Set(items.map((item) => item.message.grant.credentialId))]);
     const results: IntakeResult[] = [];
     const rows: (typeof messages.$inferInsert)[] = [];
-    const accepted = new Map<string, number>();
+    const accepted: NewEvent[] = [];
+    const counts = new Map<string, number>();
     for (const item of items) {
       const credentialId = item.message.grant.credentialId;
       const judged = await judge(tx, item, locked.get(credentialId), options);
       results.push(judged.result);
-      if (!judged.row) continue;
-      rows.push(judged.row);
-      accepted.set(credentialId, (accepted.get(credentialId) ?? 0) + 1);
+      if (!judged.accepted) continue;
+      rows.push(judged.accepted.row);
+      accepted.push(judged.accepted.event);
+      counts.set(credentialId, (counts.get(credentialId) ?? 0) + 1);
     }
-    if (rows.length > 0) {
-      await tx.insert(messages).values(rows);
-      await countAccepted(tx, accepted);
-    }
-    return results;
+    if (rows.length === 0) return { results, events: [] };
+    // Issued together, the three statements share one round trip on the transaction's connection. The events go
+    // last: they take the event order lock, which other event writers then wait for only until this commit.
+    const [, , events] = await Promise.all([
+      tx.insert(messages).values(rows),
+      countAccepted(tx, counts),
+      appendEvents(tx, accepted),
+    ]);
+    return { results, events };
   });
 }

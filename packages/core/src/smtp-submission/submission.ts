@@ -91,7 +91,10 @@ export function createSmtpSubmission({ verifier, intake, publisher, onQueued }: 
     recipientRefused(command: Omit<MailFromCommand, "mailFrom">, max: number): void {
       rejected(command, { kind: "rate_limited", limit: "recipientsPerMessage", max });
     },
-    /** Stores a message the session finished sending; a storage fault is thrown for the transport to report. */
+    /**
+     * Stores a message the session finished sending, its `message.accepted` event committed with it; a storage fault
+     * is thrown for the transport to report.
+     */
     async submit(message: IncomingMessage): Promise<SubmissionOutcome> {
       const result = await intake.accept(message);
       if (!result.accepted) {
@@ -100,20 +103,6 @@ export function createSmtpSubmission({ verifier, intake, publisher, onQueued }: 
           ? rejected(message, refusal)
           : { kind: refusal.kind };
       }
-      const { grant } = message;
-      publisher.publish({
-        organizationId: grant.organizationId,
-        type: "message.accepted",
-        credentialId: grant.credentialId,
-        username: grant.username,
-        remoteAddress: message.remoteAddress,
-        data: {
-          messageId: result.messageId,
-          size: result.size,
-          recipients: message.rcptTo.length,
-          status: result.status,
-        },
-      });
       if (result.status === "queued") onQueued?.();
       return { kind: "accepted", messageId: result.messageId, status: result.status };
     },
