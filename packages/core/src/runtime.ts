@@ -164,15 +164,6 @@ export async function createRuntime(
       logLogin(log, observation, attempt.username, session);
     },
   });
-  const intake = createMessageIntake(db, {
-    retentionMs: config.messageRetentionMs,
-    bodyRetentionMs: config.messageBodyRetentionMs,
-    relaying: !!serverUpstream,
-    now,
-    beforeStore: () => publisher.flush(1),
-    onCommitted: committed,
-    onError: (error) => onError("accepted-message events", error),
-  });
   const relay = config.relay
     ? createDeliveryWorker(config.relay, {
         db,
@@ -184,15 +175,28 @@ export async function createRuntime(
         },
       })
     : undefined;
-  // A message queued on any process wakes this one's workers; the poll only catches deferrals coming due.
+  const delivering = relay && config.relay?.background !== false;
+  const intake = createMessageIntake(db, {
+    retentionMs: config.messageRetentionMs,
+    bodyRetentionMs: config.messageBodyRetentionMs,
+    relaying: !!serverUpstream,
+    now,
+    beforeStore: () => publisher.flush(1),
+    // Queued here, a message goes to these workers as it commits, or wakes them if none had a free slot.
+    handoff: delivering ? relay.handoff : undefined,
+    onQueued: () => relay?.wake(),
+    onCommitted: committed,
+    onError: (error) => onError("accepted-message events", error),
+  });
+  // A message queued on another process wakes this one's workers; the poll only catches deferrals coming due.
   const stopWaking = relay
     ? bus.subscribe((event) => {
-        if (event.type === "message.accepted" && event.data.status === "queued") relay.wake();
+        if (event.type !== "message.accepted" || event.data.status !== "queued") return;
+        if (!relay.holds(event.data.messageId)) relay.wake();
       })
     : undefined;
-  if (relay && config.relay?.background !== false) relay.start();
-  // Queued here, a message wakes these workers at once rather than after its event's batching delay.
-  const smtpSubmission = createSmtpSubmission({ verifier, intake, publisher, onQueued: () => relay?.wake() });
+  if (delivering) relay.start();
+  const smtpSubmission = createSmtpSubmission({ verifier, intake, publisher });
   const webhooks = createWebhookWorker(
     { ...config.webhooks, policy: webhookPolicy },
     {

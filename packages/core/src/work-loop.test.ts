@@ -279,4 +279,49 @@ describe("work loop", () => {
     await stopping;
     expect(limits).toEqual([1]);
   });
+  it("works on items handed over into reserved slots, which no claim fills meanwhile", async () => {
+    const { queue, items, loop } = scriptedLoop([[], []], 3);
+
+    expect(loop.reserve(2)).toBe(2);
+    expect(await loop.runOnce()).toBe(0);
+    loop.handOver(["a"]);
+    loop.release(1);
+    await settle();
+    expect(items.started).toEqual(["a"]);
+    const round = loop.runOnce();
+    items.release("a");
+
+    expect(await round).toBe(0);
+    expect(queue.limits).toEqual([1, 2]);
+    expect(items.finished).toEqual(["a"]);
+  });
+
+  it("reserves no more slots than are free, and none once stopped", async () => {
+    const { items, loop } = scriptedLoop([], 3);
+
+    loop.reserve(1);
+    loop.handOver(["a"]);
+    expect(loop.reserve(5)).toBe(2);
+    expect(loop.reserve(1)).toBe(0);
+    loop.release(2);
+    items.release("a");
+    await loop.stop();
+    expect(loop.reserve(1)).toBe(0);
+  });
+
+  it("reserved slots given back make a loop with a backlog claim them", async () => {
+    const { queue, items, loop } = scriptedLoop([["a"], []], 2);
+
+    expect(loop.reserve(1)).toBe(1);
+    loop.start();
+    await queue.claimed(1);
+    await settle();
+    expect(queue.limits).toEqual([1]);
+
+    loop.release(1);
+    await queue.claimed(2);
+    expect(queue.limits).toEqual([1, 1]);
+    items.release("a");
+    await loop.stop();
+  });
 });

@@ -24,24 +24,28 @@ export function createWorkLoop<T>(
   let woken = false;
   /** Every slot is taken, or the last claim filled them all: more is probably due, so a freed slot looks again. */
   let backlog = false;
+  /** Slots promised to items claimed elsewhere (`reserve`), which no claim of the loop may fill meanwhile. */
+  let reserved = 0;
+  const free = () => capacity - inFlight.size - reserved;
+
+  function start(item: T): Promise<void> {
+    const task = work(item)
+      .catch(onError)
+      .finally(() => {
+        inFlight.delete(task);
+        if (backlog) wakeUp?.();
+      });
+    inFlight.add(task);
+    return task;
+  }
 
   /** Claims up to `limit` items and starts working on each; resolves with the work. */
   async function claimAndStart(limit: number): Promise<Promise<void>[]> {
-    const claimed = await claim(limit);
-    return claimed.map((item) => {
-      const task = work(item)
-        .catch(onError)
-        .finally(() => {
-          inFlight.delete(task);
-          if (backlog) wakeUp?.();
-        });
-      inFlight.add(task);
-      return task;
-    });
+    return (await claim(limit)).map(start);
   }
 
   async function runOnce(): Promise<number> {
-    const tasks = await claimAndStart(capacity - inFlight.size);
+    const tasks = await claimAndStart(free());
     await Promise.all(tasks);
     return tasks.length;
   }
@@ -65,15 +69,15 @@ export function createWorkLoop<T>(
 
   async function loop(): Promise<void> {
     while (!stopped) {
-      const free = capacity - inFlight.size;
-      if (free > 0) {
+      const limit = free();
+      if (limit > 0) {
         let claimed = 0;
         try {
-          claimed = (await claimAndStart(free)).length;
+          claimed = (await claimAndStart(limit)).length;
         } catch (error) {
           onError(error);
         }
-        backlog = claimed === free;
+        backlog = claimed === limit;
         if (backlog) continue;
       } else {
         backlog = true;
@@ -91,6 +95,22 @@ export function createWorkLoop<T>(
     },
     start(): void {
       running ??= loop();
+    },
+    /** Reserves up to `n` free slots for items about to be claimed elsewhere; returns how many (none once stopped). */
+    reserve(n: number): number {
+      const granted = stopped ? 0 : Math.max(0, Math.min(n, free()));
+      reserved += granted;
+      return granted;
+    },
+    /** Starts work on items claimed elsewhere, in slots `reserve` gave. */
+    handOver(items: readonly T[]): void {
+      reserved -= items.length;
+      for (const item of items) start(item);
+    },
+    /** Gives back reserved slots that no item came for. */
+    release(slots: number): void {
+      reserved -= slots;
+      if (slots > 0 && backlog) wakeUp?.();
     },
     /** Work was queued: look now rather than at the next poll. */
     wake(): void {

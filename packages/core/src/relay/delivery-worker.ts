@@ -1,9 +1,10 @@
+import { randomUUID } from "node:crypto";
 import type { Database } from "@relaypost/db";
 import type { NewEvent, RelayEvent } from "../events/types";
 import { openBody } from "../smtp-submission/message-body";
 import { createWorkLoop } from "../work-loop";
 import { applyAnswer, decideFate, exponentialBackoff } from "./attempt-outcome";
-import { type AttemptRecord, type ClaimedMessage, claimDue } from "./outbox";
+import { type AttemptRecord, type ClaimedMessage, claimDue, type DeliveryHandoff } from "./outbox";
 import { createOutcomeWriter } from "./outcome-writer";
 import { UNLIMITED_MESSAGES_PER_CONNECTION, type Upstream } from "./upstream";
 import { createUpstreamClients, type UpstreamLoader } from "./upstream-clients";
@@ -97,13 +98,19 @@ export function createDeliveryWorker(options: DeliveryOptions, deps: DeliveryDep
 
   const outcomes = createOutcomeWriter(deps.db, eventOf, (events) => deps.onCommitted?.(events));
 
+  /** The messages being delivered here. */
+  const held = new Set<string>();
+
   /** Delivers one claimed message and writes its outcome with its event, as soon as it is known. */
   async function deliver(message: ClaimedMessage): Promise<void> {
+    held.add(message.id);
     try {
       await outcomes.write(await attempt(message));
     } catch (error) {
       // Unwritten, the outcome is lost but the lease stays: the message is delivered again when it expires.
       deps.onError(error);
+    } finally {
+      held.delete(message.id);
     }
   }
 
@@ -113,8 +120,23 @@ export function createDeliveryWorker(options: DeliveryOptions, deps: DeliveryDep
     onError: deps.onError,
   });
 
+  const handoff: DeliveryHandoff = {
+    reserve(n) {
+      const slots = loop.reserve(n);
+      if (slots === 0) return undefined;
+      return { token: randomUUID(), expiresAt: new Date(now().getTime() + leaseMs), slots };
+    },
+    handOver(messages, unused) {
+      loop.handOver(messages);
+      loop.release(unused);
+    },
+  };
+
   return {
     ...loop,
+    handoff,
+    /** Whether this process is delivering the message now (claimed, or handed over at intake). */
+    holds: (messageId: string) => held.has(messageId),
     /** Stops claiming, lets the deliveries under way finish and be written, then closes the upstream connections. */
     async stop(): Promise<void> {
       await loop.stop();

@@ -28,6 +28,26 @@ export interface ClaimedMessage {
   upstreamVersion: string | null;
 }
 
+/**
+ * A lease on messages not yet stored: the intake writes them already claimed by it (`lease_owner`, expiry, first
+ * attempt counted), so this process's workers deliver them as soon as they commit, with no claim to find them. A
+ * process that dies before delivering leaves them to be claimed once the lease expires, like any claim.
+ */
+export interface HandoffLease {
+  token: string;
+  expiresAt: Date;
+  /** How many of the batch's queued messages may take it: the workers' free slots. */
+  slots: number;
+}
+
+/** This process's delivery workers, as the intake sees them. */
+export interface DeliveryHandoff {
+  /** A lease for up to `n` messages, if any worker slot is free. */
+  reserve(n: number): HandoffLease | undefined;
+  /** Delivers committed messages stored under a lease `reserve` gave; `unused` slots of it are given back. */
+  handOver(messages: readonly ClaimedMessage[], unused: number): void;
+}
+
 interface ClaimedRow extends Record<string, unknown> {
   id: string;
   organization_id: string;

@@ -1,6 +1,8 @@
+import { randomUUID } from "node:crypto";
 import { schema } from "@relaypost/db";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ClaimedMessage, claimDue, type DeliveryHandoff } from "../relay/outbox";
 import type { SmtpGrant } from "../smtp-auth/grant";
 import { createSmtpAuthFixture, loggedIn, type SmtpAuthFixture, testScope } from "../smtp-auth/test-support";
 import { createMessageIntake } from "./message-intake";
@@ -111,6 +113,72 @@ describe("message intake", () => {
     });
     expect((await intake.accept(message(grant))).accepted).toBe(true);
     expect(faults).toEqual([fault]);
+  });
+
+  /** A handoff whose workers have `free.slots` free, recording what it is given. */
+  function recordingHandoff(slots: number) {
+    const lease = { token: randomUUID(), expiresAt: new Date("1990-01-01T00:05:00Z"), slots };
+    const free = { slots };
+    const handedOver: { messages: readonly ClaimedMessage[]; unused: number }[] = [];
+    const handoff: DeliveryHandoff = {
+      reserve: (n) => (free.slots > 0 ? { ...lease, slots: Math.min(n, free.slots) } : undefined),
+      handOver: (messages, unused) => handedOver.push({ messages, unused }),
+    };
+    return { lease, free, handedOver, handoff };
+  }
+
+  it("stores a queued message claimed by this process's workers and hands them the message as a claim gives it", async () => {
+    const { grant } = await loggedIn(fixture);
+    // Earlier than any other message of this file, so the claims below can find only this one.
+    const at = new Date("1990-01-01T00:00:00Z");
+    const { lease, handedOver, handoff } = recordingHandoff(1);
+    const intake = createMessageIntake(fixture.database.db, { relaying: true, now: () => at, handoff });
+    const result = await intake.accept(message(grant));
+    if (!result.accepted) throw new Error("refused");
+
+    const [row] = await fixture.database.db
+      .select()
+      .from(schema.smtpMessages)
+      .where(eq(schema.smtpMessages.id, result.messageId));
+    expect(row).toMatchObject({ leaseOwner: lease.token, leaseExpiresAt: lease.expiresAt, attempts: 1 });
+    expect(await claimDue(fixture.database.db, { limit: 10, now: at, leaseMs: 1 })).toEqual([]);
+    const [claimed] = await claimDue(fixture.database.db, { limit: 10, now: lease.expiresAt, leaseMs: 1 });
+    expect(handedOver).toEqual([{ messages: [{ ...claimed, attempts: 1, lease: lease.token }], unused: 0 }]);
+  });
+
+  it("gives back the slots of refused messages, and wakes the workers for a queued message they had no slot for", async () => {
+    const { grant } = await loggedIn(fixture);
+    const revoked = await loggedIn(fixture);
+    await fixture.core.smtpCredentials.setActive(testScope(fixture), revoked.id, false);
+    const { free, handedOver, handoff } = recordingHandoff(1);
+    let wakes = 0;
+    const intake = createMessageIntake(fixture.database.db, { relaying: true, handoff, onQueued: () => wakes++ });
+
+    await intake.accept(message(grant));
+    await intake.accept(message(revoked.grant));
+    expect([handedOver.map((h) => [h.messages.length, h.unused]), wakes]).toEqual([
+      [
+        [1, 0],
+        [0, 1],
+      ],
+      0,
+    ]);
+    free.slots = 0;
+    await intake.accept(message(grant));
+    expect(wakes).toBe(1);
+  });
+
+  it("gives every reserved slot back when the store fails", async () => {
+    const { grant } = await loggedIn(fixture);
+    const { handedOver, handoff } = recordingHandoff(3);
+    const intake = createMessageIntake(fixture.database.db, {
+      relaying: true,
+      handoff,
+      beforeStore: async () => {},
+    });
+    const failing = { ...message(grant), rcptTo: ["a@example.org", "\u0000"] };
+    await expect(intake.accept(failing)).rejects.toThrow();
+    expect(handedOver).toEqual([{ messages: [], unused: 1 }]);
   });
 
   it("adds a Message-ID to a message without one, before its first line, from the sender's domain", async () => {

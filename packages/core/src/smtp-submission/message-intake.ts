@@ -3,9 +3,16 @@ import { type Database, schema } from "@relaypost/db";
 import { and, inArray, isNull, lt, notInArray } from "drizzle-orm";
 import type { RelayEvent } from "../events/types";
 import { createGroupCommit } from "../group-commit";
+import type { DeliveryHandoff } from "../relay/outbox";
 import { readUsage } from "../restrictions/sending-limits";
 import { discardParts, ORPHAN_PART_AGE_MS, pruneOrphanParts, receiveBody } from "./message-body";
-import { type IncomingMessage, type IntakeResult, type ReceivedMessage, storeMessages } from "./store-messages";
+import {
+  type IncomingMessage,
+  type IntakeResult,
+  type ReceivedMessage,
+  type StoredBatch,
+  storeMessages,
+} from "./store-messages";
 
 export type { IncomingMessage, IntakeRefusal, IntakeResult } from "./store-messages";
 
@@ -29,6 +36,10 @@ export interface MessageIntakeOptions {
    * FROM), so those of a message never come before what its session did first.
    */
   beforeStore?: () => Promise<unknown>;
+  /** This process's delivery workers: queued messages are stored claimed by them while they have free slots. */
+  handoff?: DeliveryHandoff | undefined;
+  /** Told once a batch committed queued messages that no worker here took: the workers should look for them. */
+  onQueued?: () => void;
   /** Each batch's `message.accepted` events once committed, so this process's bus can deliver them at once. */
   onCommitted?: (events: RelayEvent[]) => void;
   /** A fault of `onCommitted`: reported, never taken for a failed store (the messages are committed). */
@@ -57,9 +68,26 @@ export function createMessageIntake(db: Database, options: MessageIntakeOptions 
   const relaying = options.relaying ?? false;
   const segmentBytes = options.segmentBytes;
 
+  /** Stores a batch, handing what it queued to this process's workers (or waking them for what they did not take). */
+  async function storeBatch(items: ReceivedMessage[]) {
+    const { handoff } = options;
+    const lease = handoff?.reserve(items.length);
+    let batch: StoredBatch;
+    try {
+      batch = await storeMessages(db, items, { now, relaying, lease });
+    } catch (error) {
+      handoff?.handOver([], lease?.slots ?? 0);
+      throw error;
+    }
+    handoff?.handOver(batch.handedOff, (lease?.slots ?? 0) - batch.handedOff.length);
+    const queued = batch.results.filter((result) => result.accepted && result.status === "queued").length;
+    if (queued > batch.handedOff.length) options.onQueued?.();
+    return batch;
+  }
+
   const group = createGroupCommit(async (items: ReceivedMessage[]) => {
     await options.beforeStore?.();
-    const { results, events } = await storeMessages(db, items, { now, relaying });
+    const { results, events } = await storeBatch(items);
     try {
       options.onCommitted?.(events);
     } catch (error) {

@@ -114,6 +114,50 @@ describe("storing a batch of received messages", () => {
     expect(committed.map((e) => e.id)).toEqual(events.map((e) => e.id));
   });
 
+  it("stores as many queued messages claimed under a handoff lease as it has slots, and the rest unclaimed", async () => {
+    const { grant } = await loggedIn(fixture);
+    const revoked = await loggedIn(fixture);
+    await fixture.core.smtpCredentials.setActive(testScope(fixture), revoked.id, false);
+    const lease = { token: randomUUID(), expiresAt: new Date("2030-05-01T10:05:00Z"), slots: 2 };
+    const batch = [received(revoked.grant), received(grant), received(grant), received(grant)];
+    const { handedOff } = await storeMessages(fixture.database.db, batch, {
+      now: () => new Date("2030-05-01T10:00:00Z"),
+      relaying: true,
+      lease,
+    });
+
+    expect(handedOff.map((m) => m.id)).toEqual([batch[1]?.id, batch[2]?.id]);
+    const rows = await fixture.database.db
+      .select({
+        id: schema.smtpMessages.id,
+        owner: schema.smtpMessages.leaseOwner,
+        attempts: schema.smtpMessages.attempts,
+      })
+      .from(schema.smtpMessages)
+      .where(
+        inArray(
+          schema.smtpMessages.id,
+          batch.map((item) => item.id),
+        ),
+      );
+    expect(Object.fromEntries(rows.map((row) => [row.id, [row.owner, row.attempts]]))).toEqual({
+      [batch[1]?.id ?? ""]: [lease.token, 1],
+      [batch[2]?.id ?? ""]: [lease.token, 1],
+      [batch[3]?.id ?? ""]: [null, 0],
+    });
+  });
+
+  it("hands nothing over of messages it only stores", async () => {
+    const { grant } = await loggedIn(fixture);
+    const lease = { token: randomUUID(), expiresAt: new Date(), slots: 1 };
+    const { handedOff } = await storeMessages(fixture.database.db, [received(grant)], {
+      now: () => new Date(),
+      relaying: false,
+      lease,
+    });
+    expect(handedOff).toEqual([]);
+  });
+
   it("keeps a subject of at most 500 characters, decoded, and none for a message without one", async () => {
     const { grant } = await loggedIn(fixture);
     const long = received(grant, "app@example.com", `Subject: ${"é".repeat(600)}`);

@@ -3,6 +3,7 @@ import { inArray, type SQL, sql } from "drizzle-orm";
 import { appendEvents } from "../events/store";
 import type { NewEvent, RelayEvent } from "../events/types";
 import { decodeHeaderValue, readHeader, readHeaders, withMessageId } from "../relay/message-headers";
+import type { ClaimedMessage, HandoffLease } from "../relay/outbox";
 import { disallowedHeaderSender, senderAllowed } from "../restrictions/allowed-senders";
 import { loginRestriction, restrictionColumns } from "../restrictions/restrictions";
 import { countAgainstLimits, type LimitBreach } from "../restrictions/sending-limits";
@@ -64,7 +65,10 @@ async function lockCredentials(tx: Transaction, ids: string[]) {
       id: credentials.id,
       ...grantColumns,
       ...restrictionColumns,
-      ownUpstream: sql<boolean>`exists (select 1 from ${upstreams} u where u.organization_id = ${credentials}.organization_id)`,
+      // Its organization's own upstream, at the version a message handed to this process's workers is sent to.
+      upstreamVersion: sql<
+        string | null
+      >`(select u.version from ${upstreams} u where u.organization_id = ${credentials}.organization_id)`,
     })
     .from(credentials)
     .where(inArray(credentials.id, ids))
@@ -91,21 +95,17 @@ function acceptedEvent(message: IncomingMessage, { messageId, size, status }: Ac
   };
 }
 
-type Judged = { result: IntakeResult; accepted?: { row: typeof messages.$inferInsert; event: NewEvent } };
-
-/** A message that passed every check: its result, its row and its event. */
-function acceptance({ id, message, body }: ReceivedMessage, status: Accepted["status"], at: Date): Judged {
+/** The row of a message that passed every check. */
+function messageRow({ id, message, body }: ReceivedMessage, status: Accepted["status"], at: Date) {
   const { raw, messageId } = withMessageId(body.head, message.mailFrom);
-  const size = body.size + raw.length - body.head.length;
   const subject = readHeader(raw, "subject");
-  const result: Accepted = { accepted: true, messageId: id, status, size };
-  const row = {
+  return {
     id,
     organizationId: message.grant.organizationId,
     credentialId: message.grant.credentialId,
     mailFrom: message.mailFrom,
     rcptTo: message.rcptTo,
-    size,
+    size: body.size + raw.length - body.head.length,
     raw,
     parts: body.parts,
     remoteAddress: message.remoteAddress,
@@ -116,7 +116,17 @@ function acceptance({ id, message, body }: ReceivedMessage, status: Accepted["st
     nextAttemptAt: status === "queued" ? at : null,
     recipients: message.rcptTo.map((address) => ({ address, state: "pending" as const, reply: null })),
   };
-  return { result, accepted: { row, event: acceptedEvent(message, result, at) } };
+}
+
+type MessageRow = ReturnType<typeof messageRow> &
+  Pick<typeof messages.$inferInsert, "leaseOwner" | "leaseExpiresAt" | "attempts">;
+type Judged = { result: IntakeResult; accepted?: { row: MessageRow; event: NewEvent } };
+
+/** A message that passed every check: its result, its row and its event. */
+function acceptance(item: ReceivedMessage, status: Accepted["status"], at: Date): Judged {
+  const row = messageRow(item, status, at);
+  const result: Accepted = { accepted: true, messageId: row.id, status, size: row.size };
+  return { result, accepted: { row, event: acceptedEvent(item.message, result, at) } };
 }
 
 /** One message judged under its credential's lock: refused, or accepted with the row to insert and its event. */
@@ -139,7 +149,7 @@ async function judge(
   if (refusal) return { result: { accepted: false, refusal } };
   const breach = await countAgainstLimits(tx, row.id, row, message.rcptTo.length, at);
   if (breach) return { result: { accepted: false, refusal: { kind: "rate_limited", ...breach } } };
-  return acceptance(item, relaying || row.ownUpstream ? "queued" : "stored", at);
+  return acceptance(item, relaying || row.upstreamVersion !== null ? "queued" : "stored", at);
 }
 
 /** Adds each credential's accepted messages to its counter, in one statement. */
@@ -152,10 +162,32 @@ function countAccepted(tx: Transaction, accepted: Map<string, number>) {
   );
 }
 
-/** What a batch's transaction committed: each message's result, in order, and the events of those accepted. */
+/** What a batch's transaction committed: each message's result, in order, the events of those accepted, and those
+ * stored under the handoff lease, for this process's workers to deliver. */
 export interface StoredBatch {
   results: IntakeResult[];
   events: RelayEvent[];
+  handedOff: ClaimedMessage[];
+}
+
+/** Writes a queued message's row already claimed under `lease` (see HandoffLease), and what delivering it needs. */
+function claimedUnder(lease: HandoffLease, row: MessageRow, grant: SmtpGrant, upstreamVersion: string | null) {
+  Object.assign(row, { leaseOwner: lease.token, leaseExpiresAt: lease.expiresAt, attempts: 1 });
+  return {
+    id: row.id,
+    organizationId: row.organizationId,
+    credentialId: row.credentialId,
+    username: grant.username,
+    remoteAddress: row.remoteAddress,
+    mailFrom: row.mailFrom,
+    head: row.raw,
+    parts: row.parts,
+    recipients: row.recipients,
+    attempts: 1,
+    createdAt: row.createdAt,
+    lease: lease.token,
+    upstreamVersion,
+  } satisfies ClaimedMessage;
 }
 
 /**
@@ -163,30 +195,38 @@ export interface StoredBatch {
  * locked, so a regenerate or deactivate that commits first means the message is refused, and one that comes later
  * waits for the message to be counted: a revoked session never gets a message in. The `message.accepted` events
  * commit with the rows they report, so a crash cannot leave one without the other, and a message's delivery events,
- * written once its row is claimed, always come after it. A batch costs the same few round trips whatever its size
- * (lock; then insert, count and events pipelined), plus the sending-limit counting of limited credentials.
+ * written once its row is claimed, always come after it. Queued messages take `lease`, as many as it has slots for.
+ * A batch costs the same few round trips whatever its size (lock; then insert, count and events pipelined), plus the
+ * sending-limit counting of limited credentials.
  */
 export function storeMessages(
   db: Database,
   items: ReceivedMessage[],
-  options: { now: () => Date; relaying: boolean },
+  options: { now: () => Date; relaying: boolean; lease?: HandoffLease | undefined },
 ): Promise<StoredBatch> {
   return db.transaction(async (tx) => {
     const locked = await lockCredentials(tx, [...new Set(items.map((item) => item.message.grant.credentialId))]);
     const results: IntakeResult[] = [];
-    const rows: (typeof messages.$inferInsert)[] = [];
+    const rows: MessageRow[] = [];
     const accepted: NewEvent[] = [];
+    const handedOff: ClaimedMessage[] = [];
     const counts = new Map<string, number>();
     for (const item of items) {
-      const credentialId = item.message.grant.credentialId;
-      const judged = await judge(tx, item, locked.get(credentialId), options);
+      const { grant } = item.message;
+      const credential = locked.get(grant.credentialId);
+      const judged = await judge(tx, item, credential, options);
       results.push(judged.result);
       if (!judged.accepted) continue;
-      rows.push(judged.accepted.row);
-      accepted.push(judged.accepted.event);
-      counts.set(credentialId, (counts.get(credentialId) ?? 0) + 1);
+      const { row, event } = judged.accepted;
+      const { lease } = options;
+      if (lease && row.status === "queued" && handedOff.length < lease.slots) {
+        handedOff.push(claimedUnder(lease, row, grant, credential?.upstreamVersion ?? null));
+      }
+      rows.push(row);
+      accepted.push(event);
+      counts.set(grant.credentialId, (counts.get(grant.credentialId) ?? 0) + 1);
     }
-    if (rows.length === 0) return { results, events: [] };
+    if (rows.length === 0) return { results, events: [], handedOff };
     // Issued together, the three statements share one round trip on the transaction's connection. The events go
     // last: they take the event order lock, which other event writers then wait for only until this commit.
     const [, , events] = await Promise.all([
@@ -194,6 +234,6 @@ export function storeMessages(
       countAccepted(tx, counts),
       appendEvents(tx, accepted),
     ]);
-    return { results, events };
+    return { results, events, handedOff };
   });
 }

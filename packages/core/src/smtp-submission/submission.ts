@@ -27,8 +27,6 @@ export interface SmtpSubmissionDependencies {
   verifier: Pick<SmtpVerifier, "recheck">;
   intake: Pick<MessageIntake, "accept" | "usage">;
   publisher: Pick<EventPublisher, "publish">;
-  /** Told of each message queued for delivery, once it is committed. */
-  onQueued?: () => void;
 }
 
 /** What the session's transaction carries at MAIL FROM. */
@@ -45,7 +43,7 @@ type Rejection = Extract<IntakeRefusal, { kind: "sender_not_allowed" | "rate_lim
  * What an authenticated session may do: MAIL FROM re-checks its credential and restrictions, DATA stores and counts
  * the message (checking them again on the stored message).
  */
-export function createSmtpSubmission({ verifier, intake, publisher, onQueued }: SmtpSubmissionDependencies) {
+export function createSmtpSubmission({ verifier, intake, publisher }: SmtpSubmissionDependencies) {
   function rejected(command: Omit<MailFromCommand, "mailFrom">, refusal: Rejection) {
     const { grant } = command;
     publisher.publish({
@@ -103,7 +101,6 @@ export function createSmtpSubmission({ verifier, intake, publisher, onQueued }: 
           ? rejected(message, refusal)
           : { kind: refusal.kind };
       }
-      if (result.status === "queued") onQueued?.();
       return { kind: "accepted", messageId: result.messageId, status: result.status };
     },
   };
