@@ -10,7 +10,7 @@ import type { RelayEvent } from "./events/types";
 import { createAccountHasher, createSmtpHasher, type PasswordHasher } from "./hashing";
 import { listenForRevocations, type RevocationFeed } from "./identity/revocation";
 import { type Log, silentLog } from "./log";
-import { createDeliveryWorker, type DeliveryOptions } from "./relay/delivery-worker";
+import { createDeliveryWorker, type DeliveryOptions, wakeForQueuedElsewhere } from "./relay/delivery-worker";
 import { loadOrganizationUpstream, resealUpstreamPasswords } from "./relay/organization-upstream";
 import { outboxDepth } from "./relay/outbox-depth";
 import { logDeliveryFailures, logLogin } from "./runtime-log";
@@ -189,12 +189,7 @@ export async function createRuntime(
     onError: (error) => onError("accepted-message events", error),
   });
   // A message queued on another process wakes this one's workers; the poll only catches deferrals coming due.
-  const stopWaking = relay
-    ? bus.subscribe((event) => {
-        if (event.type !== "message.accepted" || event.data.status !== "queued") return;
-        if (!relay.holds(event.data.messageId)) relay.wake();
-      })
-    : undefined;
+  const stopWaking = relay ? bus.subscribe(wakeForQueuedElsewhere(relay)) : undefined;
   if (delivering) relay.start();
   const smtpSubmission = createSmtpSubmission({ verifier, intake, publisher });
   const webhooks = createWebhookWorker(

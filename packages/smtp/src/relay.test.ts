@@ -374,6 +374,8 @@ describe("delivery in the background, as every process runs it", () => {
     const stuck = sink.hold();
     const sent = await submit(h.service.port, { user: created.username, pass: created.password }, ["late@example.org"]);
     await stuck.reached;
+    const workers = h.runtime.relay;
+    expect(workers?.holds(sent.id)).toBe(true);
     const shutdown = h.shutdown();
     stuck.release();
     await shutdown;
@@ -382,6 +384,7 @@ describe("delivery in the background, as every process runs it", () => {
       .from(schema.smtpMessages)
       .where(eq(schema.smtpMessages.id, sent.id));
     expect(row?.status).toBe("relayed");
+    expect(workers?.holds(sent.id)).toBe(false);
   });
 });
 

@@ -144,3 +144,16 @@ export function createDeliveryWorker(options: DeliveryOptions, deps: DeliveryDep
     },
   };
 }
+
+export type DeliveryWorker = ReturnType<typeof createDeliveryWorker>;
+
+/**
+ * A bus listener that wakes these workers for a message queued on another process. One queued here was handed to
+ * them at intake, or woke them then: its event must not cost a claim that finds nothing.
+ */
+export function wakeForQueuedElsewhere(workers: Pick<DeliveryWorker, "holds" | "wake">) {
+  return (event: RelayEvent): void => {
+    if (event.type !== "message.accepted" || event.data.status !== "queued") return;
+    if (!workers.holds(event.data.messageId)) workers.wake();
+  };
+}
