@@ -324,4 +324,17 @@ describe("work loop", () => {
     items.release("a");
     await loop.stop();
   });
+  it("slots given back while nothing is waiting for them make the loop claim nothing", async () => {
+    const { queue, loop } = scriptedLoop([[]], 2);
+
+    expect(loop.reserve(1)).toBe(1);
+    loop.start();
+    await queue.claimed(1);
+    await settle();
+    loop.release(1);
+    await settle();
+
+    expect(queue.limits).toEqual([1]);
+    await loop.stop();
+  });
 });

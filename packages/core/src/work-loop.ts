@@ -110,7 +110,7 @@ export function createWorkLoop<T>(
     /** Gives back reserved slots that no item came for. */
     release(slots: number): void {
       reserved -= slots;
-      if (slots > 0 && backlog) wakeUp?.();
+      if (backlog) wakeUp?.();
     },
     /** Work was queued: look now rather than at the next poll. */
     wake(): void {
