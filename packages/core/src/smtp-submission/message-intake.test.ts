@@ -113,6 +113,12 @@ describe("message intake", () => {
     });
     expect((await intake.accept(message(grant))).accepted).toBe(true);
     expect(faults).toEqual([fault]);
+    const unreported = createMessageIntake(fixture.database.db, {
+      onCommitted: () => {
+        throw fault;
+      },
+    });
+    expect((await unreported.accept(message(grant))).accepted).toBe(true);
   });
 
   /** A handoff whose workers have `free.slots` free, recording what it is given. */
@@ -166,6 +172,9 @@ describe("message intake", () => {
     free.slots = 0;
     await intake.accept(message(grant));
     expect(wakes).toBe(1);
+    const storing = createMessageIntake(fixture.database.db, { onQueued: () => wakes++ });
+    await storing.accept(message(grant));
+    expect(wakes).toBe(1);
   });
 
   it("gives every reserved slot back when the store fails", async () => {
@@ -179,6 +188,19 @@ describe("message intake", () => {
     const failing = { ...message(grant), rcptTo: ["a@example.org", "\u0000"] };
     await expect(intake.accept(failing)).rejects.toThrow();
     expect(handedOver).toEqual([{ messages: [], unused: 1 }]);
+  });
+
+  it("fails a store with the database's error whether or not workers took slots for it", async () => {
+    const { grant } = await loggedIn(fixture);
+    const { free, handoff } = recordingHandoff(0);
+    free.slots = 0;
+    const failing = { ...message(grant), rcptTo: ["a@example.org", "\u0000"] };
+    for (const intake of [
+      createMessageIntake(fixture.database.db, { relaying: true }),
+      createMessageIntake(fixture.database.db, { relaying: true, handoff }),
+    ]) {
+      await expect(intake.accept(failing)).rejects.not.toBeInstanceOf(TypeError);
+    }
   });
 
   it("adds a Message-ID to a message without one, before its first line, from the sender's domain", async () => {

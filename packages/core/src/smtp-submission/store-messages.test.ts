@@ -177,12 +177,44 @@ describe("storing a batch of received messages", () => {
     const revoked = await loggedIn(fixture);
     await fixture.core.smtpCredentials.setActive(testScope(fixture), revoked.id, false);
     const item = received(revoked.grant);
-    const { results } = await storeMessages(fixture.database.db, [item], { now: () => new Date(), relaying: false });
+    const { results, events } = await storeMessages(fixture.database.db, [item], {
+      now: () => new Date(),
+      relaying: false,
+    });
     expect(results).toEqual([{ accepted: false, refusal: { kind: "revoked" } }]);
+    expect(events).toEqual([]);
     const stored = await fixture.database.db
       .select()
       .from(schema.smtpMessages)
       .where(eq(schema.smtpMessages.id, item.id));
     expect(stored).toEqual([]);
+  });
+  it("queues the mail of an organization with its own upstream without a server upstream, handed over at its version", async () => {
+    const { grant } = await loggedIn(fixture);
+    const [upstream] = await fixture.database.db
+      .insert(schema.organizationUpstreams)
+      .values({
+        organizationId: grant.organizationId,
+        host: "mail.example.net",
+        port: 587,
+        tls: "starttls",
+        tlsVerify: true,
+      })
+      .returning({ version: schema.organizationUpstreams.version });
+    try {
+      const lease = { token: randomUUID(), expiresAt: new Date(), slots: 1 };
+      const item = received(grant);
+      const { results, handedOff } = await storeMessages(fixture.database.db, [item], {
+        now: () => new Date(),
+        relaying: false,
+        lease,
+      });
+      expect(results).toMatchObject([{ accepted: true, status: "queued" }]);
+      expect(handedOff.map((m) => [m.id, m.upstreamVersion])).toEqual([[item.id, upstream?.version]]);
+    } finally {
+      await fixture.database.db
+        .delete(schema.organizationUpstreams)
+        .where(eq(schema.organizationUpstreams.organizationId, grant.organizationId));
+    }
   });
 });
