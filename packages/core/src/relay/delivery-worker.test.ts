@@ -1,6 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "@relaypost/db/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RelayEvent } from "../events/types";
-import { wakeForQueuedElsewhere } from "./delivery-worker";
+import { createDeliveryWorker, wakeForQueuedElsewhere } from "./delivery-worker";
 
 const envelope = { id: 1, organizationId: "o", credentialId: null, username: null, remoteAddress: null };
 
@@ -40,5 +41,28 @@ describe("waking the delivery workers on a queued message's event", () => {
       data: { messageId: "theirs", attempts: 1, reply: null, accepted: 1, refused: 0 },
     });
     expect(wakes).toEqual([]);
+  });
+});
+
+describe("handing messages to this process's delivery workers at intake", () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(() => database.destroy());
+
+  it("leases as many messages as there are free slots (four per connection), for the lease's length, then none", async () => {
+    const at = new Date("2030-01-01T00:00:00Z");
+    const workers = createDeliveryWorker(
+      { maxConnections: 2, leaseMs: 60_000, now: () => at },
+      { db: database.db, loadUpstream: async () => undefined, onError: () => {} },
+    );
+    const lease = workers.handoff.reserve(100);
+    expect(lease).toEqual({ token: expect.any(String), expiresAt: new Date("2030-01-01T00:01:00Z"), slots: 8 });
+    expect(workers.handoff.reserve(1)).toBeUndefined();
+
+    workers.handoff.handOver([], 3);
+    expect(workers.handoff.reserve(5)?.slots).toBe(3);
+    await workers.stop();
   });
 });
