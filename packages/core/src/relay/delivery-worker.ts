@@ -133,7 +133,10 @@ export function createDeliveryWorker(options: DeliveryOptions, deps: DeliveryDep
   };
 
   return {
-    ...loop,
+    runOnce: loop.runOnce,
+    drain: loop.drain,
+    start: loop.start,
+    wake: loop.wake,
     handoff,
     /** Whether this process is delivering the message now (claimed, or handed over at intake). */
     holds: (messageId: string) => held.has(messageId),

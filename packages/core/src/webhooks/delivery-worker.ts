@@ -219,7 +219,9 @@ export function createWebhookWorker(options: WebhookDeliveryOptions, deps: Webho
     send,
     { capacity: options.concurrency ?? 8, pollIntervalMs: options.pollIntervalMs ?? 1_000, onError: deps.onError },
   );
-  return loop;
+  // The loop's slot reservations are for work handed over from elsewhere, which webhooks never get.
+  const { runOnce, drain, start, wake, stop } = loop;
+  return { runOnce, drain, start, wake, stop };
 }
 
 export type WebhookWorker = ReturnType<typeof createWebhookWorker>;
