@@ -13,7 +13,8 @@
  * `--restricted` adds, right after RelayPost's throughput run, the same run on credentials that carry every kind of
  * restriction (none refusing these messages): what enforcing them costs per message.
  * The database is a fresh one on `--postgres`, or embedded PGlite with `--embedded`. `--max-messages-per-connection`
- * sets RelayPost's RELAY_MAX_MESSAGES_PER_CONNECTION (unset: no limit).
+ * sets RelayPost's RELAY_MAX_MESSAGES_PER_CONNECTION (unset: no limit); `--half-rate` fixes the half-load rate (msg/s)
+ * so that two versions are compared at the same one.
  * Run: pnpm --filter @relaypost/bench relay -- --apps 8 --messages 2000
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -37,6 +38,8 @@ const values = benchArgs({
   big: { type: "string", default: "8" },
   restricted: { type: "boolean", default: false },
   "memory-only": { type: "boolean", default: false },
+  // The half-load rate in msg/s, to compare two versions at the same rate (default: half of this run's throughput).
+  "half-rate": { type: "string", default: "" },
   // RelayPost's RELAY_MAX_MESSAGES_PER_CONNECTION; 100 is how it relayed before connections were kept (nodemailer's).
   "max-messages-per-connection": { type: "string", default: "" },
 });
@@ -205,7 +208,7 @@ async function throughputAndLatency() {
   const fullRestricted = values.restricted
     ? await run(sink, restrictedThrough, "relay-restricted", total, 0)
     : undefined;
-  const halfInterval = 1000 / (fullRelay.perSecond / 2);
+  const halfInterval = 1000 / (Number(values["half-rate"]) || fullRelay.perSecond / 2);
   const halfCount = Math.min(total, Math.round(fullRelay.perSecond * 10));
   const halfDirect = await run(sink, direct, "half-direct", halfCount, halfInterval);
   const halfForwarder = await run(sink, forwarded, "half-forwarder", halfCount, halfInterval);
