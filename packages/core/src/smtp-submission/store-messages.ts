@@ -120,13 +120,18 @@ function messageRow({ id, message, body }: ReceivedMessage, status: Accepted["st
 
 type MessageRow = ReturnType<typeof messageRow> &
   Pick<typeof messages.$inferInsert, "leaseOwner" | "leaseExpiresAt" | "attempts">;
-type Judged = { result: IntakeResult; accepted?: { row: MessageRow; event: NewEvent } };
+type Judged = {
+  result: IntakeResult;
+  /** The row, its event, and the version of its organization's own upstream (null: none) it is delivered to. */
+  accepted?: { row: MessageRow; event: NewEvent; upstreamVersion: string | null };
+};
 
 /** A message that passed every check: its result, its row and its event. */
-function acceptance(item: ReceivedMessage, status: Accepted["status"], at: Date): Judged {
+function acceptance(item: ReceivedMessage, upstreamVersion: string | null, relaying: boolean, at: Date): Judged {
+  const status = relaying || upstreamVersion !== null ? "queued" : "stored";
   const row = messageRow(item, status, at);
   const result: Accepted = { accepted: true, messageId: row.id, status, size: row.size };
-  return { result, accepted: { row, event: acceptedEvent(item.message, result, at) } };
+  return { result, accepted: { row, event: acceptedEvent(item.message, result, at), upstreamVersion } };
 }
 
 /** One message judged under its credential's lock: refused, or accepted with the row to insert and its event. */
@@ -149,7 +154,7 @@ async function judge(
   if (refusal) return { result: { accepted: false, refusal } };
   const breach = await countAgainstLimits(tx, row.id, row, message.rcptTo.length, at);
   if (breach) return { result: { accepted: false, refusal: { kind: "rate_limited", ...breach } } };
-  return acceptance(item, relaying || row.upstreamVersion !== null ? "queued" : "stored", at);
+  return acceptance(item, row.upstreamVersion, relaying, at);
 }
 
 /** Adds each credential's accepted messages to its counter, in one statement. */
@@ -170,14 +175,13 @@ export interface StoredBatch {
   handedOff: ClaimedMessage[];
 }
 
-/** Writes a queued message's row already claimed under `lease` (see HandoffLease), and what delivering it needs. */
-function claimedUnder(lease: HandoffLease, row: MessageRow, grant: SmtpGrant, upstreamVersion: string | null) {
-  Object.assign(row, { leaseOwner: lease.token, leaseExpiresAt: lease.expiresAt, attempts: 1 });
+/** A queued message stored under `lease` (see HandoffLease), as a claim would have given it to the workers. */
+function claimOf(row: MessageRow, lease: HandoffLease, username: string, upstreamVersion: string | null) {
   return {
     id: row.id,
     organizationId: row.organizationId,
     credentialId: row.credentialId,
-    username: grant.username,
+    username,
     remoteAddress: row.remoteAddress,
     mailFrom: row.mailFrom,
     head: row.raw,
@@ -213,16 +217,14 @@ export function storeMessages(
     const counts = new Map<string, number>();
     for (const item of items) {
       const { grant } = item.message;
-      const credential = locked.get(grant.credentialId);
-      const judged = await judge(tx, item, credential, options);
+      const judged = await judge(tx, item, locked.get(grant.credentialId), options);
       results.push(judged.result);
       if (!judged.accepted) continue;
-      const { row, event } = judged.accepted;
+      const { row, event, upstreamVersion } = judged.accepted;
       const { lease } = options;
-      if (lease && row.status === "queued" && handedOff.length < lease.slots) {
-        handedOff.push(claimedUnder(lease, row, grant, credential?.upstreamVersion ?? null));
-      }
-      rows.push(row);
+      const handOff = lease !== undefined && row.status === "queued" && handedOff.length < lease.slots;
+      rows.push(handOff ? { ...row, leaseOwner: lease.token, leaseExpiresAt: lease.expiresAt, attempts: 1 } : row);
+      if (handOff) handedOff.push(claimOf(row, lease, grant.username, upstreamVersion));
       accepted.push(event);
       counts.set(grant.credentialId, (counts.get(grant.credentialId) ?? 0) + 1);
     }
